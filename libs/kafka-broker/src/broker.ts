@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { join } from 'node:path';
+import { resolveBrokerOptions, type BrokerOptions, type ResolvedBrokerOptions } from './broker-options';
+import { GroupCoordinator } from './groups/group-coordinator';
+import { ApiKey } from './protocol/api-keys';
+import { LogStore } from './storage/log-store';
+import { FileOffsetStore } from './storage/offset-store';
+import type { BrokerContext } from './server/broker-context';
+import { KafkaConnection } from './server/connection';
+import { handleFetch } from './server/fetch-api';
+import { FetchWaiters } from './server/fetch-waiters';
+import * as groupApis from './server/group-apis';
+import { handleInitProducerId } from './server/init-producer-id-api';
+import { handleListOffsets } from './server/list-offsets-api';
+import { handleProduce } from './server/produce-api';
+import { ProducerIdAllocator } from './server/producer-ids';
+import type { ApiHandler, KafkaRequest, KafkaResponse } from './server/request';
+import * as topicAdminApis from './server/topic-admin-apis';
+
+export interface RunningBroker {
+  readonly host: string;
+  readonly port: number;
+  /** "host:port", ready for a client's broker list. */
+  readonly address: string;
+  readonly dataDir: string;
+  /** Stops accepting, answers parked requests, closes connections and flushes the log. */
+  close(): Promise<void>;
+}
+
+type ContextHandler = (
+  broker: BrokerContext,
+  request: KafkaRequest,
+) => KafkaResponse | Promise<KafkaResponse>;
+
+const HANDLERS = new Map<number, ContextHandler>([
+  [ApiKey.ApiVersions, topicAdminApis.handleApiVersions],
+  [ApiKey.Metadata, topicAdminApis.handleMetadata],
+  [ApiKey.CreateTopics, topicAdminApis.handleCreateTopics],
+  [ApiKey.DeleteTopics, topicAdminApis.handleDeleteTopics],
+  [ApiKey.Produce, handleProduce],
+  [ApiKey.Fetch, handleFetch],
+  [ApiKey.ListOffsets, handleListOffsets],
+  [ApiKey.InitProducerId, handleInitProducerId],
+  [ApiKey.FindCoordinator, groupApis.handleFindCoordinator],
+  [ApiKey.JoinGroup, groupApis.handleJoinGroup],
+  [ApiKey.SyncGroup, groupApis.handleSyncGroup],
+  [ApiKey.Heartbeat, groupApis.handleHeartbeat],
+  [ApiKey.LeaveGroup, groupApis.handleLeaveGroup],
+  [ApiKey.OffsetCommit, groupApis.handleOffsetCommit],
+  [ApiKey.OffsetFetch, groupApis.handleOffsetFetch],
+  [ApiKey.DescribeGroups, groupApis.handleDescribeGroups],
+  [ApiKey.ListGroups, groupApis.handleListGroups],
+  [ApiKey.DeleteGroups, groupApis.handleDeleteGroups],
+]);
+
+/** Starts a single-node Kafka-wire-compatible broker and resolves once it is listening. */
+export async function startBroker(options: BrokerOptions): Promise<RunningBroker> {
+  const settings = resolveBrokerOptions(options);
+  mkdirSync(settings.dataDir, { recursive: true });
+  const logs = LogStore.open(
+    {
+      dataDir: settings.dataDir,
+      fsync: settings.fsync,
+      fsyncIntervalMs: settings.fsyncIntervalMs,
+      segmentBytes: settings.segmentBytes,
+      retentionMs: settings.retentionMs,
+      retentionBytes: settings.retentionBytes,
+    },
+    settings.log,
+  );
+  const offsets = FileOffsetStore.open(settings.dataDir, settings.fsync, settings.fsyncIntervalMs);
+  const groups = new GroupCoordinator(offsets, {
+    initialRebalanceDelayMs: settings.initialRebalanceDelayMs,
+    log: settings.log,
+  });
+  const server = createServer();
+  const connections = new Set<KafkaConnection>();
+
+  try {
+    await listen(server, settings);
+  } catch (error) {
+    groups.close();
+    offsets.close();
+    logs.close();
+    throw error;
+  }
+  const port = (server.address() as AddressInfo).port;
+  const context: BrokerContext = {
+    nodeId: settings.nodeId,
+    clusterId: clusterIdOf(settings.dataDir),
+    advertisedHost: settings.advertisedHost,
+    advertisedPort: port,
+    autoCreateTopics: settings.autoCreateTopics,
+    defaultPartitions: settings.defaultPartitions,
+    logs,
+    groups,
+    fetchWaiters: new FetchWaiters(),
+    producerIds: new ProducerIdAllocator(settings.dataDir),
+    log: settings.log,
+  };
+  const handlers = new Map<number, ApiHandler>(
+    [...HANDLERS].map(([apiKey, handle]) => [apiKey, (request) => handle(context, request)]),
+  );
+
+  server.on('connection', (socket) => {
+    if (connections.size >= settings.maxConnections) {
+      settings.log(
+        `refusing connection from ${socket.remoteAddress}:${socket.remotePort}: ${settings.maxConnections} connections open`,
+      );
+      socket.destroy();
+      return;
+    }
+    const connection = new KafkaConnection(socket, {
+      maxRequestBytes: settings.maxRequestBytes,
+      idleTimeoutMs: settings.idleTimeoutMs,
+      handlerFor: (apiKey) => handlers.get(apiKey),
+      log: settings.log,
+    });
+    connections.add(connection);
+    socket.on('close', () => connections.delete(connection));
+  });
+  settings.log(
+    `listening on ${settings.host}:${port} (advertised ${settings.advertisedHost}:${port}), data in ${settings.dataDir}`,
+  );
+
+  let closing: Promise<void> | undefined;
+  return {
+    host: settings.host,
+    port,
+    address: `${settings.advertisedHost}:${port}`,
+    dataDir: settings.dataDir,
+    close: () =>
+      (closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        context.fetchWaiters.shutdown();
+        groups.close();
+        // Let the answers to parked requests reach the sockets before closing them.
+        await new Promise((resolve) => setImmediate(resolve));
+        for (const connection of connections) connection.close();
+        await stopped;
+        offsets.close();
+        logs.close();
+        settings.log('stopped');
+      })()),
+  };
+}
+
+function listen(server: Server, settings: ResolvedBrokerOptions): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: settings.host, port: settings.port }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** A stable cluster id per data directory, as Apache Kafka keeps in meta.properties. */
+function clusterIdOf(dataDir: string): string {
+  const file = join(dataDir, 'cluster-id');
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    const id = randomUUID();
+    writeFileSync(file, id);
+    return id;
+  }
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { Channel, MessageId, TenantId, Timestamp } from '../../common';
+import { defineTopic } from '../../topic-contract';
+
+export const DeliveryEventType = z.enum([
+  'accepted',
+  'duplicate',
+  'routed',
+  'skipped',
+  'deferred',
+  'rendered',
+  'sent',
+  'delivered',
+  'bounced',
+  'complained',
+  'failed',
+]);
+
+/** One step in a message's life; analytics keeps them as its timeline. */
+export const DeliveryEvent = z.strictObject({
+  tenantId: TenantId,
+  messageId: MessageId,
+  type: DeliveryEventType,
+  occurredAt: Timestamp,
+  /** The service that recorded the step. */
+  source: z.string().min(1),
+  channel: Channel.optional(),
+  provider: z.string().optional(),
+  /** Why a message was skipped, deferred or failed. */
+  reason: z.string().optional(),
+  /** Provider message id and similar facts, for the timeline. */
+  detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
+export type DeliveryEvent = z.infer<typeof DeliveryEvent>;
+export type DeliveryEventTypeName = z.infer<typeof DeliveryEventType>;
+
+export const DeliveryEventTopic = defineTopic({
+  topic: 'sb.delivery.events.v1',
+  schemaName: 'DeliveryEvent',
+  schemaVersion: 1,
+  schema: DeliveryEvent,
+  // Keyed by message so a message's steps stay in order for analytics.
+  key: (payload) => `${payload.tenantId}:${payload.messageId}`,
+});

@@ -1,0 +1,21 @@
+// Kafka header names carried by every Switchboard event (see DESIGN.md, Kafka conventions).
+export const HeaderName = {
+  schemaName: 'sb-schema',
+  schemaVersion: 'sb-schema-version',
+  tenant: 'sb-tenant',
+  messageId: 'sb-message-id',
+  traceparent: 'traceparent',
+  tracestate: 'tracestate',
+  /** 1 for the first delivery attempt. */
+  attempt: 'sb-attempt',
+  /** ISO time before which a retried event must not be processed. */
+  notBefore: 'sb-not-before',
+  /** Dead letters: where the event came from and why it was parked. */
+  originalTopic: 'sb-dlq-original-topic',
+  originalPartition: 'sb-dlq-original-partition',
+  originalOffset: 'sb-dlq-original-offset',
+  error: 'sb-dlq-error',
+  attempts: 'sb-dlq-attempts',
+} as const;
+
+export type HeaderNameValue = (typeof HeaderName)[keyof typeof HeaderName];

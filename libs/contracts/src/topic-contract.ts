@@ -1,0 +1,23 @@
+import type { z } from 'zod';
+
+/** A topic, the one payload schema it carries, and how its events are partitioned. */
+export interface TopicContract<TPayload> {
+  readonly topic: string;
+  readonly schemaName: string;
+  readonly schemaVersion: number;
+  readonly schema: z.ZodType<TPayload>;
+  /** Partition key; tenant + recipient keeps one recipient's events in order. */
+  key(payload: TPayload): string;
+}
+
+export type PayloadOf<TContract> = TContract extends TopicContract<infer TPayload> ? TPayload : never;
+
+export function defineTopic<TPayload>(definition: {
+  topic: `sb.${string}.v${number}`;
+  schemaName: string;
+  schemaVersion: number;
+  schema: z.ZodType<TPayload>;
+  key(payload: NoInfer<TPayload>): string;
+}): TopicContract<TPayload> {
+  return definition;
+}

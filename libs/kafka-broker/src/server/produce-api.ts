@@ -80,8 +80,8 @@ function appendRecords(
       broker.log(`refused transactional batch to ${topic}-${partition} from ${request.clientAddress}`);
       return refused(partition, ErrorCode.INVALID_RECORD, log.logStartOffset);
     }
-    // Copy: the request frame is a view of the socket buffer, and the log keeps the bytes.
-    batches.push(Buffer.from(records.subarray(at, at + size)));
+    // A view, not a copy: the log writes the bytes out at once and keeps no reference.
+    batches.push(records.subarray(at, at + size));
     at += size;
   }
 

@@ -33,7 +33,12 @@ export class LogStore {
       const description = JSON.parse(readFileSync(metadataFile, 'utf8')) as TopicDescription;
       store.load(description);
     }
-    if (options.fsync === 'interval') store.every(options.fsyncIntervalMs, () => store.flush());
+    if (options.fsync === 'interval') {
+      store.every(options.fsyncIntervalMs, () => {
+        for (const topic of store.topics.values())
+          for (const partition of topic.partitions) partition.flushInBackground();
+      });
+    }
     store.every(RETENTION_CHECK_MS, () => store.enforceRetention());
     return store;
   }

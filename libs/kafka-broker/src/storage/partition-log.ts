@@ -193,6 +193,10 @@ export class PartitionLog {
     for (const segment of this.segments) segment.flush();
   }
 
+  flushInBackground(): void {
+    for (const segment of this.segments) segment.flushInBackground();
+  }
+
   close(): void {
     this.flush();
     for (const segment of this.segments) segment.close();

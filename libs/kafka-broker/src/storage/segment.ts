@@ -1,4 +1,13 @@
-import { closeSync, fdatasyncSync, ftruncateSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fdatasync,
+  fdatasyncSync,
+  ftruncateSync,
+  openSync,
+  readSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { BATCH_LOG_OVERHEAD, BatchField, readBatchHeader, validateBatch } from '../protocol/record-batch';
 
@@ -21,6 +30,7 @@ export class Segment {
   private fd: number;
   sizeBytes = 0;
   dirty = false;
+  private flushing = false;
   /** When the first batch was appended (or the newest timestamp found on recovery). */
   createdAt: number;
 
@@ -147,9 +157,21 @@ export class Segment {
   }
 
   flush(): void {
-    if (!this.dirty) return;
+    if (!this.dirty || this.fd < 0) return;
     fdatasyncSync(this.fd);
     this.dirty = false;
+  }
+
+  /** The periodic flush runs on the thread pool: a synchronous one stalls every client for its duration. */
+  flushInBackground(): void {
+    if (!this.dirty || this.flushing || this.fd < 0) return;
+    this.dirty = false;
+    this.flushing = true;
+    fdatasync(this.fd, (error) => {
+      this.flushing = false;
+      // A segment closed or deleted meanwhile has nothing left to sync; anything else retries next time.
+      if (error && this.fd >= 0) this.dirty = true;
+    });
   }
 
   close(): void {

@@ -18,9 +18,9 @@ describe('contracts', () => {
     });
     expect(result.ok).toBe(false);
     const fields = result.ok ? [] : result.problems.map((problem) => problem.field);
-    expect(fields).toEqual(expect.arrayContaining(['recipient.email', 'priority', '']));
-    const unknown = result.ok ? undefined : result.problems.find((problem) => problem.field === '');
-    expect(unknown?.problem).toMatch(/colour/);
+    expect(fields).toEqual(expect.arrayContaining(['recipient.email', 'priority', 'colour']));
+    const unknown = result.ok ? undefined : result.problems.find((problem) => problem.field === 'colour');
+    expect(unknown?.problem).toBe('is not a known field');
   });
 
   it('accepts a template send with defaults filled in', () => {
@@ -80,5 +80,22 @@ describe('contracts', () => {
     expect(bad.ok ? [] : bad.problems.map((problem) => problem.field)).toEqual(
       expect.arrayContaining(['type', 'tenant', 'recipient.email']),
     );
+  });
+});
+
+describe('validate', () => {
+  it('names each unknown field by its own path', () => {
+    const result = validate(SendMessageRequest, {
+      recipient: { email: 'ada@example.com', phone: '+44' },
+      content: { subject: 'Hi', text: 'Hello' },
+      colour: 'blue',
+    });
+    expect(result).toEqual({
+      ok: false,
+      problems: expect.arrayContaining([
+        { field: 'recipient.phone', problem: 'is not a known field' },
+        { field: 'colour', problem: 'is not a known field' },
+      ]),
+    });
   });
 });

@@ -9,3 +9,8 @@ export * from './events/message-accepted/message-accepted';
 export * from './events/message-requested/message-requested';
 export * from './events/render-requested/render-requested';
 export * from './events/upstream-event/upstream-event';
+export * from './http/message-status';
+export * from './http/templates';
+export * from './http/messages';
+export * from './http/triggers';
+export * from './http/suppressions';

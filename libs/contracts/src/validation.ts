@@ -23,13 +23,16 @@ export class ContractValidationError extends Error {
 export function validate<T>(schema: z.ZodType<T>, input: unknown): Validated<T> {
   const result = schema.safeParse(input);
   if (result.success) return { ok: true, value: result.data };
-  return {
-    ok: false,
-    problems: result.error.issues.map((issue) => ({
-      field: issue.path.map(String).join('.'),
-      problem: issue.message,
-    })),
-  };
+  return { ok: false, problems: result.error.issues.flatMap(toProblems) };
+}
+
+function toProblems(issue: z.core.$ZodIssue): ValidationProblem[] {
+  const path = issue.path.map(String);
+  // An unknown key is a problem of that key, not of the object that holds it.
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => ({ field: [...path, key].join('.'), problem: 'is not a known field' }));
+  }
+  return [{ field: path.join('.'), problem: issue.message }];
 }
 
 export function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown, subject: string): T {

@@ -14,7 +14,7 @@ export const EmailDispatch = z.strictObject({
 });
 export type EmailDispatch = z.infer<typeof EmailDispatch>;
 
-const emailDispatchTopic = (lane: 'high' | 'normal' | 'bulk') =>
+const emailDispatchTopic = <const Lane extends 'high' | 'normal' | 'bulk'>(lane: Lane) =>
   defineTopic({
     topic: `sb.dispatch.email.${lane}.v1`,
     schemaName: 'EmailDispatch',

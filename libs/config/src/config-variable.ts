@@ -1,0 +1,18 @@
+import type { z } from 'zod';
+
+export interface ConfigVariable<T> {
+  schema: z.ZodType<T>;
+  description: string;
+  /** Secrets: never echoed in errors, help output or the start-up summary. */
+  sensitive?: boolean;
+  example?: string;
+}
+
+export type ConfigSpec = Record<string, ConfigVariable<unknown>>;
+
+/** Keeps the literal variable names and schema types, so `loadConfig` returns a precise type. */
+export function defineConfig<const S extends ConfigSpec>(spec: S): S {
+  return spec;
+}
+
+export type ConfigOf<S> = { [K in keyof S]: S[K] extends ConfigVariable<infer T> ? T : never };

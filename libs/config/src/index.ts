@@ -1,0 +1,12 @@
+export { commonVariables, LOG_LEVELS } from './common-variables';
+export { serviceVariables } from './common-variables';
+export { ConfigError, type ConfigProblem } from './config-error';
+export { defineConfig, type ConfigOf, type ConfigSpec, type ConfigVariable } from './config-variable';
+export { env } from './env';
+export {
+  describeConfig,
+  loadConfig,
+  summarizeConfig,
+  type ConfigVariableDescription,
+  type Environment,
+} from './load-config';

@@ -1,0 +1,24 @@
+export { Metrics } from './metrics';
+export { isSensitiveKey, redact, redactText, REDACTED, serializeError, type SerializedError } from './redact';
+export {
+  shutdownTelemetry,
+  startTelemetry,
+  type RunningTelemetry,
+  type TelemetryOptions,
+} from './start-telemetry';
+export {
+  StructuredLogger,
+  type LogFields,
+  type LogLevelName,
+  type LogSink,
+  type StructuredLoggerOptions,
+} from './structured-logger';
+export {
+  currentSpanContext,
+  currentTraceId,
+  getTracer,
+  inSpan,
+  recordFailure,
+  type SpanOptions,
+} from './tracing';
+export { SpanKind, SpanStatusCode, type Attributes, type Span } from '@opentelemetry/api';

@@ -1,0 +1,123 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { PersistenceError } from './persistence-error';
+
+export interface EmbeddedPostgresOptions {
+  /** Where the database files live; in memory when absent. One process per directory. */
+  dataDir?: string;
+  /** 0 (the default) picks a free port; `port` on the result tells which. */
+  port?: number;
+  host?: string;
+  /** Open connections the server accepts; more are dropped without a PostgreSQL error. */
+  maxConnections?: number;
+  log?: (line: string) => void;
+}
+
+export interface EmbeddedPostgres {
+  /** postgres://postgres@host:port/postgres, for DATABASE_URL. */
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+// Six services with pools of 10, a migration connection each, and room for replicas and tools.
+export const DEFAULT_EMBEDDED_MAX_CONNECTIONS = 128;
+const WORKER_FILE = join(__dirname, 'embedded-postgres.worker.js');
+
+type WorkerMessage =
+  | { type: 'listening'; port: number }
+  | { type: 'start-failed'; message: string }
+  | { type: 'log'; line: string }
+  | { type: 'stopped' };
+
+/**
+ * PGlite (PostgreSQL compiled to WebAssembly) served on a TCP port, so pg and TypeORM use it unchanged.
+ * All its connections share one backend session: a SET is seen by every connection, and an open
+ * transaction holds every other connection back until it ends.
+ */
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions = {},
+): Promise<EmbeddedPostgres> {
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 0;
+  const maxConnections = options.maxConnections ?? DEFAULT_EMBEDDED_MAX_CONNECTIONS;
+  const log = options.log ?? (() => undefined);
+  assertEmbeddedOptions(port, maxConnections);
+  const dataDir = options.dataDir === undefined ? undefined : resolve(options.dataDir);
+  if (dataDir !== undefined) {
+    await mkdir(dataDir, { recursive: true }).catch((error: Error) => {
+      throw startFailed(`cannot create dataDir ${dataDir}: ${error.message}`, error);
+    });
+  }
+
+  // execArgv: [] keeps the host's loader flags (such as a TypeScript register hook) out of the plain-JS thread.
+  const worker = new Worker(WORKER_FILE, {
+    workerData: { dataDir, port, host, maxConnections },
+    execArgv: [],
+  });
+  let started = false;
+  let stopRequested = false;
+  const stopped = new Promise<void>((resolveStopped) => {
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.type === 'log') log(message.line);
+      if (message.type === 'stopped') resolveStopped();
+    });
+    worker.on('exit', (code) => {
+      if (started && !stopRequested) log(`embedded PostgreSQL thread exited with code ${code}`);
+      resolveStopped();
+    });
+  });
+  worker.on('error', (error) => {
+    if (started) log(`embedded PostgreSQL thread failed: ${error.message}`);
+  });
+
+  const listeningPort = await new Promise<number>((resolveStarted, rejectStarted) => {
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.type === 'listening') resolveStarted(message.port);
+      if (message.type === 'start-failed') rejectStarted(startFailed(message.message));
+    });
+    worker.once('error', (error) => rejectStarted(startFailed(error.message, error)));
+    worker.once('exit', (code) => rejectStarted(startFailed(`the PGlite thread exited with code ${code}`)));
+  }).catch(async (error: unknown) => {
+    await worker.terminate();
+    throw error;
+  });
+  started = true;
+  const location = dataDir === undefined ? 'in memory' : `in ${dataDir}`;
+  log(`embedded PostgreSQL (PGlite) listening on ${host}:${listeningPort}, data ${location}`);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `postgres://postgres@${host.includes(':') ? `[${host}]` : host}:${listeningPort}/postgres`,
+    port: listeningPort,
+    stop: () => {
+      stopping ??= (async () => {
+        stopRequested = true;
+        worker.postMessage({ type: 'stop' });
+        await stopped;
+        await worker.terminate();
+      })();
+      return stopping;
+    },
+  };
+}
+
+function assertEmbeddedOptions(port: number, maxConnections: number): void {
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw startFailed(`port: must be an integer from 0 to 65535, got ${port}`);
+  }
+  if (!Number.isInteger(maxConnections) || maxConnections < 1) {
+    throw startFailed(`maxConnections: must be a positive integer, got ${maxConnections}`);
+  }
+}
+
+function startFailed(problem: string, cause?: unknown): PersistenceError {
+  return new PersistenceError(
+    'EMBEDDED_POSTGRES_START_FAILED',
+    `embedded PostgreSQL did not start: ${problem}`,
+    {
+      cause,
+    },
+  );
+}

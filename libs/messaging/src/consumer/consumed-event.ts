@@ -1,0 +1,57 @@
+import { HeaderName } from '@switchboard/contracts';
+import type { KafkaMessage } from 'kafkajs';
+import { attemptOf } from '../event-headers';
+import type { MessagingLogFields } from '../messaging-log';
+
+export interface ConsumedEvent<T> {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  payload: T;
+  headers: Record<string, string>;
+  /** Delivery attempt from the `sb-attempt` header: 1 unless re-published to a retry topic. */
+  attempt: number;
+  /** This consumer's try at the event, 1 to maxAttempts: a handler that throws is retried in place. */
+  processingAttempt: number;
+}
+
+/** What a handler did with an event; a skip names its reason so that it is never silent. */
+export type HandlerOutcome = { outcome: 'done' } | { outcome: 'skipped'; reason: string };
+
+export function consumedEvent<T>(
+  topic: string,
+  partition: number,
+  message: KafkaMessage,
+  headers: Record<string, string>,
+  payload: T,
+): ConsumedEvent<T> {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key?.toString('utf8') ?? null,
+    payload,
+    headers,
+    attempt: attemptOf(headers),
+    processingAttempt: 1,
+  };
+}
+
+/** What a log line may say about an event: where it is and whose it is, never its payload or key. */
+export function eventLogFields(
+  groupId: string,
+  topic: string,
+  partition: number,
+  offset: string,
+  headers: Record<string, string>,
+): MessagingLogFields {
+  return {
+    groupId,
+    topic,
+    partition,
+    offset,
+    tenant: headers[HeaderName.tenant],
+    messageId: headers[HeaderName.messageId],
+  };
+}

@@ -1,0 +1,61 @@
+import { MessagingError } from '../messaging-error';
+import { nestMessagingLog, type MessagingLog } from '../messaging-log';
+
+export interface ConsumerRunnerOptions {
+  groupId: string;
+  /** Events of one batch handled at once; events with the same key stay in order. Default 10. */
+  concurrency?: number;
+  /** Handler tries before an event is dead-lettered. Default 5. */
+  maxAttempts?: number;
+  /** Wait after the first failed try, doubling after each further one. Default 200 ms. */
+  retryBackoffMs?: number;
+  log?: MessagingLog;
+  /** Where a group with no committed offset starts. Default true: nothing published before it is missed. */
+  fromBeginning?: boolean;
+  /** Partitions whose batches are worked on at the same time. Default 1. */
+  partitionsConsumedConcurrently?: number;
+  /** Default 30 000 ms. */
+  sessionTimeoutMs?: number;
+  /** Default 3000 ms; a long batch heartbeats at this pace too. */
+  heartbeatIntervalMs?: number;
+  /** Longest a fetch waits for new records, which also bounds how long stop() waits. Default 1000 ms. */
+  maxWaitTimeMs?: number;
+  /** How often a long batch commits what it has finished so far. Default 5000 ms. */
+  commitIntervalMs?: number;
+}
+
+export type ResolvedConsumerOptions = Required<ConsumerRunnerOptions>;
+
+export function resolveConsumerOptions(options: ConsumerRunnerOptions): ResolvedConsumerOptions {
+  if (options.groupId.trim() === '') throw new MessagingError('INVALID_OPTION', 'groupId must not be empty');
+  return {
+    groupId: options.groupId,
+    concurrency: positiveInteger('concurrency', options.concurrency ?? 10),
+    maxAttempts: positiveInteger('maxAttempts', options.maxAttempts ?? 5),
+    retryBackoffMs: nonNegativeInteger('retryBackoffMs', options.retryBackoffMs ?? 200),
+    log: options.log ?? nestMessagingLog(`ConsumerRunner ${options.groupId}`),
+    fromBeginning: options.fromBeginning ?? true,
+    partitionsConsumedConcurrently: positiveInteger(
+      'partitionsConsumedConcurrently',
+      options.partitionsConsumedConcurrently ?? 1,
+    ),
+    sessionTimeoutMs: positiveInteger('sessionTimeoutMs', options.sessionTimeoutMs ?? 30_000),
+    heartbeatIntervalMs: positiveInteger('heartbeatIntervalMs', options.heartbeatIntervalMs ?? 3000),
+    maxWaitTimeMs: positiveInteger('maxWaitTimeMs', options.maxWaitTimeMs ?? 1000),
+    commitIntervalMs: positiveInteger('commitIntervalMs', options.commitIntervalMs ?? 5000),
+  };
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new MessagingError('INVALID_OPTION', `${name} must be a positive integer, got ${value}`);
+  }
+  return value;
+}
+
+function nonNegativeInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0) {
+    throw new MessagingError('INVALID_OPTION', `${name} must be zero or a positive integer, got ${value}`);
+  }
+  return value;
+}

@@ -1,0 +1,184 @@
+import { context, propagation, SpanKind, trace, type Span } from '@opentelemetry/api';
+import {
+  DEAD_LETTER_TOPIC,
+  HeaderName,
+  parseOrThrow,
+  type TopicName,
+  type TopicPayloads,
+} from '@switchboard/contracts';
+import { Partitioners, type IHeaders, type Kafka, type Message, type Producer } from 'kafkajs';
+import { contractOf } from './contract-of';
+import { eventHeaders, type PublishOptions } from './event-headers';
+import { MessagingError } from './messaging-error';
+import { traceCauseOf } from './trace-causes';
+import { messagingAttributes, recordFailure, tracer } from './tracing';
+
+/** A record to park on the dead-letter topic: original key and value, headers saying why. */
+export interface DeadLetter {
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: IHeaders;
+}
+
+type PublisherState = 'disconnected' | 'connected' | 'disconnecting';
+
+/**
+ * Publishes contract-checked events with an idempotent producer: a payload is validated
+ * against its topic's schema, keyed by the contract, and carries the standard headers and
+ * the caller's trace context.
+ */
+export class EventPublisher {
+  private readonly producer: Producer;
+  private connecting: Promise<void> | undefined;
+  private state: PublisherState = 'disconnected';
+  private readonly sending = new Set<Promise<unknown>>();
+
+  constructor(kafka: Kafka) {
+    // kafkajs requires one request in flight for idempotence; the Java-compatible
+    // partitioner puts a key on the same partition as any other Kafka client would.
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+  }
+
+  /** Safe to call more than once; concurrent callers share one connection attempt. */
+  connect(): Promise<void> {
+    this.connecting ??= this.producer.connect().then(
+      () => {
+        this.state = 'connected';
+      },
+      (error: unknown) => {
+        this.connecting = undefined;
+        throw error;
+      },
+    );
+    return this.connecting;
+  }
+
+  /** Refuses new publishes, lets the ones under way finish, then closes the producer. */
+  async disconnect(): Promise<void> {
+    if (this.state !== 'connected') return;
+    this.state = 'disconnecting';
+    await Promise.allSettled([...this.sending]);
+    await this.producer.disconnect();
+    this.connecting = undefined;
+    this.state = 'disconnected';
+  }
+
+  isConnected(): boolean {
+    return this.state === 'connected';
+  }
+
+  async publish<T extends TopicName>(
+    topic: T,
+    payload: TopicPayloads[T],
+    options: PublishOptions = {},
+  ): Promise<void> {
+    await this.publishMany(topic, [payload], options);
+  }
+
+  /** Validates every payload first (one bad payload sends none), then sends them in one request. */
+  async publishMany<T extends TopicName>(
+    topic: T,
+    payloads: readonly TopicPayloads[T][],
+    options: PublishOptions = {},
+  ): Promise<void> {
+    const contract = contractOf(topic);
+    const name = String(topic);
+    const messages = payloads.map((payload, index) => {
+      const subject = payloads.length === 1 ? `${name} payload` : `${name} payload [${index}]`;
+      const value = parseOrThrow(contract.schema, payload, subject);
+      return {
+        key: contract.key(value),
+        value: JSON.stringify(value),
+        headers: eventHeaders(contract, value, options),
+      };
+    });
+    if (messages.length === 0) return;
+    await tracer.startActiveSpan(
+      `publish ${name}`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          ...messagingAttributes('send', name),
+          'messaging.batch.message_count': messages.length,
+        },
+      },
+      async (span) => {
+        // An event about a message a batch handler consumed continues that message's own trace.
+        const messageSpans: Span[] = [];
+        for (const message of messages) {
+          const cause = traceCauseOf(message.headers[HeaderName.messageId]);
+          if (cause) {
+            const messageSpan = tracer.startSpan(
+              `publish ${name}`,
+              {
+                kind: SpanKind.PRODUCER,
+                links: [{ context: span.spanContext() }],
+                attributes: messagingAttributes('send', name),
+              },
+              cause,
+            );
+            messageSpans.push(messageSpan);
+            propagation.inject(trace.setSpan(cause, messageSpan), message.headers);
+          } else {
+            propagation.inject(context.active(), message.headers);
+          }
+        }
+        try {
+          await this.send(name, messages);
+        } catch (error) {
+          recordFailure(span, error);
+          for (const messageSpan of messageSpans) recordFailure(messageSpan, error);
+          throw error;
+        } finally {
+          span.end();
+          for (const messageSpan of messageSpans) messageSpan.end();
+        }
+      },
+    );
+  }
+
+  /** Parks records on DEAD_LETTER_TOPIC in one request, keeping their original trace headers. */
+  async publishDeadLetters(letters: readonly DeadLetter[]): Promise<void> {
+    if (letters.length === 0) return;
+    await tracer.startActiveSpan(
+      `publish ${DEAD_LETTER_TOPIC}`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          ...messagingAttributes('send', DEAD_LETTER_TOPIC),
+          'messaging.batch.message_count': letters.length,
+        },
+      },
+      async (span) => {
+        try {
+          await this.send(DEAD_LETTER_TOPIC, [...letters]);
+        } catch (error) {
+          recordFailure(span, error);
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+
+  private async send(topic: string, messages: Message[]): Promise<void> {
+    if (this.state !== 'connected') {
+      throw new MessagingError(
+        'NOT_CONNECTED',
+        `cannot publish to ${topic}: the publisher is ${this.state} (call connect() first)`,
+      );
+    }
+    const sent = this.producer.send({ topic, acks: -1, messages });
+    this.sending.add(sent);
+    try {
+      await sent;
+    } finally {
+      this.sending.delete(sent);
+    }
+  }
+}

@@ -1,0 +1,17 @@
+export { ConsumerRunner } from './consumer/consumer-runner';
+export type { ConsumedEvent, HandlerOutcome } from './consumer/consumed-event';
+export type { ConsumerRunnerOptions } from './consumer/consumer-options';
+export { eventHeaders, readHeaders, type DeadLetterReason, type PublishOptions } from './event-headers';
+export { EventPublisher, type DeadLetter } from './event-publisher';
+export { createKafka, type KafkaSettings } from './kafka';
+export { MessagingError, type MessagingErrorCode } from './messaging-error';
+export {
+  nestMessagingLog,
+  type MessagingLog,
+  type MessagingLogFields,
+  type MessagingLogLevel,
+} from './messaging-log';
+export { MessagingHealthIndicator } from './nest/messaging-health.indicator';
+export { MessagingModule } from './nest/messaging.module';
+export { KAFKA, type MessagingModuleOptions } from './nest/tokens';
+export { provisionTopics, type ProvisionOptions, type TopicSpec } from './provision-topics';

@@ -1,0 +1,53 @@
+import {
+  type DynamicModule,
+  Inject,
+  Injectable,
+  Module,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import { EventPublisher } from '../event-publisher';
+import { createKafka } from '../kafka';
+import { provisionTopics } from '../provision-topics';
+import { MessagingHealthIndicator } from './messaging-health.indicator';
+import { KAFKA, MESSAGING_OPTIONS, type MessagingModuleOptions } from './tokens';
+
+// Global modules start first and shut down last, so the publisher is connected before any
+// consumer starts and closes only after every module's shutdown hooks have stopped theirs.
+@Injectable()
+class MessagingLifecycle implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingModuleOptions,
+    private readonly publisher: EventPublisher,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    if (this.options.topics) await provisionTopics(this.kafka, this.options.topics);
+    await this.publisher.connect();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.publisher.disconnect();
+  }
+}
+
+/** Kafka for a Nest app: the client (KAFKA), a connected EventPublisher and a broker health check. */
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingModuleOptions): DynamicModule {
+    return {
+      module: MessagingModule,
+      global: true,
+      providers: [
+        { provide: MESSAGING_OPTIONS, useValue: options },
+        { provide: KAFKA, useFactory: () => createKafka(options.kafka) },
+        { provide: EventPublisher, useFactory: (kafka: Kafka) => new EventPublisher(kafka), inject: [KAFKA] },
+        MessagingLifecycle,
+        MessagingHealthIndicator,
+      ],
+      exports: [KAFKA, MESSAGING_OPTIONS, EventPublisher, MessagingHealthIndicator],
+    };
+  }
+}

@@ -1,0 +1,39 @@
+import { Module, type Type } from '@nestjs/common';
+import { DeliveryEventTopic } from '@switchboard/contracts';
+import { MessagingHealthIndicator, MessagingModule } from '@switchboard/messaging';
+import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
+import { HealthModule } from '@switchboard/service-kit';
+import { AnalyticsConfigModule } from './analytics-config.module';
+import type { AnalyticsConfig } from './config';
+import { CreateAnalyticsTimeline1795595431377 } from './migrations/1795595431377-create-analytics-timeline';
+import { DeliveryEventEntity } from './timeline/delivery-event.entity';
+import { MessageStatusEntity } from './timeline/message-status.entity';
+import { ConsumerReadiness, TimelineModule } from './timeline/timeline.module';
+
+export const ANALYTICS_SCHEMA = 'analytics';
+// As many as the other pipeline topics; only used when this service is first to create a topic.
+const PIPELINE_TOPIC_PARTITIONS = 6;
+
+/** The analytics service's root module for one config (runService takes a module class, so it is made here). */
+export function createAppModule(config: AnalyticsConfig): Type<unknown> {
+  @Module({
+    imports: [
+      AnalyticsConfigModule.forRoot(config),
+      PersistenceModule.forRoot({
+        url: config.DATABASE_URL,
+        schema: ANALYTICS_SCHEMA,
+        entities: [DeliveryEventEntity, MessageStatusEntity],
+        migrations: [CreateAnalyticsTimeline1795595431377],
+        poolSize: config.DATABASE_POOL_SIZE,
+      }),
+      MessagingModule.forRoot({
+        kafka: { brokers: config.KAFKA_BROKERS, clientId: 'analytics' },
+        topics: [{ topic: DeliveryEventTopic.topic, partitions: PIPELINE_TOPIC_PARTITIONS }],
+      }),
+      HealthModule.register([MessagingHealthIndicator, DatabaseHealthIndicator, ConsumerReadiness]),
+      TimelineModule,
+    ],
+  })
+  class AnalyticsModule {}
+  return AnalyticsModule;
+}

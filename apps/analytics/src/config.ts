@@ -1,0 +1,31 @@
+import {
+  commonVariables,
+  defineConfig,
+  env,
+  loadConfig,
+  serviceVariables,
+  type ConfigOf,
+  type Environment,
+} from '@switchboard/config';
+
+export const analyticsConfigSpec = defineConfig({
+  ...commonVariables,
+  PORT: { ...commonVariables.PORT, schema: env.port(3105) },
+  DATABASE_POOL_SIZE: serviceVariables.DATABASE_POOL_SIZE,
+  ANALYTICS_PARTITIONS_CONCURRENCY: {
+    schema: env.int({ min: 1, max: 64, default: 3 }),
+    description: 'Partitions of delivery events stored at the same time',
+    sensitive: false,
+  },
+  ANALYTICS_MAX_ATTEMPTS: {
+    schema: env.int({ min: 1, max: 100, default: 5 }),
+    description: 'Tries at storing a batch of delivery events before it is dead-lettered',
+    sensitive: false,
+  },
+});
+
+export type AnalyticsConfig = ConfigOf<typeof analyticsConfigSpec>;
+
+export function loadAnalyticsConfig(environment?: Environment): AnalyticsConfig {
+  return loadConfig(analyticsConfigSpec, environment);
+}

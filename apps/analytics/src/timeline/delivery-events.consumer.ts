@@ -1,0 +1,45 @@
+import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
+import { DeliveryEventTopic } from '@switchboard/contracts';
+import { ConsumerRunner, type EventPublisher } from '@switchboard/messaging';
+import type { Kafka } from 'kafkajs';
+import type { RecordDeliveryEventsUsecase } from './record-delivery-events.usecase';
+
+export interface DeliveryEventsConsumerSettings {
+  partitionsConsumedConcurrently: number;
+  maxAttempts: number;
+}
+
+export const ANALYTICS_CONSUMER_GROUP = 'analytics';
+
+/** Stores delivery events a fetched batch at a time: one insert and one status upsert per batch. */
+export class DeliveryEventsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly runner: ConsumerRunner;
+
+  constructor(
+    kafka: Kafka,
+    publisher: EventPublisher,
+    private readonly recordDeliveryEvents: RecordDeliveryEventsUsecase,
+    settings: DeliveryEventsConsumerSettings,
+  ) {
+    this.runner = new ConsumerRunner(kafka, publisher, {
+      groupId: ANALYTICS_CONSUMER_GROUP,
+      maxAttempts: settings.maxAttempts,
+      partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently,
+    }).onBatch(DeliveryEventTopic.topic, (events) =>
+      this.recordDeliveryEvents.execute(events.map((event) => event.payload)),
+    );
+  }
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.runner.start();
+  }
+
+  // Before the publisher closes (in the messaging module's shutdown), which dead letters need.
+  beforeApplicationShutdown(): Promise<void> {
+    return this.runner.stop();
+  }
+
+  isHealthy(): boolean {
+    return this.runner.isHealthy();
+  }
+}

@@ -1,0 +1,16 @@
+import type { DeliveryEvent } from '@switchboard/contracts';
+import { messageStatusUpdates, type MessageStatusUpdate } from './message-status-updates';
+
+export interface TimelineWriter {
+  record(events: readonly DeliveryEvent[], statusUpdates: readonly MessageStatusUpdate[]): Promise<void>;
+}
+
+/** Stores a consumed batch of delivery events with one insert and one status upsert. */
+export class RecordDeliveryEventsUsecase {
+  constructor(private readonly timeline: TimelineWriter) {}
+
+  async execute(events: readonly DeliveryEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await this.timeline.record(events, messageStatusUpdates(events));
+  }
+}

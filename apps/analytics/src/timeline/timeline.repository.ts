@@ -1,0 +1,98 @@
+import { Injectable } from '@nestjs/common';
+import type { DeliveryEvent, DeliveryEventTypeName, MessageTimelineEntry } from '@switchboard/contracts';
+import { bulkInsert } from '@switchboard/persistence';
+import { DataSource } from 'typeorm';
+import type { MessageStatusUpdate } from './message-status-updates';
+
+export interface StoredMessage {
+  status: DeliveryEventTypeName;
+  timeline: MessageTimelineEntry[];
+}
+
+interface TimelineRow {
+  type: DeliveryEventTypeName;
+  occurred_at: Date;
+  source: string;
+  channel: MessageTimelineEntry['channel'] | null;
+  provider: string | null;
+  reason: string | null;
+  detail: MessageTimelineEntry['detail'] | null;
+}
+
+@Injectable()
+export class TimelineRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Appends a batch of events and moves each message's status forward, in one transaction. */
+  async record(
+    events: readonly DeliveryEvent[],
+    statusUpdates: readonly MessageStatusUpdate[],
+  ): Promise<void> {
+    if (events.length === 0) return;
+    // Rows in message order, so concurrent batches lock shared rows in the same order.
+    const orderedUpdates = [...statusUpdates].sort((a, b) => a.messageId.localeCompare(b.messageId));
+    await this.dataSource.transaction(async (manager) => {
+      await bulkInsert(
+        manager,
+        'analytics.delivery_events',
+        events.map((event) => ({
+          tenant_id: event.tenantId,
+          message_id: event.messageId,
+          type: event.type,
+          occurred_at: event.occurredAt,
+          source: event.source,
+          channel: event.channel ?? null,
+          provider: event.provider ?? null,
+          reason: event.reason ?? null,
+          detail: event.detail === undefined ? null : JSON.stringify(event.detail),
+        })),
+        { onConflictDoNothing: true },
+      );
+      // Mirrors `supersedes`: a later stage wins; within a stage, the later event.
+      await manager.query(
+        `INSERT INTO analytics.message_status AS existing (message_id, tenant_id, status, status_rank, updated_at)
+         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::smallint[], $5::timestamptz[])
+         ON CONFLICT (message_id) DO UPDATE
+           SET status = excluded.status, status_rank = excluded.status_rank, updated_at = excluded.updated_at
+           WHERE excluded.status_rank > existing.status_rank
+              OR (excluded.status_rank = existing.status_rank AND excluded.updated_at > existing.updated_at)`,
+        [
+          orderedUpdates.map((update) => update.messageId),
+          orderedUpdates.map((update) => update.tenantId),
+          orderedUpdates.map((update) => update.status),
+          orderedUpdates.map((update) => update.statusRank),
+          orderedUpdates.map((update) => update.updatedAt.toISOString()),
+        ],
+      );
+    });
+  }
+
+  /** The message's status and timeline, or undefined when the tenant has no such message. */
+  async findMessage(tenantId: string, messageId: string): Promise<StoredMessage | undefined> {
+    const statuses: Array<{ status: DeliveryEventTypeName }> = await this.dataSource.query(
+      `SELECT status FROM analytics.message_status WHERE message_id = $1 AND tenant_id = $2`,
+      [messageId, tenantId],
+    );
+    if (statuses.length === 0) return undefined;
+    const rows: TimelineRow[] = await this.dataSource.query(
+      `SELECT type, occurred_at, source, channel, provider, reason, detail
+       FROM analytics.delivery_events
+       WHERE message_id = $1 AND tenant_id = $2
+       ORDER BY occurred_at, id`,
+      [messageId, tenantId],
+    );
+    return { status: statuses[0].status, timeline: rows.map(toTimelineEntry) };
+  }
+}
+
+function toTimelineEntry(row: TimelineRow): MessageTimelineEntry {
+  return {
+    type: row.type,
+    occurredAt: row.occurred_at.toISOString(),
+    source: row.source,
+    ...(row.channel === null ? {} : { channel: row.channel }),
+    ...(row.provider === null ? {} : { provider: row.provider }),
+    ...(row.reason === null ? {} : { reason: row.reason }),
+    ...(row.detail === null ? {} : { detail: row.detail }),
+  };
+}

@@ -1,0 +1,40 @@
+import { Module, type Type } from '@nestjs/common';
+import { MessageRequestedTopic } from '@switchboard/contracts';
+import { MessagingHealthIndicator, MessagingModule } from '@switchboard/messaging';
+import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
+import { HealthModule } from '@switchboard/service-kit';
+import { AuthModule } from './auth/auth.module';
+import type { GatewayConfig } from './config';
+import { GatewayConfigModule } from './gateway-config.module';
+import { gatewayDatabaseOptions } from './gateway-database';
+import { HousekeepingModule } from './housekeeping/housekeeping.module';
+import { MessagesModule } from './messages/messages.module';
+import { SuppressionsModule } from './suppressions/suppressions.module';
+import { TemplatesModule } from './templates/templates.module';
+import { TriggersModule } from './triggers/triggers.module';
+
+// Only used when the gateway is first to create the topic; an existing topic is left as it is.
+const REQUESTED_TOPIC_PARTITIONS = 6;
+
+/** The gateway's root module for one config (runService takes a module class, so it is made here). */
+export function createAppModule(config: GatewayConfig): Type<unknown> {
+  @Module({
+    imports: [
+      GatewayConfigModule.forRoot(config),
+      PersistenceModule.forRoot(gatewayDatabaseOptions(config.DATABASE_URL)),
+      MessagingModule.forRoot({
+        kafka: { brokers: config.KAFKA_BROKERS, clientId: 'gateway' },
+        topics: [{ topic: MessageRequestedTopic.topic, partitions: REQUESTED_TOPIC_PARTITIONS }],
+      }),
+      HealthModule.register([MessagingHealthIndicator, DatabaseHealthIndicator]),
+      AuthModule,
+      MessagesModule,
+      TemplatesModule,
+      TriggersModule,
+      SuppressionsModule,
+      HousekeepingModule,
+    ],
+  })
+  class GatewayModule {}
+  return GatewayModule;
+}

@@ -1,0 +1,106 @@
+import { commonVariables, defineConfig, env, loadConfig, type Environment } from '@switchboard/config';
+
+export const gatewayConfigSpec = defineConfig({
+  ...commonVariables,
+  PORT: { ...commonVariables.PORT, schema: env.port(3000) },
+  HOST: {
+    ...commonVariables.HOST,
+    description: 'Address the HTTP API listens on (0.0.0.0 for every interface)',
+  },
+  SWITCHBOARD_DEV_API_KEY: {
+    schema: env
+      .string({
+        pattern: /^[\x21-\x7e]{16,}$/,
+        patternMessage: 'must be at least 16 printable characters, no spaces',
+      })
+      .optional(),
+    description: 'Development API key made active at start-up (only its sha256 is stored); unset for none',
+    sensitive: true,
+  },
+  SWITCHBOARD_DEV_TENANT: {
+    schema: env.string({
+      default: 'dev',
+      pattern: /^[a-zA-Z0-9_-]{1,64}$/,
+      patternMessage: 'must be 1-64 letters, digits, _ or -',
+    }),
+    description: 'Tenant the development API key belongs to',
+    sensitive: false,
+  },
+  ANALYTICS_URL: {
+    schema: env.url({ protocols: ['http', 'https'], default: 'http://127.0.0.1:3105' }),
+    description: 'Base URL of the analytics service, asked for message status and timelines',
+    sensitive: false,
+  },
+  TEMPLATE_URL: {
+    schema: env.url({ protocols: ['http', 'https'], default: 'http://127.0.0.1:3103' }),
+    description: 'Base URL of the template service, to which template management is forwarded',
+    sensitive: false,
+  },
+  INGEST_URL: {
+    schema: env.url({ protocols: ['http', 'https'], default: 'http://127.0.0.1:3101' }),
+    description: 'Base URL of the ingest service, to which trigger management is forwarded',
+    sensitive: false,
+  },
+  ROUTER_URL: {
+    schema: env.url({ protocols: ['http', 'https'], default: 'http://127.0.0.1:3102' }),
+    description: 'Base URL of the router service, to which suppressions are forwarded',
+    sensitive: false,
+  },
+  INTERNAL_HTTP_TIMEOUT: {
+    schema: env.duration('5s'),
+    description: 'Deadline of a call to another service’s internal API (then 503)',
+    sensitive: false,
+  },
+  PUBLISH_TIMEOUT: {
+    schema: env.duration('10s'),
+    description: 'How long a request waits for Kafka to acknowledge its messages before answering 503',
+    sensitive: false,
+  },
+  MAX_BODY_BYTES: {
+    schema: env.int({ min: 1024, default: 256 * 1024 }),
+    description: 'Largest request body accepted (413 above), except on the batch route',
+    sensitive: false,
+  },
+  MAX_BATCH_BODY_BYTES: {
+    schema: env.int({ min: 1024, default: 4 * 1024 * 1024 }),
+    description: 'Largest body of POST /v1/messages/batch, which takes up to 1,000 messages',
+    sensitive: false,
+  },
+  IDEMPOTENCY_TTL: {
+    schema: env.duration('24h'),
+    description: 'How long an Idempotency-Key and its answer are kept',
+    sensitive: false,
+  },
+  IDEMPOTENCY_WAIT_TIMEOUT: {
+    schema: env.duration('10s'),
+    description: 'How long a duplicate request waits for the first one to finish (then 409)',
+    sensitive: false,
+  },
+  ACCEPTED_MESSAGE_RETENTION: {
+    schema: env.duration('7d'),
+    description: 'How long accepted message ids are kept to answer status lookups before analytics has them',
+    sensitive: false,
+  },
+  API_KEY_CACHE_TTL: {
+    schema: env.duration('30s'),
+    description: 'How long a verified API key is cached; a revoked key keeps working at most this long',
+    sensitive: false,
+  },
+});
+
+export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
+
+export function loadGatewayConfig(environment: Environment = process.env) {
+  return loadConfig(gatewayConfigSpec, environment);
+}
+
+/** What the operator commands in src/cli read: they only open the gateway's database. */
+export const operatorCommandConfigSpec = defineConfig({
+  DATABASE_URL: commonVariables.DATABASE_URL,
+});
+
+export type OperatorCommandConfig = ReturnType<typeof loadOperatorCommandConfig>;
+
+export function loadOperatorCommandConfig(environment: Environment = process.env) {
+  return loadConfig(operatorCommandConfigSpec, environment);
+}

@@ -1,0 +1,18 @@
+import type { DatabaseOptions } from '@switchboard/persistence';
+import { ApiKeyEntity } from './auth/api-key.entity';
+import { IdempotencyRecordEntity } from './idempotency/idempotency-record.entity';
+import { AcceptedMessageEntity } from './messages/accepted-message.entity';
+import { CreateGatewayTables1795595736151 } from './migrations/1795595736151-create-gateway-tables';
+
+export const GATEWAY_SCHEMA = 'gateway';
+
+/** The gateway's schema, entities and migrations: the app and the operator commands open it alike. */
+export function gatewayDatabaseOptions(url: string, poolSize?: number): DatabaseOptions {
+  return {
+    url,
+    schema: GATEWAY_SCHEMA,
+    entities: [ApiKeyEntity, IdempotencyRecordEntity, AcceptedMessageEntity],
+    migrations: [CreateGatewayTables1795595736151],
+    ...(poolSize === undefined ? {} : { poolSize }),
+  };
+}

@@ -1,0 +1,45 @@
+import { ProblemException } from '@switchboard/service-kit';
+
+export type GatewayErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'MESSAGE_NOT_FOUND'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'IDEMPOTENCY_REQUEST_IN_PROGRESS'
+  | 'BROKER_UNAVAILABLE'
+  | 'SERVICE_UNAVAILABLE'
+  | 'UPSTREAM_FAILED';
+
+export function statusOf(code: GatewayErrorCode): number {
+  switch (code) {
+    case 'UNAUTHENTICATED':
+      return 401;
+    case 'MESSAGE_NOT_FOUND':
+      return 404;
+    case 'IDEMPOTENCY_REQUEST_IN_PROGRESS':
+      return 409;
+    case 'IDEMPOTENCY_KEY_REUSED':
+      return 422;
+    case 'UPSTREAM_FAILED':
+      return 502;
+    case 'BROKER_UNAVAILABLE':
+    case 'SERVICE_UNAVAILABLE':
+      return 503;
+    default:
+      return exhaustive(code);
+  }
+}
+
+function exhaustive(code: never): never {
+  throw new Error(`unmapped gateway error code ${String(code)}`);
+}
+
+/** An expected failure of the public API; the problem+json filter renders it with its status. */
+export class GatewayError extends ProblemException {
+  constructor(
+    override readonly code: GatewayErrorCode,
+    detail: string,
+    extensions: Record<string, unknown> = {},
+  ) {
+    super(statusOf(code), code, detail, extensions);
+  }
+}

@@ -1,0 +1,29 @@
+import type { LoggerService } from '@nestjs/common';
+import { runService, type RunningService } from '@switchboard/service-kit';
+import { StructuredLogger } from '@switchboard/telemetry';
+import { createAppModule } from './app.module';
+import type { GatewayConfig } from './config';
+import { installBodyLimits } from './http/body-limits';
+import { serveOpenApi } from './http/openapi';
+
+/** Starts the gateway's HTTP API; main.ts and the int-specs boot it the same way. */
+export function startGateway(
+  config: GatewayConfig,
+  logger: LoggerService = new StructuredLogger('gateway', config.LOG_LEVEL),
+): Promise<RunningService> {
+  return runService({
+    name: 'gateway',
+    module: createAppModule(config),
+    port: config.PORT,
+    host: config.HOST,
+    bodyLimitBytes: config.MAX_BODY_BYTES,
+    logger,
+    configure: (app) => {
+      installBodyLimits(app, {
+        defaultBytes: config.MAX_BODY_BYTES,
+        largeBytes: config.MAX_BATCH_BODY_BYTES,
+      });
+      serveOpenApi(app);
+    },
+  });
+}

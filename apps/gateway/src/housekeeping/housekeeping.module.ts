@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import type { GatewayConfig } from '../config';
+import { GATEWAY_CONFIG } from '../gateway-config.module';
+import { IdempotencyModule } from '../idempotency/idempotency.module';
+import { IdempotencyStore } from '../idempotency/idempotency-record';
+import { MessagesModule } from '../messages/messages.module';
+import { PostgresAcceptedMessageLog } from '../messages/postgres-accepted-message-log';
+import { HousekeepingService, HousekeepingSettings } from './housekeeping.service';
+import { PurgeExpiredRecords } from './purge-expired-records.usecase';
+
+// Expired keys do no harm while they wait (a lookup treats them as absent); this only bounds the table.
+const PURGE_INTERVAL_MS = 5 * 60_000;
+
+@Module({
+  imports: [IdempotencyModule, MessagesModule],
+  providers: [
+    {
+      provide: PurgeExpiredRecords,
+      useFactory: (
+        store: IdempotencyStore,
+        acceptedMessages: PostgresAcceptedMessageLog,
+        config: GatewayConfig,
+      ) => new PurgeExpiredRecords(store, acceptedMessages, config.ACCEPTED_MESSAGE_RETENTION),
+      inject: [IdempotencyStore, PostgresAcceptedMessageLog, GATEWAY_CONFIG],
+    },
+    { provide: HousekeepingSettings, useValue: { intervalMs: PURGE_INTERVAL_MS } },
+    HousekeepingService,
+  ],
+})
+export class HousekeepingModule {}

@@ -1,0 +1,22 @@
+import type { MessageRequested, SendMessageRequest } from '@switchboard/contracts';
+
+export interface AcceptanceFacts {
+  tenantId: string;
+  messageId: string;
+  acceptedAt: Date;
+  idempotencyKey?: string;
+}
+
+export function buildMessageRequested(request: SendMessageRequest, facts: AcceptanceFacts): MessageRequested {
+  return {
+    tenantId: facts.tenantId,
+    messageId: facts.messageId,
+    acceptedAt: facts.acceptedAt.toISOString(),
+    source: 'http',
+    ...(facts.idempotencyKey === undefined ? {} : { idempotencyKey: facts.idempotencyKey }),
+    recipient: request.recipient,
+    content: request.content,
+    priority: request.priority,
+    ...(request.sendAt === undefined ? {} : { sendAt: request.sendAt }),
+  };
+}

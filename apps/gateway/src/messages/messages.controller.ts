@@ -1,0 +1,125 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import {
+  MAX_MESSAGES_PER_BATCH,
+  MessageStatusView,
+  SendMessageBatchRequest,
+  SendMessageBatchResponse,
+  SendMessageRequest,
+  SendMessageResponse,
+} from '@switchboard/contracts';
+import { parseInput } from '@switchboard/service-kit';
+import type { FastifyReply } from 'fastify';
+import { ApiKeyGuard } from '../auth/api-key.guard';
+import { Tenant } from '../auth/tenant.decorator';
+import { LARGE_BODY_ROUTE } from '../http/body-limits';
+import { openApiSchema } from '../http/openapi-schema';
+import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf, IdempotentReply } from '../idempotency/idempotent-reply';
+import { GetMessageStatus } from './get-message-status.usecase';
+import { SendMessageBatch } from './send-message-batch.usecase';
+import { SendMessage } from './send-message.usecase';
+
+const IDEMPOTENCY_KEY_DOC = {
+  name: 'Idempotency-Key',
+  required: false,
+  description:
+    'Repeat a request safely: the same key with the same body answers the first response again ' +
+    '(with Idempotent-Replayed: true) for 24 hours; with a different body it answers 422.',
+};
+
+@ApiTags('messages')
+@ApiBearerAuth()
+@UseGuards(ApiKeyGuard)
+@Controller('v1/messages')
+export class MessagesController {
+  constructor(
+    private readonly sendMessage: SendMessage,
+    private readonly sendMessageBatch: SendMessageBatch,
+    private readonly getMessageStatus: GetMessageStatus,
+    private readonly idempotentReply: IdempotentReply,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Send one message; 202 means it is durably accepted and will not be lost' })
+  @ApiHeader(IDEMPOTENCY_KEY_DOC)
+  @ApiBody({ schema: openApiSchema(SendMessageRequest) })
+  @ApiAcceptedResponse({ schema: openApiSchema(SendMessageResponse, 'output') })
+  async send(
+    @Tenant() tenantId: string,
+    @Body() body: unknown,
+    @Headers(IDEMPOTENCY_KEY_HEADER) idempotencyKeyHeader: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
+    const request = parseInput(SendMessageRequest, body);
+    const idempotencyKey = idempotencyKeyOf(idempotencyKeyHeader);
+    return this.idempotentReply.send(
+      reply,
+      { tenantId, key: idempotencyKey, route: 'POST /v1/messages', body },
+      async () => ({
+        status: 202,
+        body: await this.sendMessage.execute({ tenantId, request, idempotencyKey }),
+      }),
+    );
+  }
+
+  @Post('batch')
+  @RouteConfig({ [LARGE_BODY_ROUTE]: true })
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Send up to 1,000 messages; each item is accepted or rejected on its own',
+    description: '202 when every item was accepted, 207 when some were rejected (see each result).',
+  })
+  @ApiHeader(IDEMPOTENCY_KEY_DOC)
+  @ApiBody({ schema: batchRequestDoc() })
+  @ApiAcceptedResponse({ schema: openApiSchema(SendMessageBatchResponse, 'output') })
+  @ApiResponse({ status: 207, schema: openApiSchema(SendMessageBatchResponse, 'output') })
+  async sendBatch(
+    @Tenant() tenantId: string,
+    @Body() body: unknown,
+    @Headers(IDEMPOTENCY_KEY_HEADER) idempotencyKeyHeader: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
+    const batch = parseInput(SendMessageBatchRequest, body);
+    const idempotencyKey = idempotencyKeyOf(idempotencyKeyHeader);
+    return this.idempotentReply.send(
+      reply,
+      { tenantId, key: idempotencyKey, route: 'POST /v1/messages/batch', body },
+      () => this.sendMessageBatch.execute({ tenantId, items: batch.messages }),
+    );
+  }
+
+  @Get(':messageId')
+  @ApiOperation({ summary: "A message's current status and the timeline of what happened to it" })
+  @ApiOkResponse({ schema: openApiSchema(MessageStatusView, 'output') })
+  status(@Tenant() tenantId: string, @Param('messageId') messageId: string): Promise<MessageStatusView> {
+    return this.getMessageStatus.execute(tenantId, messageId);
+  }
+}
+
+// The contract keeps items `unknown` so each is validated alone; the docs show what an item must be.
+function batchRequestDoc() {
+  return {
+    type: 'object' as const,
+    required: ['messages'],
+    additionalProperties: false,
+    properties: {
+      messages: {
+        type: 'array' as const,
+        minItems: 1,
+        maxItems: MAX_MESSAGES_PER_BATCH,
+        items: openApiSchema(SendMessageRequest),
+      },
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import { Module } from '@nestjs/common';
+import { EventPublisher } from '@switchboard/messaging';
+import { DataSource } from 'typeorm';
+import { AuthModule } from '../auth/auth.module';
+import type { GatewayConfig } from '../config';
+import { GATEWAY_CONFIG } from '../gateway-config.module';
+import { IdempotencyModule } from '../idempotency/idempotency.module';
+import { InternalServiceClient } from '../internal-services/internal-service-client';
+import { AnalyticsMessageStatusSource } from './analytics-message-status-source';
+import { GetMessageStatus } from './get-message-status.usecase';
+import { KafkaMessageRequestPublisher } from './kafka-message-request-publisher';
+import { AcceptedMessageLog, MessageRequestPublisher, MessageStatusSource } from './message-ports';
+import { MessagesController } from './messages.controller';
+import { PostgresAcceptedMessageLog } from './postgres-accepted-message-log';
+import { SendMessageBatch } from './send-message-batch.usecase';
+import { SendMessage } from './send-message.usecase';
+
+@Module({
+  imports: [AuthModule, IdempotencyModule],
+  controllers: [MessagesController],
+  providers: [
+    {
+      provide: MessageRequestPublisher,
+      useFactory: (events: EventPublisher, config: GatewayConfig) =>
+        new KafkaMessageRequestPublisher(events, config.PUBLISH_TIMEOUT),
+      inject: [EventPublisher, GATEWAY_CONFIG],
+    },
+    {
+      provide: PostgresAcceptedMessageLog,
+      useFactory: (dataSource: DataSource) => new PostgresAcceptedMessageLog(dataSource),
+      inject: [DataSource],
+    },
+    { provide: AcceptedMessageLog, useExisting: PostgresAcceptedMessageLog },
+    {
+      provide: MessageStatusSource,
+      useFactory: (config: GatewayConfig) =>
+        new AnalyticsMessageStatusSource(
+          new InternalServiceClient('analytics', config.ANALYTICS_URL, config.INTERNAL_HTTP_TIMEOUT),
+        ),
+      inject: [GATEWAY_CONFIG],
+    },
+    {
+      provide: SendMessage,
+      useFactory: (publisher: MessageRequestPublisher, log: AcceptedMessageLog) =>
+        new SendMessage(publisher, log),
+      inject: [MessageRequestPublisher, AcceptedMessageLog],
+    },
+    {
+      provide: SendMessageBatch,
+      useFactory: (publisher: MessageRequestPublisher, log: AcceptedMessageLog) =>
+        new SendMessageBatch(publisher, log),
+      inject: [MessageRequestPublisher, AcceptedMessageLog],
+    },
+    {
+      provide: GetMessageStatus,
+      useFactory: (analytics: MessageStatusSource, log: AcceptedMessageLog) =>
+        new GetMessageStatus(analytics, log),
+      inject: [MessageStatusSource, AcceptedMessageLog],
+    },
+  ],
+  exports: [PostgresAcceptedMessageLog],
+})
+export class MessagesModule {}

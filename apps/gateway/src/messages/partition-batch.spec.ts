@@ -1,0 +1,30 @@
+import { partitionBatch } from './partition-batch';
+
+describe('partitionBatch', () => {
+  const valid = { recipient: { email: 'ada@example.com' }, content: { subject: 'Hi', text: 'Hello' } };
+
+  it('keeps each item at its index, applying defaults to valid ones', () => {
+    const { valid: accepted, rejected } = partitionBatch([valid, { recipient: { email: 'nope' } }, valid]);
+
+    expect(accepted.map((item) => item.index)).toEqual([0, 2]);
+    expect(accepted[0].request.priority).toBe('normal');
+    expect(rejected.map((item) => item.index)).toEqual([1]);
+  });
+
+  it('names every bad field of a rejected item, relative to the item', () => {
+    const { rejected } = partitionBatch([
+      { recipient: { email: 'nope' }, content: valid.content, colour: 'red' },
+    ]);
+
+    const fields = rejected[0].problems.map((problem) => problem.field);
+    expect(fields).toEqual(expect.arrayContaining(['recipient.email']));
+    expect(fields).toContain('colour');
+  });
+
+  it('rejects items that are not objects', () => {
+    const { valid: accepted, rejected } = partitionBatch([null, 'text', 42]);
+
+    expect(accepted).toEqual([]);
+    expect(rejected.map((item) => item.index)).toEqual([0, 1, 2]);
+  });
+});

@@ -1,0 +1,83 @@
+import { Logger } from '@nestjs/common';
+import { GatewayError } from '../gateway-error';
+import { InMemoryAcceptedMessageLog, RecordingPublisher } from './in-memory-message-ports';
+import { SendMessage } from './send-message.usecase';
+
+const acceptedAt = new Date('2026-03-01T12:00:00.000Z');
+const messageId = '0b7c3f9e-5d1a-4c2b-9a8e-1f2d3c4b5a69';
+
+function setUp() {
+  const publisher = new RecordingPublisher();
+  const acceptedMessages = new InMemoryAcceptedMessageLog();
+  const useCase = new SendMessage(
+    publisher,
+    acceptedMessages,
+    () => acceptedAt,
+    () => messageId,
+  );
+  return { publisher, acceptedMessages, useCase };
+}
+
+const request = {
+  recipient: { email: 'ada@example.com' },
+  content: { templateKey: 'welcome', data: { name: 'Ada' } },
+  priority: 'high' as const,
+};
+
+describe('SendMessage', () => {
+  it('publishes a MessageRequested event carrying the tenant and answers with the message id', async () => {
+    const { publisher, useCase } = setUp();
+
+    const response = await useCase.execute({ tenantId: 'acme', request, idempotencyKey: 'order-42' });
+
+    expect(response).toEqual({ messageId, status: 'accepted' });
+    expect(publisher.calls).toEqual([
+      [
+        {
+          tenantId: 'acme',
+          messageId,
+          acceptedAt: '2026-03-01T12:00:00.000Z',
+          source: 'http',
+          idempotencyKey: 'order-42',
+          recipient: { email: 'ada@example.com' },
+          content: { templateKey: 'welcome', data: { name: 'Ada' } },
+          priority: 'high',
+        },
+      ],
+    ]);
+  });
+
+  it('records the accepted message for status lookups', async () => {
+    const { acceptedMessages, useCase } = setUp();
+
+    await useCase.execute({ tenantId: 'acme', request });
+
+    expect(acceptedMessages.messages).toEqual([{ messageId, tenantId: 'acme', acceptedAt }]);
+  });
+
+  it('records nothing and fails when the event could not be published', async () => {
+    const { publisher, acceptedMessages, useCase } = setUp();
+    publisher.failWith = new GatewayError('BROKER_UNAVAILABLE', 'broker down');
+
+    await expect(useCase.execute({ tenantId: 'acme', request })).rejects.toMatchObject({
+      code: 'BROKER_UNAVAILABLE',
+    });
+    expect(acceptedMessages.recordCalls).toBe(0);
+  });
+
+  it('still accepts a published message when recording it fails, logging the failure', async () => {
+    const { acceptedMessages, useCase } = setUp();
+    acceptedMessages.failWith = new Error('database down');
+    const logError = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+
+    await expect(useCase.execute({ tenantId: 'acme', request })).resolves.toEqual({
+      messageId,
+      status: 'accepted',
+    });
+    expect(logError).toHaveBeenCalledWith(
+      expect.stringContaining('could not record them as accepted'),
+      expect.objectContaining({ tenantId: 'acme', messageIds: messageId }),
+    );
+    logError.mockRestore();
+  });
+});

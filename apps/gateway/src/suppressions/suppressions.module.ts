@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import type { GatewayConfig } from '../config';
+import { GATEWAY_CONFIG } from '../gateway-config.module';
+import { InternalServiceClient } from '../internal-services/internal-service-client';
+import { RouterSuppressionClient } from './router-suppression-client';
+import { SuppressionsController } from './suppressions.controller';
+
+@Module({
+  imports: [AuthModule],
+  controllers: [SuppressionsController],
+  providers: [
+    {
+      provide: RouterSuppressionClient,
+      useFactory: (config: GatewayConfig) =>
+        new RouterSuppressionClient(
+          new InternalServiceClient('router', config.ROUTER_URL, config.INTERNAL_HTTP_TIMEOUT),
+        ),
+      inject: [GATEWAY_CONFIG],
+    },
+  ],
+})
+export class SuppressionsModule {}

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import type { GatewayConfig } from '../config';
+import { GATEWAY_CONFIG } from '../gateway-config.module';
+import { InternalServiceClient } from '../internal-services/internal-service-client';
+import { TemplatesController } from './templates.controller';
+import { TemplateServiceClient } from './template-service-client';
+
+@Module({
+  imports: [AuthModule],
+  controllers: [TemplatesController],
+  providers: [
+    {
+      provide: TemplateServiceClient,
+      useFactory: (config: GatewayConfig) =>
+        new TemplateServiceClient(
+          new InternalServiceClient('template', config.TEMPLATE_URL, config.INTERNAL_HTTP_TIMEOUT),
+        ),
+      inject: [GATEWAY_CONFIG],
+    },
+  ],
+})
+export class TemplatesModule {}

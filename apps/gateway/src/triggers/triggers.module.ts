@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import type { GatewayConfig } from '../config';
+import { GATEWAY_CONFIG } from '../gateway-config.module';
+import { InternalServiceClient } from '../internal-services/internal-service-client';
+import { IngestTriggerClient } from './ingest-trigger-client';
+import { TriggersController } from './triggers.controller';
+
+@Module({
+  imports: [AuthModule],
+  controllers: [TriggersController],
+  providers: [
+    {
+      provide: IngestTriggerClient,
+      useFactory: (config: GatewayConfig) =>
+        new IngestTriggerClient(
+          new InternalServiceClient('ingest', config.INGEST_URL, config.INTERNAL_HTTP_TIMEOUT),
+        ),
+      inject: [GATEWAY_CONFIG],
+    },
+  ],
+})
+export class TriggersModule {}

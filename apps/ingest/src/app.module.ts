@@ -1,0 +1,53 @@
+import { Module, type Type } from '@nestjs/common';
+import { DeliveryEventTopic, MessageAcceptedTopic, MessageRequestedTopic } from '@switchboard/contracts';
+import { MessagingHealthIndicator, MessagingModule } from '@switchboard/messaging';
+import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
+import { HealthModule } from '@switchboard/service-kit';
+import type { IngestConfig } from './config';
+import { ConsumerReadiness, ConsumersModule } from './consumers/consumers.module';
+import { IngestConfigModule } from './ingest-config.module';
+import { MessageEntity } from './messages/message.entity';
+import { MessagesModule } from './messages/messages.module';
+import { CreateIngestMessagesAndTriggers1795595937123 } from './migrations/1795595937123-create-ingest-messages-and-triggers';
+import { TriggerEntity } from './triggers/trigger.entity';
+import { TriggersModule } from './triggers/triggers.module';
+
+export const INGEST_SCHEMA = 'ingest';
+// As many as the gateway gives the requested topic, so every stage can spread over as many replicas.
+const PIPELINE_TOPIC_PARTITIONS = 6;
+
+/** Ingest's root module for one config (runService takes a module class, so it is made here). */
+export function createAppModule(config: IngestConfig): Type<unknown> {
+  const upstreamTopics = (config.INGEST_UPSTREAM_TOPICS ?? []).map((topic) => ({
+    topic,
+    partitions: config.INGEST_UPSTREAM_TOPIC_PARTITIONS,
+  }));
+
+  @Module({
+    imports: [
+      IngestConfigModule.forRoot(config),
+      PersistenceModule.forRoot({
+        url: config.DATABASE_URL,
+        schema: INGEST_SCHEMA,
+        entities: [MessageEntity, TriggerEntity],
+        migrations: [CreateIngestMessagesAndTriggers1795595937123],
+      }),
+      MessagingModule.forRoot({
+        kafka: { brokers: config.KAFKA_BROKERS, clientId: 'ingest' },
+        topics: [
+          ...[MessageRequestedTopic, MessageAcceptedTopic, DeliveryEventTopic].map(({ topic }) => ({
+            topic,
+            partitions: PIPELINE_TOPIC_PARTITIONS,
+          })),
+          ...upstreamTopics,
+        ],
+      }),
+      HealthModule.register([MessagingHealthIndicator, DatabaseHealthIndicator, ConsumerReadiness]),
+      TriggersModule,
+      MessagesModule,
+      ConsumersModule,
+    ],
+  })
+  class IngestModule {}
+  return IngestModule;
+}

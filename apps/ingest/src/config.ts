@@ -1,0 +1,46 @@
+import { commonVariables, defineConfig, env, loadConfig } from '@switchboard/config';
+import { z } from 'zod';
+
+// Kafka's own rule for topic names.
+const TopicName = z
+  .string()
+  .max(249)
+  .regex(/^[a-zA-Z0-9._-]+$/, 'must be letters, digits, ., _ or -');
+
+export const ingestConfigSpec = defineConfig({
+  ...commonVariables,
+  PORT: { ...commonVariables.PORT, schema: env.port(3101) },
+  HOST: { ...commonVariables.HOST, description: 'Address the internal API listens on' },
+  INGEST_UPSTREAM_TOPICS: {
+    schema: env.list(TopicName).optional(),
+    description:
+      'Comma-separated upstream topics whose events can become messages (created at start if missing); unset for none',
+  },
+  INGEST_UPSTREAM_TOPIC_PARTITIONS: {
+    schema: env.int({ min: 1, default: 6 }),
+    description: 'Partitions of an upstream topic ingest has to create',
+  },
+  INGEST_CONSUMER_CONCURRENCY: {
+    schema: env.int({ min: 1, default: 3 }),
+    description: 'Partitions processed at the same time',
+  },
+  INGEST_UPSTREAM_CONCURRENCY: {
+    schema: env.int({ min: 1, default: 50 }),
+    description: 'Upstream events of one partition handled at once (they share one database write)',
+  },
+  INGEST_MAX_ATTEMPTS: {
+    schema: env.int({ min: 1, default: 5 }),
+    description: 'Attempts at an event before it is dead-lettered',
+  },
+  INGEST_TRIGGER_CACHE_TTL: {
+    schema: env.duration('5s'),
+    description:
+      'How long triggers are cached; a trigger created on another replica applies after at most this',
+  },
+});
+
+export type IngestConfig = ReturnType<typeof loadIngestConfig>;
+
+export function loadIngestConfig(source: Record<string, string | undefined> = process.env) {
+  return loadConfig(ingestConfigSpec, source);
+}

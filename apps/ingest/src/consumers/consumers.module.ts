@@ -1,0 +1,64 @@
+import { Global, Inject, Injectable, Module } from '@nestjs/common';
+import { EventPublisher, KAFKA } from '@switchboard/messaging';
+import type { ReadinessCheck } from '@switchboard/service-kit';
+import { Metrics } from '@switchboard/telemetry';
+import type { Kafka } from 'kafkajs';
+import type { IngestConfig } from '../config';
+import { INGEST_CONFIG } from '../ingest-config.module';
+import { AcceptMessages } from '../messages/accept-messages.usecase';
+import { MessagesModule } from '../messages/messages.module';
+import { TriggerCache } from '../triggers/trigger-cache';
+import { TriggersModule } from '../triggers/triggers.module';
+import { AcceptUpstreamEvents } from '../upstream/accept-upstream-events.usecase';
+import { IngestConsumer } from './ingest-consumer';
+
+/** Ready while the consumer is in its group; a consumer kafkajs gave up on takes the replica out. */
+@Injectable()
+export class ConsumerReadiness implements ReadinessCheck {
+  readonly name = 'consumer';
+
+  constructor(@Inject(IngestConsumer) private readonly consumer: IngestConsumer) {}
+
+  isReady(): Promise<boolean> {
+    return this.consumer.isReady();
+  }
+}
+
+// Global so that the health module can see the consumer for its readiness check.
+@Global()
+@Module({
+  imports: [MessagesModule, TriggersModule],
+  providers: [
+    {
+      provide: AcceptUpstreamEvents,
+      useFactory: (triggers: TriggerCache, acceptMessages: AcceptMessages) =>
+        new AcceptUpstreamEvents(
+          triggers,
+          acceptMessages,
+          new Metrics('ingest').counter('switchboard.ingest.upstream_events.skipped', {
+            description: 'Upstream events that became no message, by topic and reason',
+          }),
+        ),
+      inject: [TriggerCache, AcceptMessages],
+    },
+    {
+      provide: IngestConsumer,
+      useFactory: (
+        kafka: Kafka,
+        publisher: EventPublisher,
+        acceptMessages: AcceptMessages,
+        acceptUpstreamEvents: AcceptUpstreamEvents,
+        config: IngestConfig,
+      ) =>
+        new IngestConsumer(kafka, publisher, acceptMessages, acceptUpstreamEvents, {
+          upstreamTopics: config.INGEST_UPSTREAM_TOPICS ?? [],
+          partitionsConsumedConcurrently: config.INGEST_CONSUMER_CONCURRENCY,
+          upstreamConcurrency: config.INGEST_UPSTREAM_CONCURRENCY,
+          maxAttempts: config.INGEST_MAX_ATTEMPTS,
+        }),
+      inject: [KAFKA, EventPublisher, AcceptMessages, AcceptUpstreamEvents, INGEST_CONFIG],
+    },
+  ],
+  exports: [IngestConsumer],
+})
+export class ConsumersModule {}

@@ -1,0 +1,43 @@
+import type { MessageContent } from '@switchboard/contracts';
+import { Column, Entity, PrimaryColumn, Unique } from 'typeorm';
+
+/** A message ingest accepted; its id and its (tenant, source, idempotency key) are each stored once. */
+@Entity({ schema: 'ingest', name: 'messages' })
+@Unique('messages_idempotency_key', ['tenantId', 'source', 'idempotencyKey'])
+export class MessageEntity {
+  @PrimaryColumn('uuid', { name: 'message_id' })
+  messageId!: string;
+
+  @Column('text', { name: 'tenant_id' })
+  tenantId!: string;
+
+  @Column('text')
+  source!: 'http' | 'upstream';
+
+  @Column('text', { name: 'idempotency_key', nullable: true })
+  idempotencyKey!: string | null;
+
+  @Column('jsonb')
+  recipient!: { email: string };
+
+  @Column('jsonb')
+  content!: MessageContent;
+
+  @Column('text')
+  priority!: 'high' | 'normal' | 'bulk';
+
+  @Column('timestamptz', { name: 'send_at', nullable: true })
+  sendAt!: Date | null;
+
+  @Column('timestamptz', { name: 'accepted_at' })
+  acceptedAt!: Date;
+
+  @Column('text', { name: 'upstream_topic', nullable: true })
+  upstreamTopic!: string | null;
+
+  @Column('integer', { name: 'upstream_partition', nullable: true })
+  upstreamPartition!: number | null;
+
+  @Column('bigint', { name: 'upstream_offset', nullable: true })
+  upstreamOffset!: string | null;
+}

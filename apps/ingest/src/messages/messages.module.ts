@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { EventPublisher } from '@switchboard/messaging';
+import { AcceptMessages } from './accept-messages.usecase';
+import { MessageStore } from './message-store';
+import { PgMessageStore } from './pg-message-store';
+
+@Module({
+  providers: [
+    PgMessageStore,
+    { provide: MessageStore, useExisting: PgMessageStore },
+    {
+      provide: AcceptMessages,
+      useFactory: (store: MessageStore, events: EventPublisher) => new AcceptMessages(store, events),
+      inject: [MessageStore, EventPublisher],
+    },
+  ],
+  exports: [AcceptMessages],
+})
+export class MessagesModule {}

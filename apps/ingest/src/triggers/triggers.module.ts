@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import type { IngestConfig } from '../config';
+import { INGEST_CONFIG } from '../ingest-config.module';
+import { CreateTrigger } from './create-trigger.usecase';
+import { ListTriggers } from './list-triggers.usecase';
+import { PgTriggerStore } from './pg-trigger-store';
+import { TriggerStore } from './trigger';
+import { TriggerCache } from './trigger-cache';
+import { TriggersController } from './triggers.controller';
+
+@Module({
+  controllers: [TriggersController],
+  providers: [
+    PgTriggerStore,
+    { provide: TriggerStore, useExisting: PgTriggerStore },
+    {
+      provide: TriggerCache,
+      useFactory: (store: TriggerStore, config: IngestConfig) =>
+        new TriggerCache(store, config.INGEST_TRIGGER_CACHE_TTL),
+      inject: [TriggerStore, INGEST_CONFIG],
+    },
+    {
+      provide: CreateTrigger,
+      useFactory: (store: TriggerStore, cache: TriggerCache) => new CreateTrigger(store, cache),
+      inject: [TriggerStore, TriggerCache],
+    },
+    {
+      provide: ListTriggers,
+      useFactory: (store: TriggerStore) => new ListTriggers(store),
+      inject: [TriggerStore],
+    },
+  ],
+  exports: [TriggerCache],
+})
+export class TriggersModule {}

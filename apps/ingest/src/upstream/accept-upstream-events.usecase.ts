@@ -1,0 +1,58 @@
+import { Logger } from '@nestjs/common';
+import type { AcceptMessages, AcceptOutcome } from '../messages/accept-messages.usecase';
+import type { IngestMessage } from '../messages/ingest-message';
+import type { TriggerCache } from '../triggers/trigger-cache';
+import { findTrigger, type ReceivedUpstreamEvent, upstreamMessage } from './upstream-message';
+
+export type UpstreamEventOutcome =
+  { outcome: AcceptOutcome; messageId: string } | { outcome: 'skipped'; reason: string };
+
+/** Counts events that matched no trigger; an OpenTelemetry counter in the service. */
+export interface SkippedEventCounter {
+  add(value: number, attributes: Record<string, string>): void;
+}
+
+/**
+ * Turns the events of a batch that match a trigger into messages (accepted together, in one
+ * write); the others are counted, logged and skipped.
+ */
+export class AcceptUpstreamEvents {
+  private readonly logger = new Logger(AcceptUpstreamEvents.name);
+
+  constructor(
+    private readonly triggers: TriggerCache,
+    private readonly acceptMessages: AcceptMessages,
+    private readonly skippedEvents: SkippedEventCounter,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async execute(batch: ReceivedUpstreamEvent[]): Promise<UpstreamEventOutcome[]> {
+    const triggersByTenant = await this.triggers.triggersFor(batch.map(({ event }) => event.tenant));
+    const acceptedAt = this.now();
+    const planned = batch.map((received) => {
+      const trigger = findTrigger(triggersByTenant, received.event);
+      return trigger ? upstreamMessage(received, trigger, acceptedAt) : undefined;
+    });
+
+    const outcomes = await this.acceptMessages.execute(
+      planned.filter((message): message is IngestMessage => message !== undefined),
+    );
+    return batch.map((received, index) => {
+      const message = planned[index];
+      if (!message) return this.skip(received);
+      const { messageId } = message.message;
+      const outcome = outcomes.get(messageId);
+      if (!outcome) throw new Error(`accepting the batch gave no outcome for message ${messageId}`);
+      return { outcome, messageId };
+    });
+  }
+
+  private skip({ event, position }: ReceivedUpstreamEvent): UpstreamEventOutcome {
+    const reason = `no trigger for ${event.type}`;
+    this.skippedEvents.add(1, { topic: position.topic, reason: 'no_trigger' });
+    this.logger.log(
+      `skipped upstream event of tenant ${event.tenant} at ${position.topic}/${position.partition}@${position.offset}: ${reason}`,
+    );
+    return { outcome: 'skipped', reason };
+  }
+}

@@ -1,0 +1,48 @@
+import { Module, type Type } from '@nestjs/common';
+import { DeliveryEventTopic, MessageAcceptedTopic, RenderRequestedTopic } from '@switchboard/contracts';
+import { MessagingHealthIndicator, MessagingModule } from '@switchboard/messaging';
+import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
+import { HealthModule } from '@switchboard/service-kit';
+import type { RouterConfig } from './config';
+import { ConsumerReadiness, ConsumersModule } from './consumers/consumers.module';
+import { CreateRouterDecisionsSuppressionsSchedules1795595937123 } from './migrations/1795595937123-create-router-decisions-suppressions-schedules';
+import { RouterConfigModule } from './router-config.module';
+import { DecisionEntity } from './routing/decision.entity';
+import { RoutingModule } from './routing/routing.module';
+import { ScheduleEntity } from './schedules/schedule.entity';
+import { SchedulesModule } from './schedules/schedules.module';
+import { SuppressionEntity } from './suppressions/suppression.entity';
+import { SuppressionsModule } from './suppressions/suppressions.module';
+
+export const ROUTER_SCHEMA = 'router';
+// As many as the gateway gives the requested topic, so every stage can spread over as many replicas.
+const PIPELINE_TOPIC_PARTITIONS = 6;
+
+/** The router's root module for one config (runService takes a module class, so it is made here). */
+export function createAppModule(config: RouterConfig): Type<unknown> {
+  @Module({
+    imports: [
+      RouterConfigModule.forRoot(config),
+      PersistenceModule.forRoot({
+        url: config.DATABASE_URL,
+        schema: ROUTER_SCHEMA,
+        entities: [DecisionEntity, SuppressionEntity, ScheduleEntity],
+        migrations: [CreateRouterDecisionsSuppressionsSchedules1795595937123],
+      }),
+      MessagingModule.forRoot({
+        kafka: { brokers: config.KAFKA_BROKERS, clientId: 'router' },
+        topics: [MessageAcceptedTopic, RenderRequestedTopic, DeliveryEventTopic].map(({ topic }) => ({
+          topic,
+          partitions: PIPELINE_TOPIC_PARTITIONS,
+        })),
+      }),
+      HealthModule.register([MessagingHealthIndicator, DatabaseHealthIndicator, ConsumerReadiness]),
+      SuppressionsModule,
+      RoutingModule,
+      SchedulesModule,
+      ConsumersModule,
+    ],
+  })
+  class RouterModule {}
+  return RouterModule;
+}

@@ -1,0 +1,29 @@
+import { commonVariables, defineConfig, env, loadConfig } from '@switchboard/config';
+
+export const routerConfigSpec = defineConfig({
+  ...commonVariables,
+  PORT: { ...commonVariables.PORT, schema: env.port(3102) },
+  HOST: { ...commonVariables.HOST, description: 'Address the internal API listens on' },
+  ROUTER_CONSUMER_CONCURRENCY: {
+    schema: env.int({ min: 1, default: 3 }),
+    description: 'Partitions processed at the same time',
+  },
+  ROUTER_MAX_ATTEMPTS: {
+    schema: env.int({ min: 1, default: 5 }),
+    description: 'Attempts at an event before it is dead-lettered',
+  },
+  ROUTER_SCHEDULE_POLL_INTERVAL: {
+    schema: env.duration('1s'),
+    description: 'How often deferred messages that are due are looked for and released',
+  },
+  ROUTER_SCHEDULE_RELEASE_BATCH: {
+    schema: env.int({ min: 1, max: 10_000, default: 500 }),
+    description: 'Most deferred messages released in one transaction',
+  },
+});
+
+export type RouterConfig = ReturnType<typeof loadRouterConfig>;
+
+export function loadRouterConfig(source: Record<string, string | undefined> = process.env) {
+  return loadConfig(routerConfigSpec, source);
+}

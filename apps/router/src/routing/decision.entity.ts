@@ -1,0 +1,26 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/** The one routing decision of a message; a redelivered message keeps it. */
+@Entity({ schema: 'router', name: 'decisions' })
+export class DecisionEntity {
+  @PrimaryColumn('uuid', { name: 'message_id' })
+  messageId!: string;
+
+  @Column('text', { name: 'tenant_id' })
+  tenantId!: string;
+
+  @Column('text')
+  decision!: 'routed' | 'skipped' | 'deferred';
+
+  @Column('text', { nullable: true })
+  reason!: string | null;
+
+  @Column('text')
+  channel!: string;
+
+  @Column('text')
+  address!: string;
+
+  @Column('timestamptz', { name: 'decided_at' })
+  decidedAt!: Date;
+}

@@ -1,0 +1,71 @@
+import { DeliveryEventTopic, type MessageAccepted, RenderRequestedTopic } from '@switchboard/contracts';
+import { InMemoryDecisionStore } from '../routing/in-memory-decision-store';
+import { RecordingEventSink } from '../routing/recording-event-sink';
+import { RouteMessages } from '../routing/route-messages.usecase';
+import { InMemorySuppressionStore } from '../suppressions/in-memory-suppression-store';
+import { InMemoryScheduleStore } from './in-memory-schedule-store';
+import { ReleaseDueSchedules } from './release-due-schedules.usecase';
+
+function message(id: number, sendAt: string): MessageAccepted {
+  return {
+    tenantId: 'acme',
+    messageId: `00000000-0000-4000-8000-00000000000${id}`,
+    acceptedAt: '2030-01-01T11:00:00.000Z',
+    source: 'http',
+    recipient: { email: 'ada@example.com' },
+    content: { subject: 'Later', text: 'Hello later' },
+    priority: 'normal',
+    sendAt,
+  };
+}
+
+describe('ReleaseDueSchedules', () => {
+  let clock: Date;
+  let events: RecordingEventSink;
+  let decisions: InMemoryDecisionStore;
+  let release: ReleaseDueSchedules;
+
+  beforeEach(async () => {
+    clock = new Date('2030-01-01T12:00:00.000Z');
+    events = new RecordingEventSink();
+    decisions = new InMemoryDecisionStore();
+    const routeMessages = new RouteMessages(decisions, new InMemorySuppressionStore(), events, () => clock);
+    await routeMessages.execute([
+      message(1, '2030-01-01T12:01:00.000Z'),
+      message(2, '2030-01-01T12:02:00.000Z'),
+      message(3, '2030-01-01T12:03:00.000Z'),
+    ]);
+    release = new ReleaseDueSchedules(new InMemoryScheduleStore(decisions.schedules), events, () => clock, 2);
+  });
+
+  it('releases nothing before it is due', async () => {
+    expect(await release.execute()).toBe(0);
+    expect(events.on(RenderRequestedTopic)).toEqual([]);
+  });
+
+  it('publishes the due render requests with a routed event, each once', async () => {
+    clock = new Date('2030-01-01T12:02:00.000Z');
+
+    expect(await release.execute()).toBe(2);
+    expect(await release.execute()).toBe(0);
+
+    expect(events.on(RenderRequestedTopic).map((request) => request.messageId)).toEqual([
+      message(1, '').messageId,
+      message(2, '').messageId,
+    ]);
+    expect(events.on(DeliveryEventTopic).filter((event) => event.type === 'routed')).toEqual([
+      expect.objectContaining({
+        occurredAt: clock.toISOString(),
+        detail: { scheduledFor: '2030-01-01T12:01:00.000Z' },
+      }),
+      expect.objectContaining({ detail: { scheduledFor: '2030-01-01T12:02:00.000Z' } }),
+    ]);
+  });
+
+  it('releases at most one batch per call, so a backlog drains over calls', async () => {
+    clock = new Date('2030-01-01T13:00:00.000Z');
+
+    expect(await release.execute()).toBe(2);
+    expect(await release.execute()).toBe(1);
+  });
+});

@@ -1,0 +1,41 @@
+import type { ChannelName, CreateSuppressionRequest, SuppressionView } from '@switchboard/contracts';
+
+/** An address the tenant must not send to on a channel (a bounce, a complaint, a request). */
+export interface Suppression {
+  tenantId: string;
+  channel: ChannelName;
+  address: string;
+  reason: string;
+  createdAt: Date;
+}
+
+export interface SuppressionLookup {
+  tenantId: string;
+  channel: ChannelName;
+  address: string;
+}
+
+export abstract class SuppressionStore {
+  /** Adds the suppression; when the address is already suppressed, returns that one unchanged. */
+  abstract add(
+    tenantId: string,
+    request: CreateSuppressionRequest,
+  ): Promise<{ suppression: Suppression; created: boolean }>;
+
+  /** The suppressions on these addresses, compared without regard to case. */
+  abstract findFor(lookups: SuppressionLookup[]): Promise<Suppression[]>;
+}
+
+/** Addresses compare case-insensitively, as the table's unique index on lower(address) does. */
+export function suppressionKey(lookup: SuppressionLookup): string {
+  return JSON.stringify([lookup.tenantId, lookup.channel, lookup.address.toLowerCase()]);
+}
+
+export function toSuppressionView(suppression: Suppression): SuppressionView {
+  return {
+    channel: suppression.channel,
+    address: suppression.address,
+    reason: suppression.reason,
+    createdAt: suppression.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,251 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type DeliveryEvent,
+  DeliveryEventTopic,
+  type MessageAccepted,
+  MessageAcceptedTopic,
+  type RenderRequested,
+  RenderRequestedTopic,
+} from '@switchboard/contracts';
+import type { RunningService } from '@switchboard/service-kit';
+import { StructuredLogger } from '@switchboard/telemetry';
+import {
+  connectProducer,
+  createTestBroker,
+  createTestDatabase,
+  observeTopics,
+  type TestBroker,
+  type TestDatabase,
+  testKafka,
+  type TopicObserver,
+  waitFor,
+} from '@switchboard/testing';
+import type { Producer } from 'kafkajs';
+import { Client } from 'pg';
+import { loadRouterConfig } from '../src/config';
+import { startRouter } from '../src/router';
+
+describe('router', () => {
+  let broker: TestBroker;
+  let database: TestDatabase;
+  let router: RunningService;
+  let producer: Producer;
+  let observer: TopicObserver;
+  let db: Client;
+
+  beforeAll(async () => {
+    [broker, database] = await Promise.all([createTestBroker(), createTestDatabase('router_int')]);
+    router = await startRouter(
+      loadRouterConfig({
+        KAFKA_BROKERS: broker.address,
+        DATABASE_URL: database.url,
+        PORT: '0',
+        ROUTER_SCHEDULE_POLL_INTERVAL: '100ms',
+      }),
+      new StructuredLogger('router', 'warn'),
+    );
+    const kafka = testKafka(broker.brokers, 'router-int-spec');
+    producer = await connectProducer(kafka);
+    observer = await observeTopics(kafka, [RenderRequestedTopic.topic, DeliveryEventTopic.topic]);
+    db = new Client({ connectionString: database.url });
+    await db.connect();
+  });
+
+  afterAll(async () => {
+    await observer?.stop();
+    await producer?.disconnect();
+    await router?.close();
+    await db?.end();
+    await broker?.stop();
+    await database?.drop();
+  });
+
+  const renderRequests = () => observer.payloads<RenderRequested>(RenderRequestedTopic.topic);
+  const eventsOf = (messageId: string) =>
+    observer
+      .payloads<DeliveryEvent>(DeliveryEventTopic.topic)
+      .filter((event) => event.messageId === messageId);
+
+  function acceptedMessage(overrides: Partial<MessageAccepted> = {}): MessageAccepted {
+    return {
+      tenantId: 'acme',
+      messageId: randomUUID(),
+      acceptedAt: '2030-01-01T10:00:00.000Z',
+      source: 'http',
+      recipient: { email: `ada-${randomUUID()}@example.com` },
+      content: { templateKey: 'welcome', data: { name: 'Ada' } },
+      priority: 'high',
+      ...overrides,
+    };
+  }
+
+  async function produceAccepted(...messages: MessageAccepted[]): Promise<void> {
+    await producer.send({
+      topic: MessageAcceptedTopic.topic,
+      messages: messages.map((message) => ({
+        key: MessageAcceptedTopic.key(message),
+        value: JSON.stringify(message),
+      })),
+    });
+  }
+
+  async function suppress(tenantId: string, body: unknown): Promise<Response> {
+    return fetch(`${router.url}/internal/tenants/${tenantId}/suppressions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  }
+
+  async function decisionRows(
+    messageId: string,
+  ): Promise<Array<{ decision: string; reason: string | null }>> {
+    const result = await db.query('SELECT decision, reason FROM router.decisions WHERE message_id = $1', [
+      messageId,
+    ]);
+    return result.rows;
+  }
+
+  it('is ready once Kafka, the database and its consumer are', async () => {
+    const ready = await waitFor('the router to be ready', async () => {
+      const response = await fetch(`${router.url}/health/ready`);
+      return response.status === 200 && ((await response.json()) as { checks: Record<string, string> });
+    });
+    expect(ready.checks).toEqual({ kafka: 'up', database: 'up', consumer: 'up' });
+  });
+
+  it('routes a message to rendering for email, carrying its acceptance time', async () => {
+    const message = acceptedMessage();
+
+    await produceAccepted(message);
+
+    const request = await waitFor('the render request', () =>
+      renderRequests().find((candidate) => candidate.messageId === message.messageId),
+    );
+    expect(request).toEqual({
+      tenantId: 'acme',
+      messageId: message.messageId,
+      acceptedAt: '2030-01-01T10:00:00.000Z',
+      channel: 'email',
+      address: message.recipient.email,
+      priority: 'high',
+      content: message.content,
+    });
+    await waitFor('the routed event', () => eventsOf(message.messageId).length === 1);
+    expect(eventsOf(message.messageId)).toEqual([
+      expect.objectContaining({ type: 'routed', source: 'router', channel: 'email' }),
+    ]);
+    expect(await decisionRows(message.messageId)).toEqual([{ decision: 'routed', reason: null }]);
+  });
+
+  it('keeps the first decision of a redelivered message and renders it with the same request', async () => {
+    const message = acceptedMessage();
+
+    await produceAccepted(message);
+    await waitFor('the first render request', () =>
+      renderRequests().some((candidate) => candidate.messageId === message.messageId),
+    );
+    await produceAccepted(message);
+
+    const requests = await waitFor('the render request again', () => {
+      const found = renderRequests().filter((candidate) => candidate.messageId === message.messageId);
+      return found.length === 2 && found;
+    });
+    expect(requests[1]).toEqual(requests[0]);
+    expect(await decisionRows(message.messageId)).toHaveLength(1);
+    const events = await waitFor('the decision event again', () => {
+      const found = eventsOf(message.messageId);
+      return found.length === 2 && found;
+    });
+    expect(events[1]).toEqual(events[0]);
+  });
+
+  it('skips a message to a suppressed address, whatever its case, and renders nothing', async () => {
+    const address = `bounced-${randomUUID()}@example.com`;
+    const created = await suppress('acme', { channel: 'email', address, reason: 'hard bounce' });
+    expect(created.status).toBe(201);
+    expect(await created.json()).toEqual({
+      channel: 'email',
+      address,
+      reason: 'hard bounce',
+      createdAt: expect.any(String),
+    });
+    const again = await suppress('acme', {
+      channel: 'email',
+      address: address.toUpperCase(),
+      reason: 'complaint',
+    });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ address, reason: 'hard bounce' });
+
+    const message = acceptedMessage({ recipient: { email: address.replace('bounced', 'BOUNCED') } });
+    const next = acceptedMessage({ recipient: message.recipient, messageId: randomUUID() });
+    await produceAccepted(message);
+    await waitFor('the skipped event', () => eventsOf(message.messageId).length > 0);
+    await produceAccepted({ ...next, tenantId: 'globex' });
+
+    expect(eventsOf(message.messageId)).toEqual([
+      expect.objectContaining({ type: 'skipped', reason: 'suppressed: hard bounce', source: 'router' }),
+    ]);
+    // The suppression belongs to the tenant: another tenant's message to the address is routed.
+    await waitFor("the other tenant's render request", () =>
+      renderRequests().some((candidate) => candidate.messageId === next.messageId),
+    );
+    expect(renderRequests().some((candidate) => candidate.messageId === message.messageId)).toBe(false);
+    expect(await decisionRows(message.messageId)).toEqual([
+      { decision: 'skipped', reason: 'suppressed: hard bounce' },
+    ]);
+  });
+
+  it('skips a message to an address that can never receive mail', async () => {
+    const message = acceptedMessage({ recipient: { email: 'ada@nowhere.invalid' } });
+
+    await produceAccepted(message);
+
+    const [event] = await waitFor('the skipped event', () => {
+      const events = eventsOf(message.messageId);
+      return events.length > 0 && events;
+    });
+    expect(event).toMatchObject({
+      type: 'skipped',
+      reason: 'invalid address: the .invalid domain never receives mail',
+    });
+  });
+
+  it('answers 400 naming the field when a suppression is invalid', async () => {
+    const response = await suppress('acme', { channel: 'fax', address: 'ada@example.com', reason: 'x' });
+
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ errors: [expect.objectContaining({ field: 'channel' })] });
+  });
+
+  it('defers a message scheduled for later and releases it for rendering once due', async () => {
+    const sendAt = new Date(Date.now() + 3000).toISOString();
+    const message = acceptedMessage({ sendAt });
+
+    await produceAccepted(message);
+
+    await waitFor('the deferred event', () => eventsOf(message.messageId).length > 0);
+    expect(eventsOf(message.messageId)).toEqual([
+      expect.objectContaining({ type: 'deferred', reason: `scheduled for ${sendAt}` }),
+    ]);
+    expect(renderRequests().some((candidate) => candidate.messageId === message.messageId)).toBe(false);
+
+    const request = await waitFor('the released render request', () =>
+      renderRequests().find((candidate) => candidate.messageId === message.messageId),
+    );
+    expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(sendAt));
+    expect(request).toMatchObject({ address: message.recipient.email, acceptedAt: message.acceptedAt });
+    await waitFor('the routed event', () =>
+      eventsOf(message.messageId).some((event) => event.type === 'routed'),
+    );
+    // Published inside the release transaction: the mark commits just after.
+    await waitFor('the schedule to be marked released', async () => {
+      const schedule = await db.query('SELECT released_at FROM router.schedules WHERE message_id = $1', [
+        message.messageId,
+      ]);
+      return schedule.rows[0].released_at instanceof Date;
+    });
+    expect(renderRequests().filter((candidate) => candidate.messageId === message.messageId)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,82 @@
+import { Global, Inject, Injectable, Module } from '@nestjs/common';
+import { SESClient } from '@aws-sdk/client-ses';
+import { DeliveryEventTopic } from '@switchboard/contracts';
+import { EventPublisher, KAFKA } from '@switchboard/messaging';
+import type { ReadinessCheck } from '@switchboard/service-kit';
+import type { Kafka } from 'kafkajs';
+import type { SenderEmailConfig } from '../config';
+import { PostgresDeliveryLedger } from '../deliveries/postgres-delivery-ledger';
+import { SENDER_EMAIL_CONFIG } from '../sender-email-config.module';
+import { EmailDispatchConsumers } from './email-dispatch.consumers';
+import { emailLanes } from './email-lanes';
+import { SendEmailUsecase } from './send-email.usecase';
+import { sesClientConfig } from './ses-client-config';
+import { SesEmailProvider } from './ses-email-provider';
+
+/** Ready while every lane's consumer is in its group. */
+@Injectable()
+export class ConsumerReadiness implements ReadinessCheck {
+  readonly name = 'consumer';
+
+  constructor(@Inject(EmailDispatchConsumers) private readonly consumers: EmailDispatchConsumers) {}
+
+  async isReady(): Promise<boolean> {
+    return this.consumers.isHealthy();
+  }
+}
+
+// Global so that the health module can see the consumers for its readiness check.
+@Global()
+@Module({
+  providers: [
+    PostgresDeliveryLedger,
+    {
+      provide: SESClient,
+      useFactory: (config: SenderEmailConfig) =>
+        new SESClient(
+          sesClientConfig({
+            region: config.SES_REGION,
+            endpoint: config.SES_ENDPOINT,
+            accessKeyId: config.AWS_ACCESS_KEY_ID,
+            secretAccessKey: config.AWS_SECRET_ACCESS_KEY,
+          }),
+        ),
+      inject: [SENDER_EMAIL_CONFIG],
+    },
+    {
+      provide: SendEmailUsecase,
+      useFactory: (
+        ledger: PostgresDeliveryLedger,
+        ses: SESClient,
+        publisher: EventPublisher,
+        config: SenderEmailConfig,
+      ) =>
+        new SendEmailUsecase({
+          ledger,
+          provider: new SesEmailProvider(ses, config.EMAIL_FROM),
+          recordEvent: (event) => publisher.publish(DeliveryEventTopic.topic, event),
+        }),
+      inject: [PostgresDeliveryLedger, SESClient, EventPublisher, SENDER_EMAIL_CONFIG],
+    },
+    {
+      provide: EmailDispatchConsumers,
+      useFactory: (
+        kafka: Kafka,
+        publisher: EventPublisher,
+        sendEmail: SendEmailUsecase,
+        config: SenderEmailConfig,
+      ) =>
+        new EmailDispatchConsumers(kafka, publisher, sendEmail, {
+          lanes: emailLanes({
+            high: config.EMAIL_CONCURRENCY_HIGH,
+            normal: config.EMAIL_CONCURRENCY_NORMAL,
+            bulk: config.EMAIL_CONCURRENCY_BULK,
+          }),
+          maxAttempts: config.EMAIL_MAX_ATTEMPTS,
+        }),
+      inject: [KAFKA, EventPublisher, SendEmailUsecase, SENDER_EMAIL_CONFIG],
+    },
+  ],
+  exports: [EmailDispatchConsumers],
+})
+export class SendingModule {}

@@ -1,0 +1,21 @@
+import { sesClientConfig } from './ses-client-config';
+
+describe('sesClientConfig', () => {
+  it('points the client at a configured endpoint with placeholder credentials', () => {
+    expect(sesClientConfig({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:8005' })).toMatchObject({
+      region: 'eu-west-1',
+      endpoint: 'http://127.0.0.1:8005',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+  });
+
+  it('uses configured credentials when both parts are given', () => {
+    const config = sesClientConfig({ region: 'eu-west-1', accessKeyId: 'AKIA1', secretAccessKey: 'secret' });
+    expect(config.credentials).toEqual({ accessKeyId: 'AKIA1', secretAccessKey: 'secret' });
+    expect(config).not.toHaveProperty('endpoint');
+  });
+
+  it("leaves real SES without credentials to the SDK's own provider chain", () => {
+    expect(sesClientConfig({ region: 'eu-west-1' })).not.toHaveProperty('credentials');
+  });
+});

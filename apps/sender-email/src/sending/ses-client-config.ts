@@ -1,0 +1,29 @@
+import type { SESClientConfig } from '@aws-sdk/client-ses';
+
+export interface SesSettings {
+  region: string;
+  endpoint?: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+}
+
+// A local emulator checks no signature, but the SDK refuses to sign without some credentials.
+const EMULATOR_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/**
+ * Explicit credentials win; against a custom endpoint without them, placeholder ones; otherwise
+ * the SDK's own chain (instance role, shared profile) finds them.
+ */
+export function sesClientConfig(settings: SesSettings): SESClientConfig {
+  const explicit =
+    settings.accessKeyId && settings.secretAccessKey
+      ? { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey }
+      : undefined;
+  const credentials = explicit ?? (settings.endpoint ? EMULATOR_CREDENTIALS : undefined);
+  return {
+    region: settings.region,
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+    ...(credentials ? { credentials } : {}),
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
+  };
+}

@@ -1,0 +1,46 @@
+import { Module, type Type } from '@nestjs/common';
+import { DeliveryEventTopic, EmailDispatchTopics, RenderRequestedTopic } from '@switchboard/contracts';
+import { MessagingHealthIndicator, MessagingModule } from '@switchboard/messaging';
+import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
+import { HealthModule } from '@switchboard/service-kit';
+import type { TemplateConfig } from './config';
+import { CreateTemplates1795595431377 } from './migrations/1795595431377-create-templates';
+import { ConsumerReadiness, RenderingModule } from './rendering/rendering.module';
+import { TemplateConfigModule } from './template-config.module';
+import { TemplateVersionEntity } from './templates/template-version.entity';
+import { TemplateEntity } from './templates/template.entity';
+import { TemplatesModule } from './templates/templates.module';
+
+export const TEMPLATE_SCHEMA = 'template';
+// As many as the other pipeline topics; only used when this service is first to create a topic.
+const PIPELINE_TOPIC_PARTITIONS = 6;
+
+/** The template service's root module for one config (runService takes a module class, so it is made here). */
+export function createAppModule(config: TemplateConfig): Type<unknown> {
+  const topics = [
+    RenderRequestedTopic,
+    EmailDispatchTopics.high,
+    EmailDispatchTopics.normal,
+    EmailDispatchTopics.bulk,
+    DeliveryEventTopic,
+  ].map(({ topic }) => ({ topic, partitions: PIPELINE_TOPIC_PARTITIONS }));
+
+  @Module({
+    imports: [
+      TemplateConfigModule.forRoot(config),
+      PersistenceModule.forRoot({
+        url: config.DATABASE_URL,
+        schema: TEMPLATE_SCHEMA,
+        entities: [TemplateEntity, TemplateVersionEntity],
+        migrations: [CreateTemplates1795595431377],
+        poolSize: config.DATABASE_POOL_SIZE,
+      }),
+      MessagingModule.forRoot({ kafka: { brokers: config.KAFKA_BROKERS, clientId: 'template' }, topics }),
+      HealthModule.register([MessagingHealthIndicator, DatabaseHealthIndicator, ConsumerReadiness]),
+      TemplatesModule,
+      RenderingModule,
+    ],
+  })
+  class TemplateServiceModule {}
+  return TemplateServiceModule;
+}

@@ -1,0 +1,36 @@
+import {
+  commonVariables,
+  defineConfig,
+  env,
+  loadConfig,
+  serviceVariables,
+  type ConfigOf,
+  type Environment,
+} from '@switchboard/config';
+
+export const templateConfigSpec = defineConfig({
+  ...commonVariables,
+  PORT: { ...commonVariables.PORT, schema: env.port(3103) },
+  DATABASE_POOL_SIZE: serviceVariables.DATABASE_POOL_SIZE,
+  TEMPLATE_PARTITIONS_CONCURRENCY: {
+    schema: env.int({ min: 1, max: 64, default: 3 }),
+    description: 'Partitions of render requests rendered at the same time',
+    sensitive: false,
+  },
+  TEMPLATE_MAX_ATTEMPTS: {
+    schema: env.int({ min: 1, max: 100, default: 5 }),
+    description: 'Tries at a batch of render requests before it is dead-lettered',
+    sensitive: false,
+  },
+  TEMPLATE_VERSION_CACHE_TTL: {
+    schema: env.duration('5s'),
+    description: "How long a template's version list is reused before a newer version is looked for",
+    sensitive: false,
+  },
+});
+
+export type TemplateConfig = ConfigOf<typeof templateConfigSpec>;
+
+export function loadTemplateConfig(environment?: Environment): TemplateConfig {
+  return loadConfig(templateConfigSpec, environment);
+}

@@ -1,0 +1,81 @@
+import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  DeliveryEventTopic,
+  type EmailDispatch,
+  type RenderRequested,
+  RenderRequestedTopic,
+} from '@switchboard/contracts';
+import { type ConsumedEvent, ConsumerRunner, type EventPublisher } from '@switchboard/messaging';
+import type { Kafka } from 'kafkajs';
+import type { EmailDispatchTopicName } from './dispatch-lane';
+import type { RenderMessageUsecase } from './render-message.usecase';
+
+export interface RenderRequestsConsumerSettings {
+  partitionsConsumedConcurrently: number;
+  maxAttempts: number;
+}
+
+export const TEMPLATE_CONSUMER_GROUP = 'template';
+
+/**
+ * Renders render requests a fetched batch at a time and publishes the batch's dispatches and
+ * delivery events with one request per topic. A message that cannot render (no such template,
+ * a missing variable) is reported 'failed' and not retried; anything else fails the batch, which
+ * the runner retries and then dead-letters.
+ */
+export class RenderRequestsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(RenderRequestsConsumer.name);
+  private readonly runner: ConsumerRunner;
+
+  constructor(
+    kafka: Kafka,
+    private readonly publisher: EventPublisher,
+    private readonly renderMessage: RenderMessageUsecase,
+    settings: RenderRequestsConsumerSettings,
+  ) {
+    this.runner = new ConsumerRunner(kafka, publisher, {
+      groupId: TEMPLATE_CONSUMER_GROUP,
+      maxAttempts: settings.maxAttempts,
+      partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently,
+    }).onBatch(RenderRequestedTopic.topic, (events) => this.renderBatch(events));
+  }
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.runner.start();
+  }
+
+  // Before the publisher closes (in the messaging module's shutdown), so in-flight batches can publish.
+  beforeApplicationShutdown(): Promise<void> {
+    return this.runner.stop();
+  }
+
+  isHealthy(): boolean {
+    return this.runner.isHealthy();
+  }
+
+  private async renderBatch(events: Array<ConsumedEvent<RenderRequested>>): Promise<void> {
+    const results = await Promise.all(events.map((event) => this.renderMessage.execute(event.payload)));
+    const dispatchesByLane = new Map<EmailDispatchTopicName, EmailDispatch[]>();
+    for (const result of results) {
+      if (result.result === 'failed') {
+        const { tenantId, messageId } = result.event;
+        this.logger.warn({
+          message: 'message cannot be rendered',
+          tenantId,
+          messageId,
+          reason: result.reason,
+        });
+        continue;
+      }
+      const lane = dispatchesByLane.get(result.topic) ?? [];
+      lane.push(result.dispatch);
+      dispatchesByLane.set(result.topic, lane);
+    }
+    // Dispatches first: a 'rendered' event never announces an email that was not handed on.
+    for (const [topic, dispatches] of dispatchesByLane) await this.publisher.publishMany(topic, dispatches);
+    await this.publisher.publishMany(
+      DeliveryEventTopic.topic,
+      results.map((result) => result.event),
+    );
+  }
+}

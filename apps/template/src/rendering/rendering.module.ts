@@ -1,0 +1,54 @@
+import { Global, Inject, Injectable, Module } from '@nestjs/common';
+import { EventPublisher, KAFKA } from '@switchboard/messaging';
+import { CompiledTemplateCache } from '@switchboard/rendering';
+import type { ReadinessCheck } from '@switchboard/service-kit';
+import type { Kafka } from 'kafkajs';
+import type { TemplateConfig } from '../config';
+import { TemplatesModule } from '../templates/templates.module';
+import { TEMPLATE_CONFIG } from '../template-config.module';
+import { RenderMessageUsecase } from './render-message.usecase';
+import { RenderRequestsConsumer } from './render-requests.consumer';
+import { TemplateVersionCache } from './template-version-cache';
+
+/** Ready while the render consumer is in its group; one kafkajs gave up on takes the replica out. */
+@Injectable()
+export class ConsumerReadiness implements ReadinessCheck {
+  readonly name = 'consumer';
+
+  constructor(@Inject(RenderRequestsConsumer) private readonly consumer: RenderRequestsConsumer) {}
+
+  async isReady(): Promise<boolean> {
+    return this.consumer.isHealthy();
+  }
+}
+
+// Global so that the health module can see the consumer for its readiness check.
+@Global()
+@Module({
+  imports: [TemplatesModule],
+  providers: [
+    { provide: CompiledTemplateCache, useFactory: () => new CompiledTemplateCache() },
+    {
+      provide: RenderMessageUsecase,
+      useFactory: (versions: TemplateVersionCache, compiledTemplates: CompiledTemplateCache) =>
+        new RenderMessageUsecase({ versions, compiledTemplates }),
+      inject: [TemplateVersionCache, CompiledTemplateCache],
+    },
+    {
+      provide: RenderRequestsConsumer,
+      useFactory: (
+        kafka: Kafka,
+        publisher: EventPublisher,
+        renderMessage: RenderMessageUsecase,
+        config: TemplateConfig,
+      ) =>
+        new RenderRequestsConsumer(kafka, publisher, renderMessage, {
+          partitionsConsumedConcurrently: config.TEMPLATE_PARTITIONS_CONCURRENCY,
+          maxAttempts: config.TEMPLATE_MAX_ATTEMPTS,
+        }),
+      inject: [KAFKA, EventPublisher, RenderMessageUsecase, TEMPLATE_CONFIG],
+    },
+  ],
+  exports: [RenderRequestsConsumer],
+})
+export class RenderingModule {}

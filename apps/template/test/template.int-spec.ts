@@ -1,0 +1,299 @@
+import { randomUUID } from 'node:crypto';
+import {
+  DeliveryEventTopic,
+  EmailDispatchTopics,
+  RenderRequestedTopic,
+  type DeliveryEvent,
+  type EmailDispatch,
+  type RenderRequested,
+} from '@switchboard/contracts';
+import { createKafka, EventPublisher } from '@switchboard/messaging';
+import type { RunningService } from '@switchboard/service-kit';
+import { StructuredLogger } from '@switchboard/telemetry';
+import {
+  createTestBroker,
+  createTestDatabase,
+  observeTopics,
+  type TestBroker,
+  type TestDatabase,
+  testKafka,
+  type TopicObserver,
+  waitFor,
+} from '@switchboard/testing';
+import { loadTemplateConfig } from '../src/config';
+import { startTemplateService } from '../src/template-service';
+
+const mjml = (text: string) =>
+  `<mjml><mj-body><mj-section><mj-column><mj-text>${text}</mj-text></mj-column></mj-section></mj-body></mjml>`;
+
+describe('template service', () => {
+  let broker: TestBroker;
+  let database: TestDatabase;
+  let service: RunningService;
+  let publisher: EventPublisher;
+  let observer: TopicObserver;
+
+  beforeAll(async () => {
+    [broker, database] = await Promise.all([createTestBroker(), createTestDatabase('template_int')]);
+    const config = loadTemplateConfig({
+      KAFKA_BROKERS: broker.address,
+      DATABASE_URL: database.url,
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+    });
+    service = await startTemplateService(config, new StructuredLogger('template', 'error'));
+    publisher = new EventPublisher(createKafka({ brokers: broker.brokers, clientId: 'template-int-spec' }));
+    await publisher.connect();
+    observer = await observeTopics(testKafka(broker.brokers), [
+      EmailDispatchTopics.high.topic,
+      EmailDispatchTopics.normal.topic,
+      EmailDispatchTopics.bulk.topic,
+      DeliveryEventTopic.topic,
+    ]);
+  });
+
+  afterAll(async () => {
+    await observer?.stop();
+    await publisher?.disconnect();
+    await service?.close();
+    await broker?.stop();
+    await database?.drop();
+  });
+
+  async function call(method: 'GET' | 'POST', path: string, body?: unknown) {
+    const response = await fetch(`${service.url}/internal/tenants/${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return {
+      status: response.status,
+      type: response.headers.get('content-type') ?? '',
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions read the answer field by field
+      body: (await response.json()) as any,
+    };
+  }
+
+  function renderRequest(overrides: Partial<RenderRequested>): RenderRequested {
+    return {
+      tenantId: 'acme',
+      messageId: randomUUID(),
+      acceptedAt: new Date().toISOString(),
+      channel: 'email',
+      address: `ada-${randomUUID()}@example.com`,
+      priority: 'normal',
+      content: { templateKey: 'order-shipped', data: { name: 'Ada' } },
+      ...overrides,
+    };
+  }
+
+  const eventsOf = (messageId: string) =>
+    observer
+      .payloads<DeliveryEvent>(DeliveryEventTopic.topic)
+      .filter((event) => event.messageId === messageId);
+  const dispatchOf = (lane: 'high' | 'normal' | 'bulk', messageId: string) =>
+    observer
+      .payloads<EmailDispatch>(EmailDispatchTopics[lane].topic)
+      .find((email) => email.messageId === messageId);
+
+  let acceptedWhileVersionOne: string;
+
+  it('creates a template at version 1 and refuses a second one with the same key', async () => {
+    const created = await call('POST', 'acme/templates', {
+      key: 'order-shipped',
+      name: 'Order shipped',
+      subject: 'Shipped: {{ name }}',
+      mjml: mjml('Hello {{ name }}, this is version one'),
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      key: 'order-shipped',
+      name: 'Order shipped',
+      channel: 'email',
+      currentVersion: 1,
+      versions: [{ version: 1, subject: 'Shipped: {{ name }}' }],
+    });
+    acceptedWhileVersionOne = new Date().toISOString();
+
+    const duplicate = await call('POST', 'acme/templates', {
+      key: 'order-shipped',
+      name: 'Again',
+      subject: 'x',
+      mjml: mjml('x'),
+    });
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.type).toContain('application/problem+json');
+    expect(duplicate.body).toMatchObject({ code: 'TEMPLATE_KEY_TAKEN' });
+  });
+
+  it('refuses MJML that does not compile with 422 naming the problem, and a bad body with 400', async () => {
+    const invalid = await call('POST', 'acme/templates', {
+      key: 'broken',
+      name: 'Broken',
+      subject: 'x',
+      mjml: '<mjml><mj-body><mj-section><mj-text>loose</mj-text></mj-section></mj-body></mjml>',
+    });
+    expect(invalid.status).toBe(422);
+    expect(invalid.body.errors).toEqual([
+      { field: 'mjml', problem: expect.stringContaining('mj-text cannot be used inside mj-section') },
+    ]);
+    expect((await call('GET', 'acme/templates/broken')).status).toBe(404);
+
+    const badBody = await call('POST', 'acme/templates', { key: 'Not A Key', name: 'x' });
+    expect(badBody.status).toBe(400);
+    expect(badBody.body.errors.map((error: { field: string }) => error.field)).toEqual(
+      expect.arrayContaining(['key', 'subject', 'mjml']),
+    );
+  });
+
+  it('numbers new versions one after another, also when they arrive at once', async () => {
+    await waitFor(
+      'the clock to pass the first acceptance time',
+      () => Date.now() > Date.parse(acceptedWhileVersionOne),
+    );
+    const second = await call('POST', 'acme/templates/order-shipped/versions', {
+      subject: 'On its way: {{ name }}',
+      mjml: mjml('Hello {{ name }}, this is version two'),
+    });
+    expect(second.status).toBe(201);
+    expect(second.body).toMatchObject({ currentVersion: 2 });
+
+    const concurrent = await Promise.all(
+      [3, 4, 5, 6].map((n) =>
+        call('POST', 'acme/templates/order-shipped/versions', {
+          subject: 'On its way: {{ name }}',
+          mjml: mjml(`Hello {{ name }}, this is a later version (${n})`),
+        }),
+      ),
+    );
+    expect(concurrent.map((answer) => answer.status)).toEqual([201, 201, 201, 201]);
+
+    const template = await call('GET', 'acme/templates/order-shipped');
+    expect(template.body.versions.map((version: { version: number }) => version.version)).toEqual([
+      1, 2, 3, 4, 5, 6,
+    ]);
+    expect(template.body.currentVersion).toBe(6);
+  });
+
+  it("lists the tenant's templates only, and hides them from other tenants", async () => {
+    const list = await call('GET', 'acme/templates');
+    expect(list.status).toBe(200);
+    expect(list.body.templates).toEqual([
+      expect.objectContaining({ key: 'order-shipped', currentVersion: 6 }),
+    ]);
+    expect((await call('GET', 'globex/templates')).body).toEqual({ templates: [] });
+    expect((await call('GET', 'globex/templates/order-shipped')).status).toBe(404);
+    expect(
+      (await call('POST', 'globex/templates/order-shipped/versions', { subject: 'x', mjml: mjml('x') }))
+        .status,
+    ).toBe(404);
+  });
+
+  it('renders each message with the version current when it was accepted, escaped, to the lane of its priority', async () => {
+    const early = renderRequest({
+      acceptedAt: acceptedWhileVersionOne,
+      priority: 'high',
+      content: { templateKey: 'order-shipped', data: { name: '<b>Ada</b> & "friends"' } },
+    });
+    const late = renderRequest({ priority: 'bulk' });
+    await publisher.publishMany(RenderRequestedTopic.topic, [early, late]);
+
+    const earlyEmail = await waitFor('the early message to be dispatched', () =>
+      dispatchOf('high', early.messageId),
+    );
+    expect(earlyEmail).toMatchObject({
+      to: early.address,
+      subject: 'Shipped: <b>Ada</b> & "friends"',
+      template: { key: 'order-shipped', version: 1 },
+    });
+    expect(earlyEmail.html).toContain(
+      'Hello &lt;b&gt;Ada&lt;/b&gt; &amp; &quot;friends&quot;, this is version one',
+    );
+    expect(earlyEmail.text).toContain('Hello <b>Ada</b> & "friends", this is version one');
+
+    const lateEmail = await waitFor('the late message to be dispatched', () =>
+      dispatchOf('bulk', late.messageId),
+    );
+    expect(lateEmail.template).toEqual({ key: 'order-shipped', version: 6 });
+    // Versions 3-6 were created concurrently, so which text became version 6 is up to the race.
+    const versions = (await call('GET', 'acme/templates/order-shipped')).body.versions as Array<{
+      version: number;
+      mjml: string;
+    }>;
+    const latestText = /this is a later version \(\d\)/.exec(
+      versions.find((version) => version.version === 6)?.mjml ?? '',
+    )?.[0];
+    expect(latestText).toBeDefined();
+    expect(lateEmail.html).toContain(`Hello Ada, ${latestText}`);
+
+    await waitFor(
+      'rendered events',
+      () => eventsOf(early.messageId).length > 0 && eventsOf(late.messageId).length > 0,
+    );
+    expect(eventsOf(early.messageId)).toEqual([
+      expect.objectContaining({
+        type: 'rendered',
+        source: 'template',
+        channel: 'email',
+        detail: { templateKey: 'order-shipped', templateVersion: 1 },
+      }),
+    ]);
+  });
+
+  it('renders inline content to the normal lane', async () => {
+    const inline = renderRequest({ content: { subject: 'Plain', text: 'Fish & chips' } });
+    await publisher.publish(RenderRequestedTopic.topic, inline);
+    const email = await waitFor('the inline message to be dispatched', () =>
+      dispatchOf('normal', inline.messageId),
+    );
+    expect(email).toMatchObject({ subject: 'Plain', text: 'Fish & chips' });
+    expect(email.html).toContain('Fish &amp; chips');
+  });
+
+  it('reports a message it cannot render as failed, with the reason, and dispatches nothing', async () => {
+    const missingVariable = renderRequest({ content: { templateKey: 'order-shipped', data: {} } });
+    const unknownTemplate = renderRequest({ content: { templateKey: 'nope', data: {} } });
+    const beforeTemplate = renderRequest({ acceptedAt: '2020-01-01T00:00:00.000Z' });
+    const marker = renderRequest({ content: { subject: 'Marker', text: 'after the failures' } });
+    await publisher.publishMany(RenderRequestedTopic.topic, [
+      missingVariable,
+      unknownTemplate,
+      beforeTemplate,
+      marker,
+    ]);
+
+    await waitFor('every failure to be reported', () =>
+      [missingVariable, unknownTemplate, beforeTemplate].every(
+        (request) => eventsOf(request.messageId).length > 0,
+      ),
+    );
+    expect(eventsOf(missingVariable.messageId)).toEqual([
+      expect.objectContaining({ type: 'failed', source: 'template', reason: 'missing variable name' }),
+    ]);
+    expect(eventsOf(unknownTemplate.messageId)).toEqual([
+      expect.objectContaining({
+        type: 'failed',
+        reason: `template nope has no version at ${unknownTemplate.acceptedAt}`,
+      }),
+    ]);
+    expect(eventsOf(beforeTemplate.messageId)).toEqual([
+      expect.objectContaining({
+        type: 'failed',
+        reason: 'template order-shipped has no version at 2020-01-01T00:00:00.000Z',
+      }),
+    ]);
+
+    await waitFor('the marker to be dispatched', () => dispatchOf('normal', marker.messageId));
+    for (const request of [missingVariable, unknownTemplate, beforeTemplate]) {
+      expect(dispatchOf('normal', request.messageId)).toBeUndefined();
+    }
+  });
+
+  it('answers readiness once Kafka, the database and the consumer are up', async () => {
+    const ready = await waitFor('readiness', async () => {
+      const response = await fetch(`${service.url}/health/ready`);
+      return response.status === 200 && ((await response.json()) as unknown);
+    });
+    expect(ready).toEqual({ status: 'ready', checks: { kafka: 'up', database: 'up', consumer: 'up' } });
+  });
+});

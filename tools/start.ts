@@ -1,33 +1,175 @@
-// `npm start`: the whole platform on embedded defaults. Until the services land, that is the
-// embedded Kafka-compatible broker alone; with KAFKA_BROKERS set there is nothing to start yet.
+// `npm start`: the whole platform on one machine. Whatever is not given from outside starts
+// embedded: our Kafka-wire broker (unless KAFKA_BROKERS), PGlite behind a PostgreSQL socket
+// (unless DATABASE_URL), the SES emulator with its mail viewer (unless SES_ENDPOINT or
+// USE_AMAZON_SES). Then every service runs as its own process, as in production.
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { defineConfig, env, loadConfig } from '@switchboard/config';
 import { startBroker } from '@switchboard/kafka-broker';
+import { startEmbeddedPostgres } from '@switchboard/persistence';
+import { startPlatform, startSesEmulator, type PlatformServiceName } from '@switchboard/testing';
+
+const launcherConfig = defineConfig({
+  SWITCHBOARD_DATA_DIR: {
+    schema: env.string({ default: '.switchboard' }),
+    description: 'Where the embedded broker, database and development key keep their files',
+  },
+  KAFKA_BROKERS: {
+    schema: env.string({ default: '' }),
+    description: 'Use this Kafka instead of starting the embedded broker (comma-separated host:port)',
+  },
+  BROKER_PORT: { schema: env.port(9092), description: 'Port of the embedded broker' },
+  DATABASE_URL: {
+    schema: env.string({ default: '' }),
+    description: 'Use this PostgreSQL instead of the embedded one',
+    sensitive: true,
+  },
+  EMBEDDED_POSTGRES_PORT: { schema: env.port(54329), description: 'Port of the embedded PostgreSQL' },
+  SES_ENDPOINT: {
+    schema: env.string({ default: '' }),
+    description: 'Send email through this SES-compatible endpoint instead of the local emulator',
+  },
+  USE_AMAZON_SES: {
+    schema: env.boolean(false),
+    description: 'Send email through Amazon SES itself (needs AWS credentials and a verified EMAIL_FROM)',
+  },
+  SES_EMULATOR_PORT: {
+    schema: env.port(8005),
+    description: 'Port of the local SES emulator and mail viewer',
+  },
+  SWITCHBOARD_DEV_API_KEY: {
+    schema: env.string({ default: '' }),
+    description: 'Development API key; generated once and kept in the data directory when unset',
+    sensitive: true,
+  },
+  OTEL_EXPORTER_OTLP_ENDPOINT: {
+    schema: env.string({ default: '' }),
+    description: 'OpenTelemetry collector for the services’ traces (e.g. http://127.0.0.1:4318)',
+  },
+  LOG_FORMAT: {
+    schema: env.oneOf(['pretty', 'json'] as const, 'pretty'),
+    description: 'pretty: one short line per log entry; json: the services’ own JSON lines',
+  },
+});
+
+type Stoppable = { name: string; stop(): Promise<void> };
 
 async function main(): Promise<void> {
-  if (process.env.KAFKA_BROKERS) {
-    console.log(`KAFKA_BROKERS is set (${process.env.KAFKA_BROKERS}): the embedded broker is not started.`);
-    console.log(
-      'The Switchboard services are not part of this build yet, so there is nothing else to start.',
-    );
-    return;
+  const config = loadConfig(launcherConfig);
+  const dataDir = resolve(config.SWITCHBOARD_DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  const running: Stoppable[] = [];
+  const stopAll = async () => {
+    for (const part of running.reverse()) {
+      await part.stop().catch((error: Error) => console.error(`stopping ${part.name}: ${error.message}`));
+    }
+  };
+  let stopping = false;
+  const onSignal = () => {
+    if (stopping) return;
+    stopping = true;
+    console.log('\nStopping: services finish their in-flight work first...');
+    void stopAll().then(() => process.exit(0));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    let kafkaBrokers = config.KAFKA_BROKERS;
+    if (!kafkaBrokers) {
+      const broker = await startBroker({
+        dataDir: join(dataDir, 'broker'),
+        port: config.BROKER_PORT,
+        log: () => undefined,
+      });
+      running.push({ name: 'broker', stop: () => broker.close() });
+      kafkaBrokers = broker.address;
+    }
+
+    let databaseUrl = config.DATABASE_URL;
+    if (!databaseUrl) {
+      const postgres = await startEmbeddedPostgres({
+        dataDir: join(dataDir, 'postgres'),
+        port: config.EMBEDDED_POSTGRES_PORT,
+      });
+      running.push({ name: 'embedded PostgreSQL', stop: () => postgres.stop() });
+      databaseUrl = postgres.url;
+    }
+
+    let sesEndpoint: string | undefined = config.SES_ENDPOINT || undefined;
+    let mailViewer = sesEndpoint ? `(mail goes to ${sesEndpoint})` : 'Amazon SES (see the AWS console)';
+    if (!sesEndpoint && !config.USE_AMAZON_SES) {
+      const emulator = await startSesEmulator({ port: config.SES_EMULATOR_PORT });
+      running.push({ name: 'SES emulator', stop: () => emulator.stop() });
+      sesEndpoint = emulator.endpoint;
+      mailViewer = emulator.viewerUrl;
+    }
+
+    const devApiKey = config.SWITCHBOARD_DEV_API_KEY || developmentKey(dataDir);
+    console.log('Starting the services (the first start compiles them and takes a little longer)...');
+    const platform = await startPlatform({
+      infrastructure: {
+        kafkaBrokers,
+        databaseUrl,
+        sesEndpoint,
+        otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
+      },
+      devApiKey,
+      onLine: config.LOG_FORMAT === 'json' ? (name, line) => console.log(`[${name}] ${line}`) : printPretty,
+    });
+    running.push({ name: 'services', stop: () => platform.stop() });
+
+    const api = platform.gatewayUrl;
+    console.log(`
+Switchboard is running.
+  API:              ${api}
+  API docs:         ${api}/docs
+  Sent mail:        ${mailViewer}
+  Dev API key:      ${devApiKey}   (tenant "dev"; set SWITCHBOARD_DEV_API_KEY to choose it)
+  Kafka:            ${kafkaBrokers}${config.KAFKA_BROKERS ? '' : ' (embedded)'}
+  PostgreSQL:       ${config.DATABASE_URL ? 'from DATABASE_URL' : `${databaseUrl} (embedded)`}
+
+Send a first email:
+  curl -s -X POST ${api}/v1/messages \\
+    -H "Authorization: Bearer ${devApiKey}" -H 'Content-Type: application/json' \\
+    -d '{"recipient":{"email":"ada@example.com"},"content":{"subject":"Hello","text":"It works."}}'
+
+Press Ctrl+C to stop.`);
+  } catch (error) {
+    console.error(`Switchboard could not start: ${error instanceof Error ? error.message : String(error)}`);
+    await stopAll();
+    process.exit(1);
   }
-  const broker = await startBroker({
-    dataDir: process.env.BROKER_DATA_DIR || '.switchboard/broker',
-    port: Number(process.env.BROKER_PORT || 9092),
-  });
-  console.log('');
-  console.log('Switchboard (embedded defaults)');
-  console.log(`  Kafka-compatible broker: ${broker.address}   (try: kcat -b ${broker.address} -L)`);
-  console.log(`  Data directory:          ${broker.dataDir}`);
-  console.log(
-    '  Services (gateway, ingest, router, template, senders, analytics): not built yet; only the broker runs.',
-  );
-  console.log('Press Ctrl+C to stop.');
-  const stop = () => void broker.close().then(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+/** A development key made once and kept, so curl commands keep working across restarts. */
+function developmentKey(dataDir: string): string {
+  const file = join(dataDir, 'dev-api-key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const key = `sb_dev_${randomBytes(24).toString('base64url')}`;
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
+}
+
+// The services log JSON lines; a terminal reads better as `time service level message`.
+function printPretty(service: PlatformServiceName, line: string): void {
+  try {
+    const entry = JSON.parse(line) as {
+      time?: string;
+      level?: string;
+      message?: string;
+      msg?: string;
+      context?: string;
+    };
+    const time = (entry.time ?? new Date().toISOString()).slice(11, 19);
+    const context = entry.context ? ` ${entry.context}:` : '';
+    console.log(
+      `${time} ${service.padEnd(12)} ${(entry.level ?? 'info').padEnd(5)}${context} ${entry.message ?? entry.msg ?? line}`,
+    );
+  } catch {
+    console.log(`${service.padEnd(21)} ${line}`);
+  }
+}
+
+void main();

@@ -1,0 +1,295 @@
+// The platform as it runs in production: every service its own process, our broker between them,
+// the public batch API in front. A message counts as sent when the sender's 'sent' delivery event
+// says so: its occurredAt is taken right after SES answered.
+import { randomBytes } from 'node:crypto';
+import {
+  DeliveryEvent,
+  DeliveryEventTopic,
+  parseOrThrow,
+  SendMessageBatchResponse,
+  SendMessageResponse,
+} from '@switchboard/contracts';
+import {
+  freePort,
+  PLATFORM_SERVICES,
+  startPlatform,
+  startServiceProcess,
+  type PlatformServiceName,
+  type RunningPlatform,
+} from '@switchboard/testing';
+import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { processCpuSeconds, type LabelledProcess } from './process-cpu';
+import { WORKLOAD, type BenchMessage, type PipelineUnderTest, type StepTimes } from './workload';
+
+const CONSUMER_GROUP = 'pipeline-bench';
+const SHOWN_SERVICE_LINES = 20;
+// Idle services still heartbeat and long-poll (about 2% of a core each); below this each is done.
+const QUIET_CORES = 0.1;
+const SETTLE_TIMEOUT_MS = 180_000;
+
+/** A helper process of the bench (the broker, the SES emulator), started from this folder. */
+export interface InfrastructureProcess {
+  name: string;
+  pid: number;
+  address: string;
+  exited: Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+export async function startInfrastructureProcess(
+  kind: 'broker' | 'ses-emulator',
+  env: Record<string, string> = {},
+): Promise<InfrastructureProcess> {
+  const child = await startServiceProcess({
+    name: kind,
+    entry: 'tools/bench/pipeline/infrastructure-process.ts',
+    env: { ...env, BENCH_INFRASTRUCTURE: kind },
+    readyLog: /^ready /,
+    timeoutMs: 60_000,
+  });
+  const line = await child.waitForLog(/^ready /);
+  return {
+    name: kind,
+    pid: child.pid,
+    address: line.slice('ready '.length).trim(),
+    get exited() {
+      return child.exited;
+    },
+    stop: () => child.stop(15_000),
+  };
+}
+
+/** What the bench learns from the delivery events: when each message passed each stage, or why it stopped. */
+class DeliveryEventLog {
+  readonly steps = new Map<string, StepTimes>();
+  readonly notSent = new Map<string, string>();
+
+  record(value: Buffer | null): void {
+    if (!value) return;
+    const event = parseOrThrow(DeliveryEvent, JSON.parse(value.toString('utf8')), 'delivery event');
+    const at = Date.parse(event.occurredAt);
+    switch (event.type) {
+      case 'accepted':
+      case 'routed':
+      case 'rendered':
+      case 'sent': {
+        const steps = this.steps.get(event.messageId) ?? {};
+        // A redelivered step is published again with its first time; keep the first seen.
+        steps[event.type] ??= at;
+        this.steps.set(event.messageId, steps);
+        if (event.type === 'sent') this.notSent.delete(event.messageId);
+        return;
+      }
+      case 'failed':
+      case 'skipped':
+      case 'deferred':
+      case 'duplicate':
+        if (this.steps.get(event.messageId)?.sent === undefined) {
+          this.notSent.set(
+            event.messageId,
+            `${event.type} by ${event.source}: ${event.reason ?? 'no reason'}`,
+          );
+        }
+        return;
+      default:
+        return;
+    }
+  }
+}
+
+export class DistributedPipeline implements PipelineUnderTest {
+  readonly name = 'distributed';
+  readonly steps: ReadonlyMap<string, StepTimes>;
+  readonly notSent: ReadonlyMap<string, string>;
+  private broken: string | undefined;
+  private stopping = false;
+
+  private constructor(
+    private readonly broker: InfrastructureProcess,
+    private readonly platform: RunningPlatform,
+    private readonly consumer: Consumer,
+    events: DeliveryEventLog,
+    private readonly apiKey: string,
+    /** Lines the services wrote (at warn or above, as LOG_LEVEL=warn), tagged with the service. */
+    readonly serviceLines: string[],
+  ) {
+    this.steps = events.steps;
+    this.notSent = events.notSent;
+    const watch = (name: string, exited: Promise<number | null>) =>
+      void exited.then((code) => {
+        if (!this.stopping)
+          this.broken ??= `${name} exited (${code === null ? 'by a signal' : `code ${code}`})`;
+      });
+    watch('the broker', broker.exited);
+    for (const { name } of PLATFORM_SERVICES) watch(name, platform.services[name].exited);
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart)
+        this.broken ??= `the bench's delivery-event consumer crashed: ${payload.error.message}`;
+    });
+  }
+
+  /**
+   * Starts the broker, every service on free ports and the bench's delivery-event consumer.
+   * `processEnv` goes to the broker's and the services' processes (e.g. NODE_OPTIONS to profile them).
+   */
+  static async start(options: {
+    databaseUrl: string;
+    sesEndpoint: string;
+    /** The broker keeps its log segments here; the caller removes it. */
+    brokerDataDir: string;
+    processEnv?: Record<string, string>;
+  }): Promise<DistributedPipeline> {
+    const started: Array<() => Promise<void>> = [];
+    const serviceLines: string[] = [];
+    const processEnv = options.processEnv ?? {};
+    try {
+      const broker = await startInfrastructureProcess('broker', {
+        ...processEnv,
+        BENCH_BROKER_DATA_DIR: options.brokerDataDir,
+      });
+      started.push(() => broker.stop());
+      const ports = Object.fromEntries(
+        await Promise.all(PLATFORM_SERVICES.map(async ({ name }) => [name, await freePort()] as const)),
+      ) as Record<PlatformServiceName, number>;
+      const apiKey = `sb_bench_${randomBytes(16).toString('hex')}`;
+      const platform = await startPlatform({
+        infrastructure: {
+          kafkaBrokers: broker.address,
+          databaseUrl: options.databaseUrl,
+          sesEndpoint: options.sesEndpoint,
+        },
+        devApiKey: apiKey,
+        devTenant: WORKLOAD.tenantId,
+        ports,
+        env: { ...processEnv, LOG_LEVEL: 'warn' },
+        onLine: (service, line) => {
+          serviceLines.push(`[${service}] ${line}`);
+          if (serviceLines.length <= SHOWN_SERVICE_LINES) console.log(`  [${service}] ${line}`);
+          else if (serviceLines.length === SHOWN_SERVICE_LINES + 1)
+            console.log('  (further service log lines are counted, not shown)');
+        },
+      });
+      started.push(() => platform.stop());
+      const events = new DeliveryEventLog();
+      const consumer = await startDeliveryEventConsumer(broker.address, (value) => events.record(value));
+      return new DistributedPipeline(broker, platform, consumer, events, apiKey, serviceLines);
+    } catch (error) {
+      for (const stop of started.reverse()) await stop().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  get brokerAddress(): string {
+    return this.broker.address;
+  }
+
+  /** The broker and every service, labelled for the CPU meter. */
+  processes(): LabelledProcess[] {
+    return [
+      ...PLATFORM_SERVICES.map(({ name }) => ({ label: name, pid: this.platform.services[name].pid })),
+      { label: 'broker', pid: this.broker.pid },
+    ];
+  }
+
+  async submitBatch(messages: BenchMessage[]): Promise<string[]> {
+    const response = await this.post('/v1/messages/batch', { messages });
+    if (response.status !== 202) {
+      throw new Error(`POST /v1/messages/batch answered ${response.status}: ${response.text.slice(0, 500)}`);
+    }
+    const body = parseOrThrow(SendMessageBatchResponse, JSON.parse(response.text), 'batch response');
+    return body.results.map((result) => {
+      if (result.status !== 'accepted') {
+        throw new Error(`batch item ${result.index} was rejected: ${JSON.stringify(result.problems)}`);
+      }
+      return result.messageId;
+    });
+  }
+
+  async submitOne(message: BenchMessage): Promise<string> {
+    const response = await this.post('/v1/messages', message);
+    if (response.status !== 202) {
+      throw new Error(`POST /v1/messages answered ${response.status}: ${response.text.slice(0, 500)}`);
+    }
+    return parseOrThrow(SendMessageResponse, JSON.parse(response.text), 'send response').messageId;
+  }
+
+  assertRunning(): void {
+    if (this.broken) throw new Error(`the distributed pipeline broke: ${this.broken}`);
+  }
+
+  /** Waits until the services and the broker are idle: analytics may still be storing events. */
+  async settle(): Promise<{ seconds: number }> {
+    const pids = this.processes().map(({ pid }) => pid);
+    const cpuSeconds = () => pids.map((pid) => processCpuSeconds(pid) ?? 0);
+    const intervalMs = 500;
+    const startedAt = performance.now();
+    let quietSince: number | undefined;
+    let before = cpuSeconds();
+    while (performance.now() - startedAt < SETTLE_TIMEOUT_MS) {
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      this.assertRunning();
+      const now = cpuSeconds();
+      const busiest = Math.max(...now.map((seconds, index) => seconds - before[index])) / (intervalMs / 1000);
+      before = now;
+      if (busiest >= QUIET_CORES) quietSince = undefined;
+      else if (quietSince === undefined) quietSince = performance.now() - intervalMs;
+      else if (performance.now() - quietSince >= 2 * intervalMs) break;
+    }
+    return { seconds: ((quietSince ?? performance.now()) - startedAt) / 1000 };
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.consumer.disconnect().catch(() => undefined);
+    await this.platform
+      .stop()
+      .catch(() =>
+        Promise.allSettled(Object.values(this.platform.services).map((service) => service.kill())),
+      );
+    await this.broker.stop();
+  }
+
+  private async post(path: string, body: unknown): Promise<{ status: number; text: string }> {
+    const response = await fetch(`${this.platform.gatewayUrl}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, text: await response.text() };
+  }
+}
+
+async function startDeliveryEventConsumer(
+  brokerAddress: string,
+  record: (value: Buffer | null) => void,
+): Promise<Consumer> {
+  const kafka = new Kafka({ clientId: CONSUMER_GROUP, brokers: [brokerAddress], logLevel: logLevel.ERROR });
+  // The times come from the events themselves, so reading them late costs nothing but reading them
+  // often does: bigger fetches and no commits keep the bench off the cores the services need.
+  const consumer = kafka.consumer({ groupId: CONSUMER_GROUP, minBytes: 64 * 1024, maxWaitTimeInMs: 200 });
+  const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic: DeliveryEventTopic.topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        for (const message of batch.messages) record(message.value);
+      },
+    });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      joined,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error('the delivery-event consumer did not join its group in 30 s')),
+          30_000,
+        );
+      }),
+    ]).finally(() => clearTimeout(timer));
+    return consumer;
+  } catch (error) {
+    await consumer.disconnect().catch(() => undefined);
+    throw error;
+  }
+}

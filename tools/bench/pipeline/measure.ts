@@ -1,0 +1,62 @@
+import type { SesMailbox } from '@switchboard/testing';
+import { runBatchPhase, runSteadyPhase, type PhaseResult } from './phases';
+import type { CpuMeter, CpuUsage } from './process-cpu';
+import type { Profiler } from './profiler';
+import { describePhase, formatInteger } from './report';
+import { WORKLOAD, type PipelineUnderTest } from './workload';
+
+export interface PipelineFigures {
+  /** The processes that make up the pipeline (not the emulator or the load), for CPU per message. */
+  pipelineLabels: string[];
+  saturation: PhaseResult;
+  /** From the end of the saturation phase until the pipeline was idle again. */
+  drain: { seconds: number; cpu: CpuUsage };
+  steady: PhaseResult;
+  /** Messages missing at the emulator and emails sent twice, over every phase (warm-up included). */
+  missing: number;
+  duplicates: number;
+}
+
+/** Warm-up, then saturation, a pause until the pipeline is idle again, then the steady rate. */
+export async function measurePipeline(
+  pipeline: PipelineUnderTest,
+  mailbox: SesMailbox,
+  measuring: { meter: CpuMeter; pipelineLabels: string[]; profiler?: Profiler },
+): Promise<PipelineFigures> {
+  const { meter, profiler } = measuring;
+  const say = (line: string) => console.log(`[${pipeline.name}] ${line}`);
+  say(`warm-up: ${WORKLOAD.warmUp.messages} messages, not measured`);
+  const warmUp = await runBatchPhase(pipeline, mailbox, 'warm-up', WORKLOAD.warmUp);
+  if (warmUp.sent !== warmUp.messages) {
+    throw new Error(`${pipeline.name}: the warm-up did not get through: ${describePhase(warmUp)}`);
+  }
+  await pipeline.settle();
+
+  say(`saturation: ${formatInteger(WORKLOAD.saturation.messages)} messages...`);
+  profiler?.start();
+  const saturation = await runBatchPhase(pipeline, mailbox, 'saturation', WORKLOAD.saturation, meter);
+  await profiler?.stop();
+  say(`saturation: ${describePhase(saturation)}`);
+  const drainFrom = await meter.mark();
+  const drain = await pipeline.settle();
+  const drainCpu = meter.usage(drainFrom, await meter.mark());
+  say(`idle again ${Math.max(0, drain.seconds).toFixed(1)} s after the saturation phase ended`);
+
+  const { messagesPerSecond, seconds } = WORKLOAD.steady;
+  say(`steady: ${messagesPerSecond} msgs/s for ${seconds} s...`);
+  profiler?.start();
+  const steady = await runSteadyPhase(pipeline, mailbox, 'steady', WORKLOAD.steady, meter);
+  await profiler?.stop();
+  say(`steady: ${describePhase(steady)}`);
+  await pipeline.settle();
+
+  const phases = [warmUp, saturation, steady];
+  return {
+    pipelineLabels: measuring.pipelineLabels,
+    saturation,
+    drain: { seconds: Math.max(0, drain.seconds), cpu: drainCpu },
+    steady,
+    missing: phases.reduce((sum, phase) => sum + phase.outbox.missing, 0),
+    duplicates: phases.reduce((sum, phase) => sum + phase.outbox.duplicates, 0),
+  };
+}

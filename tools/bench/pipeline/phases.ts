@@ -1,0 +1,249 @@
+// The measured phases, the same for both pipelines: messages handed over as fast as the pipeline
+// accepts them (saturation), or one at a time on a fixed schedule; each message's latency is the
+// time it was sent minus the time the request that carried it was made.
+import type { SesMailbox } from '@switchboard/testing';
+import type { CpuMeter, CpuUsage } from './process-cpu';
+import { benchMessages, WORKLOAD, type BenchMessage, type PipelineUnderTest } from './workload';
+
+/** Parts of a message's latency, from the request to the send. */
+export const STAGES = [
+  { name: 'request -> accepted', from: 'requested', to: 'accepted' },
+  { name: 'accepted -> routed', from: 'accepted', to: 'routed' },
+  { name: 'routed -> rendered', from: 'routed', to: 'rendered' },
+  { name: 'rendered -> sent', from: 'rendered', to: 'sent' },
+] as const;
+
+export type StageName = (typeof STAGES)[number]['name'];
+
+export interface PhaseResult {
+  label: string;
+  messages: number;
+  sent: number;
+  /** Given up on by the pipeline (failed, skipped), with a few reasons. */
+  notSent: number;
+  notSentReasons: string[];
+  /** Neither sent nor given up on when the phase stopped waiting. */
+  unsent: number;
+  /** Epoch milliseconds. */
+  firstRequestAt: number;
+  lastAcceptedAt: number;
+  lastSentAt: number;
+  latenciesMs: number[];
+  /** The latency in parts, over the messages whose every step is known. */
+  stageLatenciesMs: Record<StageName, number[]>;
+  /** How late the fixed schedule fired its requests (steady phases only). */
+  scheduleLatenessMs: number[];
+  outbox: OutboxCheck;
+  /** From just before the first request until the bench saw the last message sent. */
+  cpu?: CpuUsage;
+}
+
+export interface OutboxCheck {
+  /** Messages of the phase with no email at the emulator. */
+  missing: number;
+  /** Emails beyond the first one to the same recipient. */
+  duplicates: number;
+}
+
+interface Submitted {
+  messageId: string;
+  requestedAt: number;
+}
+
+/** Messages in batches, `concurrentRequests` batches in flight, then waits until every one is sent. */
+export async function runBatchPhase(
+  pipeline: PipelineUnderTest,
+  mailbox: SesMailbox,
+  phase: string,
+  workload: { messages: number; batchSize: number; concurrentRequests: number },
+  meter?: CpuMeter,
+): Promise<PhaseResult> {
+  const label = `${pipeline.name}-${phase}`;
+  const messages = benchMessages(label, workload.messages);
+  const batches: BenchMessage[][] = [];
+  for (let start = 0; start < messages.length; start += workload.batchSize) {
+    batches.push(messages.slice(start, start + workload.batchSize));
+  }
+  const submitted: Submitted[] = [];
+  let nextBatch = 0;
+  let lastAcceptedAt = 0;
+  const cpuFrom = await meter?.mark();
+  const firstRequestAt = Date.now();
+  const sendBatches = async () => {
+    while (nextBatch < batches.length) {
+      const batch = batches[nextBatch++];
+      const requestedAt = Date.now();
+      const messageIds = await pipeline.submitBatch(batch);
+      lastAcceptedAt = Date.now();
+      for (const messageId of messageIds) submitted.push({ messageId, requestedAt });
+    }
+  };
+  await Promise.all(Array.from({ length: workload.concurrentRequests }, sendBatches));
+  return finishPhase(pipeline, mailbox, {
+    label,
+    messages,
+    submitted,
+    firstRequestAt,
+    lastAcceptedAt,
+    scheduleLatenessMs: [],
+    cpu: meter && cpuFrom !== undefined ? { meter, from: cpuFrom } : undefined,
+  });
+}
+
+/** One request per message on a fixed schedule; a request never waits for the one before it. */
+export async function runSteadyPhase(
+  pipeline: PipelineUnderTest,
+  mailbox: SesMailbox,
+  phase: string,
+  workload: { messagesPerSecond: number; seconds: number },
+  meter?: CpuMeter,
+): Promise<PhaseResult> {
+  const label = `${pipeline.name}-${phase}`;
+  const messages = benchMessages(label, workload.messagesPerSecond * workload.seconds);
+  const intervalMs = 1000 / workload.messagesPerSecond;
+  const submitted: Submitted[] = [];
+  const scheduleLatenessMs: number[] = [];
+  const requests: Promise<void>[] = [];
+  let lastAcceptedAt = 0;
+  const cpuFrom = await meter?.mark();
+  const firstRequestAt = Date.now();
+  const startsAt = performance.now();
+  for (const [index, message] of messages.entries()) {
+    const dueAt = startsAt + index * intervalMs;
+    const wait = dueAt - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    scheduleLatenessMs.push(Math.max(0, performance.now() - dueAt));
+    const requestedAt = Date.now();
+    requests.push(
+      pipeline.submitOne(message).then((messageId) => {
+        lastAcceptedAt = Math.max(lastAcceptedAt, Date.now());
+        submitted.push({ messageId, requestedAt });
+      }),
+    );
+  }
+  await Promise.all(requests);
+  return finishPhase(pipeline, mailbox, {
+    label,
+    messages,
+    submitted,
+    firstRequestAt,
+    lastAcceptedAt,
+    scheduleLatenessMs,
+    cpu: meter && cpuFrom !== undefined ? { meter, from: cpuFrom } : undefined,
+  });
+}
+
+async function finishPhase(
+  pipeline: PipelineUnderTest,
+  mailbox: SesMailbox,
+  phase: {
+    label: string;
+    messages: BenchMessage[];
+    submitted: Submitted[];
+    firstRequestAt: number;
+    lastAcceptedAt: number;
+    scheduleLatenessMs: number[];
+    cpu?: { meter: CpuMeter; from: number };
+  },
+): Promise<PhaseResult> {
+  const messageIds = phase.submitted.map(({ messageId }) => messageId);
+  await waitUntilDone(pipeline, messageIds);
+  const cpu = phase.cpu && phase.cpu.meter.usage(phase.cpu.from, await phase.cpu.meter.mark());
+  const latenciesMs: number[] = [];
+  const stageLatenciesMs = Object.fromEntries(STAGES.map(({ name }) => [name, [] as number[]])) as Record<
+    StageName,
+    number[]
+  >;
+  let lastSentAt = 0;
+  const notSentReasons = new Set<string>();
+  let notSent = 0;
+  for (const { messageId, requestedAt } of phase.submitted) {
+    const steps = pipeline.steps.get(messageId);
+    if (steps?.sent !== undefined) {
+      latenciesMs.push(steps.sent - requestedAt);
+      lastSentAt = Math.max(lastSentAt, steps.sent);
+      const times = { requested: requestedAt, ...steps };
+      if (STAGES.every(({ from, to }) => times[from] !== undefined && times[to] !== undefined)) {
+        for (const { name, from, to } of STAGES) {
+          stageLatenciesMs[name].push((times[to] as number) - (times[from] as number));
+        }
+      }
+      continue;
+    }
+    const reason = pipeline.notSent.get(messageId);
+    if (reason !== undefined) {
+      notSent += 1;
+      if (notSentReasons.size < 5) notSentReasons.add(reason);
+    }
+  }
+  const outbox = await checkOutbox(
+    mailbox,
+    phase.messages.map((message) => message.recipient.email),
+  );
+  await mailbox.clear();
+  return {
+    label: phase.label,
+    messages: phase.messages.length,
+    sent: latenciesMs.length,
+    notSent,
+    notSentReasons: [...notSentReasons],
+    unsent: phase.messages.length - latenciesMs.length - notSent,
+    firstRequestAt: phase.firstRequestAt,
+    lastAcceptedAt: phase.lastAcceptedAt,
+    lastSentAt,
+    latenciesMs,
+    stageLatenciesMs,
+    scheduleLatenessMs: phase.scheduleLatenessMs,
+    outbox,
+    ...(cpu ? { cpu } : {}),
+  };
+}
+
+/** Until every message is sent or given up on, or nothing has been sent for the stall timeout. */
+async function waitUntilDone(pipeline: PipelineUnderTest, messageIds: string[]): Promise<void> {
+  const finished = () =>
+    messageIds.filter((id) => pipeline.steps.get(id)?.sent !== undefined || pipeline.notSent.has(id)).length;
+  let done = finished();
+  let lastProgressAt = Date.now();
+  while (done < messageIds.length) {
+    pipeline.assertRunning();
+    if (Date.now() - lastProgressAt > WORKLOAD.stallTimeoutMs) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const now = finished();
+    if (now > done) lastProgressAt = Date.now();
+    done = now;
+  }
+}
+
+async function checkOutbox(mailbox: SesMailbox, recipients: string[]): Promise<OutboxCheck> {
+  const received = new Map<string, number>();
+  for (const email of await mailbox.sentEmails()) {
+    for (const address of email.to) received.set(address, (received.get(address) ?? 0) + 1);
+  }
+  let missing = 0;
+  let duplicates = 0;
+  for (const recipient of recipients) {
+    const count = received.get(recipient) ?? 0;
+    if (count === 0) missing += 1;
+    else duplicates += count - 1;
+  }
+  return { missing, duplicates };
+}
+
+/** Nearest-rank percentile of unsorted samples. */
+export function percentile(samples: number[], percent: number): number {
+  if (samples.length === 0) throw new Error('percentile of no samples');
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil((percent / 100) * sorted.length) - 1)];
+}
+
+/** Messages sent per second, from the first request to the last send; undefined unless all were sent. */
+export function throughput(result: PhaseResult): number | undefined {
+  if (result.sent !== result.messages || result.lastSentAt <= result.firstRequestAt) return undefined;
+  return result.sent / ((result.lastSentAt - result.firstRequestAt) / 1000);
+}
+
+/** Messages accepted per second, from the first request to the last answer. */
+export function acceptanceRate(result: PhaseResult): number {
+  return result.messages / Math.max(0.001, (result.lastAcceptedAt - result.firstRequestAt) / 1000);
+}

@@ -1,0 +1,70 @@
+import {
+  SharedRateLimiter,
+  sharedRateLimiterDropTableSql,
+  sharedRateLimiterTableSql,
+} from './shared-rate-limiter';
+
+const query = async () => [];
+
+describe('sharedRateLimiterTableSql', () => {
+  it('creates the bucket table in the named schema', () => {
+    expect(sharedRateLimiterTableSql('sender_email')).toMatch(
+      /^CREATE TABLE IF NOT EXISTS "sender_email"\."rate_limit_buckets" \(\n {2}bucket_key text PRIMARY KEY,/,
+    );
+    expect(sharedRateLimiterDropTableSql()).toBe('DROP TABLE IF EXISTS "public"."rate_limit_buckets"');
+  });
+
+  it('refuses a schema name that is not a plain identifier', () => {
+    expect(() => sharedRateLimiterTableSql('public"; DROP TABLE x; --')).toThrow(/schema name/);
+  });
+});
+
+describe('SharedRateLimiter options', () => {
+  it('leases about a tenth of a second of tokens by default, within the burst', () => {
+    expect(new SharedRateLimiter({ query, bucketKey: 'ses', ratePerSecond: 200, burst: 50 }).leaseSize).toBe(
+      20,
+    );
+    expect(new SharedRateLimiter({ query, bucketKey: 'ses', ratePerSecond: 200, burst: 5 }).leaseSize).toBe(
+      5,
+    );
+    expect(new SharedRateLimiter({ query, bucketKey: 'ses', ratePerSecond: 1, burst: 5 }).leaseSize).toBe(1);
+  });
+
+  it('names the field that is wrong', () => {
+    expect(() => new SharedRateLimiter({ query, bucketKey: '', ratePerSecond: 1, burst: 1 })).toThrow(
+      /bucketKey/,
+    );
+    expect(
+      () => new SharedRateLimiter({ query, bucketKey: 'ses', ratePerSecond: 1, burst: 2, leaseSize: 3 }),
+    ).toThrow(/leaseSize: must not be more than burst/);
+    expect(
+      () =>
+        new SharedRateLimiter({ query: 'SELECT 1' as never, bucketKey: 'ses', ratePerSecond: 1, burst: 1 }),
+    ).toThrow(/query: must be a function/);
+  });
+
+  it('refuses a count above the burst before touching the database', async () => {
+    let queries = 0;
+    const limiter = new SharedRateLimiter({
+      query: async () => {
+        queries += 1;
+        return [];
+      },
+      bucketKey: 'ses',
+      ratePerSecond: 10,
+      burst: 2,
+    });
+    await expect(limiter.acquire(3)).rejects.toThrow(/must not be more than the burst \(2\)/);
+    expect(queries).toBe(0);
+  });
+
+  it('says so when the query function does not return the rows', async () => {
+    const limiter = new SharedRateLimiter({
+      query: async () => [],
+      bucketKey: 'ses',
+      ratePerSecond: 10,
+      burst: 2,
+    });
+    await expect(limiter.acquire()).rejects.toThrow(/must resolve with the rows of the statement/);
+  });
+});

@@ -1,0 +1,32 @@
+export {
+  parseSnsMessage,
+  snsMessageSchema,
+  snsStringToSign,
+  type SnsMessage,
+  type SnsMessageType,
+} from './sns-notification';
+export {
+  SnsMessageVerifier,
+  verifySnsSignature,
+  type SnsMessageVerifierOptions,
+  type SnsRejectionReason,
+  type SnsVerificationResult,
+} from './verify-sns-signature';
+export { checkSigningCertificateUrl, type SigningCertificateUrlCheck } from './sns-signing-certificate-url';
+export { parseSesReceipt, type SesBounceType, type SesReceipt } from './ses-receipt';
+export {
+  PushEndpointPolicy,
+  type AddressLookup,
+  type PushEndpointPolicyOptions,
+  type PushSubscription,
+  type ResolvedAddress,
+} from './push-endpoint-policy';
+export { isPublicAddress } from './public-address';
+export {
+  issueRecipientToken,
+  verifyRecipientToken,
+  type RecipientTokenClaims,
+  type RecipientTokenSecret,
+  type RecipientTokenVerification,
+} from './recipient-token';
+export { SecurityError, type SecurityErrorCode } from './security-error';

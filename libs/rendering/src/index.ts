@@ -8,3 +8,4 @@ export { CompiledTemplateCache, type CompiledTemplateCacheOptions } from './comp
 export { renderInlineEmail, type InlineEmailContent } from './render-inline-email';
 export { escapeHtml, toSingleLineHeader } from './escape-html';
 export { TemplateError, type TemplateErrorCode } from './template-error';
+export { measureSms, type SmsEncoding, type SmsMeasure } from './sms-segments';

@@ -29,3 +29,32 @@ export {
   type ObservedRecord,
   type TopicObserver,
 } from './topic-observer';
+export {
+  connectToSnsEmulator,
+  startSnsEmulator,
+  type SentSms,
+  type SmsFaultSettings,
+  type SmsMessageAttribute,
+  type SmsOutbox,
+  type SmsPublishAttempt,
+  type SnsEmulator,
+} from './sns-emulator';
+export {
+  connectToSesFaultProxy,
+  startSesFaultProxy,
+  type EmailFaultSettings,
+  type SesFaultControl,
+  type SesFaultProxy,
+  type SesSendAttempt,
+} from './ses-fault-proxy';
+export {
+  connectToPushService,
+  startPushService,
+  type LocalPushSubscription,
+  type PushService,
+  type PushServiceControl,
+  type PushSubscriptionFailure,
+  type PushUrgency,
+  type ReceivedPush,
+} from './push-service';
+export { FaultSettingsError, type FaultSettings, type SandboxFaults } from './sandbox-faults';

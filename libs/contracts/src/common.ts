@@ -22,6 +22,27 @@ export const TemplateData = z.record(z.string(), z.unknown());
 
 export const EmailRecipient = z.strictObject({ email: z.email().max(254) });
 
+/** E.164: a plus sign, a country code and at most 15 digits, no spaces. */
+export const PhoneNumber = z
+  .string()
+  .regex(/^\+[1-9][0-9]{6,14}$/, 'must be an E.164 number such as +14155550123');
+/** The tenant's own id for a person, under which contact points and the inbox are kept. */
+export const RecipientId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[a-zA-Z0-9._:@-]+$/, 'must be letters, digits, ., _, :, @ or -');
+
+/**
+ * A browser's push subscription as PushManager.subscribe() returns it. Only its shape is checked
+ * here; the push endpoint policy checks the address and keys at registration.
+ */
+export const PushSubscription = z.strictObject({
+  endpoint: z.url().max(2048),
+  keys: z.strictObject({ p256dh: z.string().min(1).max(256), auth: z.string().min(1).max(64) }),
+});
+export type PushSubscription = z.infer<typeof PushSubscription>;
+
 export type ChannelName = z.infer<typeof Channel>;
 export type PriorityName = z.infer<typeof Priority>;
 

@@ -62,7 +62,7 @@ describe('contracts', () => {
 
   it('versions every topic name and maps each to its own contract', () => {
     for (const [topic, contract] of Object.entries(TopicContracts)) {
-      expect(topic).toMatch(/^sb\.[a-z.]+\.v\d+$/);
+      expect(topic).toMatch(/^sb\.[a-z0-9.]+\.v\d+$/);
       expect(contract.topic).toBe(topic);
     }
     expect(Object.values(EmailDispatchTopics).map((contract) => contract.topic)).toEqual([

@@ -10,6 +10,10 @@ export const HeaderName = {
   attempt: 'sb-attempt',
   /** ISO time before which a retried event must not be processed. */
   notBefore: 'sb-not-before',
+  /** ISO time of the first delivery attempt, so retries are bounded by age as well as count. */
+  firstAttemptAt: 'sb-first-attempt-at',
+  /** Set on an event put back from the dead-letter topic: the id of the dead letter. */
+  redrivenFrom: 'sb-redriven-from',
   /** Dead letters: where the event came from and why it was parked. */
   originalTopic: 'sb-dlq-original-topic',
   originalPartition: 'sb-dlq-original-partition',

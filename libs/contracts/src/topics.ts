@@ -1,5 +1,9 @@
 import { DeliveryEventTopic } from './events/delivery-event/delivery-event';
-import { EmailDispatchTopics } from './events/email-dispatch/email-dispatch';
+import { EmailChannelTopics } from './events/email-dispatch/email-dispatch';
+import { EmailReceiptTopic } from './events/email-receipt/email-receipt';
+import { InappChannelTopics } from './events/inapp-dispatch/inapp-dispatch';
+import { PushChannelTopics } from './events/push-dispatch/push-dispatch';
+import { SmsChannelTopics } from './events/sms-dispatch/sms-dispatch';
 import { MessageAcceptedTopic } from './events/message-accepted/message-accepted';
 import { MessageRequestedTopic } from './events/message-requested/message-requested';
 import { RenderRequestedTopic } from './events/render-requested/render-requested';
@@ -12,11 +16,24 @@ export const TopicContracts = {
   [MessageRequestedTopic.topic]: MessageRequestedTopic,
   [MessageAcceptedTopic.topic]: MessageAcceptedTopic,
   [RenderRequestedTopic.topic]: RenderRequestedTopic,
-  [EmailDispatchTopics.high.topic]: EmailDispatchTopics.high,
-  [EmailDispatchTopics.normal.topic]: EmailDispatchTopics.normal,
-  [EmailDispatchTopics.bulk.topic]: EmailDispatchTopics.bulk,
+  ...channelTopics(EmailChannelTopics),
+  ...channelTopics(SmsChannelTopics),
+  ...channelTopics(PushChannelTopics),
+  ...channelTopics(InappChannelTopics),
   [DeliveryEventTopic.topic]: DeliveryEventTopic,
+  [EmailReceiptTopic.topic]: EmailReceiptTopic,
 } as const satisfies Record<string, TopicContract<unknown>>;
+
+/** The lanes and retry tiers of one channel, each under its topic name. */
+function channelTopics<
+  const Lanes extends Record<string, TopicContract<unknown>>,
+  const Retries extends Record<string, TopicContract<unknown>>,
+>(topics: { lanes: Lanes; retries: Retries }) {
+  const all = [...Object.values(topics.lanes), ...Object.values(topics.retries)];
+  return Object.fromEntries(all.map((contract) => [contract.topic, contract])) as {
+    [Contract in Lanes[keyof Lanes] | Retries[keyof Retries] as Contract['topic']]: Contract;
+  };
+}
 
 export type TopicName = keyof typeof TopicContracts;
 /** The typed topic→payload map: `publish(topic, payload)` and handlers are checked against it. */

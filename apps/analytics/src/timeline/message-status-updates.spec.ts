@@ -1,5 +1,6 @@
 import type { DeliveryEvent } from '@switchboard/contracts';
 import { messageStatusUpdates } from './message-status-updates';
+import { statusRank } from './status-rank';
 
 const FIRST = '0b0f6f0e-8a4e-4c7e-9d55-6d1f2d9a0001';
 const SECOND = '0b0f6f0e-8a4e-4c7e-9d55-6d1f2d9a0002';
@@ -23,14 +24,14 @@ describe('messageStatusUpdates', () => {
         messageId: FIRST,
         tenantId: 'acme',
         status: 'sent',
-        statusRank: 3,
+        statusRank: statusRank('sent'),
         updatedAt: new Date('2026-01-01T00:00:02.000Z'),
       },
       {
         messageId: SECOND,
         tenantId: 'acme',
         status: 'routed',
-        statusRank: 1,
+        statusRank: statusRank('routed'),
         updatedAt: new Date('2026-01-01T00:00:01.000Z'),
       },
     ]);

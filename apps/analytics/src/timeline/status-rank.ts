@@ -5,16 +5,28 @@ import type { DeliveryEventTypeName } from '@switchboard/contracts';
 const STATUS_RANK: Record<DeliveryEventTypeName, number> = {
   // A repeated request says nothing new about the original message's progress.
   duplicate: -1,
+  // Steps on the way that leave the status where it is; they show in the timeline only.
+  'attempt-failed': -1,
+  'retry-scheduled': -1,
+  'failed-over': -1,
+  'circuit-changed': -1,
+  rerouted: -1,
+  redriven: -1,
   accepted: 0,
   routed: 1,
   deferred: 1,
   skipped: 1,
   rendered: 2,
-  sent: 3,
-  delivered: 4,
-  failed: 5,
-  bounced: 5,
-  complained: 5,
+  // Parked, but a redrive can still send it: below 'sent' so the send that follows shows.
+  'dead-lettered': 3,
+  sent: 4,
+  delivered: 5,
+  // In-app: reading or archiving an item means it was delivered.
+  read: 5,
+  archived: 5,
+  failed: 6,
+  bounced: 6,
+  complained: 6,
 };
 
 export function statusRank(status: DeliveryEventTypeName): number {

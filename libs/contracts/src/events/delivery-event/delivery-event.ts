@@ -14,6 +14,20 @@ export const DeliveryEventType = z.enum([
   'bounced',
   'complained',
   'failed',
+  /** A provider call that did not succeed; a retry, a failover or the end follows. */
+  'attempt-failed',
+  'retry-scheduled',
+  /** The next provider of the channel took over (the previous one's circuit was open or it failed). */
+  'failed-over',
+  /** A provider's circuit breaker opened, half-opened or closed while sending this message. */
+  'circuit-changed',
+  /** The router moved the message to the next channel it allows. */
+  'rerouted',
+  'dead-lettered',
+  'redriven',
+  /** In-app: the recipient read or archived the item. */
+  'read',
+  'archived',
 ]);
 
 /** One step in a message's life; analytics keeps them as its timeline. */

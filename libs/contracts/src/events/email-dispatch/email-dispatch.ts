@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MessageId, recipientKey, TemplateKey, TenantId } from '../../common';
-import { defineTopic } from '../../topic-contract';
+import { dispatchTopics } from '../channel-dispatch/dispatch-topics';
 
 /** A rendered email, ready for the email sender. */
 export const EmailDispatch = z.strictObject({
@@ -14,18 +14,12 @@ export const EmailDispatch = z.strictObject({
 });
 export type EmailDispatch = z.infer<typeof EmailDispatch>;
 
-const emailDispatchTopic = <const Lane extends 'high' | 'normal' | 'bulk'>(lane: Lane) =>
-  defineTopic({
-    topic: `sb.dispatch.email.${lane}.v1`,
-    schemaName: 'EmailDispatch',
-    schemaVersion: 1,
-    schema: EmailDispatch,
-    key: (payload) => recipientKey(payload.tenantId, payload.to),
-  });
+/** The email lanes and retry tiers. */
+export const EmailChannelTopics = dispatchTopics('email', {
+  schemaName: 'EmailDispatch',
+  schema: EmailDispatch,
+  key: (payload) => recipientKey(payload.tenantId, payload.to),
+});
 
 /** One topic per priority lane, so a bulk backlog never delays high-priority mail. */
-export const EmailDispatchTopics = {
-  high: emailDispatchTopic('high'),
-  normal: emailDispatchTopic('normal'),
-  bulk: emailDispatchTopic('bulk'),
-};
+export const EmailDispatchTopics = EmailChannelTopics.lanes;

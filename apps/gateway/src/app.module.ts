@@ -1,5 +1,5 @@
 import { Module, type Type } from '@nestjs/common';
-import { MessageRequestedTopic } from '@switchboard/contracts';
+import { EmailReceiptTopic, MessageRequestedTopic } from '@switchboard/contracts';
 import { MessagingHealthIndicator, MessagingModule } from '@switchboard/messaging';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
 import { HealthModule } from '@switchboard/service-kit';
@@ -8,13 +8,16 @@ import type { GatewayConfig } from './config';
 import { GatewayConfigModule } from './gateway-config.module';
 import { gatewayDatabaseOptions } from './gateway-database';
 import { HousekeepingModule } from './housekeeping/housekeeping.module';
+import { InboxTokensModule } from './inbox-tokens/inbox-tokens.module';
 import { MessagesModule } from './messages/messages.module';
+import { ReceiptsModule } from './receipts/receipts.module';
 import { SuppressionsModule } from './suppressions/suppressions.module';
 import { TemplatesModule } from './templates/templates.module';
 import { TriggersModule } from './triggers/triggers.module';
 
 // Only used when the gateway is first to create the topic; an existing topic is left as it is.
 const REQUESTED_TOPIC_PARTITIONS = 6;
+const RECEIPT_TOPIC_PARTITIONS = 3;
 
 /** The gateway's root module for one config (runService takes a module class, so it is made here). */
 export function createAppModule(config: GatewayConfig): Type<unknown> {
@@ -24,7 +27,10 @@ export function createAppModule(config: GatewayConfig): Type<unknown> {
       PersistenceModule.forRoot(gatewayDatabaseOptions(config.DATABASE_URL)),
       MessagingModule.forRoot({
         kafka: { brokers: config.KAFKA_BROKERS, clientId: 'gateway' },
-        topics: [{ topic: MessageRequestedTopic.topic, partitions: REQUESTED_TOPIC_PARTITIONS }],
+        topics: [
+          { topic: MessageRequestedTopic.topic, partitions: REQUESTED_TOPIC_PARTITIONS },
+          { topic: EmailReceiptTopic.topic, partitions: RECEIPT_TOPIC_PARTITIONS },
+        ],
       }),
       HealthModule.register([MessagingHealthIndicator, DatabaseHealthIndicator]),
       AuthModule,
@@ -32,6 +38,8 @@ export function createAppModule(config: GatewayConfig): Type<unknown> {
       TemplatesModule,
       TriggersModule,
       SuppressionsModule,
+      InboxTokensModule,
+      ReceiptsModule,
       HousekeepingModule,
     ],
   })

@@ -1,4 +1,7 @@
 import { commonVariables, defineConfig, env, loadConfig, type Environment } from '@switchboard/config';
+import { z } from 'zod';
+
+const MINIMUM_INBOX_TOKEN_SECRET_BYTES = 32;
 
 export const gatewayConfigSpec = defineConfig({
   ...commonVariables,
@@ -81,9 +84,54 @@ export const gatewayConfigSpec = defineConfig({
     description: 'How long accepted message ids are kept to answer status lookups before analytics has them',
     sensitive: false,
   },
+  INBOX_TOKEN_SECRETS: {
+    schema: env
+      .list(
+        z
+          .string()
+          .refine(
+            (secret) => Buffer.byteLength(secret, 'utf8') >= MINIMUM_INBOX_TOKEN_SECRET_BYTES,
+            `each secret must be at least ${MINIMUM_INBOX_TOKEN_SECRET_BYTES} bytes long`,
+          ),
+      )
+      .optional(),
+    description:
+      'Recipient token secrets shared with sender-inapp, comma-separated; tokens are signed with the first. Unset: no inbox tokens are issued',
+    sensitive: true,
+  },
   API_KEY_CACHE_TTL: {
     schema: env.duration('30s'),
     description: 'How long a verified API key is cached; a revoked key keeps working at most this long',
+    sensitive: false,
+  },
+  SES_RECEIPT_TOPIC_ARNS: {
+    schema: env
+      .list(
+        env.string({
+          pattern: /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/,
+          patternMessage: 'must be an SNS topic ARN, e.g. arn:aws:sns:eu-west-1:123456789012:ses-receipts',
+        }),
+      )
+      .optional(),
+    description:
+      'SNS topics whose SES receipts POST /v1/receipts/ses accepts, comma-separated ARNs; unset: every message is refused',
+    sensitive: false,
+    example: 'arn:aws:sns:eu-west-1:123456789012:ses-receipts',
+  },
+  SNS_HTTP_TIMEOUT: {
+    schema: env.duration('5s'),
+    description: 'Deadline of fetching an SNS signing certificate or confirming an SNS subscription',
+    sensitive: false,
+  },
+  SNS_TRUSTED_SIGNING_CERTIFICATE_PEM: {
+    schema: env
+      .string({
+        pattern: /^\s*-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\s*$/,
+        patternMessage: 'must be one PEM certificate (-----BEGIN CERTIFICATE----- ...)',
+      })
+      .optional(),
+    description:
+      'SANDBOX AND TESTS ONLY, never in production: SNS messages are checked against this certificate instead of one fetched from the SNS host (URL rules still apply)',
     sensitive: false,
   },
 });

@@ -3,6 +3,8 @@ import { ApiKeyEntity } from './auth/api-key.entity';
 import { IdempotencyRecordEntity } from './idempotency/idempotency-record.entity';
 import { AcceptedMessageEntity } from './messages/accepted-message.entity';
 import { CreateGatewayTables1795595736151 } from './migrations/1795595736151-create-gateway-tables';
+import { CreateReceivedSnsMessages1795604929284 } from './migrations/1795604929284-create-received-sns-messages';
+import { ReceivedSnsMessageEntity } from './receipts/received-sns-message.entity';
 
 export const GATEWAY_SCHEMA = 'gateway';
 
@@ -11,8 +13,8 @@ export function gatewayDatabaseOptions(url: string, poolSize?: number): Database
   return {
     url,
     schema: GATEWAY_SCHEMA,
-    entities: [ApiKeyEntity, IdempotencyRecordEntity, AcceptedMessageEntity],
-    migrations: [CreateGatewayTables1795595736151],
+    entities: [ApiKeyEntity, IdempotencyRecordEntity, AcceptedMessageEntity, ReceivedSnsMessageEntity],
+    migrations: [CreateGatewayTables1795595736151, CreateReceivedSnsMessages1795604929284],
     ...(poolSize === undefined ? {} : { poolSize }),
   };
 }

@@ -7,7 +7,9 @@ export type GatewayErrorCode =
   | 'IDEMPOTENCY_REQUEST_IN_PROGRESS'
   | 'BROKER_UNAVAILABLE'
   | 'SERVICE_UNAVAILABLE'
-  | 'UPSTREAM_FAILED';
+  | 'UPSTREAM_FAILED'
+  /** INBOX_TOKEN_SECRETS is not set, so recipient tokens cannot be signed. */
+  | 'INBOX_TOKENS_NOT_CONFIGURED';
 
 export function statusOf(code: GatewayErrorCode): number {
   switch (code) {
@@ -23,6 +25,7 @@ export function statusOf(code: GatewayErrorCode): number {
       return 502;
     case 'BROKER_UNAVAILABLE':
     case 'SERVICE_UNAVAILABLE':
+    case 'INBOX_TOKENS_NOT_CONFIGURED':
       return 503;
     default:
       return exhaustive(code);

@@ -5,6 +5,7 @@ import { createAppModule } from './app.module';
 import type { GatewayConfig } from './config';
 import { installBodyLimits } from './http/body-limits';
 import { serveOpenApi } from './http/openapi';
+import { acceptSnsTextBodies } from './receipts/sns-text-body';
 
 /** Starts the gateway's HTTP API; main.ts and the int-specs boot it the same way. */
 export function startGateway(
@@ -23,6 +24,7 @@ export function startGateway(
         defaultBytes: config.MAX_BODY_BYTES,
         largeBytes: config.MAX_BATCH_BODY_BYTES,
       });
+      acceptSnsTextBodies(app);
       serveOpenApi(app);
     },
   });

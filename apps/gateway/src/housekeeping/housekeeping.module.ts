@@ -5,6 +5,9 @@ import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { IdempotencyStore } from '../idempotency/idempotency-record';
 import { MessagesModule } from '../messages/messages.module';
 import { PostgresAcceptedMessageLog } from '../messages/postgres-accepted-message-log';
+import { PostgresReceivedSnsMessages } from '../receipts/postgres-received-sns-messages';
+import { ReceiptsModule } from '../receipts/receipts.module';
+import { RECEIVED_SNS_MESSAGE_RETENTION_MS } from '../receipts/sns-message-verification';
 import { HousekeepingService, HousekeepingSettings } from './housekeeping.service';
 import { PurgeExpiredRecords } from './purge-expired-records.usecase';
 
@@ -12,16 +15,24 @@ import { PurgeExpiredRecords } from './purge-expired-records.usecase';
 const PURGE_INTERVAL_MS = 5 * 60_000;
 
 @Module({
-  imports: [IdempotencyModule, MessagesModule],
+  imports: [IdempotencyModule, MessagesModule, ReceiptsModule],
   providers: [
     {
       provide: PurgeExpiredRecords,
       useFactory: (
         store: IdempotencyStore,
         acceptedMessages: PostgresAcceptedMessageLog,
+        receivedSnsMessages: PostgresReceivedSnsMessages,
         config: GatewayConfig,
-      ) => new PurgeExpiredRecords(store, acceptedMessages, config.ACCEPTED_MESSAGE_RETENTION),
-      inject: [IdempotencyStore, PostgresAcceptedMessageLog, GATEWAY_CONFIG],
+      ) =>
+        new PurgeExpiredRecords(
+          store,
+          acceptedMessages,
+          config.ACCEPTED_MESSAGE_RETENTION,
+          receivedSnsMessages,
+          RECEIVED_SNS_MESSAGE_RETENTION_MS,
+        ),
+      inject: [IdempotencyStore, PostgresAcceptedMessageLog, PostgresReceivedSnsMessages, GATEWAY_CONFIG],
     },
     { provide: HousekeepingSettings, useValue: { intervalMs: PURGE_INTERVAL_MS } },
     HousekeepingService,

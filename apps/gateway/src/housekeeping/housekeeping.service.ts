@@ -37,9 +37,9 @@ export class HousekeepingService implements OnApplicationBootstrap, OnApplicatio
   private async purge(): Promise<void> {
     try {
       const purged = await this.purgeExpiredRecords.execute();
-      if (purged.idempotencyRecords + purged.acceptedMessages > 0) {
+      if (purged.idempotencyRecords + purged.acceptedMessages + purged.receivedSnsMessages > 0) {
         this.logger.log(
-          `purged ${purged.idempotencyRecords} expired idempotency record(s) and ${purged.acceptedMessages} old accepted-message record(s)`,
+          `purged ${purged.idempotencyRecords} expired idempotency record(s), ${purged.acceptedMessages} old accepted-message record(s) and ${purged.receivedSnsMessages} old SNS message id(s)`,
         );
       }
     } catch (error) {

@@ -4,7 +4,7 @@ import { PurgeExpiredRecords } from './purge-expired-records.usecase';
 describe('PurgeExpiredRecords', () => {
   const now = new Date('2026-03-02T12:00:00Z');
 
-  it('removes expired idempotency records only, and asks for accepted messages older than retention', async () => {
+  it('removes expired idempotency records only, and asks for accepted messages and SNS message ids older than their retention', async () => {
     const store = new InMemoryIdempotencyStore();
     await store.claim({
       tenantId: 'acme',
@@ -28,10 +28,26 @@ describe('PurgeExpiredRecords', () => {
       },
     };
 
-    const result = await new PurgeExpiredRecords(store, acceptedMessages, 3_600_000, () => now).execute();
+    const snsCutoffs: Date[] = [];
+    const receivedSnsMessages = {
+      purgeReceivedBefore: async (cutoff: Date) => {
+        snsCutoffs.push(cutoff);
+        return 3;
+      },
+    };
 
-    expect(result).toEqual({ idempotencyRecords: 1, acceptedMessages: 7 });
+    const result = await new PurgeExpiredRecords(
+      store,
+      acceptedMessages,
+      3_600_000,
+      receivedSnsMessages,
+      600_000,
+      () => now,
+    ).execute();
+
+    expect(result).toEqual({ idempotencyRecords: 1, acceptedMessages: 7, receivedSnsMessages: 3 });
     expect([...store.records.keys()]).toEqual(['acme/fresh']);
     expect(cutoffs).toEqual([new Date('2026-03-02T11:00:00Z')]);
+    expect(snsCutoffs).toEqual([new Date('2026-03-02T11:50:00Z')]);
   });
 });

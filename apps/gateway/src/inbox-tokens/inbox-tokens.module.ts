@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import type { GatewayConfig } from '../config';
+import { GATEWAY_CONFIG } from '../gateway-config.module';
+import { InboxTokensController } from './inbox-tokens.controller';
+import { IssueInboxTokenUsecase } from './issue-inbox-token.usecase';
+
+@Module({
+  imports: [AuthModule],
+  controllers: [InboxTokensController],
+  providers: [
+    {
+      provide: IssueInboxTokenUsecase,
+      useFactory: (config: GatewayConfig) => new IssueInboxTokenUsecase(config.INBOX_TOKEN_SECRETS),
+      inject: [GATEWAY_CONFIG],
+    },
+  ],
+})
+export class InboxTokensModule {}

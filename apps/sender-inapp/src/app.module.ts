@@ -1,0 +1,42 @@
+import { Module, type Type } from '@nestjs/common';
+import { DeliveryEventTopic, InappChannelTopics } from '@switchboard/contracts';
+import { MessagingHealthIndicator, MessagingModule } from '@switchboard/messaging';
+import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
+import { HealthModule } from '@switchboard/service-kit';
+import type { SenderInappConfig } from './config';
+import { InboxItemEntity } from './inbox/inbox-item.entity';
+import { ConsumerReadiness, InboxModule } from './inbox/inbox.module';
+import { CreateSenderInappInbox1795620000000 } from './migrations/1795620000000-create-sender-inapp-inbox';
+import { SenderInappConfigModule } from './sender-inapp-config.module';
+
+export const SENDER_INAPP_SCHEMA = 'sender_inapp';
+// As many as the other pipeline topics; only used when this service is first to create a topic.
+const PIPELINE_TOPIC_PARTITIONS = 6;
+
+/** The in-app sender's root module for one config (runService takes a module class, so it is made here). */
+export function createAppModule(config: SenderInappConfig): Type<unknown> {
+  const topics = [
+    InappChannelTopics.lanes.high,
+    InappChannelTopics.lanes.normal,
+    InappChannelTopics.lanes.bulk,
+    DeliveryEventTopic,
+  ].map(({ topic }) => ({ topic, partitions: PIPELINE_TOPIC_PARTITIONS }));
+
+  @Module({
+    imports: [
+      SenderInappConfigModule.forRoot(config),
+      PersistenceModule.forRoot({
+        url: config.DATABASE_URL,
+        schema: SENDER_INAPP_SCHEMA,
+        entities: [InboxItemEntity],
+        migrations: [CreateSenderInappInbox1795620000000],
+        poolSize: config.DATABASE_POOL_SIZE,
+      }),
+      MessagingModule.forRoot({ kafka: { brokers: config.KAFKA_BROKERS, clientId: 'sender-inapp' }, topics }),
+      HealthModule.register([MessagingHealthIndicator, DatabaseHealthIndicator, ConsumerReadiness]),
+      InboxModule,
+    ],
+  })
+  class SenderInappModule {}
+  return SenderInappModule;
+}

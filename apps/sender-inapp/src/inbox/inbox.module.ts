@@ -1,0 +1,146 @@
+import {
+  type BeforeApplicationShutdown,
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { type DeliveryEvent, DeliveryEventTopic } from '@switchboard/contracts';
+import { EventPublisher, KAFKA } from '@switchboard/messaging';
+import type { ReadinessCheck } from '@switchboard/service-kit';
+import type { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import type { SenderInappConfig } from '../config';
+import { InboxController } from '../http/inbox.controller';
+import { RecipientTokenGuard } from '../http/recipient-token.guard';
+import { SENDER_INAPP_CONFIG } from '../sender-inapp-config.module';
+import { InboxLiveFeed } from '../stream/inbox-live-feed';
+import { InboxStreams } from '../stream/inbox-streams';
+import { PostgresInboxAnnouncements } from '../stream/postgres-inbox-announcements';
+import { CountUnreadUsecase } from './count-unread.usecase';
+import { InappDispatchConsumers } from './inapp-dispatch.consumers';
+import { inappLanes } from './inapp-lanes';
+import { ListInboxUsecase } from './list-inbox.usecase';
+import { PostgresInboxStore } from './postgres-inbox-store';
+import { StoreInboxItemsUsecase } from './store-inbox-items.usecase';
+import { UpdateInboxItemUsecase } from './update-inbox-item.usecase';
+
+/** Ready while every lane's consumer is in its group. */
+@Injectable()
+export class ConsumerReadiness implements ReadinessCheck {
+  readonly name = 'consumer';
+
+  constructor(@Inject(InappDispatchConsumers) private readonly consumers: InappDispatchConsumers) {}
+
+  async isReady(): Promise<boolean> {
+    return this.consumers.isHealthy();
+  }
+}
+
+/** Starts listening to other replicas' announcements, and ends the live streams at shutdown. */
+@Injectable()
+export class LiveStreamLifecycle implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
+  constructor(
+    @Inject(InboxStreams) private readonly streams: InboxStreams,
+    @Inject(PostgresInboxAnnouncements) private readonly announcements: PostgresInboxAnnouncements | null,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.announcements?.start();
+  }
+
+  // Open streams would keep the HTTP server from closing.
+  beforeApplicationShutdown(): void {
+    this.streams.closeAll();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.announcements?.stop();
+  }
+}
+
+const publishDeliveryEvents = (publisher: EventPublisher) => (events: DeliveryEvent[]) =>
+  publisher.publishMany(DeliveryEventTopic.topic, events);
+
+// Global so that the health module can see the consumers for its readiness check.
+@Global()
+@Module({
+  controllers: [InboxController],
+  providers: [
+    PostgresInboxStore,
+    RecipientTokenGuard,
+    { provide: InboxLiveFeed, useValue: new InboxLiveFeed() },
+    {
+      provide: PostgresInboxAnnouncements,
+      useFactory: (
+        config: SenderInappConfig,
+        dataSource: DataSource,
+        store: PostgresInboxStore,
+        feed: InboxLiveFeed,
+      ) =>
+        config.INBOX_LISTEN_NOTIFY
+          ? new PostgresInboxAnnouncements(config.DATABASE_URL, dataSource, store, feed)
+          : null,
+      inject: [SENDER_INAPP_CONFIG, DataSource, PostgresInboxStore, InboxLiveFeed],
+    },
+    {
+      provide: InboxStreams,
+      useFactory: (feed: InboxLiveFeed, store: PostgresInboxStore, config: SenderInappConfig) =>
+        new InboxStreams(feed, store, config.INBOX_STREAM_HEARTBEAT),
+      inject: [InboxLiveFeed, PostgresInboxStore, SENDER_INAPP_CONFIG],
+    },
+    LiveStreamLifecycle,
+    {
+      provide: StoreInboxItemsUsecase,
+      useFactory: (
+        store: PostgresInboxStore,
+        publisher: EventPublisher,
+        feed: InboxLiveFeed,
+        announcements: PostgresInboxAnnouncements | null,
+      ) =>
+        new StoreInboxItemsUsecase({
+          store,
+          recordEvents: publishDeliveryEvents(publisher),
+          announceNewItems: async (items) => {
+            feed.deliver(items);
+            await announcements?.announce(items);
+          },
+        }),
+      inject: [PostgresInboxStore, EventPublisher, InboxLiveFeed, PostgresInboxAnnouncements],
+    },
+    {
+      provide: ListInboxUsecase,
+      useFactory: (store: PostgresInboxStore) => new ListInboxUsecase(store),
+      inject: [PostgresInboxStore],
+    },
+    {
+      provide: CountUnreadUsecase,
+      useFactory: (store: PostgresInboxStore) => new CountUnreadUsecase(store),
+      inject: [PostgresInboxStore],
+    },
+    {
+      provide: UpdateInboxItemUsecase,
+      useFactory: (store: PostgresInboxStore, publisher: EventPublisher) =>
+        new UpdateInboxItemUsecase({ store, recordEvents: publishDeliveryEvents(publisher) }),
+      inject: [PostgresInboxStore, EventPublisher],
+    },
+    {
+      provide: InappDispatchConsumers,
+      useFactory: (
+        kafka: Kafka,
+        publisher: EventPublisher,
+        storeItems: StoreInboxItemsUsecase,
+        config: SenderInappConfig,
+      ) =>
+        new InappDispatchConsumers(kafka, publisher, storeItems, {
+          lanes: inappLanes(),
+          maxAttempts: config.INAPP_MAX_ATTEMPTS,
+        }),
+      inject: [KAFKA, EventPublisher, StoreInboxItemsUsecase, SENDER_INAPP_CONFIG],
+    },
+  ],
+  exports: [InappDispatchConsumers],
+})
+export class InboxModule {}

@@ -1,0 +1,44 @@
+import { Module, type Type } from '@nestjs/common';
+import { DeliveryEventTopic, SmsChannelTopics } from '@switchboard/contracts';
+import { EventPublisher, KAFKA, MessagingHealthIndicator, MessagingModule } from '@switchboard/messaging';
+import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
+import { ChannelSenderModule, ChannelSenderReadiness } from '@switchboard/sender-kit';
+import { HealthModule } from '@switchboard/service-kit';
+import type { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import type { SenderSmsConfig } from './config';
+import { CreateSenderSmsDeliveries1795600000000 } from './migrations/1795600000000-create-sender-sms-deliveries';
+import { createSmsSender, SENDER_SMS_SCHEMA } from './sending/sms-sender.factory';
+
+// As many as the other pipeline topics; only used when this service is first to create a topic.
+const PIPELINE_TOPIC_PARTITIONS = 6;
+
+/** The SMS sender's root module for one config (runService takes a module class, so it is made here). */
+export function createAppModule(config: SenderSmsConfig): Type<unknown> {
+  const topics = [
+    ...Object.values(SmsChannelTopics.lanes),
+    ...Object.values(SmsChannelTopics.retries),
+    DeliveryEventTopic,
+  ].map(({ topic }) => ({ topic, partitions: PIPELINE_TOPIC_PARTITIONS }));
+
+  @Module({
+    imports: [
+      PersistenceModule.forRoot({
+        url: config.DATABASE_URL,
+        schema: SENDER_SMS_SCHEMA,
+        entities: [],
+        migrations: [CreateSenderSmsDeliveries1795600000000],
+        poolSize: config.DATABASE_POOL_SIZE,
+      }),
+      MessagingModule.forRoot({ kafka: { brokers: config.KAFKA_BROKERS, clientId: 'sender-sms' }, topics }),
+      ChannelSenderModule.register({
+        useFactory: (kafka: Kafka, publisher: EventPublisher, dataSource: DataSource) =>
+          createSmsSender(kafka, publisher, dataSource, config),
+        inject: [KAFKA, EventPublisher, DataSource],
+      }),
+      HealthModule.register([MessagingHealthIndicator, DatabaseHealthIndicator, ChannelSenderReadiness]),
+    ],
+  })
+  class SenderSmsModule {}
+  return SenderSmsModule;
+}

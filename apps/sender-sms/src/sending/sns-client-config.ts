@@ -1,0 +1,31 @@
+import type { SNSClientConfig } from '@aws-sdk/client-sns';
+
+export interface SnsSettings {
+  region: string;
+  endpoint?: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+}
+
+// A local emulator checks no signature, but the SDK refuses to sign without some credentials.
+const EMULATOR_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/**
+ * The SDK's own retries are off (one attempt per call): retries are the sender's, through retry
+ * topics, with the circuit breaker seeing every failure. Explicit credentials win; against a
+ * custom endpoint without them, placeholder ones; otherwise the SDK's own chain.
+ */
+export function snsClientConfig(settings: SnsSettings): SNSClientConfig {
+  const explicit =
+    settings.accessKeyId && settings.secretAccessKey
+      ? { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey }
+      : undefined;
+  const credentials = explicit ?? (settings.endpoint ? EMULATOR_CREDENTIALS : undefined);
+  return {
+    region: settings.region,
+    maxAttempts: 1,
+    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+    ...(credentials ? { credentials } : {}),
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
+  };
+}

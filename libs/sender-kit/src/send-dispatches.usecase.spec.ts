@@ -1,0 +1,441 @@
+import { HeaderName, type DeliveryEvent } from '@switchboard/contracts';
+import {
+  CircuitBreaker,
+  classifySnsError,
+  ProviderFailover,
+  RetryPolicy,
+  seededRandom,
+  type ProviderFailure,
+} from '@switchboard/delivery';
+import type { ConsumedEvent, DeadLetter } from '@switchboard/messaging';
+import type { ChannelProvider, ProviderSendContext, ProviderSendResult } from './channel-provider';
+import { DeliveryCounters } from './delivery-counters';
+import type { DeliveryClaim, DeliveryLedger, DeliveryOutcome } from './delivery-ledger';
+import {
+  SendDispatchesUsecase,
+  type ProviderRoute,
+  type ScheduledRetry,
+  type SendDispatchesDependencies,
+} from './send-dispatches.usecase';
+
+interface TestDispatch {
+  tenantId: string;
+  messageId: string;
+  to: string;
+}
+
+type Row = {
+  status: 'sending' | 'sent' | 'failed' | 'dead-lettered';
+  attempts: number;
+  provider: string | null;
+  pinned: boolean;
+  providerMessageId?: string;
+  reason?: string | null;
+  leaseOwner: string | null;
+  leaseUntil: number;
+};
+
+/** The ledger's rules in memory, with the same lease semantics as the PostgreSQL one. */
+class InMemoryLedger implements DeliveryLedger {
+  readonly rows = new Map<string, Row>();
+  constructor(private readonly now: () => number) {}
+
+  async claim(
+    deliveries: ReadonlyArray<{ messageId: string }>,
+    lease: { owner: string; leaseMs: number },
+  ): Promise<Map<string, DeliveryClaim>> {
+    const claims = new Map<string, DeliveryClaim>();
+    for (const { messageId } of deliveries) {
+      const row = this.rows.get(messageId) ?? {
+        status: 'sending',
+        attempts: 0,
+        provider: null,
+        pinned: false,
+        leaseOwner: null,
+        leaseUntil: 0,
+      };
+      this.rows.set(messageId, row);
+      if (row.status === 'sent') {
+        claims.set(messageId, {
+          outcome: 'finished',
+          delivery: {
+            status: 'sent',
+            provider: row.provider ?? '',
+            providerMessageId: row.providerMessageId ?? '',
+            detail: {},
+            finishedAt: new Date(0),
+          },
+        });
+      } else if (row.status === 'failed') {
+        claims.set(messageId, {
+          outcome: 'finished',
+          delivery: {
+            status: 'failed',
+            provider: row.provider,
+            reason: row.reason ?? '',
+            finishedAt: new Date(0),
+          },
+        });
+      } else if (row.leaseOwner !== null && row.leaseOwner !== lease.owner && row.leaseUntil > this.now()) {
+        claims.set(messageId, { outcome: 'busy', until: new Date(row.leaseUntil) });
+      } else {
+        row.status = 'sending';
+        row.leaseOwner = lease.owner;
+        row.leaseUntil = this.now() + lease.leaseMs;
+        claims.set(messageId, {
+          outcome: 'claimed',
+          attempts: row.attempts,
+          lastProvider: row.provider,
+          pinnedProvider: row.pinned ? row.provider : null,
+        });
+      }
+    }
+    return claims;
+  }
+
+  async recordAttempts(
+    attempts: ReadonlyArray<{ messageId: string; provider: string }>,
+    lease: { owner: string; leaseMs: number },
+  ): Promise<Set<string>> {
+    const leased = new Set<string>();
+    for (const { messageId, provider } of attempts) {
+      const row = this.rows.get(messageId);
+      if (!row || row.leaseOwner !== lease.owner) continue;
+      Object.assign(row, { provider, pinned: true, attempts: row.attempts + 1 });
+      leased.add(messageId);
+    }
+    return leased;
+  }
+
+  async recordOutcomes(outcomes: readonly DeliveryOutcome[], owner: string): Promise<void> {
+    for (const outcome of outcomes) {
+      const row = this.rows.get(outcome.messageId);
+      if (!row || row.leaseOwner !== owner) continue;
+      row.status = outcome.status;
+      row.leaseOwner = null;
+      if (outcome.status === 'sent') {
+        Object.assign(row, {
+          provider: outcome.provider,
+          providerMessageId: outcome.providerMessageId,
+          pinned: false,
+        });
+      } else if (outcome.status === 'failed') {
+        Object.assign(row, { reason: outcome.reason, pinned: false });
+      } else {
+        Object.assign(row, { reason: outcome.reason, pinned: outcome.pinnedProvider !== null });
+      }
+    }
+  }
+}
+
+type SendBehaviour = (dispatch: TestDispatch, context: ProviderSendContext) => Promise<ProviderSendResult>;
+
+class ScriptedProvider implements ChannelProvider<TestDispatch> {
+  readonly calls: Array<{ messageId: string; attempt: number }> = [];
+  behaviour: SendBehaviour = async (dispatch) => ({
+    providerMessageId: `${this.name}-${dispatch.messageId}`,
+  });
+
+  constructor(readonly name: string) {}
+
+  send(dispatch: TestDispatch, context: ProviderSendContext): Promise<ProviderSendResult> {
+    this.calls.push({ messageId: dispatch.messageId, attempt: context.attempt });
+    return this.behaviour(dispatch, context);
+  }
+
+  classify(error: unknown): ProviderFailure {
+    return classifySnsError(error);
+  }
+}
+
+function awsError(name: string, status: number): Error {
+  return Object.assign(new Error(`${name} happened`), { name, $metadata: { httpStatusCode: status } });
+}
+
+const RETRY_TOPICS = [
+  { delayMs: 1000, topic: 'sb.retry.test.1s.v1' },
+  { delayMs: 10_000, topic: 'sb.retry.test.10s.v1' },
+];
+
+function setUp(options: { failuresToOpen?: number; maxAttempts?: number; sendTimeoutMs?: number } = {}) {
+  let time = Date.parse('2026-05-01T10:00:00Z');
+  const clock = { now: () => time };
+  const ledger = new InMemoryLedger(clock.now);
+  const primary = new ScriptedProvider('primary');
+  const backup = new ScriptedProvider('backup');
+  const routes: Array<ProviderRoute<TestDispatch>> = [primary, backup].map((provider) => ({
+    provider,
+    breaker: new CircuitBreaker({
+      provider: provider.name,
+      consecutiveFailuresToOpen: options.failuresToOpen ?? 3,
+      openForMs: 5000,
+      clock,
+    }),
+    rateLimiter: { ratePerSecond: 100, burst: 10, acquire: async () => undefined },
+  }));
+  const events: DeliveryEvent[] = [];
+  const retries: Array<ScheduledRetry<TestDispatch>> = [];
+  const letters: DeadLetter[] = [];
+  const holds: Date[] = [];
+  const counters = new DeliveryCounters();
+  const dependencies: SendDispatchesDependencies<TestDispatch> = {
+    channel: 'sms',
+    source: 'sender-test',
+    ledger,
+    failover: new ProviderFailover(routes, { clock }),
+    retryPolicy: new RetryPolicy({
+      maxAttempts: options.maxAttempts ?? 4,
+      baseDelayMs: 2000,
+      maxDelayMs: 20_000,
+    }),
+    retryTopics: RETRY_TOPICS,
+    outbox: {
+      publishEvents: async (published) => void events.push(...published),
+      publishRetries: async (published) => void retries.push(...published),
+      publishDeadLetters: async (published) => void letters.push(...published),
+    },
+    counters,
+    recipientOf: (dispatch) => dispatch.to,
+    holdUntil: async (until) => {
+      holds.push(until);
+      time = until.getTime();
+    },
+    leaseMs: 60_000,
+    sendTimeoutMs: options.sendTimeoutMs ?? 5000,
+    clock,
+    random: seededRandom(42),
+  };
+  const usecase = new SendDispatchesUsecase(dependencies);
+  const signal = new AbortController().signal;
+  return {
+    usecase,
+    ledger,
+    primary,
+    backup,
+    routes,
+    events,
+    retries,
+    letters,
+    holds,
+    counters,
+    advance: (ms: number) => (time += ms),
+    send: (batch: Array<ConsumedEvent<TestDispatch>>, concurrency = 4) =>
+      usecase.execute(batch, concurrency, signal),
+    eventTypes: (messageId: string) =>
+      events.filter((event) => event.messageId === messageId).map((event) => event.type),
+  };
+}
+
+let nextId = 1;
+function consumed(overrides: Partial<TestDispatch> = {}, attempt = 1, headers: Record<string, string> = {}) {
+  const id = String(nextId++).padStart(12, '0');
+  const payload: TestDispatch = {
+    tenantId: 'acme',
+    messageId: `00000000-0000-4000-8000-${id}`,
+    to: `+1415555${id.slice(-4)}`,
+    ...overrides,
+  };
+  const event: ConsumedEvent<TestDispatch> = {
+    topic: 'sb.dispatch.test.high.v1',
+    partition: 2,
+    offset: String(nextId),
+    key: `acme:${payload.to}`,
+    payload,
+    headers: { [HeaderName.messageId]: payload.messageId, ...headers },
+    attempt,
+    processingAttempt: 1,
+  };
+  return event;
+}
+
+describe('SendDispatchesUsecase', () => {
+  it('sends through the first provider, records it sent and reports the provider detail', async () => {
+    const test = setUp();
+    test.primary.behaviour = async () => ({
+      providerMessageId: 'sns-1',
+      detail: { segments: 2, encoding: 'GSM-7' },
+    });
+    const event = consumed();
+
+    const [outcome] = await test.send([event]);
+
+    expect(outcome).toEqual({ result: 'sent', provider: 'primary', providerMessageId: 'sns-1' });
+    expect(test.ledger.rows.get(event.payload.messageId)).toMatchObject({
+      status: 'sent',
+      attempts: 1,
+      provider: 'primary',
+    });
+    expect(test.events).toEqual([
+      expect.objectContaining({
+        type: 'sent',
+        provider: 'primary',
+        channel: 'sms',
+        source: 'sender-test',
+        detail: { segments: 2, encoding: 'GSM-7', providerMessageId: 'sns-1' },
+      }),
+    ]);
+    expect(test.counters.snapshot('primary')).toMatchObject({ attempts: 1, sent: 1 });
+  });
+
+  it('never sends a finished delivery again, and publishes its event again', async () => {
+    const test = setUp();
+    const event = consumed();
+    await test.send([event]);
+
+    const [again, duplicate] = await test.send([event, event]);
+
+    expect(again).toEqual({ result: 'skipped', reason: 'already sent' });
+    expect(duplicate).toEqual({ result: 'skipped', reason: 'the same message came earlier in the batch' });
+    expect(test.primary.calls).toHaveLength(1);
+    expect(test.eventTypes(event.payload.messageId)).toEqual(['sent', 'sent']);
+  });
+
+  it('fails a permanent error after exactly one attempt, without a retry', async () => {
+    const test = setUp();
+    test.primary.behaviour = async () => {
+      throw awsError('OptedOut', 400);
+    };
+    const event = consumed();
+
+    const [outcome] = await test.send([event]);
+
+    expect(outcome).toMatchObject({ result: 'failed', provider: 'primary' });
+    expect(test.events).toEqual([
+      expect.objectContaining({ type: 'failed', reason: expect.stringContaining('OptedOut') }),
+    ]);
+    expect(test.retries).toEqual([]);
+    expect(test.primary.calls).toHaveLength(1);
+    expect(test.ledger.rows.get(event.payload.messageId)).toMatchObject({ status: 'failed' });
+  });
+
+  it('schedules a transient failure on the retry topic with the next attempt and a jittered not-before time', async () => {
+    const test = setUp();
+    test.primary.behaviour = async () => {
+      throw awsError('InternalError', 500);
+    };
+    const event = consumed();
+
+    const [outcome] = await test.send([event]);
+
+    expect(outcome).toMatchObject({ result: 'retry-scheduled' });
+    expect(test.eventTypes(event.payload.messageId)).toEqual(['attempt-failed', 'retry-scheduled']);
+    const [retry] = test.retries;
+    expect(retry).toMatchObject({ payload: event.payload, attempt: 2, topic: 'sb.retry.test.1s.v1' });
+    const delay = retry.notBefore.getTime() - retry.firstAttemptAt.getTime();
+    expect(delay).toBeGreaterThanOrEqual(0);
+    expect(delay).toBeLessThan(2000);
+    // The provider answered: the next attempt may go to any provider.
+    expect(test.ledger.rows.get(event.payload.messageId)).toMatchObject({
+      status: 'sending',
+      pinned: false,
+      attempts: 1,
+    });
+  });
+
+  it('dead-letters a dispatch on its last attempt with the reason and where it came from', async () => {
+    const test = setUp({ maxAttempts: 3 });
+    test.primary.behaviour = async () => {
+      throw awsError('InternalError', 500);
+    };
+    const event = consumed({}, 3, { [HeaderName.firstAttemptAt]: '2026-05-01T09:59:00Z' });
+
+    const [outcome] = await test.send([event]);
+
+    expect(outcome).toMatchObject({
+      result: 'dead-lettered',
+      reason: expect.stringContaining('attempts-exhausted'),
+    });
+    expect(test.retries).toEqual([]);
+    const [letter] = test.letters;
+    expect(JSON.parse(String(letter.value))).toEqual(event.payload);
+    expect(letter.headers).toMatchObject({
+      [HeaderName.originalTopic]: 'sb.dispatch.test.high.v1',
+      [HeaderName.originalPartition]: '2',
+      [HeaderName.attempts]: '3',
+      [HeaderName.error]: expect.stringContaining('attempts-exhausted'),
+    });
+    expect(test.eventTypes(event.payload.messageId)).toEqual(['attempt-failed', 'dead-lettered']);
+    expect(test.ledger.rows.get(event.payload.messageId)).toMatchObject({ status: 'dead-lettered' });
+  });
+
+  it('reports the circuit opening on the message that opened it, and fails the next one over', async () => {
+    const test = setUp({ failuresToOpen: 2 });
+    test.primary.behaviour = async () => {
+      throw awsError('ServiceUnavailable', 503);
+    };
+    const [first, second, third] = [consumed(), consumed(), consumed()];
+
+    await test.send([first, second], 1);
+    await test.send([third]);
+
+    expect(test.eventTypes(second.payload.messageId)).toContain('circuit-changed');
+    const opened = test.events.find((event) => event.type === 'circuit-changed');
+    expect(opened).toMatchObject({
+      messageId: second.payload.messageId,
+      detail: { provider: 'primary', from: 'closed', to: 'open' },
+    });
+    expect(test.eventTypes(third.payload.messageId)).toEqual(['failed-over', 'sent']);
+    expect(test.events.find((event) => event.type === 'failed-over')?.detail).toEqual({
+      from: 'primary',
+      to: 'backup',
+    });
+    expect(test.backup.calls.map((call) => call.messageId)).toEqual([third.payload.messageId]);
+  });
+
+  it('keeps a timed-out attempt on its provider: it waits for that circuit rather than failing over', async () => {
+    const test = setUp({ failuresToOpen: 1, sendTimeoutMs: 20 });
+    test.primary.behaviour = (_dispatch, context) =>
+      new Promise((_resolve, reject) =>
+        context.signal.addEventListener('abort', () => reject(context.signal.reason)),
+      );
+    const event = consumed();
+
+    await test.send([event]);
+    expect(test.ledger.rows.get(event.payload.messageId)).toMatchObject({
+      pinned: true,
+      provider: 'primary',
+    });
+    expect(test.events.find((entry) => entry.type === 'attempt-failed')?.detail).toMatchObject({
+      outcomeUnknown: true,
+    });
+
+    // The retry arrives while the primary's circuit is open (one failure opens it here).
+    const [outcome] = await test.send([consumed(event.payload, 2)]);
+
+    expect(outcome).toMatchObject({ result: 'retry-scheduled', reason: expect.stringContaining('primary') });
+    expect(test.backup.calls).toEqual([]);
+    expect(test.retries.at(-1)).toMatchObject({ attempt: 2 });
+  });
+
+  it('holds consuming until the earliest half-open time when every circuit is open, then sends', async () => {
+    const test = setUp({ failuresToOpen: 1 });
+    for (const route of test.routes)
+      route.breaker.recordFailure({ kind: 'transient', code: 'x', reason: 'down' });
+    const reopensAt = test.routes[0].breaker.snapshot().openUntil;
+    const event = consumed();
+
+    const [outcome] = await test.send([event]);
+
+    expect(test.holds).toEqual([reopensAt]);
+    expect(outcome).toMatchObject({ result: 'sent', provider: 'primary' });
+    // The probe's success closes the circuit again, on this message's timeline.
+    const changes = test.events
+      .filter((entry) => entry.type === 'circuit-changed')
+      .map((entry) => entry.detail?.to);
+    expect(changes).toEqual(['half-open', 'closed']);
+    expect(test.eventTypes(event.payload.messageId)).toEqual(['circuit-changed', 'circuit-changed', 'sent']);
+    expect(test.primary.calls).toHaveLength(1);
+  });
+
+  it('puts off a delivery another sender holds until that lease ends', async () => {
+    const test = setUp();
+    const event = consumed();
+    await test.ledger.claim([event.payload], { owner: 'someone-else', leaseMs: 30_000 });
+
+    const [outcome] = await test.send([event]);
+
+    expect(outcome).toMatchObject({ result: 'retry-scheduled', topic: 'sb.retry.test.10s.v1' });
+    expect(test.primary.calls).toEqual([]);
+    expect(test.retries[0]).toMatchObject({ attempt: 1 });
+  });
+});

@@ -1,0 +1,615 @@
+import { randomUUID } from 'node:crypto';
+import {
+  HeaderName,
+  type ChannelName,
+  type DeliveryEvent,
+  type DeliveryEventTypeName,
+} from '@switchboard/contracts';
+import {
+  retryTierFor,
+  systemClock,
+  type CircuitBreaker,
+  type CircuitTransition,
+  type Clock,
+  type ProviderFailover,
+  type ProviderFailure,
+  type Random,
+  type RetryPolicy,
+} from '@switchboard/delivery';
+import type { ConsumedEvent, DeadLetter, MessagingLog } from '@switchboard/messaging';
+import type { ChannelProvider, DeliveryDetail } from './channel-provider';
+import type { DeliveryCounters } from './delivery-counters';
+import type { DeliveryClaim, DeliveryLedger, DeliveryOutcome, FinishedDelivery } from './delivery-ledger';
+
+/** What a provider's rate limit needs to offer (SharedRateLimiter, TokenBucket adapters). */
+export interface RateLimiter {
+  readonly ratePerSecond: number;
+  readonly burst: number;
+  /** Tokens this replica holds and has not handed out yet, when the limiter leases them. */
+  readonly leasedTokens?: number;
+  acquire(count: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** One configured provider with its circuit breaker and rate limit. */
+export interface ProviderRoute<TDispatch> {
+  provider: ChannelProvider<TDispatch>;
+  breaker: CircuitBreaker;
+  rateLimiter: RateLimiter;
+}
+
+export interface RetryTopic {
+  /** The smallest delay this topic is meant for (RETRY_TIER_DELAY_MS). */
+  delayMs: number;
+  topic: string;
+}
+
+/** The same payload again, on a retry topic, not to be sent before `notBefore`. */
+export interface ScheduledRetry<TDispatch> {
+  topic: string;
+  payload: TDispatch;
+  attempt: number;
+  notBefore: Date;
+  firstAttemptAt: Date;
+}
+
+/** Where the outcomes go; the channel sender publishes them, tests keep them. */
+export interface SenderOutbox<TDispatch> {
+  publishEvents(events: DeliveryEvent[]): Promise<void>;
+  publishRetries(retries: Array<ScheduledRetry<TDispatch>>): Promise<void>;
+  publishDeadLetters(letters: DeadLetter[]): Promise<void>;
+}
+
+export interface Dispatch {
+  tenantId: string;
+  messageId: string;
+}
+
+export interface SendDispatchesDependencies<TDispatch extends Dispatch> {
+  channel: ChannelName;
+  /** The service recorded as the source of the delivery events, e.g. 'sender-sms'. */
+  source: string;
+  ledger: DeliveryLedger;
+  failover: ProviderFailover<ProviderRoute<TDispatch>>;
+  retryPolicy: RetryPolicy;
+  retryTopics: readonly RetryTopic[];
+  outbox: SenderOutbox<TDispatch>;
+  counters: DeliveryCounters;
+  /** The partition key's recipient: one recipient's dispatches are sent one after another. */
+  recipientOf(dispatch: TDispatch): string;
+  /** Stops consuming until `until` (every provider's circuit is open) and resolves then. */
+  holdUntil(until: Date, signal: AbortSignal): Promise<void>;
+  /** How long a claim keeps other senders off a delivery; renewed before each provider call. */
+  leaseMs: number;
+  /** A provider call still unanswered after this is abandoned; its outcome is unknown. */
+  sendTimeoutMs: number;
+  clock?: Clock;
+  random?: Random;
+  log?: MessagingLog;
+}
+
+export type SendOutcome =
+  | { result: 'sent'; provider: string; providerMessageId: string }
+  | { result: 'failed'; provider: string; reason: string }
+  | { result: 'retry-scheduled'; notBefore: Date; topic: string; reason: string }
+  | { result: 'dead-lettered'; reason: string }
+  | { result: 'skipped'; reason: string };
+
+interface Item<TDispatch> {
+  index: number;
+  event: ConsumedEvent<TDispatch>;
+  firstAttemptAt: Date;
+}
+
+interface Claimed<TDispatch> extends Item<TDispatch> {
+  claim: Extract<DeliveryClaim, { outcome: 'claimed' }>;
+}
+
+interface Chosen<TDispatch> extends Claimed<TDispatch> {
+  route: ProviderRoute<TDispatch>;
+  probe: boolean;
+}
+
+/** What one chunk produced, written and published together at its end. */
+interface ChunkResults<TDispatch> {
+  outcomes: DeliveryOutcome[];
+  events: DeliveryEvent[];
+  retries: Array<ScheduledRetry<TDispatch>>;
+  letters: DeadLetter[];
+}
+
+// Errors after which the request may have reached the provider: the outcome is unknown.
+const OUTCOME_UNKNOWN_CODES = new Set([
+  'TimeoutError',
+  'AbortError',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EPIPE',
+  'RequestTimeout',
+]);
+const MAX_DEAD_LETTER_ERROR_LENGTH = 2000;
+
+/** A failure after which the provider may still have sent the message (no answer was read). */
+export function mayHaveBeenSent(failure: ProviderFailure): boolean {
+  return OUTCOME_UNKNOWN_CODES.has(failure.code);
+}
+
+/**
+ * Sends a batch of one channel's dispatches, each at most once and by at most one provider (see
+ * the README's "Send" rules): claim in the ledger, pick a provider whose circuit lets a call
+ * through, rate-limit, call, then record the outcome and publish the delivery events, retries and
+ * dead letters. The dispatches go `concurrency` at a time; each such chunk is claimed in one
+ * statement, its attempts recorded in one and its outcomes in one.
+ */
+export class SendDispatchesUsecase<TDispatch extends Dispatch> {
+  private readonly clock: Clock;
+  private readonly random: Random;
+  private readonly routeIndex = new Map<string, number>();
+  private readonly routes: ReadonlyArray<ProviderRoute<TDispatch>>;
+  /** Circuit changes seen while working on one message, so they land on its timeline. */
+  private observedTransitions: CircuitTransition[] | undefined;
+
+  constructor(private readonly dependencies: SendDispatchesDependencies<TDispatch>) {
+    this.clock = dependencies.clock ?? systemClock;
+    this.random = dependencies.random ?? Math.random;
+    this.routes = dependencies.failover.candidates;
+    this.routes.forEach((route, index) => {
+      this.routeIndex.set(route.provider.name, index);
+      route.breaker.onTransition((transition) => {
+        dependencies.log?.(transition.to === 'closed' ? 'info' : 'warn', 'provider circuit changed', {
+          provider: transition.provider,
+          from: transition.from,
+          to: transition.to,
+          reason: transition.reason,
+          detail: transition.detail,
+        });
+        this.observedTransitions?.push(transition);
+      });
+    });
+  }
+
+  /** The outcome of each event, in the order given. */
+  async execute(
+    events: ReadonlyArray<ConsumedEvent<TDispatch>>,
+    concurrency: number,
+    signal: AbortSignal,
+  ): Promise<SendOutcome[]> {
+    if (!Number.isInteger(concurrency) || concurrency < 1) {
+      throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
+    }
+    const results: SendOutcome[] = new Array(events.length);
+    const firstIndexOf = new Map<string, number>();
+    const items: Array<Item<TDispatch>> = [];
+    events.forEach((event, index) => {
+      const messageId = event.payload.messageId;
+      if (firstIndexOf.has(messageId)) {
+        results[index] = { result: 'skipped', reason: 'the same message came earlier in the batch' };
+        return;
+      }
+      firstIndexOf.set(messageId, index);
+      items.push({ index, event, firstAttemptAt: this.firstAttemptAt(event) });
+    });
+    for (let start = 0; start < items.length; start += concurrency) {
+      await this.sendChunk(items.slice(start, start + concurrency), results, signal);
+    }
+    return results;
+  }
+
+  private async sendChunk(
+    items: Array<Item<TDispatch>>,
+    results: SendOutcome[],
+    signal: AbortSignal,
+  ): Promise<void> {
+    const { ledger, leaseMs } = this.dependencies;
+    const lease = { owner: `${this.dependencies.source}:${randomUUID()}`, leaseMs };
+    const chunk: ChunkResults<TDispatch> = { outcomes: [], events: [], retries: [], letters: [] };
+    let pending = await this.claim(items, lease, chunk, results);
+    while (pending.length > 0) {
+      signal.throwIfAborted();
+      const { chosen, waiting, holdUntil } = this.chooseProviders(pending, chunk, results);
+      if (chosen.length > 0) {
+        const leased = await ledger.recordAttempts(
+          chosen.map(({ event, route }) => ({
+            messageId: event.payload.messageId,
+            provider: route.provider.name,
+          })),
+          lease,
+        );
+        const sendable = chosen.filter((item) => leased.has(item.event.payload.messageId));
+        for (const lost of chosen.filter((item) => !leased.has(item.event.payload.messageId))) {
+          results[lost.index] = { result: 'skipped', reason: 'another sender took the delivery over' };
+          // A probe slot must be given back; counting it failed only delays the provider's return.
+          if (lost.probe) {
+            lost.route.breaker.recordFailure({
+              kind: 'transient',
+              code: 'lease-lost',
+              reason: 'not attempted',
+            });
+          }
+        }
+        await this.sendAll(sendable, chunk, results, signal);
+      }
+      if (waiting.length === 0) break;
+      // Every provider's circuit is open: hold consuming rather than spinning, then go on.
+      await this.dependencies.holdUntil(holdUntil ?? new Date(this.clock.now() + 1000), signal);
+      pending = await this.claim(waiting, lease, chunk, results);
+    }
+    await ledger.recordOutcomes(chunk.outcomes, lease.owner);
+    const { outbox } = this.dependencies;
+    await Promise.all([
+      outbox.publishEvents(chunk.events),
+      outbox.publishRetries(chunk.retries),
+      outbox.publishDeadLetters(chunk.letters),
+    ]);
+  }
+
+  /** Claims the items; finished ones get their event again, busy ones are put off. */
+  private async claim(
+    items: ReadonlyArray<Item<TDispatch>>,
+    lease: { owner: string; leaseMs: number },
+    chunk: ChunkResults<TDispatch>,
+    results: SendOutcome[],
+  ): Promise<Array<Claimed<TDispatch>>> {
+    const claims = await this.dependencies.ledger.claim(
+      items.map(({ event }) => ({ messageId: event.payload.messageId, tenantId: event.payload.tenantId })),
+      lease,
+    );
+    const claimed: Array<Claimed<TDispatch>> = [];
+    for (const item of items) {
+      const claim = claims.get(item.event.payload.messageId);
+      if (claim === undefined)
+        throw new Error(`the ledger returned no claim for ${item.event.payload.messageId}`);
+      if (claim.outcome === 'claimed') {
+        claimed.push({ ...item, claim });
+      } else if (claim.outcome === 'finished') {
+        // The event again, identical, in case the earlier try stopped before publishing it.
+        chunk.events.push(this.finishedEvent(item, claim.delivery));
+        results[item.index] = {
+          result: 'skipped',
+          reason: claim.delivery.status === 'sent' ? 'already sent' : 'already failed',
+        };
+      } else {
+        const reason = 'another sender is working on this delivery';
+        results[item.index] = this.putOff(item, claim.until, reason, chunk);
+      }
+    }
+    return claimed;
+  }
+
+  /**
+   * Picks each item's provider in batch order. An item whose previous attempt may have reached a
+   * provider goes to that provider or waits for it; one recipient's later items wait behind an
+   * earlier one that has no provider.
+   */
+  private chooseProviders(
+    pending: ReadonlyArray<Claimed<TDispatch>>,
+    chunk: ChunkResults<TDispatch>,
+    results: SendOutcome[],
+  ): { chosen: Array<Chosen<TDispatch>>; waiting: Array<Claimed<TDispatch>>; holdUntil?: Date } {
+    const chosen: Array<Chosen<TDispatch>> = [];
+    const waiting: Array<Claimed<TDispatch>> = [];
+    const waitingRecipients = new Set<string>();
+    let holdUntil: Date | undefined;
+    for (const item of pending) {
+      const recipient = this.dependencies.recipientOf(item.event.payload);
+      if (waitingRecipients.has(recipient)) {
+        waiting.push(item);
+        continue;
+      }
+      const pinned = item.claim.pinnedProvider;
+      const pinnedIndex = pinned === null ? undefined : this.routeIndex.get(pinned);
+      if (pinned !== null && pinnedIndex === undefined) {
+        this.dependencies.log?.('warn', 'the provider of an unanswered attempt is no longer configured', {
+          provider: pinned,
+          messageId: item.event.payload.messageId,
+        });
+      }
+      if (pinnedIndex !== undefined) {
+        const route = this.routes[pinnedIndex];
+        const probe = route.breaker.state === 'half-open';
+        const { value: acquired, transitions } = this.observe(() => route.breaker.tryAcquire());
+        this.circuitEvents(item, transitions, chunk);
+        if (acquired) {
+          chosen.push({ ...item, route, probe });
+        } else {
+          // Failing over could send the message twice: it waits for its own provider instead.
+          const until = route.breaker.snapshot().openUntil ?? new Date(this.clock.now() + 1000);
+          const reason = `provider ${route.provider.name}, which may have received the previous attempt, is unavailable`;
+          results[item.index] = this.putOff(item, until, reason, chunk);
+          chunk.outcomes.push({
+            messageId: item.event.payload.messageId,
+            status: 'sending',
+            pinnedProvider: pinned,
+            reason,
+            at: new Date(this.clock.now()),
+          });
+        }
+        continue;
+      }
+      const { value: choice, transitions } = this.observe(() => this.dependencies.failover.choose());
+      this.circuitEvents(item, transitions, chunk);
+      if (choice.outcome === 'all-unavailable') {
+        waiting.push(item);
+        waitingRecipients.add(recipient);
+        if (holdUntil === undefined || choice.retryAt < holdUntil) holdUntil = choice.retryAt;
+        continue;
+      }
+      const route = choice.candidate;
+      const previous = item.claim.lastProvider ?? this.routes[0].provider.name;
+      const previousIndex = this.routeIndex.get(previous) ?? 0;
+      if (choice.skipped > previousIndex) {
+        this.dependencies.counters.increment(route.provider.name, 'failedOver');
+        chunk.events.push(
+          this.event(item, 'failed-over', {
+            provider: route.provider.name,
+            reason: `the circuit of ${previous} is not closed`,
+            detail: { from: previous, to: route.provider.name },
+          }),
+        );
+      }
+      chosen.push({ ...item, route, probe: choice.probe });
+    }
+    return { chosen, waiting, holdUntil };
+  }
+
+  /** Sends concurrently, one recipient's dispatches one after another. */
+  private async sendAll(
+    chosen: ReadonlyArray<Chosen<TDispatch>>,
+    chunk: ChunkResults<TDispatch>,
+    results: SendOutcome[],
+    signal: AbortSignal,
+  ): Promise<void> {
+    const byRecipient = new Map<string, Array<Chosen<TDispatch>>>();
+    for (const item of chosen) {
+      const recipient = this.dependencies.recipientOf(item.event.payload);
+      const group = byRecipient.get(recipient);
+      if (group) group.push(item);
+      else byRecipient.set(recipient, [item]);
+    }
+    await Promise.all(
+      [...byRecipient.values()].map(async (group) => {
+        for (const item of group) results[item.index] = await this.sendOne(item, chunk, signal);
+      }),
+    );
+  }
+
+  private async sendOne(
+    item: Chosen<TDispatch>,
+    chunk: ChunkResults<TDispatch>,
+    signal: AbortSignal,
+  ): Promise<SendOutcome> {
+    const { provider, breaker, rateLimiter } = item.route;
+    const { counters } = this.dependencies;
+    const messageId = item.event.payload.messageId;
+    await rateLimiter.acquire(1, signal);
+    counters.increment(provider.name, 'attempts');
+    const timeout = AbortSignal.timeout(this.dependencies.sendTimeoutMs);
+    let sent: { providerMessageId: string; detail?: DeliveryDetail };
+    try {
+      sent = await provider.send(item.event.payload, {
+        attempt: item.event.attempt,
+        signal: AbortSignal.any([signal, timeout]),
+      });
+    } catch (error) {
+      // Stopping: the row stays pinned to this provider and the redelivery retries it there.
+      if (signal.aborted) throw error;
+      return this.afterFailure(item, error, timeout.aborted, chunk);
+    }
+    const { transitions } = this.observe(() => breaker.recordSuccess());
+    this.circuitEvents(item, transitions, chunk);
+    counters.increment(provider.name, 'sent');
+    const delivery: FinishedDelivery = {
+      status: 'sent',
+      provider: provider.name,
+      providerMessageId: sent.providerMessageId,
+      detail: sent.detail ?? {},
+      finishedAt: new Date(this.clock.now()),
+    };
+    chunk.outcomes.push({ messageId, ...delivery });
+    chunk.events.push(this.finishedEvent(item, delivery));
+    return { result: 'sent', provider: provider.name, providerMessageId: sent.providerMessageId };
+  }
+
+  private afterFailure(
+    item: Chosen<TDispatch>,
+    error: unknown,
+    timedOut: boolean,
+    chunk: ChunkResults<TDispatch>,
+  ): SendOutcome {
+    const { provider, breaker } = item.route;
+    const { counters, retryPolicy, retryTopics } = this.dependencies;
+    const messageId = item.event.payload.messageId;
+    const classified = provider.classify(error);
+    const failure: ProviderFailure = timedOut
+      ? {
+          kind: 'transient',
+          code: 'TimeoutError',
+          reason: `no answer within ${this.dependencies.sendTimeoutMs} ms`,
+        }
+      : classified;
+    const { transitions } = this.observe(() => breaker.recordFailure(failure));
+    const now = new Date(this.clock.now());
+    const reason = `${failure.code}: ${failure.reason}`;
+    if (failure.kind === 'permanent') {
+      counters.increment(provider.name, 'failed');
+      const delivery: FinishedDelivery = {
+        status: 'failed',
+        provider: provider.name,
+        reason,
+        finishedAt: now,
+      };
+      chunk.outcomes.push({ messageId, ...delivery });
+      this.circuitEvents(item, transitions, chunk);
+      chunk.events.push(this.finishedEvent(item, delivery));
+      return { result: 'failed', provider: provider.name, reason };
+    }
+    counters.increment(provider.name, 'attemptFailed');
+    const unknownOutcome =
+      timedOut || (provider.mayHaveBeenSent?.(error, failure) ?? mayHaveBeenSent(failure));
+    const pinnedProvider = unknownOutcome ? provider.name : null;
+    const attempt = item.event.attempt;
+    chunk.events.push(
+      this.event(item, 'attempt-failed', {
+        provider: provider.name,
+        reason,
+        detail: { attempt, kind: failure.kind, code: failure.code, outcomeUnknown: unknownOutcome },
+      }),
+    );
+    this.circuitEvents(item, transitions, chunk);
+    const decision = retryPolicy.decideRetry({
+      attempt,
+      firstAttemptAt: item.firstAttemptAt,
+      now,
+      failure,
+      random: this.random,
+    });
+    if (decision.action === 'retry') {
+      counters.increment(provider.name, 'retried');
+      const tier = retryTierFor(decision.delayMs, retryTopics);
+      chunk.outcomes.push({ messageId, status: 'sending', pinnedProvider, reason, at: now });
+      chunk.retries.push({
+        topic: tier.topic,
+        payload: item.event.payload,
+        attempt: attempt + 1,
+        notBefore: decision.notBefore,
+        firstAttemptAt: item.firstAttemptAt,
+      });
+      chunk.events.push(
+        this.event(item, 'retry-scheduled', {
+          provider: provider.name,
+          reason,
+          detail: {
+            attempt: attempt + 1,
+            delayMs: decision.delayMs,
+            tier: tier.topic,
+            notBefore: decision.notBefore.toISOString(),
+          },
+        }),
+      );
+      return { result: 'retry-scheduled', notBefore: decision.notBefore, topic: tier.topic, reason };
+    }
+    counters.increment(provider.name, 'deadLettered');
+    const giveUp = `${decision.reason}: ${decision.detail}`;
+    chunk.outcomes.push({ messageId, status: 'dead-lettered', pinnedProvider, reason: giveUp, at: now });
+    chunk.letters.push(this.deadLetter(item, giveUp, attempt));
+    chunk.events.push(
+      this.event(item, 'dead-lettered', {
+        provider: provider.name,
+        reason: giveUp,
+        detail: { attempts: attempt, lastFailure: failure.code },
+      }),
+    );
+    return { result: 'dead-lettered', reason: giveUp };
+  }
+
+  /** No provider call this time: the dispatch waits on a retry topic, its attempt not used up. */
+  private putOff(
+    item: Item<TDispatch>,
+    until: Date,
+    reason: string,
+    chunk: ChunkResults<TDispatch>,
+  ): SendOutcome {
+    const delayMs = Math.max(0, until.getTime() - this.clock.now());
+    const tier = retryTierFor(delayMs, this.dependencies.retryTopics);
+    chunk.retries.push({
+      topic: tier.topic,
+      payload: item.event.payload,
+      attempt: item.event.attempt,
+      notBefore: until,
+      firstAttemptAt: item.firstAttemptAt,
+    });
+    chunk.events.push(
+      this.event(item, 'retry-scheduled', {
+        reason,
+        detail: { attempt: item.event.attempt, delayMs, tier: tier.topic, notBefore: until.toISOString() },
+      }),
+    );
+    return { result: 'retry-scheduled', notBefore: until, topic: tier.topic, reason };
+  }
+
+  private observe<T>(work: () => T): { value: T; transitions: CircuitTransition[] } {
+    const previous = this.observedTransitions;
+    const transitions: CircuitTransition[] = [];
+    this.observedTransitions = transitions;
+    try {
+      return { value: work(), transitions };
+    } finally {
+      this.observedTransitions = previous;
+    }
+  }
+
+  private circuitEvents(
+    item: Item<TDispatch>,
+    transitions: CircuitTransition[],
+    chunk: ChunkResults<TDispatch>,
+  ): void {
+    for (const transition of transitions) {
+      chunk.events.push(
+        this.event(item, 'circuit-changed', {
+          provider: transition.provider,
+          reason: transition.reason,
+          detail: {
+            provider: transition.provider,
+            from: transition.from,
+            to: transition.to,
+            why: transition.detail,
+          },
+          occurredAt: transition.at,
+        }),
+      );
+    }
+  }
+
+  private finishedEvent(item: Item<TDispatch>, delivery: FinishedDelivery): DeliveryEvent {
+    return delivery.status === 'sent'
+      ? this.event(item, 'sent', {
+          provider: delivery.provider,
+          detail: { ...delivery.detail, providerMessageId: delivery.providerMessageId },
+          occurredAt: delivery.finishedAt,
+        })
+      : this.event(item, 'failed', {
+          ...(delivery.provider === null ? {} : { provider: delivery.provider }),
+          reason: delivery.reason,
+          occurredAt: delivery.finishedAt,
+        });
+  }
+
+  private event(
+    item: Item<TDispatch>,
+    type: DeliveryEventTypeName,
+    fields: { provider?: string; reason?: string; detail?: DeliveryDetail; occurredAt?: Date },
+  ): DeliveryEvent {
+    const { occurredAt, ...rest } = fields;
+    return {
+      tenantId: item.event.payload.tenantId,
+      messageId: item.event.payload.messageId,
+      type,
+      occurredAt: (occurredAt ?? new Date(this.clock.now())).toISOString(),
+      source: this.dependencies.source,
+      channel: this.dependencies.channel,
+      ...rest,
+    };
+  }
+
+  /** Dead letters keep the key, payload and headers, plus where the dispatch came from and why. */
+  private deadLetter(item: Item<TDispatch>, reason: string, attempts: number): DeadLetter {
+    const { event } = item;
+    return {
+      key: event.key === null ? null : Buffer.from(event.key),
+      value: Buffer.from(JSON.stringify(event.payload)),
+      headers: {
+        ...event.headers,
+        [HeaderName.originalTopic]: event.topic,
+        [HeaderName.originalPartition]: String(event.partition),
+        [HeaderName.originalOffset]: event.offset,
+        [HeaderName.error]: reason.slice(0, MAX_DEAD_LETTER_ERROR_LENGTH),
+        [HeaderName.attempts]: String(attempts),
+      },
+    };
+  }
+
+  private firstAttemptAt(event: ConsumedEvent<TDispatch>): Date {
+    const header = event.headers[HeaderName.firstAttemptAt];
+    const parsed = header === undefined ? Number.NaN : Date.parse(header);
+    return new Date(Number.isNaN(parsed) ? this.clock.now() : parsed);
+  }
+}

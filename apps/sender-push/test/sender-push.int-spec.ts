@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+import {
+  DeliveryEventTopic,
+  PushChannelTopics,
+  type DeliveryEvent,
+  type PushDispatch,
+} from '@switchboard/contracts';
+import { createKafka, EventPublisher } from '@switchboard/messaging';
+import type { RunningService } from '@switchboard/service-kit';
+import { StructuredLogger } from '@switchboard/telemetry';
+import {
+  createTestBroker,
+  createTestDatabase,
+  observeTopics,
+  startPushService,
+  testKafka,
+  waitFor,
+  type LocalPushSubscription,
+  type PushService,
+  type TestBroker,
+  type TestDatabase,
+  type TopicObserver,
+} from '@switchboard/testing';
+import { Client } from 'pg';
+import { generateVAPIDKeys } from 'web-push';
+import { loadSenderPushConfig } from '../src/config';
+import { startSenderPushService } from '../src/sender-push-service';
+
+// Retries go through the 1 s retry topic, and the broker and consumer groups need a moment.
+const DEADLINE_MS = 30_000;
+
+describe('sender-push service', () => {
+  let broker: TestBroker;
+  let database: TestDatabase;
+  let pushService: PushService;
+  let service: RunningService;
+  let publisher: EventPublisher;
+  let observer: TopicObserver;
+  let db: Client;
+
+  beforeAll(async () => {
+    [broker, database, pushService] = await Promise.all([
+      createTestBroker(),
+      createTestDatabase('sender_push_int'),
+      startPushService(),
+    ]);
+    const keys = generateVAPIDKeys();
+    const config = loadSenderPushConfig({
+      KAFKA_BROKERS: broker.address,
+      DATABASE_URL: database.url,
+      PORT: '0',
+      VAPID_PUBLIC_KEY: keys.publicKey,
+      VAPID_PRIVATE_KEY: keys.privateKey,
+      VAPID_SUBJECT: 'mailto:push@switchboard.test',
+      PUSH_SANDBOX_ORIGINS: pushService.origin,
+    });
+    service = await startSenderPushService(config, new StructuredLogger('sender-push', 'error'));
+    publisher = new EventPublisher(
+      createKafka({ brokers: broker.brokers, clientId: 'sender-push-int-spec' }),
+    );
+    await publisher.connect();
+    observer = await observeTopics(testKafka(broker.brokers), [DeliveryEventTopic.topic]);
+    db = new Client({ connectionString: database.url });
+    await db.connect();
+  });
+
+  afterAll(async () => {
+    await observer?.stop();
+    await publisher?.disconnect();
+    await service?.close();
+    await db?.end();
+    await pushService?.stop();
+    await broker?.stop();
+    await database?.drop();
+  });
+
+  function dispatchTo(subscriptions: Array<Pick<LocalPushSubscription, 'endpoint' | 'keys'>>): PushDispatch {
+    const messageId = randomUUID();
+    return {
+      tenantId: 'acme',
+      messageId,
+      recipientId: `ada-${messageId}`,
+      subscriptions: subscriptions.map(({ endpoint, keys }) => ({ endpoint, keys })),
+      notification: { title: 'Your order shipped', body: `Order ${messageId}` },
+      ttlSeconds: 600,
+      urgency: 'normal',
+    };
+  }
+
+  const eventsOf = (messageId: string) =>
+    observer
+      .payloads<DeliveryEvent>(DeliveryEventTopic.topic)
+      .filter((event) => event.messageId === messageId);
+  const eventOfType = (messageId: string, type: DeliveryEvent['type']) =>
+    waitFor(
+      `the ${type} event of ${messageId}`,
+      () => eventsOf(messageId).find((event) => event.type === type),
+      DEADLINE_MS,
+    );
+  const pushesTo = async (subscription: LocalPushSubscription) =>
+    (await pushService.receivedPushes()).filter((push) => push.subscriptionId === subscription.id);
+
+  async function deliveryRow(messageId: string) {
+    const result = await db.query(
+      'SELECT status, provider, provider_message_id, reason, attempts, detail FROM sender_push.deliveries WHERE message_id = $1',
+      [messageId],
+    );
+    return result.rows[0];
+  }
+
+  it('pushes a dispatch to the push service, which decrypts it, and reports it sent', async () => {
+    const subscription = await pushService.createSubscription();
+    const dispatch = dispatchTo([subscription]);
+    await publisher.publish(PushChannelTopics.lanes.high.topic, dispatch);
+
+    const [push] = await waitFor(
+      'the push',
+      async () => {
+        const pushes = await pushesTo(subscription);
+        return pushes.length > 0 && pushes;
+      },
+      DEADLINE_MS,
+    );
+    expect(JSON.parse(push.payload ?? 'null')).toEqual({
+      messageId: dispatch.messageId,
+      title: 'Your order shipped',
+      body: `Order ${dispatch.messageId}`,
+    });
+    expect(push).toMatchObject({ ttl: 600, urgency: 'normal', vapidSubject: 'mailto:push@switchboard.test' });
+
+    const sent = await eventOfType(dispatch.messageId, 'sent');
+    expect(sent).toMatchObject({ source: 'sender-push', channel: 'push', provider: 'web-push' });
+    expect(await deliveryRow(dispatch.messageId)).toMatchObject({
+      status: 'sent',
+      provider: 'web-push',
+      attempts: 1,
+      detail: { subscriptions: 1, accepted: 1, gone: 0, failed: 0 },
+    });
+  });
+
+  it('reports a gone subscription for removal and sends to the recipient’s other device', async () => {
+    const [gone, active] = [await pushService.createSubscription(), await pushService.createSubscription()];
+    await pushService.failSubscription(gone.id, { status: 410 });
+    const dispatch = dispatchTo([gone, active]);
+    await publisher.publish(PushChannelTopics.lanes.normal.topic, dispatch);
+
+    await eventOfType(dispatch.messageId, 'sent');
+    const goneEvent = eventsOf(dispatch.messageId).find(
+      (event) => event.detail?.reason === 'subscription-gone',
+    );
+    expect(goneEvent).toMatchObject({
+      type: 'attempt-failed',
+      channel: 'push',
+      detail: { endpoint: gone.endpoint, recipientId: dispatch.recipientId },
+    });
+    expect(await pushesTo(active)).toHaveLength(1);
+    expect(await pushesTo(gone)).toEqual([]);
+  });
+
+  it('fails a push for good when every subscription is gone, without retrying it', async () => {
+    const gone = await pushService.createSubscription();
+    await pushService.failSubscription(gone.id, { status: 410 });
+    const dispatch = dispatchTo([gone]);
+    await publisher.publish(PushChannelTopics.lanes.bulk.topic, dispatch);
+
+    const failed = await eventOfType(dispatch.messageId, 'failed');
+    expect(failed.reason).toMatch(/^subscription-gone: /);
+    expect(eventsOf(dispatch.messageId).map((event) => event.type)).not.toContain('retry-scheduled');
+    expect(await deliveryRow(dispatch.messageId)).toMatchObject({ status: 'failed', attempts: 1 });
+  });
+
+  it('retries a push the push service answered with 503, and delivers it once the service recovers', async () => {
+    const subscription = await pushService.createSubscription();
+    await pushService.failSubscription(subscription.id, { status: 503 });
+    const dispatch = dispatchTo([subscription]);
+    await publisher.publish(PushChannelTopics.lanes.high.topic, dispatch);
+
+    const retry = await eventOfType(dispatch.messageId, 'retry-scheduled');
+    expect(retry.reason).toMatch(/^http-503: /);
+    await pushService.restoreSubscription(subscription.id);
+
+    await eventOfType(dispatch.messageId, 'sent');
+    expect(await pushesTo(subscription)).toHaveLength(1);
+    const row = await deliveryRow(dispatch.messageId);
+    expect(row.status).toBe('sent');
+    expect(row.attempts).toBeGreaterThanOrEqual(2);
+  });
+
+  it('refuses an endpoint on a private address outside the sandbox list at send time', async () => {
+    const subscription = await pushService.createSubscription();
+    // The same push service, but not under the sandbox origin: as any internal address would be.
+    const internal = { ...subscription, endpoint: subscription.endpoint.replace('http://', 'https://') };
+    const dispatch = dispatchTo([internal]);
+    await publisher.publish(PushChannelTopics.lanes.normal.topic, dispatch);
+
+    const failed = await eventOfType(dispatch.messageId, 'failed');
+    expect(failed.reason).toContain('endpoint-refused');
+    expect(failed.reason).toContain('points to the non-public address 127.0.0.1');
+    expect(await pushesTo(subscription)).toEqual([]);
+  });
+
+  it('answers readiness once Kafka, the database and every consumer are up, and shows the provider', async () => {
+    const ready = await fetch(`${service.url}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({
+      status: 'ready',
+      checks: { kafka: 'up', database: 'up', consumer: 'up' },
+    });
+    const status = await fetch(`${service.url}/status/providers`);
+    expect(await status.json()).toMatchObject({
+      channel: 'push',
+      providers: [{ provider: 'web-push', rateLimit: { ratePerSecond: 500, burst: 1000 } }],
+    });
+  });
+});

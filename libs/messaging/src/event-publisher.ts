@@ -22,6 +22,16 @@ export interface DeadLetter {
 
 type PublisherState = 'disconnected' | 'connected' | 'disconnecting';
 
+interface QueuedSend {
+  topic: string;
+  messages: Message[];
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+// Sends that queued up behind the one in flight go out together, up to about this many records.
+const MAX_RECORDS_PER_REQUEST = 1000;
+
 /**
  * Publishes contract-checked events with an idempotent producer: a payload is validated
  * against its topic's schema, keyed by the contract, and carries the standard headers and
@@ -32,6 +42,9 @@ export class EventPublisher {
   private connecting: Promise<void> | undefined;
   private state: PublisherState = 'disconnected';
   private readonly sending = new Set<Promise<unknown>>();
+  private readonly queued: QueuedSend[] = [];
+  private requestInFlight = false;
+  private sendScheduled = false;
 
   constructor(kafka: Kafka) {
     // kafkajs requires one request in flight for idempotence; the Java-compatible
@@ -166,6 +179,11 @@ export class EventPublisher {
     );
   }
 
+  /**
+   * Hands the records to the producer. The producer has one request in flight (idempotence), so
+   * sends made while it waits for an acknowledgement are queued and then go out in one request:
+   * under load the requests grow instead of the queue; each caller hears how its request went.
+   */
   private async send(topic: string, messages: Message[]): Promise<void> {
     if (this.state !== 'connected') {
       throw new MessagingError(
@@ -173,12 +191,54 @@ export class EventPublisher {
         `cannot publish to ${topic}: the publisher is ${this.state} (call connect() first)`,
       );
     }
-    const sent = this.producer.send({ topic, acks: -1, messages });
+    const sent = new Promise<void>((resolve, reject) => {
+      this.queued.push({ topic, messages, resolve, reject });
+    });
     this.sending.add(sent);
+    // After the current task, so that publishes started together (Promise.all) share a request.
+    if (!this.sendScheduled) {
+      this.sendScheduled = true;
+      queueMicrotask(() => {
+        this.sendScheduled = false;
+        this.sendQueued();
+      });
+    }
     try {
       await sent;
     } finally {
       this.sending.delete(sent);
     }
+  }
+
+  private sendQueued(): void {
+    if (this.requestInFlight || this.queued.length === 0) return;
+    const batch: QueuedSend[] = [];
+    let records = 0;
+    while (
+      this.queued.length > 0 &&
+      (batch.length === 0 || records + this.queued[0].messages.length <= MAX_RECORDS_PER_REQUEST)
+    ) {
+      const next = this.queued.shift() as QueuedSend;
+      batch.push(next);
+      records += next.messages.length;
+    }
+    // Per topic in queue order, so that the records of one key keep the order they were sent in.
+    const byTopic = new Map<string, Message[]>();
+    for (const { topic, messages } of batch) {
+      const topicMessages = byTopic.get(topic);
+      if (topicMessages) topicMessages.push(...messages);
+      else byTopic.set(topic, [...messages]);
+    }
+    this.requestInFlight = true;
+    this.producer
+      .sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) })
+      .then(
+        () => batch.forEach((queued) => queued.resolve()),
+        (error: unknown) => batch.forEach((queued) => queued.reject(error)),
+      )
+      .finally(() => {
+        this.requestInFlight = false;
+        this.sendQueued();
+      });
   }
 }

@@ -1,5 +1,5 @@
 export { ConsumerRunner } from './consumer/consumer-runner';
-export type { ConsumedEvent, HandlerOutcome } from './consumer/consumed-event';
+export type { BatchOutcome, ConsumedEvent, HandlerOutcome } from './consumer/consumed-event';
 export type { ConsumerRunnerOptions } from './consumer/consumer-options';
 export { eventHeaders, readHeaders, type DeadLetterReason, type PublishOptions } from './event-headers';
 export { EventPublisher, type DeadLetter } from './event-publisher';
@@ -15,3 +15,4 @@ export { MessagingHealthIndicator } from './nest/messaging-health.indicator';
 export { MessagingModule } from './nest/messaging.module';
 export { KAFKA, type MessagingModuleOptions } from './nest/tokens';
 export { provisionTopics, type ProvisionOptions, type TopicSpec } from './provision-topics';
+export { inTraceOfMessage } from './trace-causes';

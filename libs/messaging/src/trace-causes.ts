@@ -31,3 +31,13 @@ export function traceCauseOf(messageId: string | undefined): Context | undefined
   const causes = context.active().getValue(TRACE_CAUSES) as TraceCauses | undefined;
   return causes?.get(messageId);
 }
+
+/**
+ * Runs `work` in the trace of the consumed event about this message, when a batch handler
+ * consumed one, so that what it does for that message alone (a provider call) joins the
+ * message's own trace rather than the batch's; otherwise in the current context.
+ */
+export function inTraceOfMessage<T>(messageId: string, work: () => T): T {
+  const cause = traceCauseOf(messageId);
+  return cause === undefined ? work() : context.with(cause, work);
+}

@@ -152,6 +152,43 @@ describe('delivery guarantees', () => {
     );
   });
 
+  it('retries only the events a batch handler reports failed, and dead-letters the one that keeps failing', async () => {
+    await harness.provision([{ topic, partitions: 1 }]);
+    const events = Array.from({ length: 6 }, () => deliveryEvent());
+    const [doomed, flaky] = [events[1], events[4]];
+    const handled: string[][] = [];
+    await harness
+      .runner('partial-failures', { maxAttempts: 3, retryBackoffMs: 10 })
+      .onBatch(topic, async (batch) => {
+        handled.push(batch.map((event) => event.payload.messageId));
+        const failing = batch.filter(
+          (event) =>
+            event.payload.messageId === doomed.messageId ||
+            (event.payload.messageId === flaky.messageId && event.processingAttempt === 1),
+        );
+        return {
+          failed: failing.map((event) => ({ event, error: new Error(`could not store ${event.offset}`) })),
+        };
+      })
+      .start();
+    await harness.publisher.publishMany(topic, events);
+
+    const [letter] = await harness.readRecords(DEAD_LETTER_TOPIC, 1);
+    expect(letter.headers[HeaderName.originalOffset]).toBe('1');
+    expect(letter.headers[HeaderName.attempts]).toBe('3');
+    expect(letter.headers[HeaderName.error]).toBe('Error: could not store 1');
+    await waitFor(
+      'all 6 offsets committed',
+      async () => (await harness.committedOffset('partial-failures', topic)) === 6,
+    );
+    // The first try had the whole batch; later tries only what had failed.
+    expect(handled).toEqual([
+      events.map((event) => event.messageId),
+      [doomed.messageId, flaky.messageId],
+      [doomed.messageId],
+    ]);
+  });
+
   it('provisions topics idempotently, the dead-letter topic included', async () => {
     const topics = [
       { topic, partitions: 3 },

@@ -8,7 +8,7 @@ import {
   MessageRequestedTopic,
   UpstreamEvent,
 } from '@switchboard/contracts';
-import { EventPublisher, type ConsumedEvent } from '../src';
+import { EventPublisher, inTraceOfMessage, type ConsumedEvent } from '../src';
 import { waitFor } from '@switchboard/testing';
 import {
   deliveryEvent,
@@ -31,6 +31,25 @@ describe('publishing and consuming typed events', () => {
     harness = await startMessagingHarness();
   });
   afterEach(() => harness.close());
+
+  it('delivers every one of many publishes made at once, in the order they were made for one key', async () => {
+    await harness.provision([
+      { topic, partitions: 1 },
+      { topic: MessageRequestedTopic.topic, partitions: 1 },
+    ]);
+    const { messageId } = deliveryEvent();
+    const events = Array.from({ length: 60 }, (_, step) => deliveryEvent({ messageId, detail: { step } }));
+    // Publishes made while a request is in flight share the next one; two topics in the mix.
+    await Promise.all([
+      ...events.map((event) => harness.publisher.publish(topic, event)),
+      harness.publisher.publish(MessageRequestedTopic.topic, messageRequested()),
+    ]);
+    const records = await harness.readRecords(topic, events.length);
+    expect(records.map((record) => JSON.parse(record.value ?? '{}').detail.step)).toEqual(
+      events.map((_, step) => step),
+    );
+    expect(await harness.readRecords(MessageRequestedTopic.topic, 1)).toHaveLength(1);
+  });
 
   it('delivers the payload with its key, contract headers and the publisher’s trace', async () => {
     const received: ConsumedEvent<unknown>[] = [];
@@ -85,7 +104,16 @@ describe('publishing and consuming typed events', () => {
   it('keeps one trace per message through a batch handler that re-publishes with publishMany', async () => {
     const requestedTopic = MessageRequestedTopic.topic;
     const downstream: ConsumedEvent<unknown>[] = [];
+    const providerCallTraces = new Map<string, string>();
     const batchRunner = harness.runner('batch-relay').onBatch(requestedTopic, async (events) => {
+      // What a sender does for each message alone, such as its provider call.
+      for (const event of events) {
+        inTraceOfMessage(event.payload.messageId, () => {
+          const span = trace.getTracer('test').startSpan('provider call');
+          providerCallTraces.set(event.payload.messageId, span.spanContext().traceId);
+          span.end();
+        });
+      }
       // What ingest does: one write, then one publishMany for the whole batch.
       await harness.publisher.publishMany(
         topic,
@@ -115,6 +143,7 @@ describe('publishing and consuming typed events', () => {
     for (const event of downstream) {
       const messageId = (event.payload as { messageId: string }).messageId;
       expect(event.headers.traceparent).toMatch(new RegExp(`^00-${traceIdByMessage.get(messageId)}-`));
+      expect(providerCallTraces.get(messageId)).toBe(traceIdByMessage.get(messageId));
     }
     await Promise.all([batchRunner.stop(), downstreamRunner.stop()]);
   });

@@ -19,6 +19,11 @@ export interface ConsumedEvent<T> {
 /** What a handler did with an event; a skip names its reason so that it is never silent. */
 export type HandlerOutcome = { outcome: 'done' } | { outcome: 'skipped'; reason: string };
 
+/** What a batch handler reports: the events that failed and why, to be retried on their own. */
+export interface BatchOutcome<T = unknown> {
+  failed: Array<{ event: ConsumedEvent<T>; error: unknown }>;
+}
+
 export function consumedEvent<T>(
   topic: string,
   partition: number,

@@ -20,6 +20,11 @@ export interface ConsumerRunnerOptions {
   heartbeatIntervalMs?: number;
   /** Longest a fetch waits for new records, which also bounds how long stop() waits. Default 1000 ms. */
   maxWaitTimeMs?: number;
+  /**
+   * Bytes a fetch waits for (up to maxWaitTimeMs) before it answers. Default 1: each record as soon
+   * as it arrives; more makes bigger batches for a bulk writer at the cost of that wait.
+   */
+  minBytes?: number;
   /** How often a long batch commits what it has finished so far. Default 5000 ms. */
   commitIntervalMs?: number;
 }
@@ -42,6 +47,7 @@ export function resolveConsumerOptions(options: ConsumerRunnerOptions): Resolved
     sessionTimeoutMs: positiveInteger('sessionTimeoutMs', options.sessionTimeoutMs ?? 30_000),
     heartbeatIntervalMs: positiveInteger('heartbeatIntervalMs', options.heartbeatIntervalMs ?? 3000),
     maxWaitTimeMs: positiveInteger('maxWaitTimeMs', options.maxWaitTimeMs ?? 1000),
+    minBytes: positiveInteger('minBytes', options.minBytes ?? 1),
     commitIntervalMs: positiveInteger('commitIntervalMs', options.commitIntervalMs ?? 5000),
   };
 }

@@ -9,7 +9,13 @@ import { MessagingError } from '../messaging-error';
 import { errorMessage, loggableError, redactPersonalData, type MessagingLogFields } from '../messaging-log';
 import { messagingAttributes, recordException, recordFailure, tracer } from '../tracing';
 import { BatchProgress } from './batch-progress';
-import { consumedEvent, eventLogFields, type ConsumedEvent, type HandlerOutcome } from './consumed-event';
+import {
+  consumedEvent,
+  eventLogFields,
+  type BatchOutcome,
+  type ConsumedEvent,
+  type HandlerOutcome,
+} from './consumed-event';
 import {
   resolveConsumerOptions,
   type ConsumerRunnerOptions,
@@ -29,7 +35,7 @@ type EventRegistration = {
 type BatchRegistration = {
   mode: 'batch';
   schema: z.ZodType<unknown>;
-  handle(events: ConsumedEvent<unknown>[]): Promise<void>;
+  handle(events: ConsumedEvent<unknown>[]): Promise<BatchOutcome | void>;
 };
 type Registration = EventRegistration | BatchRegistration;
 
@@ -38,6 +44,14 @@ type RunnerState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' | 'c
 /** How in-place retries ended: the work succeeded, failed every attempt, or was left for later. */
 type RetryResult =
   { result: 'succeeded' } | { result: 'exhausted'; error: unknown } | { result: 'abandoned' };
+
+/** Some events of a batch failed; the errors are in the order of those events. */
+class BatchEventsFailed extends Error {
+  constructor(readonly errors: unknown[]) {
+    super(`${errors.length} event(s) of the batch failed: ${errorMessage(errors[0])}`);
+    this.name = 'BatchEventsFailed';
+  }
+}
 
 /**
  * Consumes topics in one consumer group, at least once: an offset is committed only after
@@ -83,15 +97,20 @@ export class ConsumerRunner {
     });
   }
 
-  /** The handler gets each fetched batch whole (invalid events already dead-lettered), for bulk writes. */
+  /**
+   * The handler gets each fetched batch whole (invalid events already dead-lettered), for bulk
+   * writes. It may name events that failed (BatchOutcome): only those are retried, and
+   * dead-lettered when every attempt failed; a handler that throws has the whole batch retried.
+   */
   onBatch<T extends TopicName>(
     topic: T,
-    handler: (events: ConsumedEvent<TopicPayloads[T]>[]) => Promise<void>,
+    handler: (events: ConsumedEvent<TopicPayloads[T]>[]) => Promise<BatchOutcome<TopicPayloads[T]> | void>,
   ): this {
     return this.register(String(topic), {
       mode: 'batch',
       schema: contractOf(topic).schema as z.ZodType<unknown>,
-      handle: (events) => handler(events as ConsumedEvent<TopicPayloads[T]>[]),
+      handle: (events) =>
+        handler(events as ConsumedEvent<TopicPayloads[T]>[]) as Promise<BatchOutcome | void>,
     });
   }
 
@@ -111,6 +130,7 @@ export class ConsumerRunner {
       sessionTimeout: this.options.sessionTimeoutMs,
       heartbeatInterval: this.options.heartbeatIntervalMs,
       maxWaitTimeInMs: this.options.maxWaitTimeMs,
+      minBytes: this.options.minBytes,
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       this.options.log('error', 'consumer crashed', {
@@ -319,27 +339,41 @@ export class ConsumerRunner {
           }
           if (events.length === 0) return;
           const causes = traceCausesOf(events.map(({ event }) => event.headers));
-          const retries = await this.retryInPlace(span, fields, mayContinue, (processingAttempt) =>
-            withTraceCauses(causes, () =>
-              registration.handle(events.map(({ event }) => ({ ...event, processingAttempt }))),
-            ),
-          );
+          // Events the handler reported failed are tried again on their own; the rest are done.
+          let pending = events;
+          const retries = await this.retryInPlace(span, fields, mayContinue, async (processingAttempt) => {
+            const outcome = await withTraceCauses(causes, () =>
+              registration.handle(pending.map(({ event }) => ({ ...event, processingAttempt }))),
+            );
+            const failed = outcome?.failed ?? [];
+            if (failed.length === 0) return;
+            const failedOffsets = new Map(failed.map(({ event, error }) => [event.offset, error]));
+            for (const { message } of pending) {
+              if (!failedOffsets.has(message.offset)) progress.finished(message.offset);
+            }
+            pending = pending.filter(({ message }) => failedOffsets.has(message.offset));
+            if (pending.length === 0) return;
+            throw new BatchEventsFailed(pending.map(({ message }) => failedOffsets.get(message.offset)));
+          });
           if (retries.result === 'abandoned') return;
           if (retries.result === 'exhausted') {
-            const error = errorMessage(retries.error);
+            const failures =
+              retries.error instanceof BatchEventsFailed
+                ? retries.error.errors.map(errorMessage)
+                : pending.map(() => errorMessage(retries.error));
             this.options.log('error', 'batch handler failed on every attempt; events dead-lettered', {
               ...fields,
-              events: events.length,
+              events: pending.length,
               error: loggableError(retries.error),
             });
             const attempts = this.options.maxAttempts;
             await this.deadLetter(
               topic,
               partition,
-              events.map(({ message }) => ({ message, error, attempts })),
+              pending.map(({ message }, index) => ({ message, error: failures[index], attempts })),
             );
           }
-          for (const { message } of events) progress.finished(message.offset);
+          for (const { message } of pending) progress.finished(message.offset);
         } finally {
           span.end();
         }

@@ -155,8 +155,12 @@ describe('sender-email service', () => {
     const sentToRecipient = await emailsTo(email.to);
     expect(sentToRecipient.filter((sent) => sent.subject === email.subject)).toHaveLength(1);
     expect(await deliveryRow(email.messageId)).toMatchObject({ status: 'sent', attempts: 1 });
-    // The redelivery repeats the identical sent event, which analytics stores once.
-    const events = eventsOf(email.messageId);
+    // The redelivery repeats the identical sent event, which analytics stores once. Its batch
+    // publishes the events after the marker is sent, so they may come a moment later.
+    const events = await waitFor(
+      'the repeated sent event',
+      () => eventsOf(email.messageId).length >= 2 && eventsOf(email.messageId),
+    );
     expect(events.map((event) => event.type)).toEqual(['sent', 'sent']);
     expect(events[1]).toEqual(events[0]);
   });
@@ -181,6 +185,28 @@ describe('sender-email service', () => {
       attempts: 1,
     });
     expect(await emailsTo(email.to)).toEqual([]);
+  });
+
+  it('retries only the email SES could not take, without sending the rest of its batch again', async () => {
+    const [first, unavailable, last] = [
+      dispatch(),
+      dispatch({ to: `unavailable-${randomUUID()}@example.com` }),
+      dispatch(),
+    ];
+    await publisher.publishMany(EmailDispatchTopics.normal.topic, [first, unavailable, last]);
+
+    await waitFor(
+      'all three sent events',
+      () => [first, unavailable, last].every((email) => eventsOf(email.messageId).length > 0),
+      60_000,
+    );
+    for (const email of [first, unavailable, last]) {
+      expect(await emailsTo(email.to)).toHaveLength(1);
+      expect(eventsOf(email.messageId).map((event) => event.type)).toEqual(['sent']);
+    }
+    expect(await deliveryRow(first.messageId)).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(await deliveryRow(last.messageId)).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(await deliveryRow(unavailable.messageId)).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
   it('answers readiness once Kafka, the database and every lane consumer are up', async () => {

@@ -5,10 +5,19 @@ export type FinishedDelivery =
 
 export type DeliveryClaim = { claimed: true; attempt: number } | ({ claimed: false } & FinishedDelivery);
 
+export interface DeliveryToClaim {
+  messageId: string;
+  tenantId: string;
+  provider: string;
+}
+
 /** The idempotent record that keeps a redelivered dispatch from sending a second email. */
 export interface DeliveryLedger {
-  /** Takes the message for sending, unless it was already sent or failed for good. */
-  claim(delivery: { messageId: string; tenantId: string; provider: string }): Promise<DeliveryClaim>;
-  markSent(messageId: string, providerMessageId: string, sentAt: Date): Promise<void>;
-  markFailed(messageId: string, reason: string, failedAt: Date): Promise<void>;
+  /**
+   * Takes each message for sending, unless it was already sent or failed for good; the claims by
+   * message id. The message ids must be distinct.
+   */
+  claimAll(deliveries: readonly DeliveryToClaim[]): Promise<Map<string, DeliveryClaim>>;
+  /** Records that these deliveries are finished, all at once. */
+  markFinished(deliveries: ReadonlyArray<{ messageId: string } & FinishedDelivery>): Promise<void>;
 }

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { DeliveryClaim, DeliveryLedger } from './delivery-ledger';
+import type { DeliveryClaim, DeliveryLedger, DeliveryToClaim, FinishedDelivery } from './delivery-ledger';
 import type { DeliveryStatus } from './delivery.entity';
 
 interface FinishedRow {
+  message_id: string;
   status: DeliveryStatus;
   provider_message_id: string | null;
   reason: string | null;
@@ -14,53 +15,74 @@ interface FinishedRow {
 export class PostgresDeliveryLedger implements DeliveryLedger {
   constructor(private readonly dataSource: DataSource) {}
 
-  async claim(delivery: { messageId: string; tenantId: string; provider: string }): Promise<DeliveryClaim> {
-    // One statement: a new row, or another attempt at one still 'sending'. A finished row is left
-    // alone and the statement returns nothing.
-    const claimed: Array<{ attempts: number }> = await this.dataSource.query(
+  async claimAll(deliveries: readonly DeliveryToClaim[]): Promise<Map<string, DeliveryClaim>> {
+    const claims = new Map<string, DeliveryClaim>();
+    if (deliveries.length === 0) return claims;
+    // Rows in message order, so that batches claiming the same messages lock them in the same order.
+    const ordered = [...deliveries].sort((a, b) => a.messageId.localeCompare(b.messageId));
+    // One statement: new rows, or another attempt at rows still 'sending'. Finished rows are left
+    // alone and not returned.
+    const claimed: Array<{ message_id: string; attempts: number }> = await this.dataSource.query(
       `INSERT INTO sender_email.deliveries AS delivery (message_id, tenant_id, status, provider, attempts, updated_at)
-       VALUES ($1, $2, 'sending', $3, 1, now())
+       SELECT claim.message_id, claim.tenant_id, 'sending', claim.provider, 1, now()
+       FROM unnest($1::uuid[], $2::text[], $3::text[]) AS claim(message_id, tenant_id, provider)
        ON CONFLICT (message_id) DO UPDATE SET attempts = delivery.attempts + 1, updated_at = now()
          WHERE delivery.status = 'sending'
-       RETURNING attempts`,
-      [delivery.messageId, delivery.tenantId, delivery.provider],
+       RETURNING message_id, attempts`,
+      [
+        ordered.map((delivery) => delivery.messageId),
+        ordered.map((delivery) => delivery.tenantId),
+        ordered.map((delivery) => delivery.provider),
+      ],
     );
-    if (claimed.length > 0) return { claimed: true, attempt: claimed[0].attempts };
-    const [finished]: FinishedRow[] = await this.dataSource.query(
-      `SELECT status, provider_message_id, reason, updated_at FROM sender_email.deliveries WHERE message_id = $1`,
-      [delivery.messageId],
+    for (const row of claimed) claims.set(row.message_id, { claimed: true, attempt: row.attempts });
+    const notClaimed = ordered.filter((delivery) => !claims.has(delivery.messageId));
+    if (notClaimed.length === 0) return claims;
+    const finished: FinishedRow[] = await this.dataSource.query(
+      `SELECT message_id, status, provider_message_id, reason, updated_at FROM sender_email.deliveries
+       WHERE message_id = ANY($1::uuid[])`,
+      [notClaimed.map((delivery) => delivery.messageId)],
     );
-    if (finished?.status === 'sent') {
-      return {
-        claimed: false,
-        status: 'sent',
-        providerMessageId: finished.provider_message_id ?? '',
-        finishedAt: finished.updated_at,
-      };
+    for (const row of finished) {
+      if (row.status === 'sent') {
+        claims.set(row.message_id, {
+          claimed: false,
+          status: 'sent',
+          providerMessageId: row.provider_message_id ?? '',
+          finishedAt: row.updated_at,
+        });
+      } else if (row.status === 'failed') {
+        claims.set(row.message_id, {
+          claimed: false,
+          status: 'failed',
+          reason: row.reason ?? '',
+          finishedAt: row.updated_at,
+        });
+      }
     }
-    if (finished?.status === 'failed') {
-      return {
-        claimed: false,
-        status: 'failed',
-        reason: finished.reason ?? '',
-        finishedAt: finished.updated_at,
-      };
+    const unexplained = notClaimed.find((delivery) => !claims.has(delivery.messageId));
+    if (unexplained) {
+      throw new Error(`delivery of message ${unexplained.messageId} is neither claimable nor finished`);
     }
-    throw new Error(`delivery of message ${delivery.messageId} is neither claimable nor finished`);
+    return claims;
   }
 
-  async markSent(messageId: string, providerMessageId: string, sentAt: Date): Promise<void> {
+  async markFinished(deliveries: ReadonlyArray<{ messageId: string } & FinishedDelivery>): Promise<void> {
+    if (deliveries.length === 0) return;
     await this.dataSource.query(
-      `UPDATE sender_email.deliveries SET status = 'sent', provider_message_id = $2, updated_at = $3
-       WHERE message_id = $1`,
-      [messageId, providerMessageId, sentAt.toISOString()],
-    );
-  }
-
-  async markFailed(messageId: string, reason: string, failedAt: Date): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE sender_email.deliveries SET status = 'failed', reason = $2, updated_at = $3 WHERE message_id = $1`,
-      [messageId, reason, failedAt.toISOString()],
+      `UPDATE sender_email.deliveries AS delivery
+       SET status = finished.status, provider_message_id = finished.provider_message_id,
+           reason = finished.reason, updated_at = finished.finished_at
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
+         AS finished(message_id, status, provider_message_id, reason, finished_at)
+       WHERE delivery.message_id = finished.message_id`,
+      [
+        deliveries.map((delivery) => delivery.messageId),
+        deliveries.map((delivery) => delivery.status),
+        deliveries.map((delivery) => (delivery.status === 'sent' ? delivery.providerMessageId : null)),
+        deliveries.map((delivery) => (delivery.status === 'failed' ? delivery.reason : null)),
+        deliveries.map((delivery) => delivery.finishedAt.toISOString()),
+      ],
     );
   }
 }

@@ -1,14 +1,14 @@
 import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { EmailDispatch } from '@switchboard/contracts';
 import {
+  type BatchOutcome,
   type ConsumedEvent,
   ConsumerRunner,
   type EventPublisher,
-  type HandlerOutcome,
 } from '@switchboard/messaging';
 import type { Kafka } from 'kafkajs';
 import type { EmailLane } from './email-lanes';
-import type { SendEmailUsecase } from './send-email.usecase';
+import type { SendEmailBatchUsecase } from './send-email-batch.usecase';
 
 export interface EmailDispatchConsumersSettings {
   lanes: EmailLane[];
@@ -17,7 +17,9 @@ export interface EmailDispatchConsumersSettings {
 
 /**
  * One consumer group per priority lane, each with its own concurrency, so a bulk backlog never
- * holds back high-priority mail. Within a lane the runner keeps each recipient's emails in order.
+ * holds back high-priority mail. Each fetched batch is sent as a whole (one claim, one update per
+ * `concurrency` emails, one publish); a dispatch that failed transiently is retried on its own by
+ * the runner, then dead-lettered.
  */
 export class EmailDispatchConsumers implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(EmailDispatchConsumers.name);
@@ -26,15 +28,14 @@ export class EmailDispatchConsumers implements OnApplicationBootstrap, BeforeApp
   constructor(
     kafka: Kafka,
     publisher: EventPublisher,
-    private readonly sendEmail: SendEmailUsecase,
+    private readonly sendEmails: SendEmailBatchUsecase,
     settings: EmailDispatchConsumersSettings,
   ) {
     this.runners = settings.lanes.map((lane) =>
       new ConsumerRunner(kafka, publisher, {
         groupId: lane.groupId,
-        concurrency: lane.concurrency,
         maxAttempts: settings.maxAttempts,
-      }).on(lane.topic, (event) => this.send(event)),
+      }).onBatch(lane.topic, (events) => this.send(events, lane.concurrency)),
     );
   }
 
@@ -51,17 +52,23 @@ export class EmailDispatchConsumers implements OnApplicationBootstrap, BeforeApp
     return this.runners.every((runner) => runner.isHealthy());
   }
 
-  private async send(event: ConsumedEvent<EmailDispatch>): Promise<HandlerOutcome> {
-    const { tenantId, messageId } = event.payload;
-    const result = await this.sendEmail.execute(event.payload);
-    switch (result.result) {
-      case 'sent':
-        return { outcome: 'done' };
-      case 'skipped':
-        return { outcome: 'skipped', reason: result.reason };
-      case 'failed':
+  private async send(
+    events: ConsumedEvent<EmailDispatch>[],
+    concurrency: number,
+  ): Promise<BatchOutcome<EmailDispatch>> {
+    const results = await this.sendEmails.execute(
+      events.map((event) => event.payload),
+      concurrency,
+    );
+    const failed: BatchOutcome<EmailDispatch>['failed'] = [];
+    results.forEach((result, index) => {
+      const event = events[index];
+      if (result.result === 'retry') failed.push({ event, error: result.error });
+      if (result.result === 'failed') {
+        const { tenantId, messageId } = event.payload;
         this.logger.warn({ message: 'email rejected for good', tenantId, messageId, reason: result.reason });
-        return { outcome: 'skipped', reason: `failed for good: ${result.reason}` };
-    }
+      }
+    });
+    return { failed };
   }
 }

@@ -1,7 +1,7 @@
 import { Global, Inject, Injectable, Module } from '@nestjs/common';
 import { SESClient } from '@aws-sdk/client-ses';
 import { DeliveryEventTopic } from '@switchboard/contracts';
-import { EventPublisher, KAFKA } from '@switchboard/messaging';
+import { EventPublisher, inTraceOfMessage, KAFKA } from '@switchboard/messaging';
 import type { ReadinessCheck } from '@switchboard/service-kit';
 import type { Kafka } from 'kafkajs';
 import type { SenderEmailConfig } from '../config';
@@ -9,7 +9,8 @@ import { PostgresDeliveryLedger } from '../deliveries/postgres-delivery-ledger';
 import { SENDER_EMAIL_CONFIG } from '../sender-email-config.module';
 import { EmailDispatchConsumers } from './email-dispatch.consumers';
 import { emailLanes } from './email-lanes';
-import { SendEmailUsecase } from './send-email.usecase';
+import type { EmailProvider } from './email-provider';
+import { SendEmailBatchUsecase } from './send-email-batch.usecase';
 import { sesClientConfig } from './ses-client-config';
 import { SesEmailProvider } from './ses-email-provider';
 
@@ -23,6 +24,14 @@ export class ConsumerReadiness implements ReadinessCheck {
   async isReady(): Promise<boolean> {
     return this.consumers.isHealthy();
   }
+}
+
+/** Each provider call joins its message's trace, although the batch runs under a span of its own. */
+function inMessageTraces(provider: EmailProvider): EmailProvider {
+  return {
+    name: provider.name,
+    send: (dispatch) => inTraceOfMessage(dispatch.messageId, () => provider.send(dispatch)),
+  };
 }
 
 // Global so that the health module can see the consumers for its readiness check.
@@ -44,17 +53,17 @@ export class ConsumerReadiness implements ReadinessCheck {
       inject: [SENDER_EMAIL_CONFIG],
     },
     {
-      provide: SendEmailUsecase,
+      provide: SendEmailBatchUsecase,
       useFactory: (
         ledger: PostgresDeliveryLedger,
         ses: SESClient,
         publisher: EventPublisher,
         config: SenderEmailConfig,
       ) =>
-        new SendEmailUsecase({
+        new SendEmailBatchUsecase({
           ledger,
-          provider: new SesEmailProvider(ses, config.EMAIL_FROM),
-          recordEvent: (event) => publisher.publish(DeliveryEventTopic.topic, event),
+          provider: inMessageTraces(new SesEmailProvider(ses, config.EMAIL_FROM)),
+          recordEvents: (events) => publisher.publishMany(DeliveryEventTopic.topic, events),
         }),
       inject: [PostgresDeliveryLedger, SESClient, EventPublisher, SENDER_EMAIL_CONFIG],
     },
@@ -63,10 +72,10 @@ export class ConsumerReadiness implements ReadinessCheck {
       useFactory: (
         kafka: Kafka,
         publisher: EventPublisher,
-        sendEmail: SendEmailUsecase,
+        sendEmails: SendEmailBatchUsecase,
         config: SenderEmailConfig,
       ) =>
-        new EmailDispatchConsumers(kafka, publisher, sendEmail, {
+        new EmailDispatchConsumers(kafka, publisher, sendEmails, {
           lanes: emailLanes({
             high: config.EMAIL_CONCURRENCY_HIGH,
             normal: config.EMAIL_CONCURRENCY_NORMAL,
@@ -74,7 +83,7 @@ export class ConsumerReadiness implements ReadinessCheck {
           }),
           maxAttempts: config.EMAIL_MAX_ATTEMPTS,
         }),
-      inject: [KAFKA, EventPublisher, SendEmailUsecase, SENDER_EMAIL_CONFIG],
+      inject: [KAFKA, EventPublisher, SendEmailBatchUsecase, SENDER_EMAIL_CONFIG],
     },
   ],
   exports: [EmailDispatchConsumers],

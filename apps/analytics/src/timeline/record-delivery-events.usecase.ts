@@ -5,7 +5,7 @@ export interface TimelineWriter {
   record(events: readonly DeliveryEvent[], statusUpdates: readonly MessageStatusUpdate[]): Promise<void>;
 }
 
-/** Stores a consumed batch of delivery events with one insert and one status upsert. */
+/** Stores a consumed batch of delivery events and moves their messages' statuses forward, together. */
 export class RecordDeliveryEventsUsecase {
   constructor(private readonly timeline: TimelineWriter) {}
 

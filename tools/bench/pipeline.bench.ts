@@ -3,7 +3,9 @@
 // stages in this one process without Kafka or HTTP between them (in-process), and a summary of
 // throughput and latency against the targets, with the CPU each process used.
 // Option (after `--`): --cpu-prof[=directory] profiles the services and the broker during the
-// distributed phases and prints where each one's CPU went (profiling slows them down).
+// distributed phases and prints where each one's CPU went (profiling slows them down);
+// --saturation=N sends N messages in the saturation phase instead of the standard 10,000 (quicker
+// runs for comparing CPU per message; throughput figures need the standard count).
 import 'reflect-metadata';
 import { mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -18,7 +20,7 @@ import { measurePipeline, type PipelineFigures } from './pipeline/measure';
 import { CpuMeter, postgresProcesses } from './pipeline/process-cpu';
 import { profilingEnvironment, signalProfiler } from './pipeline/profiler';
 import { describeWorkload, printResults } from './pipeline/summary';
-import { BENCH_PROCESS } from './pipeline/workload';
+import { BENCH_PROCESS, WORKLOAD } from './pipeline/workload';
 
 const DISTRIBUTED_PIPELINE = [...PLATFORM_SERVICES.map(({ name }) => name), 'broker'];
 
@@ -31,8 +33,14 @@ function parseArguments(args: string[]): { cpuProfileDirectory?: string } {
       parsed.cpuProfileDirectory = mkdtempSync(join(tmpdir(), 'pipeline-bench-profile-'));
     } else if (arg.startsWith('--cpu-prof=')) {
       parsed.cpuProfileDirectory = resolve(arg.slice('--cpu-prof='.length));
+    } else if (arg.startsWith('--saturation=')) {
+      const messages = Number(arg.slice('--saturation='.length));
+      if (!Number.isInteger(messages) || messages < WORKLOAD.saturation.batchSize) {
+        throw new Error(`--saturation must be a whole number of at least ${WORKLOAD.saturation.batchSize}`);
+      }
+      WORKLOAD.saturation.messages = messages;
     } else {
-      throw new Error(`unknown argument ${arg}; expected --cpu-prof[=directory]`);
+      throw new Error(`unknown argument ${arg}; expected --cpu-prof[=directory] or --saturation=N`);
     }
   }
   return parsed;

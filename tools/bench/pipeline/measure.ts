@@ -3,6 +3,7 @@ import { runBatchPhase, runSteadyPhase, type PhaseResult } from './phases';
 import type { CpuMeter, CpuUsage } from './process-cpu';
 import type { Profiler } from './profiler';
 import { describePhase, formatInteger } from './report';
+import { printCpu } from './summary';
 import { WORKLOAD, type PipelineUnderTest } from './workload';
 
 export interface PipelineFigures {
@@ -41,6 +42,13 @@ export async function measurePipeline(
   const drain = await pipeline.settle();
   const drainCpu = meter.usage(drainFrom, await meter.mark());
   say(`idle again ${Math.max(0, drain.seconds).toFixed(1)} s after the saturation phase ended`);
+  // Printed now as well as in the summary, so that a run that fails later still shows it.
+  printCpu(pipeline.name, 'saturation', saturation.cpu, measuring.pipelineLabels, {
+    name: 'the pipeline',
+    labels: measuring.pipelineLabels,
+    messages: saturation.messages,
+    saturated: true,
+  });
 
   const { messagesPerSecond, seconds } = WORKLOAD.steady;
   say(`steady: ${messagesPerSecond} msgs/s for ${seconds} s...`);

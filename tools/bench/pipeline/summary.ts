@@ -182,7 +182,7 @@ function summaryRows(distributed: PipelineFigures, inProcess: PipelineFigures): 
   ];
 }
 
-function printCpu(
+export function printCpu(
   pipeline: string,
   phase: string,
   usage: CpuUsage | undefined,

@@ -56,7 +56,7 @@ const providerRateLimit = z.string().transform((entry, context) => {
 
 export const senderSmsConfigSpec = defineConfig({
   ...commonVariables,
-  PORT: { ...commonVariables.PORT, schema: env.port(3105) },
+  PORT: { ...commonVariables.PORT, schema: env.port(3106) },
   DATABASE_POOL_SIZE: serviceVariables.DATABASE_POOL_SIZE,
   SMS_PROVIDERS: {
     schema: env.list(snsProvider, 'sns-us-east-1:us-east-1'),

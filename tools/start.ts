@@ -1,14 +1,22 @@
 // `npm start`: the whole platform on one machine. Whatever is not given from outside starts
 // embedded: our Kafka-wire broker (unless KAFKA_BROKERS), PGlite behind a PostgreSQL socket
 // (unless DATABASE_URL), the SES emulator with its mail viewer (unless SES_ENDPOINT or
-// USE_AMAZON_SES). Then every service runs as its own process, as in production.
+// USE_AMAZON_SES), the SNS emulator with its SMS outbox (unless SNS_ENDPOINT or USE_AMAZON_SNS)
+// and a local web push service. Then every service runs as its own process, as in production.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineConfig, env, loadConfig } from '@switchboard/config';
 import { startBroker } from '@switchboard/kafka-broker';
 import { startEmbeddedPostgres } from '@switchboard/persistence';
-import { startPlatform, startSesEmulator, type PlatformServiceName } from '@switchboard/testing';
+import {
+  startPlatform,
+  startPushService,
+  startSesEmulator,
+  startSnsEmulator,
+  type AnyPlatformServiceName,
+} from '@switchboard/testing';
+import { generateVAPIDKeys } from 'web-push';
 
 const launcherConfig = defineConfig({
   SWITCHBOARD_DATA_DIR: {
@@ -37,6 +45,23 @@ const launcherConfig = defineConfig({
   SES_EMULATOR_PORT: {
     schema: env.port(8005),
     description: 'Port of the local SES emulator and mail viewer',
+  },
+  SNS_ENDPOINT: {
+    schema: env.string({ default: '' }),
+    description: 'Send SMS through this SNS-compatible endpoint instead of the local emulator',
+  },
+  USE_AMAZON_SNS: {
+    schema: env.boolean(false),
+    description:
+      'Send SMS through Amazon SNS itself (needs AWS credentials; SMS_PROVIDERS chooses the regions)',
+  },
+  SNS_EMULATOR_PORT: {
+    schema: env.port(8006),
+    description: 'Port of the local SNS emulator and its SMS outbox page',
+  },
+  PUSH_SERVICE_PORT: {
+    schema: env.port(8007),
+    description: 'Port of the local web push service (browsers’ real push services work as well)',
   },
   SWITCHBOARD_DEV_API_KEY: {
     schema: env.string({ default: '' }),
@@ -106,7 +131,21 @@ async function main(): Promise<void> {
       mailViewer = emulator.viewerUrl;
     }
 
+    let snsEndpoint: string | undefined = config.SNS_ENDPOINT || undefined;
+    let smsOutbox = snsEndpoint ? `(SMS go to ${snsEndpoint})` : 'Amazon SNS (see the AWS console)';
+    if (!snsEndpoint && !config.USE_AMAZON_SNS) {
+      const emulator = await startSnsEmulator({ port: config.SNS_EMULATOR_PORT });
+      running.push({ name: 'SNS emulator', stop: () => emulator.stop() });
+      snsEndpoint = emulator.endpoint;
+      smsOutbox = emulator.viewerUrl;
+    }
+
+    const pushService = await startPushService({ port: config.PUSH_SERVICE_PORT });
+    running.push({ name: 'push service', stop: () => pushService.stop() });
+
     const devApiKey = config.SWITCHBOARD_DEV_API_KEY || developmentKey(dataDir);
+    const vapidKeys = developmentVapidKeys(dataDir);
+    const inboxTokenSecret = developmentInboxTokenSecret(dataDir);
     console.log('Starting the services (the first start compiles them and takes a little longer)...');
     const platform = await startPlatform({
       infrastructure: {
@@ -116,16 +155,32 @@ async function main(): Promise<void> {
         otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
       },
       devApiKey,
+      channels: {
+        sms: { snsEndpoint },
+        push: {
+          vapidPublicKey: vapidKeys.publicKey,
+          vapidPrivateKey: vapidKeys.privateKey,
+          vapidSubject: 'mailto:push@switchboard.local',
+          // Only the local push service may be reached over plain http on loopback.
+          sandboxOrigins: [pushService.origin],
+        },
+        inapp: { tokenSecrets: [inboxTokenSecret] },
+      },
       onLine: config.LOG_FORMAT === 'json' ? (name, line) => console.log(`[${name}] ${line}`) : printPretty,
     });
     running.push({ name: 'services', stop: () => platform.stop() });
 
     const api = platform.gatewayUrl;
+    const inboxApi = `${platform.urls['sender-inapp'] ?? ''}/v1/inbox`;
     console.log(`
 Switchboard is running.
   API:              ${api}
   API docs:         ${api}/docs
+  Inbox API:        ${inboxApi}   (recipient tokens: POST ${api}/v1/recipients/{id}/inbox-token)
   Sent mail:        ${mailViewer}
+  Sent SMS:         ${smsOutbox}
+  Push service:     ${pushService.origin}   (local; POST /subscriptions for one, GET /pushes for what arrived)
+  VAPID public key: ${vapidKeys.publicKey}
   Dev API key:      ${devApiKey}   (tenant "dev"; set SWITCHBOARD_DEV_API_KEY to choose it)
   Kafka:            ${kafkaBrokers}${config.KAFKA_BROKERS ? '' : ' (embedded)'}
   PostgreSQL:       ${config.DATABASE_URL ? 'from DATABASE_URL' : `${databaseUrl} (embedded)`}
@@ -134,6 +189,10 @@ Send a first email:
   curl -s -X POST ${api}/v1/messages \\
     -H "Authorization: Bearer ${devApiKey}" -H 'Content-Type: application/json' \\
     -d '{"recipient":{"email":"ada@example.com"},"content":{"subject":"Hello","text":"It works."}}'
+
+Read a recipient's in-app inbox (their app gets the token from your backend):
+  curl -s -X POST ${api}/v1/recipients/ada/inbox-token -H "Authorization: Bearer ${devApiKey}"
+  curl -s ${inboxApi} -H "Authorization: Bearer <token>"
 
 Press Ctrl+C to stop.`);
   } catch (error) {
@@ -152,8 +211,27 @@ function developmentKey(dataDir: string): string {
   return key;
 }
 
+/** A VAPID key pair made once and kept: browsers subscribed with the public key stay reachable. */
+function developmentVapidKeys(dataDir: string): { publicKey: string; privateKey: string } {
+  const file = join(dataDir, 'vapid-keys.json');
+  if (existsSync(file))
+    return JSON.parse(readFileSync(file, 'utf8')) as { publicKey: string; privateKey: string };
+  const keys = generateVAPIDKeys();
+  writeFileSync(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
+  return keys;
+}
+
+/** The secret shared by the gateway and sender-inapp, kept so that issued inbox tokens survive a restart. */
+function developmentInboxTokenSecret(dataDir: string): string {
+  const file = join(dataDir, 'inbox-token-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
 // The services log JSON lines; a terminal reads better as `time service level message`.
-function printPretty(service: PlatformServiceName, line: string): void {
+function printPretty(service: AnyPlatformServiceName, line: string): void {
   try {
     const entry = JSON.parse(line) as {
       time?: string;

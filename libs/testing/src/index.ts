@@ -15,8 +15,12 @@ export { createTestDatabase, type TestDatabase } from './test-database';
 export { startTraceCollector, type TraceCollector } from './trace-collector';
 export { waitFor } from './wait-for';
 export {
+  CHANNEL_SENDER_SERVICES,
   PLATFORM_SERVICES,
   startPlatform,
+  type AnyPlatformServiceName,
+  type ChannelSenderServiceName,
+  type ChannelSenderSettings,
   type PlatformInfrastructure,
   type PlatformServiceName,
   type RunningPlatform,

@@ -1,6 +1,6 @@
 import { startServiceProcess, type ServiceProcess } from './service-process';
 
-/** Every Switchboard service, in the order a message travels, with its default port. */
+/** The services `startPlatform` always starts, in the order a message travels, with their default ports. */
 export const PLATFORM_SERVICES = [
   { name: 'gateway', port: 3000 },
   { name: 'ingest', port: 3101 },
@@ -10,7 +10,37 @@ export const PLATFORM_SERVICES = [
   { name: 'analytics', port: 3105 },
 ] as const;
 
+/**
+ * The SMS, push and in-app senders, each started only when `channels` configures it: they need
+ * provider settings (an SNS endpoint, VAPID keys, token secrets), and a suite that sends only
+ * email should not pay for three more processes.
+ */
+export const CHANNEL_SENDER_SERVICES = [
+  { name: 'sender-sms', port: 3106 },
+  { name: 'sender-push', port: 3107 },
+  { name: 'sender-inapp', port: 3108 },
+] as const;
+
 export type PlatformServiceName = (typeof PLATFORM_SERVICES)[number]['name'];
+export type ChannelSenderServiceName = (typeof CHANNEL_SENDER_SERVICES)[number]['name'];
+export type AnyPlatformServiceName = PlatformServiceName | ChannelSenderServiceName;
+
+/** Which channel senders to start, and with which providers. */
+export interface ChannelSenderSettings {
+  /** sender-sms. Without `snsEndpoint` it calls Amazon SNS with the AWS credentials of the environment. */
+  sms?: { snsEndpoint?: string };
+  /** sender-push, signing with this VAPID key pair. */
+  push?: {
+    vapidPublicKey: string;
+    vapidPrivateKey: string;
+    /** `mailto:` or `https:` contact for the push services. */
+    vapidSubject: string;
+    /** Origins of local push services that may be reached over http on loopback (the sandbox). */
+    sandboxOrigins?: string[];
+  };
+  /** sender-inapp; the gateway gets the same secrets and issues recipient tokens signed with the first. */
+  inapp?: { tokenSecrets: string[] };
+}
 
 /** Where the services find Kafka, PostgreSQL, the SES endpoint and the trace collector. */
 export interface PlatformInfrastructure {
@@ -25,39 +55,53 @@ export interface StartPlatformOptions {
   infrastructure: PlatformInfrastructure;
   devApiKey: string;
   devTenant?: string;
+  /** Channel senders to start besides the always-started services; none when unset. */
+  channels?: ChannelSenderSettings;
   /** Per-service port overrides (tests use free ports so a running `npm start` does not collide). */
-  ports?: Partial<Record<PlatformServiceName, number>>;
+  ports?: Partial<Record<AnyPlatformServiceName, number>>;
   /** Extra environment for every service, then per service. */
   env?: Record<string, string>;
-  serviceEnv?: Partial<Record<PlatformServiceName, Record<string, string>>>;
-  onLine?: (service: PlatformServiceName, line: string) => void;
+  serviceEnv?: Partial<Record<AnyPlatformServiceName, Record<string, string>>>;
+  onLine?: (service: AnyPlatformServiceName, line: string) => void;
   timeoutMs?: number;
 }
 
 export interface RunningPlatform {
-  services: Record<PlatformServiceName, ServiceProcess>;
-  urls: Record<PlatformServiceName, string>;
+  /** Every always-started service, and the channel senders that `channels` asked for. */
+  services: Record<PlatformServiceName, ServiceProcess> &
+    Partial<Record<ChannelSenderServiceName, ServiceProcess>>;
+  urls: Record<PlatformServiceName, string> & Partial<Record<ChannelSenderServiceName, string>>;
   gatewayUrl: string;
   /** SIGTERM to every service (they finish in-flight work and commit), gateway first. */
   stop(): Promise<void>;
 }
 
-/** Starts every service as its own process and resolves when each answers /health/ready. */
+/**
+ * Starts every service, and the channel senders `channels` asks for, each as its own process;
+ * resolves when each answers /health/ready.
+ */
 export async function startPlatform(options: StartPlatformOptions): Promise<RunningPlatform> {
+  const { infrastructure, channels = {} } = options;
+  const selected = [
+    ...PLATFORM_SERVICES,
+    ...CHANNEL_SENDER_SERVICES.filter(({ name }) => channelSenderRequested(channels, name)),
+  ];
   const ports = Object.fromEntries(
-    PLATFORM_SERVICES.map(({ name, port }) => [name, options.ports?.[name] ?? port]),
-  ) as Record<PlatformServiceName, number>;
+    selected.map(({ name, port }) => [name, options.ports?.[name] ?? port]),
+  ) as Record<AnyPlatformServiceName, number>;
   const urls = Object.fromEntries(
-    PLATFORM_SERVICES.map(({ name }) => [name, `http://127.0.0.1:${ports[name]}`]),
-  ) as Record<PlatformServiceName, string>;
-  const { infrastructure } = options;
+    selected.map(({ name }) => [name, `http://127.0.0.1:${ports[name]}`]),
+  ) as Record<AnyPlatformServiceName, string>;
   const common: Record<string, string> = {
     KAFKA_BROKERS: infrastructure.kafkaBrokers,
     DATABASE_URL: infrastructure.databaseUrl,
     ...(infrastructure.otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: infrastructure.otlpEndpoint } : {}),
     ...options.env,
   };
-  const specific: Record<PlatformServiceName, Record<string, string>> = {
+  const inboxTokenSecrets: Record<string, string> = channels.inapp
+    ? { INBOX_TOKEN_SECRETS: channels.inapp.tokenSecrets.join(',') }
+    : {};
+  const specific: Record<AnyPlatformServiceName, Record<string, string>> = {
     gateway: {
       SWITCHBOARD_DEV_API_KEY: options.devApiKey,
       SWITCHBOARD_DEV_TENANT: options.devTenant ?? 'dev',
@@ -65,6 +109,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
       TEMPLATE_URL: urls.template,
       INGEST_URL: urls.ingest,
       ROUTER_URL: urls.router,
+      ...inboxTokenSecrets,
     },
     ingest: {},
     router: {},
@@ -77,12 +122,24 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
         }
       : {},
     analytics: {},
+    'sender-sms': channels.sms?.snsEndpoint ? { SNS_ENDPOINT: channels.sms.snsEndpoint } : {},
+    'sender-push': channels.push
+      ? {
+          VAPID_PUBLIC_KEY: channels.push.vapidPublicKey,
+          VAPID_PRIVATE_KEY: channels.push.vapidPrivateKey,
+          VAPID_SUBJECT: channels.push.vapidSubject,
+          ...(channels.push.sandboxOrigins?.length
+            ? { PUSH_SANDBOX_ORIGINS: channels.push.sandboxOrigins.join(',') }
+            : {}),
+        }
+      : {},
+    'sender-inapp': inboxTokenSecrets,
   };
 
   const started: ServiceProcess[] = [];
   try {
     const processes = await Promise.all(
-      PLATFORM_SERVICES.map(async ({ name }) => {
+      selected.map(async ({ name }) => {
         const service = await startServiceProcess({
           name,
           entry: `apps/${name}/src/main.ts`,
@@ -95,22 +152,32 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
         return [name, service] as const;
       }),
     );
-    const services = Object.fromEntries(processes) as Record<PlatformServiceName, ServiceProcess>;
+    const services = Object.fromEntries(processes) as RunningPlatform['services'];
     return {
       services,
       urls,
       gatewayUrl: urls.gateway,
       stop: async () => {
+        // The gateway first, so that no new request arrives while the others drain.
         await services.gateway.stop(20_000);
         await Promise.all(
-          PLATFORM_SERVICES.filter(({ name }) => name !== 'gateway').map(({ name }) =>
-            services[name].stop(20_000),
-          ),
+          started.filter((service) => service !== services.gateway).map((service) => service.stop(20_000)),
         );
       },
     };
   } catch (error) {
     await Promise.allSettled(started.map((service) => service.kill()));
     throw error;
+  }
+}
+
+function channelSenderRequested(channels: ChannelSenderSettings, name: ChannelSenderServiceName): boolean {
+  switch (name) {
+    case 'sender-sms':
+      return channels.sms !== undefined;
+    case 'sender-push':
+      return channels.push !== undefined;
+    case 'sender-inapp':
+      return channels.inapp !== undefined;
   }
 }

@@ -23,6 +23,8 @@ import {
 import { loadTemplateConfig } from '../src/config';
 import { startTemplateService } from '../src/template-service';
 
+type EmailRenderRequest = Extract<RenderRequested, { channel: 'email' }>;
+
 const mjml = (text: string) =>
   `<mjml><mj-body><mj-section><mj-column><mj-text>${text}</mj-text></mj-column></mj-section></mj-body></mjml>`;
 
@@ -74,7 +76,7 @@ describe('template service', () => {
     };
   }
 
-  function renderRequest(overrides: Partial<RenderRequested>): RenderRequested {
+  function renderRequest(overrides: Partial<EmailRenderRequest>): EmailRenderRequest {
     return {
       tenantId: 'acme',
       messageId: randomUUID(),

@@ -3,6 +3,8 @@ import { CompiledTemplateCache } from '@switchboard/rendering';
 import { RenderMessageUsecase, type VersionFinder } from './render-message.usecase';
 import { versionAt, type TemplateVersionRecord } from './version-at';
 
+type EmailRenderRequest = Extract<RenderRequested, { channel: 'email' }>;
+
 const ACCEPTED_AT = '2026-04-02T12:00:00.000Z';
 const NOW = new Date('2026-04-02T12:00:01.000Z');
 
@@ -34,7 +36,7 @@ const finder: VersionFinder = {
   },
 };
 
-function request(overrides: Partial<RenderRequested> = {}): RenderRequested {
+function request(overrides: Partial<EmailRenderRequest> = {}): EmailRenderRequest {
   return {
     tenantId: 'acme',
     messageId: '6f1f1a52-0c8a-4bb4-8d4c-3a0a3f3b0c11',

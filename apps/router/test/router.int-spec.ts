@@ -197,6 +197,85 @@ describe('router', () => {
     ]);
   });
 
+  async function produceDeliveryEvents(...events: DeliveryEvent[]): Promise<void> {
+    await producer.send({
+      topic: DeliveryEventTopic.topic,
+      messages: events.map((event) => ({ key: DeliveryEventTopic.key(event), value: JSON.stringify(event) })),
+    });
+  }
+
+  function bounceEvent(recipient: string, bounceType: string, messageId = randomUUID()): DeliveryEvent {
+    return {
+      tenantId: 'acme',
+      messageId,
+      type: 'bounced',
+      occurredAt: '2030-01-01T10:00:05.000Z',
+      source: 'sender-email',
+      channel: 'email',
+      provider: 'ses',
+      reason: `${bounceType}: smtp; 550 5.1.1 user unknown`,
+      detail: { recipient, bounceType, notificationId: randomUUID(), recipients: 1 },
+    };
+  }
+
+  async function suppressionReason(address: string): Promise<string | undefined> {
+    const result = await db.query(
+      "SELECT reason FROM router.suppressions WHERE tenant_id = 'acme' AND channel = 'email' AND address = $1",
+      [address],
+    );
+    return result.rows[0]?.reason;
+  }
+
+  it('suppresses the address of a permanent bounce, and skips the next message to it', async () => {
+    const address = `hard-bounce-${randomUUID()}@example.com`;
+
+    await produceDeliveryEvents(bounceEvent(address, 'Permanent'));
+
+    const reason = await waitFor('the suppression', () => suppressionReason(address));
+    expect(reason).toBe('bounce: Permanent: smtp; 550 5.1.1 user unknown');
+    const message = acceptedMessage({ recipient: { email: address } });
+    await produceAccepted(message);
+    const [event] = await waitFor('the skipped event', () => {
+      const events = eventsOf(message.messageId);
+      return events.length > 0 && events;
+    });
+    expect(event).toMatchObject({ type: 'skipped', reason: `suppressed: ${reason}` });
+    expect(renderRequests().some((candidate) => candidate.messageId === message.messageId)).toBe(false);
+  });
+
+  it('suppresses the address of a complaint', async () => {
+    const address = `complaint-${randomUUID()}@example.com`;
+
+    await produceDeliveryEvents({
+      ...bounceEvent(address, 'Permanent'),
+      type: 'complained',
+      reason: 'complaint: abuse',
+      detail: { recipient: address, notificationId: randomUUID(), recipients: 1 },
+    });
+
+    expect(await waitFor('the suppression', () => suppressionReason(address))).toBe('complaint: abuse');
+  });
+
+  it('does not suppress the address of a transient bounce', async () => {
+    const transient = `soft-bounce-${randomUUID()}@example.com`;
+    const permanent = `hard-bounce-${randomUUID()}@example.com`;
+    // One message: both events share a partition, so once the second is handled, so was the first.
+    const messageId = randomUUID();
+
+    await produceDeliveryEvents(
+      bounceEvent(transient, 'Transient', messageId),
+      bounceEvent(permanent, 'Permanent', messageId),
+    );
+
+    await waitFor('the permanent bounce to be suppressed', () => suppressionReason(permanent));
+    expect(await suppressionReason(transient)).toBeUndefined();
+    const message = acceptedMessage({ recipient: { email: transient } });
+    await produceAccepted(message);
+    await waitFor('the render request', () =>
+      renderRequests().some((candidate) => candidate.messageId === message.messageId),
+    );
+  });
+
   it('skips a message to an address that can never receive mail', async () => {
     const message = acceptedMessage({ recipient: { email: 'ada@nowhere.invalid' } });
 

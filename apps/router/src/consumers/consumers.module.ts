@@ -6,24 +6,31 @@ import type { RouterConfig } from '../config';
 import { ROUTER_CONFIG } from '../router-config.module';
 import { RouteMessages } from '../routing/route-messages.usecase';
 import { RoutingModule } from '../routing/routing.module';
+import { SuppressionStore } from '../suppressions/suppression';
+import { SuppressionsModule } from '../suppressions/suppressions.module';
+import { SuppressUndeliverableAddresses } from '../suppressions/suppress-undeliverable-addresses.usecase';
+import { DeliveryFeedbackConsumer } from './delivery-feedback-consumer';
 import { RouterConsumer } from './router-consumer';
 
-/** Ready while the consumer is in its group; a consumer kafkajs gave up on takes the replica out. */
+/** Ready while both consumers are in their groups; a consumer kafkajs gave up on takes the replica out. */
 @Injectable()
 export class ConsumerReadiness implements ReadinessCheck {
   readonly name = 'consumer';
 
-  constructor(@Inject(RouterConsumer) private readonly consumer: RouterConsumer) {}
+  constructor(
+    @Inject(RouterConsumer) private readonly consumer: RouterConsumer,
+    @Inject(DeliveryFeedbackConsumer) private readonly feedbackConsumer: DeliveryFeedbackConsumer,
+  ) {}
 
-  isReady(): Promise<boolean> {
-    return this.consumer.isReady();
+  async isReady(): Promise<boolean> {
+    return (await this.consumer.isReady()) && this.feedbackConsumer.isHealthy();
   }
 }
 
 // Global so that the health module can see the consumer for its readiness check.
 @Global()
 @Module({
-  imports: [RoutingModule],
+  imports: [RoutingModule, SuppressionsModule],
   providers: [
     {
       provide: RouterConsumer,
@@ -39,7 +46,15 @@ export class ConsumerReadiness implements ReadinessCheck {
         }),
       inject: [KAFKA, EventPublisher, RouteMessages, ROUTER_CONFIG],
     },
+    {
+      provide: DeliveryFeedbackConsumer,
+      useFactory: (kafka: Kafka, publisher: EventPublisher, store: SuppressionStore, config: RouterConfig) =>
+        new DeliveryFeedbackConsumer(kafka, publisher, new SuppressUndeliverableAddresses(store), {
+          maxAttempts: config.ROUTER_MAX_ATTEMPTS,
+        }),
+      inject: [KAFKA, EventPublisher, SuppressionStore, ROUTER_CONFIG],
+    },
   ],
-  exports: [RouterConsumer],
+  exports: [RouterConsumer, DeliveryFeedbackConsumer],
 })
 export class ConsumersModule {}

@@ -1,5 +1,11 @@
 import type { CreateSuppressionRequest } from '@switchboard/contracts';
-import { type Suppression, type SuppressionLookup, SuppressionStore, suppressionKey } from './suppression';
+import {
+  type NewSuppression,
+  type Suppression,
+  type SuppressionLookup,
+  SuppressionStore,
+  suppressionKey,
+} from './suppression';
 
 /** The suppression table's rules without a database, for use-case specs. */
 export class InMemorySuppressionStore extends SuppressionStore {
@@ -19,6 +25,14 @@ export class InMemorySuppressionStore extends SuppressionStore {
     const suppression = { tenantId, ...request, createdAt: this.now() };
     this.suppressions.set(key, suppression);
     return { suppression, created: true };
+  }
+
+  async addMany(suppressions: readonly NewSuppression[]): Promise<number> {
+    let created = 0;
+    for (const { tenantId, ...request } of suppressions) {
+      if ((await this.add(tenantId, request)).created) created += 1;
+    }
+    return created;
   }
 
   async findFor(lookups: SuppressionLookup[]): Promise<Suppression[]> {

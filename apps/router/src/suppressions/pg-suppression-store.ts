@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { ChannelName, CreateSuppressionRequest } from '@switchboard/contracts';
 import { DataSource } from 'typeorm';
-import { type Suppression, type SuppressionLookup, SuppressionStore } from './suppression';
+import {
+  type NewSuppression,
+  type Suppression,
+  type SuppressionLookup,
+  SuppressionStore,
+} from './suppression';
 
 interface SuppressionRow {
   tenant_id: string;
@@ -35,6 +40,24 @@ export class PgSuppressionStore extends SuppressionStore {
     if (!existing)
       throw new Error('the suppression was neither inserted nor found; was it deleted meanwhile?');
     return { suppression: existing, created: false };
+  }
+
+  async addMany(suppressions: readonly NewSuppression[]): Promise<number> {
+    if (suppressions.length === 0) return 0;
+    const created: Array<{ address: string }> = await this.dataSource.query(
+      `INSERT INTO router.suppressions (tenant_id, channel, address, reason)
+       SELECT wanted.tenant_id, wanted.channel, wanted.address, wanted.reason
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS wanted(tenant_id, channel, address, reason)
+       ON CONFLICT (tenant_id, channel, lower(address)) DO NOTHING
+       RETURNING address`,
+      [
+        suppressions.map((suppression) => suppression.tenantId),
+        suppressions.map((suppression) => suppression.channel),
+        suppressions.map((suppression) => suppression.address),
+        suppressions.map((suppression) => suppression.reason),
+      ],
+    );
+    return created.length;
   }
 
   async findFor(lookups: SuppressionLookup[]): Promise<Suppression[]> {

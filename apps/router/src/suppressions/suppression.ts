@@ -15,12 +15,23 @@ export interface SuppressionLookup {
   address: string;
 }
 
+/** A suppression to add, for a tenant. */
+export interface NewSuppression extends CreateSuppressionRequest {
+  tenantId: string;
+}
+
 export abstract class SuppressionStore {
   /** Adds the suppression; when the address is already suppressed, returns that one unchanged. */
   abstract add(
     tenantId: string,
     request: CreateSuppressionRequest,
   ): Promise<{ suppression: Suppression; created: boolean }>;
+
+  /**
+   * Adds the suppressions in bulk; an address already suppressed keeps its first suppression.
+   * How many were newly added.
+   */
+  abstract addMany(suppressions: readonly NewSuppression[]): Promise<number>;
 
   /** The suppressions on these addresses, compared without regard to case. */
   abstract findFor(lookups: SuppressionLookup[]): Promise<Suppression[]>;

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 export type DeliveryStatus = 'sending' | 'sent' | 'failed';
 
@@ -17,6 +17,8 @@ export class DeliveryEntity {
   @Column('text')
   provider!: string;
 
+  // Receipts name the provider's id: the index finds their messages.
+  @Index('deliveries_provider_message_id')
   @Column('text', { name: 'provider_message_id', nullable: true })
   providerMessageId!: string | null;
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { SentEmail, SentEmailLookup } from '../receipts/record-email-receipts.usecase';
 import type { DeliveryClaim, DeliveryLedger, DeliveryToClaim, FinishedDelivery } from './delivery-ledger';
 import type { DeliveryStatus } from './delivery.entity';
 
@@ -12,7 +13,7 @@ interface FinishedRow {
 }
 
 @Injectable()
-export class PostgresDeliveryLedger implements DeliveryLedger {
+export class PostgresDeliveryLedger implements DeliveryLedger, SentEmailLookup {
   constructor(private readonly dataSource: DataSource) {}
 
   async claimAll(deliveries: readonly DeliveryToClaim[]): Promise<Map<string, DeliveryClaim>> {
@@ -84,5 +85,28 @@ export class PostgresDeliveryLedger implements DeliveryLedger {
         deliveries.map((delivery) => delivery.finishedAt.toISOString()),
       ],
     );
+  }
+
+  async findByProviderMessageIds(providerMessageIds: readonly string[]): Promise<Map<string, SentEmail>> {
+    const found = new Map<string, SentEmail>();
+    if (providerMessageIds.length === 0) return found;
+    const rows: Array<{
+      provider_message_id: string;
+      tenant_id: string;
+      message_id: string;
+      provider: string;
+    }> = await this.dataSource.query(
+      `SELECT provider_message_id, tenant_id, message_id, provider FROM sender_email.deliveries
+         WHERE provider_message_id = ANY($1::text[])`,
+      [providerMessageIds],
+    );
+    for (const row of rows) {
+      found.set(row.provider_message_id, {
+        tenantId: row.tenant_id,
+        messageId: row.message_id,
+        provider: row.provider,
+      });
+    }
+    return found;
   }
 }

@@ -6,6 +6,7 @@ import type { ReadinessCheck } from '@switchboard/service-kit';
 import type { Kafka } from 'kafkajs';
 import type { SenderEmailConfig } from '../config';
 import { PostgresDeliveryLedger } from '../deliveries/postgres-delivery-ledger';
+import { EmailReceiptsConsumer } from '../receipts/email-receipts.consumer';
 import { SENDER_EMAIL_CONFIG } from '../sender-email-config.module';
 import { EmailDispatchConsumers } from './email-dispatch.consumers';
 import { emailLanes } from './email-lanes';
@@ -14,15 +15,18 @@ import { SendEmailBatchUsecase } from './send-email-batch.usecase';
 import { sesClientConfig } from './ses-client-config';
 import { SesEmailProvider } from './ses-email-provider';
 
-/** Ready while every lane's consumer is in its group. */
+/** Ready while every lane's consumer and the receipts consumer are in their groups. */
 @Injectable()
 export class ConsumerReadiness implements ReadinessCheck {
   readonly name = 'consumer';
 
-  constructor(@Inject(EmailDispatchConsumers) private readonly consumers: EmailDispatchConsumers) {}
+  constructor(
+    @Inject(EmailDispatchConsumers) private readonly consumers: EmailDispatchConsumers,
+    @Inject(EmailReceiptsConsumer) private readonly receiptsConsumer: EmailReceiptsConsumer,
+  ) {}
 
   async isReady(): Promise<boolean> {
-    return this.consumers.isHealthy();
+    return this.consumers.isHealthy() && this.receiptsConsumer.isHealthy();
   }
 }
 

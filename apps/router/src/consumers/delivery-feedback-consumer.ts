@@ -1,0 +1,48 @@
+import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DeliveryEventTopic } from '@switchboard/contracts';
+import { ConsumerRunner, type EventPublisher } from '@switchboard/messaging';
+import type { Kafka } from 'kafkajs';
+import type { SuppressUndeliverableAddresses } from '../suppressions/suppress-undeliverable-addresses.usecase';
+
+export const DELIVERY_FEEDBACK_CONSUMER_GROUP = 'router-delivery-feedback';
+
+export interface DeliveryFeedbackConsumerSettings {
+  maxAttempts: number;
+}
+
+/**
+ * Reads the delivery events in a group of its own and suppresses the addresses that bounced for
+ * good or complained, one bulk insert per fetched batch; every other event is passed over.
+ */
+export class DeliveryFeedbackConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(DeliveryFeedbackConsumer.name);
+  private readonly runner: ConsumerRunner;
+
+  constructor(
+    kafka: Kafka,
+    publisher: EventPublisher,
+    suppressAddresses: SuppressUndeliverableAddresses,
+    settings: DeliveryFeedbackConsumerSettings,
+  ) {
+    this.runner = new ConsumerRunner(kafka, publisher, {
+      groupId: DELIVERY_FEEDBACK_CONSUMER_GROUP,
+      maxAttempts: settings.maxAttempts,
+    }).onBatch(DeliveryEventTopic.topic, async (events) => {
+      const created = await suppressAddresses.execute(events.map((event) => event.payload));
+      if (created > 0)
+        this.logger.log({ message: 'addresses suppressed after bounces or complaints', created });
+    });
+  }
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.runner.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.runner.stop();
+  }
+
+  isHealthy(): boolean {
+    return this.runner.isHealthy();
+  }
+}

@@ -5,7 +5,10 @@ import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persist
 import { HealthModule } from '@switchboard/service-kit';
 import { AnalyticsConfigModule } from './analytics-config.module';
 import type { AnalyticsConfig } from './config';
+import { DeadLetterEntity } from './dead-letters/dead-letter.entity';
+import { DeadLettersConsumerReadiness, DeadLettersModule } from './dead-letters/dead-letters.module';
 import { CreateAnalyticsTimeline1795595431377 } from './migrations/1795595431377-create-analytics-timeline';
+import { CreateDeadLetters1795690000000 } from './migrations/1795690000000-create-dead-letters';
 import { DeliveryEventEntity } from './timeline/delivery-event.entity';
 import { MessageStatusEntity } from './timeline/message-status.entity';
 import { ConsumerReadiness, TimelineModule } from './timeline/timeline.module';
@@ -22,16 +25,22 @@ export function createAppModule(config: AnalyticsConfig): Type<unknown> {
       PersistenceModule.forRoot({
         url: config.DATABASE_URL,
         schema: ANALYTICS_SCHEMA,
-        entities: [DeliveryEventEntity, MessageStatusEntity],
-        migrations: [CreateAnalyticsTimeline1795595431377],
+        entities: [DeliveryEventEntity, MessageStatusEntity, DeadLetterEntity],
+        migrations: [CreateAnalyticsTimeline1795595431377, CreateDeadLetters1795690000000],
         poolSize: config.DATABASE_POOL_SIZE,
       }),
       MessagingModule.forRoot({
         kafka: { brokers: config.KAFKA_BROKERS, clientId: 'analytics' },
         topics: [{ topic: DeliveryEventTopic.topic, partitions: PIPELINE_TOPIC_PARTITIONS }],
       }),
-      HealthModule.register([MessagingHealthIndicator, DatabaseHealthIndicator, ConsumerReadiness]),
+      HealthModule.register([
+        MessagingHealthIndicator,
+        DatabaseHealthIndicator,
+        ConsumerReadiness,
+        DeadLettersConsumerReadiness,
+      ]),
       TimelineModule,
+      DeadLettersModule,
     ],
   })
   class AnalyticsModule {}

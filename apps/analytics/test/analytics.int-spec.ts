@@ -183,12 +183,12 @@ describe('analytics service', () => {
     expect(malformed.body.errors).toEqual([expect.objectContaining({ field: 'messageId' })]);
   });
 
-  it('answers readiness once Kafka, the database and the consumer are up', async () => {
+  it('answers readiness once Kafka, the database and both consumers are up', async () => {
     const response = await fetch(`${service.url}/health/ready`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       status: 'ready',
-      checks: { kafka: 'up', database: 'up', consumer: 'up' },
+      checks: { kafka: 'up', database: 'up', consumer: 'up', 'dead-letters-consumer': 'up' },
     });
   });
 });

@@ -5,6 +5,7 @@ import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persist
 import { HealthModule } from '@switchboard/service-kit';
 import { AuthModule } from './auth/auth.module';
 import type { GatewayConfig } from './config';
+import { DeadLettersModule } from './dead-letters/dead-letters.module';
 import { GatewayConfigModule } from './gateway-config.module';
 import { gatewayDatabaseOptions } from './gateway-database';
 import { HousekeepingModule } from './housekeeping/housekeeping.module';
@@ -40,6 +41,7 @@ export function createAppModule(config: GatewayConfig): Type<unknown> {
       SuppressionsModule,
       InboxTokensModule,
       ReceiptsModule,
+      DeadLettersModule,
       HousekeepingModule,
     ],
   })

@@ -1,0 +1,55 @@
+import { Global, Inject, Injectable, Module } from '@nestjs/common';
+import { KAFKA } from '@switchboard/messaging';
+import type { ReadinessCheck } from '@switchboard/service-kit';
+import type { Kafka } from 'kafkajs';
+import { DeadLettersConsumer } from './dead-letters.consumer';
+import { DeadLettersController } from './dead-letters.controller';
+import { DeadLettersRepository } from './dead-letters.repository';
+import { KafkaRedrivePublisher } from './kafka-redrive-publisher';
+import { ListDeadLettersUsecase } from './list-dead-letters.usecase';
+import { RedriveDeadLettersUsecase } from './redrive-dead-letters.usecase';
+
+/** Ready while the dead letters consumer is in its group. */
+@Injectable()
+export class DeadLettersConsumerReadiness implements ReadinessCheck {
+  readonly name = 'dead-letters-consumer';
+
+  constructor(@Inject(DeadLettersConsumer) private readonly consumer: DeadLettersConsumer) {}
+
+  async isReady(): Promise<boolean> {
+    return this.consumer.isHealthy();
+  }
+}
+
+// Global so that the health module can see the consumer for its readiness check.
+@Global()
+@Module({
+  controllers: [DeadLettersController],
+  providers: [
+    DeadLettersRepository,
+    {
+      provide: DeadLettersConsumer,
+      useFactory: (kafka: Kafka, repository: DeadLettersRepository) =>
+        new DeadLettersConsumer(kafka, repository),
+      inject: [KAFKA, DeadLettersRepository],
+    },
+    {
+      provide: KafkaRedrivePublisher,
+      useFactory: (kafka: Kafka) => new KafkaRedrivePublisher(kafka),
+      inject: [KAFKA],
+    },
+    {
+      provide: ListDeadLettersUsecase,
+      useFactory: (repository: DeadLettersRepository) => new ListDeadLettersUsecase(repository),
+      inject: [DeadLettersRepository],
+    },
+    {
+      provide: RedriveDeadLettersUsecase,
+      useFactory: (repository: DeadLettersRepository, publisher: KafkaRedrivePublisher) =>
+        new RedriveDeadLettersUsecase(repository, publisher),
+      inject: [DeadLettersRepository, KafkaRedrivePublisher],
+    },
+  ],
+  exports: [DeadLettersConsumer],
+})
+export class DeadLettersModule {}

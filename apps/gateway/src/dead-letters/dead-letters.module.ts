@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import type { GatewayConfig } from '../config';
+import { GATEWAY_CONFIG } from '../gateway-config.module';
+import { InternalServiceClient } from '../internal-services/internal-service-client';
+import { AnalyticsDeadLettersClient } from './analytics-dead-letters-client';
+import { DeadLettersController } from './dead-letters.controller';
+
+@Module({
+  imports: [AuthModule],
+  controllers: [DeadLettersController],
+  providers: [
+    {
+      provide: AnalyticsDeadLettersClient,
+      useFactory: (config: GatewayConfig) =>
+        new AnalyticsDeadLettersClient(
+          new InternalServiceClient('analytics', config.ANALYTICS_URL, config.INTERNAL_HTTP_TIMEOUT),
+        ),
+      inject: [GATEWAY_CONFIG],
+    },
+  ],
+})
+export class DeadLettersModule {}

@@ -12,6 +12,7 @@ import { HousekeepingModule } from './housekeeping/housekeeping.module';
 import { InboxTokensModule } from './inbox-tokens/inbox-tokens.module';
 import { MessagesModule } from './messages/messages.module';
 import { ReceiptsModule } from './receipts/receipts.module';
+import { RecipientsModule } from './recipients/recipients.module';
 import { SuppressionsModule } from './suppressions/suppressions.module';
 import { TemplatesModule } from './templates/templates.module';
 import { TriggersModule } from './triggers/triggers.module';
@@ -39,6 +40,7 @@ export function createAppModule(config: GatewayConfig): Type<unknown> {
       TemplatesModule,
       TriggersModule,
       SuppressionsModule,
+      RecipientsModule,
       InboxTokensModule,
       ReceiptsModule,
       DeadLettersModule,

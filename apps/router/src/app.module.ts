@@ -6,6 +6,10 @@ import { HealthModule } from '@switchboard/service-kit';
 import type { RouterConfig } from './config';
 import { ConsumerReadiness, ConsumersModule } from './consumers/consumers.module';
 import { CreateRouterDecisionsSuppressionsSchedules1795595937123 } from './migrations/1795595937123-create-router-decisions-suppressions-schedules';
+import { CreateRecipientsPushSubscriptions1795700000000 } from './migrations/1795700000000-create-recipients-push-subscriptions';
+import { PushSubscriptionEntity } from './recipients/push-subscription.entity';
+import { RecipientEntity } from './recipients/recipient.entity';
+import { RecipientsModule, type RecipientsOptions } from './recipients/recipients.module';
 import { RouterConfigModule } from './router-config.module';
 import { DecisionEntity } from './routing/decision.entity';
 import { RoutingModule } from './routing/routing.module';
@@ -18,16 +22,28 @@ export const ROUTER_SCHEMA = 'router';
 // As many as the gateway gives the requested topic, so every stage can spread over as many replicas.
 const PIPELINE_TOPIC_PARTITIONS = 6;
 
+/** What tests replace of the router's surroundings. */
+export type RouterOptions = RecipientsOptions;
+
 /** The router's root module for one config (runService takes a module class, so it is made here). */
-export function createAppModule(config: RouterConfig): Type<unknown> {
+export function createAppModule(config: RouterConfig, options: RouterOptions = {}): Type<unknown> {
   @Module({
     imports: [
       RouterConfigModule.forRoot(config),
       PersistenceModule.forRoot({
         url: config.DATABASE_URL,
         schema: ROUTER_SCHEMA,
-        entities: [DecisionEntity, SuppressionEntity, ScheduleEntity],
-        migrations: [CreateRouterDecisionsSuppressionsSchedules1795595937123],
+        entities: [
+          DecisionEntity,
+          SuppressionEntity,
+          ScheduleEntity,
+          RecipientEntity,
+          PushSubscriptionEntity,
+        ],
+        migrations: [
+          CreateRouterDecisionsSuppressionsSchedules1795595937123,
+          CreateRecipientsPushSubscriptions1795700000000,
+        ],
       }),
       MessagingModule.forRoot({
         kafka: { brokers: config.KAFKA_BROKERS, clientId: 'router' },
@@ -38,6 +54,7 @@ export function createAppModule(config: RouterConfig): Type<unknown> {
       }),
       HealthModule.register([MessagingHealthIndicator, DatabaseHealthIndicator, ConsumerReadiness]),
       SuppressionsModule,
+      RecipientsModule.forRoot(options),
       RoutingModule,
       SchedulesModule,
       ConsumersModule,

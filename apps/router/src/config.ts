@@ -20,6 +20,15 @@ export const routerConfigSpec = defineConfig({
     schema: env.int({ min: 1, max: 10_000, default: 500 }),
     description: 'Most deferred messages released in one transaction',
   },
+  ROUTER_PUSH_SANDBOX_ORIGINS: {
+    schema: env.list(env.string()).optional(),
+    description:
+      'SANDBOX ONLY: loopback origins of a local push service (http://127.0.0.1:<port>) accepted as push endpoints, comma-separated; unset: none',
+  },
+  ROUTER_PUSH_ENDPOINT_LOOKUP_TIMEOUT: {
+    schema: env.duration('3s'),
+    description: 'Deadline of resolving a push endpoint host at registration (then the endpoint is refused)',
+  },
 });
 
 export type RouterConfig = ReturnType<typeof loadRouterConfig>;

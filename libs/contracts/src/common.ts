@@ -39,6 +39,8 @@ export const RecipientId = z
  */
 export const PushSubscription = z.strictObject({
   endpoint: z.url().max(2048),
+  /** What PushSubscription.toJSON() gives; null when the push service sets no expiry. */
+  expirationTime: z.number().nullable().optional(),
   keys: z.strictObject({ p256dh: z.string().min(1).max(256), auth: z.string().min(1).max(64) }),
 });
 export type PushSubscription = z.infer<typeof PushSubscription>;

@@ -26,7 +26,11 @@ export class InternalServiceClient {
   ) {}
 
   /** 2xx answers and the passed-through client errors; everything else throws a GatewayError. */
-  async request(method: 'GET' | 'POST', path: string, body?: unknown): Promise<UpstreamAnswer> {
+  async request(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    body?: unknown,
+  ): Promise<UpstreamAnswer> {
     let response: Response;
     try {
       response = await fetch(new URL(path, this.baseUrl), {
@@ -44,7 +48,9 @@ export class InternalServiceClient {
     }
     const answer = { status: response.status, body: await readJson(response) };
     if (response.ok) {
-      if (answer.body === undefined) throw this.failed(`answered ${response.status} without a JSON body`);
+      // 204 No Content (a deletion) is the one success that has no body by design.
+      if (answer.body === undefined && response.status !== 204)
+        throw this.failed(`answered ${response.status} without a JSON body`);
       return answer;
     }
     if (PASSED_THROUGH_STATUSES.has(response.status)) return answer;
@@ -60,12 +66,12 @@ export class InternalServiceClient {
    */
   async requestChecked(
     answerSchema: z.ZodType<unknown>,
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     path: string,
     body?: unknown,
   ): Promise<UpstreamAnswer> {
     const answer = await this.request(method, path, body);
-    if (answer.status >= 300) return answer;
+    if (answer.status >= 300 || answer.status === 204) return answer;
     const checked = validate(answerSchema, answer.body);
     if (!checked.ok) {
       const fields = checked.problems.map((problem) => problem.field || '(root)').join(', ');

@@ -3,6 +3,8 @@ import { EventPublisher, KAFKA } from '@switchboard/messaging';
 import type { ReadinessCheck } from '@switchboard/service-kit';
 import type { Kafka } from 'kafkajs';
 import type { RouterConfig } from '../config';
+import { RecipientStore } from '../recipients/recipient';
+import { RemoveGoneSubscriptions } from '../recipients/remove-gone-subscriptions.usecase';
 import { ROUTER_CONFIG } from '../router-config.module';
 import { RouteMessages } from '../routing/route-messages.usecase';
 import { RoutingModule } from '../routing/routing.module';
@@ -48,11 +50,22 @@ export class ConsumerReadiness implements ReadinessCheck {
     },
     {
       provide: DeliveryFeedbackConsumer,
-      useFactory: (kafka: Kafka, publisher: EventPublisher, store: SuppressionStore, config: RouterConfig) =>
-        new DeliveryFeedbackConsumer(kafka, publisher, new SuppressUndeliverableAddresses(store), {
-          maxAttempts: config.ROUTER_MAX_ATTEMPTS,
-        }),
-      inject: [KAFKA, EventPublisher, SuppressionStore, ROUTER_CONFIG],
+      // RecipientStore comes from the global RecipientsModule.
+      useFactory: (
+        kafka: Kafka,
+        publisher: EventPublisher,
+        store: SuppressionStore,
+        recipients: RecipientStore,
+        config: RouterConfig,
+      ) =>
+        new DeliveryFeedbackConsumer(
+          kafka,
+          publisher,
+          new SuppressUndeliverableAddresses(store),
+          new RemoveGoneSubscriptions(recipients),
+          { maxAttempts: config.ROUTER_MAX_ATTEMPTS },
+        ),
+      inject: [KAFKA, EventPublisher, SuppressionStore, RecipientStore, ROUTER_CONFIG],
     },
   ],
   exports: [RouterConsumer, DeliveryFeedbackConsumer],

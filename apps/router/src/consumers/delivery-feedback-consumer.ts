@@ -2,6 +2,7 @@ import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from 
 import { DeliveryEventTopic } from '@switchboard/contracts';
 import { ConsumerRunner, type EventPublisher } from '@switchboard/messaging';
 import type { Kafka } from 'kafkajs';
+import type { RemoveGoneSubscriptions } from '../recipients/remove-gone-subscriptions.usecase';
 import type { SuppressUndeliverableAddresses } from '../suppressions/suppress-undeliverable-addresses.usecase';
 
 export const DELIVERY_FEEDBACK_CONSUMER_GROUP = 'router-delivery-feedback';
@@ -12,7 +13,8 @@ export interface DeliveryFeedbackConsumerSettings {
 
 /**
  * Reads the delivery events in a group of its own and suppresses the addresses that bounced for
- * good or complained, one bulk insert per fetched batch; every other event is passed over.
+ * good or complained, one bulk insert per fetched batch, and removes the push subscriptions
+ * sender-push reported gone, one bulk delete per batch; every other event is passed over.
  */
 export class DeliveryFeedbackConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DeliveryFeedbackConsumer.name);
@@ -22,15 +24,19 @@ export class DeliveryFeedbackConsumer implements OnApplicationBootstrap, OnAppli
     kafka: Kafka,
     publisher: EventPublisher,
     suppressAddresses: SuppressUndeliverableAddresses,
+    removeGoneSubscriptions: RemoveGoneSubscriptions,
     settings: DeliveryFeedbackConsumerSettings,
   ) {
     this.runner = new ConsumerRunner(kafka, publisher, {
       groupId: DELIVERY_FEEDBACK_CONSUMER_GROUP,
       maxAttempts: settings.maxAttempts,
     }).onBatch(DeliveryEventTopic.topic, async (events) => {
-      const created = await suppressAddresses.execute(events.map((event) => event.payload));
+      const payloads = events.map((event) => event.payload);
+      const created = await suppressAddresses.execute(payloads);
       if (created > 0)
         this.logger.log({ message: 'addresses suppressed after bounces or complaints', created });
+      const removed = await removeGoneSubscriptions.execute(payloads);
+      if (removed > 0) this.logger.log({ message: 'push subscriptions removed as gone', removed });
     });
   }
 

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import type { GatewayConfig } from '../config';
+import { GATEWAY_CONFIG } from '../gateway-config.module';
+import { InternalServiceClient } from '../internal-services/internal-service-client';
+import { RecipientsController } from './recipients.controller';
+import { RouterRecipientClient } from './router-recipient-client';
+
+@Module({
+  imports: [AuthModule],
+  controllers: [RecipientsController],
+  providers: [
+    {
+      provide: RouterRecipientClient,
+      useFactory: (config: GatewayConfig) =>
+        new RouterRecipientClient(
+          new InternalServiceClient('router', config.ROUTER_URL, config.INTERNAL_HTTP_TIMEOUT),
+        ),
+      inject: [GATEWAY_CONFIG],
+    },
+  ],
+})
+export class RecipientsModule {}

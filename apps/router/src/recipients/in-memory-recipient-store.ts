@@ -1,0 +1,93 @@
+import {
+  type GoneSubscription,
+  type NewPushSubscription,
+  type PushSubscriptionRegistration,
+  type Recipient,
+  type RecipientChanges,
+  RecipientStore,
+} from './recipient';
+
+/** The recipient tables' rules without a database, for use-case specs. */
+export class InMemoryRecipientStore extends RecipientStore {
+  readonly recipients = new Map<string, Recipient>();
+
+  constructor(private readonly now: () => Date = () => new Date()) {
+    super();
+  }
+
+  async upsert(
+    tenantId: string,
+    recipientId: string,
+    changes: RecipientChanges,
+  ): Promise<{ recipient: Recipient; created: boolean }> {
+    const existing = this.recipients.get(key(tenantId, recipientId));
+    const recipient: Recipient = existing ?? {
+      tenantId,
+      recipientId,
+      email: null,
+      phone: null,
+      timeZone: null,
+      locale: null,
+      pushSubscriptions: [],
+      createdAt: this.now(),
+      updatedAt: this.now(),
+    };
+    Object.assign(recipient, changes, { updatedAt: this.now() });
+    this.recipients.set(key(tenantId, recipientId), recipient);
+    return { recipient: structuredClone(recipient), created: !existing };
+  }
+
+  async find(tenantId: string, recipientId: string): Promise<Recipient | undefined> {
+    const recipient = this.recipients.get(key(tenantId, recipientId));
+    return recipient && structuredClone(recipient);
+  }
+
+  async delete(tenantId: string, recipientId: string): Promise<boolean> {
+    return this.recipients.delete(key(tenantId, recipientId));
+  }
+
+  async addPushSubscription(
+    tenantId: string,
+    recipientId: string,
+    subscription: NewPushSubscription,
+    limit: number,
+  ): Promise<PushSubscriptionRegistration> {
+    const recipient = this.recipients.get(key(tenantId, recipientId));
+    if (!recipient) return { outcome: 'recipient-not-found' };
+    let created = true;
+    for (const other of this.recipients.values()) {
+      if (other.tenantId !== tenantId) continue;
+      const before = other.pushSubscriptions.length;
+      other.pushSubscriptions = other.pushSubscriptions.filter(
+        (existing) => existing.endpoint !== subscription.endpoint,
+      );
+      if (other.pushSubscriptions.length !== before) created = false;
+    }
+    recipient.pushSubscriptions.push({ ...subscription, createdAt: this.now() });
+    recipient.pushSubscriptions = recipient.pushSubscriptions.slice(-limit);
+    recipient.updatedAt = this.now();
+    return { outcome: 'registered', created, recipient: structuredClone(recipient) };
+  }
+
+  async removePushSubscription(tenantId: string, recipientId: string, endpoint: string): Promise<boolean> {
+    const recipient = this.recipients.get(key(tenantId, recipientId));
+    if (!recipient) return false;
+    const before = recipient.pushSubscriptions.length;
+    recipient.pushSubscriptions = recipient.pushSubscriptions.filter(
+      (subscription) => subscription.endpoint !== endpoint,
+    );
+    return recipient.pushSubscriptions.length !== before;
+  }
+
+  async removeGoneSubscriptions(gone: readonly GoneSubscription[]): Promise<number> {
+    let removed = 0;
+    for (const { tenantId, recipientId, endpoint } of gone) {
+      if (await this.removePushSubscription(tenantId, recipientId, endpoint)) removed += 1;
+    }
+    return removed;
+  }
+}
+
+function key(tenantId: string, recipientId: string): string {
+  return JSON.stringify([tenantId, recipientId]);
+}

@@ -1,0 +1,206 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  type GoneSubscription,
+  type NewPushSubscription,
+  type PushSubscriptionRegistration,
+  type Recipient,
+  type RecipientChanges,
+  RecipientStore,
+} from './recipient';
+
+interface RecipientRow {
+  tenant_id: string;
+  recipient_id: string;
+  email: string | null;
+  phone: string | null;
+  time_zone: string | null;
+  locale: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+interface PushSubscriptionRow {
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+  created_at: Date;
+}
+
+// Column of each field an upsert may change; the names are fixed here, never taken from input.
+const CHANGE_COLUMNS: Record<keyof RecipientChanges, string> = {
+  email: 'email',
+  phone: 'phone',
+  timeZone: 'time_zone',
+  locale: 'locale',
+};
+
+@Injectable()
+export class PgRecipientStore extends RecipientStore {
+  constructor(private readonly dataSource: DataSource) {
+    super();
+  }
+
+  async upsert(
+    tenantId: string,
+    recipientId: string,
+    changes: RecipientChanges,
+  ): Promise<{ recipient: Recipient; created: boolean }> {
+    return this.dataSource.transaction(async (manager) => {
+      const changed = (Object.keys(CHANGE_COLUMNS) as Array<keyof RecipientChanges>).filter(
+        (field) => changes[field] !== undefined,
+      );
+      const updates = [
+        ...changed.map((field) => `${CHANGE_COLUMNS[field]} = EXCLUDED.${CHANGE_COLUMNS[field]}`),
+        'updated_at = now()',
+      ].join(', ');
+      // xmax is 0 only on a row this statement inserted.
+      const [{ created }]: Array<{ created: boolean }> = await manager.query(
+        `INSERT INTO router.recipients (tenant_id, recipient_id, email, phone, time_zone, locale)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (tenant_id, recipient_id) DO UPDATE SET ${updates}
+         RETURNING (xmax = 0) AS created`,
+        [
+          tenantId,
+          recipientId,
+          changes.email ?? null,
+          changes.phone ?? null,
+          changes.timeZone ?? null,
+          changes.locale ?? null,
+        ],
+      );
+      const recipient = await findIn(manager, tenantId, recipientId);
+      if (!recipient) throw new Error('the recipient was upserted but is not there');
+      return { recipient, created };
+    });
+  }
+
+  find(tenantId: string, recipientId: string): Promise<Recipient | undefined> {
+    return findIn(this.dataSource.manager, tenantId, recipientId);
+  }
+
+  async delete(tenantId: string, recipientId: string): Promise<boolean> {
+    // The subscriptions go with it: their foreign key cascades.
+    const deleted = await countChanged(
+      this.dataSource.manager,
+      `DELETE FROM router.recipients WHERE tenant_id = $1 AND recipient_id = $2 RETURNING 1`,
+      [tenantId, recipientId],
+    );
+    return deleted > 0;
+  }
+
+  async addPushSubscription(
+    tenantId: string,
+    recipientId: string,
+    subscription: NewPushSubscription,
+    limit: number,
+  ): Promise<PushSubscriptionRegistration> {
+    return this.dataSource.transaction(async (manager) => {
+      // Locks the recipient, so that concurrent registrations keep to the limit.
+      const touched = await countChanged(
+        manager,
+        `UPDATE router.recipients SET updated_at = now()
+         WHERE tenant_id = $1 AND recipient_id = $2 RETURNING 1`,
+        [tenantId, recipientId],
+      );
+      if (touched === 0) return { outcome: 'recipient-not-found' as const };
+      const [{ created }]: Array<{ created: boolean }> = await manager.query(
+        `INSERT INTO router.push_subscriptions (tenant_id, recipient_id, endpoint, p256dh, auth)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (tenant_id, endpoint) DO UPDATE
+           SET recipient_id = EXCLUDED.recipient_id, p256dh = EXCLUDED.p256dh, auth = EXCLUDED.auth,
+               created_at = now()
+         RETURNING (xmax = 0) AS created`,
+        [tenantId, recipientId, subscription.endpoint, subscription.p256dh, subscription.auth],
+      );
+      await manager.query(
+        `DELETE FROM router.push_subscriptions WHERE id IN (
+           SELECT id FROM router.push_subscriptions
+           WHERE tenant_id = $1 AND recipient_id = $2
+           ORDER BY created_at DESC, id DESC
+           OFFSET $3)`,
+        [tenantId, recipientId, limit],
+      );
+      const recipient = await findIn(manager, tenantId, recipientId);
+      if (!recipient) throw new Error('the recipient was locked but is not there');
+      return { outcome: 'registered' as const, created, recipient };
+    });
+  }
+
+  async removePushSubscription(tenantId: string, recipientId: string, endpoint: string): Promise<boolean> {
+    const removed = await countChanged(
+      this.dataSource.manager,
+      `DELETE FROM router.push_subscriptions
+       WHERE tenant_id = $1 AND recipient_id = $2 AND endpoint = $3 RETURNING 1`,
+      [tenantId, recipientId, endpoint],
+    );
+    return removed > 0;
+  }
+
+  async removeGoneSubscriptions(gone: readonly GoneSubscription[]): Promise<number> {
+    if (gone.length === 0) return 0;
+    return countChanged(
+      this.dataSource.manager,
+      `DELETE FROM router.push_subscriptions s
+       USING unnest($1::text[], $2::text[], $3::text[]) AS gone(tenant_id, recipient_id, endpoint)
+       WHERE s.tenant_id = gone.tenant_id AND s.recipient_id = gone.recipient_id
+         AND s.endpoint = gone.endpoint
+       RETURNING 1`,
+      [
+        gone.map((subscription) => subscription.tenantId),
+        gone.map((subscription) => subscription.recipientId),
+        gone.map((subscription) => subscription.endpoint),
+      ],
+    );
+  }
+}
+
+/**
+ * How many rows an UPDATE or DELETE ... RETURNING changed. Wrapped in a SELECT because TypeORM
+ * answers a bare UPDATE or DELETE with [rows, count] rather than the rows.
+ */
+async function countChanged(
+  manager: EntityManager,
+  statement: string,
+  parameters: unknown[],
+): Promise<number> {
+  const [{ count }]: Array<{ count: number }> = await manager.query(
+    `WITH changed AS (${statement}) SELECT count(*)::int AS count FROM changed`,
+    parameters,
+  );
+  return count;
+}
+
+async function findIn(
+  manager: EntityManager,
+  tenantId: string,
+  recipientId: string,
+): Promise<Recipient | undefined> {
+  const [row]: RecipientRow[] = await manager.query(
+    `SELECT tenant_id, recipient_id, email, phone, time_zone, locale, created_at, updated_at
+     FROM router.recipients WHERE tenant_id = $1 AND recipient_id = $2`,
+    [tenantId, recipientId],
+  );
+  if (!row) return undefined;
+  const subscriptions: PushSubscriptionRow[] = await manager.query(
+    `SELECT endpoint, p256dh, auth, created_at FROM router.push_subscriptions
+     WHERE tenant_id = $1 AND recipient_id = $2 ORDER BY created_at, id`,
+    [tenantId, recipientId],
+  );
+  return {
+    tenantId: row.tenant_id,
+    recipientId: row.recipient_id,
+    email: row.email,
+    phone: row.phone,
+    timeZone: row.time_zone,
+    locale: row.locale,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    pushSubscriptions: subscriptions.map((subscription) => ({
+      endpoint: subscription.endpoint,
+      p256dh: subscription.p256dh,
+      auth: subscription.auth,
+      createdAt: subscription.created_at,
+    })),
+  };
+}

@@ -1,0 +1,38 @@
+import type { ValidationProblem } from '@switchboard/contracts';
+import { ProblemException } from '@switchboard/service-kit';
+
+export type RecipientErrorCode =
+  | 'RECIPIENT_NOT_FOUND'
+  | 'PUSH_SUBSCRIPTION_NOT_FOUND'
+  /** The subscription is well formed but may not be stored (e.g. its endpoint is not public). */
+  | 'PUSH_SUBSCRIPTION_REFUSED'
+  /** A field is well formed but its value is not usable (e.g. an unknown time zone). */
+  | 'RECIPIENT_REFUSED';
+
+export function statusOf(code: RecipientErrorCode): number {
+  switch (code) {
+    case 'RECIPIENT_NOT_FOUND':
+    case 'PUSH_SUBSCRIPTION_NOT_FOUND':
+      return 404;
+    case 'PUSH_SUBSCRIPTION_REFUSED':
+    case 'RECIPIENT_REFUSED':
+      return 422;
+    default:
+      return exhaustive(code);
+  }
+}
+
+function exhaustive(code: never): never {
+  throw new Error(`unmapped recipient error code ${String(code)}`);
+}
+
+/** An expected failure of the recipients API; `errors` names each refused field. */
+export class RecipientError extends ProblemException {
+  constructor(
+    readonly recipientCode: RecipientErrorCode,
+    detail: string,
+    problems?: readonly ValidationProblem[],
+  ) {
+    super(statusOf(recipientCode), recipientCode, detail, problems ? { errors: [...problems] } : {});
+  }
+}

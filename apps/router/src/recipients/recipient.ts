@@ -1,0 +1,92 @@
+import type { RecipientView } from '@switchboard/contracts';
+
+/** A person of a tenant and the contact points messages to them can use. */
+export interface Recipient {
+  tenantId: string;
+  recipientId: string;
+  email: string | null;
+  phone: string | null;
+  timeZone: string | null;
+  locale: string | null;
+  /** Oldest first. */
+  pushSubscriptions: StoredPushSubscription[];
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface StoredPushSubscription {
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+  createdAt: Date;
+}
+
+/** What an upsert sets: a field left out keeps its value, null clears it. */
+export interface RecipientChanges {
+  email?: string | null;
+  phone?: string | null;
+  timeZone?: string | null;
+  locale?: string | null;
+}
+
+export interface NewPushSubscription {
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+}
+
+/** A subscription the push service reported gone, to remove wherever it still is. */
+export interface GoneSubscription {
+  tenantId: string;
+  recipientId: string;
+  endpoint: string;
+}
+
+export type PushSubscriptionRegistration =
+  { outcome: 'recipient-not-found' } | { outcome: 'registered'; created: boolean; recipient: Recipient };
+
+export abstract class RecipientStore {
+  /** Creates the recipient or changes the given fields of the existing one. */
+  abstract upsert(
+    tenantId: string,
+    recipientId: string,
+    changes: RecipientChanges,
+  ): Promise<{ recipient: Recipient; created: boolean }>;
+
+  abstract find(tenantId: string, recipientId: string): Promise<Recipient | undefined>;
+
+  /** Deletes the recipient and its push subscriptions; false when there was no such recipient. */
+  abstract delete(tenantId: string, recipientId: string): Promise<boolean>;
+
+  /**
+   * Stores the subscription (an endpoint already registered in the tenant moves to this recipient
+   * with the new keys) and keeps only the `limit` newest subscriptions of the recipient.
+   */
+  abstract addPushSubscription(
+    tenantId: string,
+    recipientId: string,
+    subscription: NewPushSubscription,
+    limit: number,
+  ): Promise<PushSubscriptionRegistration>;
+
+  /** False when the recipient had no subscription with this endpoint. */
+  abstract removePushSubscription(tenantId: string, recipientId: string, endpoint: string): Promise<boolean>;
+
+  /** Removes the gone subscriptions in bulk; how many were still there. */
+  abstract removeGoneSubscriptions(gone: readonly GoneSubscription[]): Promise<number>;
+}
+
+export function toRecipientView(recipient: Recipient): RecipientView {
+  return {
+    recipientId: recipient.recipientId,
+    email: recipient.email,
+    phone: recipient.phone,
+    timeZone: recipient.timeZone,
+    locale: recipient.locale,
+    pushSubscriptions: recipient.pushSubscriptions.map(({ endpoint, createdAt }) => ({
+      endpoint,
+      createdAt: createdAt.toISOString(),
+    })),
+    updatedAt: recipient.updatedAt.toISOString(),
+  };
+}

@@ -1,10 +1,12 @@
 import { Module, type Type } from '@nestjs/common';
-import { DeliveryEventTopic, EmailDispatchTopics, RenderRequestedTopic } from '@switchboard/contracts';
+import { DeliveryEventTopic, RenderRequestedTopic } from '@switchboard/contracts';
 import { MessagingHealthIndicator, MessagingModule } from '@switchboard/messaging';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
 import { HealthModule } from '@switchboard/service-kit';
 import type { TemplateConfig } from './config';
 import { CreateTemplates1795595431377 } from './migrations/1795595431377-create-templates';
+import { AddChannelParts1795607366135 } from './migrations/1795607366135-add-channel-parts';
+import { DISPATCH_LANES } from './rendering/dispatch-lane';
 import { ConsumerReadiness, RenderingModule } from './rendering/rendering.module';
 import { TemplateConfigModule } from './template-config.module';
 import { TemplateVersionEntity } from './templates/template-version.entity';
@@ -17,13 +19,10 @@ const PIPELINE_TOPIC_PARTITIONS = 6;
 
 /** The template service's root module for one config (runService takes a module class, so it is made here). */
 export function createAppModule(config: TemplateConfig): Type<unknown> {
-  const topics = [
-    RenderRequestedTopic,
-    EmailDispatchTopics.high,
-    EmailDispatchTopics.normal,
-    EmailDispatchTopics.bulk,
-    DeliveryEventTopic,
-  ].map(({ topic }) => ({ topic, partitions: PIPELINE_TOPIC_PARTITIONS }));
+  const topics = [RenderRequestedTopic, ...DISPATCH_LANES, DeliveryEventTopic].map(({ topic }) => ({
+    topic,
+    partitions: PIPELINE_TOPIC_PARTITIONS,
+  }));
 
   @Module({
     imports: [
@@ -32,7 +31,7 @@ export function createAppModule(config: TemplateConfig): Type<unknown> {
         url: config.DATABASE_URL,
         schema: TEMPLATE_SCHEMA,
         entities: [TemplateEntity, TemplateVersionEntity],
-        migrations: [CreateTemplates1795595431377],
+        migrations: [CreateTemplates1795595431377, AddChannelParts1795607366135],
         poolSize: config.DATABASE_POOL_SIZE,
       }),
       MessagingModule.forRoot({ kafka: { brokers: config.KAFKA_BROKERS, clientId: 'template' }, topics }),

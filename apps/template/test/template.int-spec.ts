@@ -2,10 +2,16 @@ import { randomUUID } from 'node:crypto';
 import {
   DeliveryEventTopic,
   EmailDispatchTopics,
+  InappChannelTopics,
+  PushChannelTopics,
   RenderRequestedTopic,
+  SmsChannelTopics,
   type DeliveryEvent,
   type EmailDispatch,
+  type InappDispatch,
+  type PushDispatch,
   type RenderRequested,
+  type SmsDispatch,
 } from '@switchboard/contracts';
 import { createKafka, EventPublisher } from '@switchboard/messaging';
 import type { RunningService } from '@switchboard/service-kit';
@@ -50,6 +56,9 @@ describe('template service', () => {
       EmailDispatchTopics.high.topic,
       EmailDispatchTopics.normal.topic,
       EmailDispatchTopics.bulk.topic,
+      SmsChannelTopics.lanes.high.topic,
+      PushChannelTopics.lanes.normal.topic,
+      InappChannelTopics.lanes.bulk.topic,
       DeliveryEventTopic.topic,
     ]);
   });
@@ -289,6 +298,168 @@ describe('template service', () => {
     for (const request of [missingVariable, unknownTemplate, beforeTemplate]) {
       expect(dispatchOf('normal', request.messageId)).toBeUndefined();
     }
+  });
+
+  it('keeps a part for every channel and lists its channels in the order email, push, inapp, sms', async () => {
+    const created = await call('POST', 'acme/templates', {
+      key: 'sign-in-code',
+      name: 'Sign-in code',
+      sms: { text: 'Hi {{ name }},\nyour code is {{ code }}' },
+      inapp: { title: 'Your code', body: '{{ name }}: {{ code }}', actionUrl: 'https://shop.example/codes' },
+      push: {
+        title: 'Code for {{ name }}',
+        body: 'It is {{ code }}',
+        url: 'https://shop.example/c/{{ code }}',
+      },
+      subject: 'Your code, {{ name }}',
+      mjml: mjml('Your code is {{ code }}'),
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      channel: 'email',
+      channels: ['email', 'push', 'inapp', 'sms'],
+      versions: [
+        {
+          version: 1,
+          channels: ['email', 'push', 'inapp', 'sms'],
+          sms: { text: 'Hi {{ name }},\nyour code is {{ code }}' },
+          push: { url: 'https://shop.example/c/{{ code }}' },
+        },
+      ],
+    });
+
+    const inappOnly = await call('POST', 'acme/templates', {
+      key: 'reminder',
+      name: 'Reminder',
+      inapp: { title: 'Reminder', body: 'See you at {{ time }}' },
+    });
+    expect(inappOnly.body).toMatchObject({ channel: 'inapp', channels: ['inapp'] });
+    const list = await call('GET', 'acme/templates');
+    expect(list.body.templates).toEqual(
+      expect.arrayContaining([expect.objectContaining({ key: 'reminder', channels: ['inapp'] })]),
+    );
+
+    const invalid = await call('POST', 'acme/templates/reminder/versions', {
+      sms: { text: 'Hi {{ name' },
+      push: { title: '', body: 'x' },
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.errors.map((error: { field: string }) => error.field)).toEqual(['push.title']);
+    const malformed = await call('POST', 'acme/templates/reminder/versions', { sms: { text: 'Hi {{ name' } });
+    expect(malformed.status).toBe(422);
+    expect(malformed.body.errors).toEqual([
+      { field: 'sms.text', problem: expect.stringContaining('is not a variable') },
+    ]);
+  });
+
+  it('renders SMS, push and in-app messages from their parts, each to the lane of its priority', async () => {
+    const base = {
+      tenantId: 'acme',
+      acceptedAt: new Date().toISOString(),
+      content: { templateKey: 'sign-in-code', data: { name: 'Ada & <Bob>', code: '123456' } },
+    };
+    const subscription = { endpoint: 'https://push.example/s/1', keys: { p256dh: 'BKey', auth: 'secret' } };
+    const sms: RenderRequested = {
+      ...base,
+      messageId: randomUUID(),
+      channel: 'sms',
+      address: '+14155550123',
+      priority: 'high',
+    };
+    const push: RenderRequested = {
+      ...base,
+      messageId: randomUUID(),
+      channel: 'push',
+      address: 'user-1',
+      pushSubscriptions: [subscription],
+      priority: 'normal',
+    };
+    const inapp: RenderRequested = {
+      ...base,
+      messageId: randomUUID(),
+      channel: 'inapp',
+      address: 'user-1',
+      priority: 'bulk',
+    };
+    await publisher.publishMany(RenderRequestedTopic.topic, [sms, push, inapp]);
+
+    const text = await waitFor('the SMS to be dispatched', () =>
+      observer
+        .payloads<SmsDispatch>(SmsChannelTopics.lanes.high.topic)
+        .find((dispatch) => dispatch.messageId === sms.messageId),
+    );
+    expect(text).toMatchObject({ to: '+14155550123', text: 'Hi Ada & <Bob>,\nyour code is 123456' });
+    const notification = await waitFor('the push to be dispatched', () =>
+      observer
+        .payloads<PushDispatch>(PushChannelTopics.lanes.normal.topic)
+        .find((dispatch) => dispatch.messageId === push.messageId),
+    );
+    expect(notification).toMatchObject({
+      recipientId: 'user-1',
+      subscriptions: [subscription],
+      notification: {
+        title: 'Code for Ada & <Bob>',
+        body: 'It is 123456',
+        url: 'https://shop.example/c/123456',
+      },
+    });
+    const item = await waitFor('the inbox item to be dispatched', () =>
+      observer
+        .payloads<InappDispatch>(InappChannelTopics.lanes.bulk.topic)
+        .find((dispatch) => dispatch.messageId === inapp.messageId),
+    );
+    expect(item).toMatchObject({
+      recipientId: 'user-1',
+      title: 'Your code',
+      body: 'Ada & <Bob>: 123456',
+      actionUrl: 'https://shop.example/codes',
+    });
+
+    await waitFor('rendered events', () =>
+      [sms, push, inapp].every((request) => eventsOf(request.messageId).length > 0),
+    );
+    for (const request of [sms, push, inapp]) {
+      expect(eventsOf(request.messageId)).toEqual([
+        expect.objectContaining({
+          type: 'rendered',
+          channel: request.channel,
+          detail: { templateKey: 'sign-in-code', templateVersion: 1 },
+        }),
+      ]);
+    }
+  });
+
+  it('reports a message for a channel its template has no part for as failed, and dispatches nothing', async () => {
+    const request: RenderRequested = {
+      tenantId: 'acme',
+      messageId: randomUUID(),
+      acceptedAt: new Date().toISOString(),
+      channel: 'sms',
+      address: '+14155550199',
+      priority: 'high',
+      content: { templateKey: 'reminder', data: { time: '5 pm' } },
+    };
+    const marker: RenderRequested = {
+      ...request,
+      messageId: randomUUID(),
+      content: { subject: 'Marker', text: 'after the failure' },
+    };
+    await publisher.publishMany(RenderRequestedTopic.topic, [request, marker]);
+
+    await waitFor('the failure to be reported', () => eventsOf(request.messageId).length > 0);
+    expect(eventsOf(request.messageId)).toEqual([
+      expect.objectContaining({
+        type: 'failed',
+        source: 'template',
+        channel: 'sms',
+        reason: 'template reminder version 1 has no sms part',
+      }),
+    ]);
+    const smsLane = () => observer.payloads<SmsDispatch>(SmsChannelTopics.lanes.high.topic);
+    await waitFor('the marker to be dispatched', () =>
+      smsLane().find((dispatch) => dispatch.messageId === marker.messageId),
+    );
+    expect(smsLane().find((dispatch) => dispatch.messageId === request.messageId)).toBeUndefined();
   });
 
   it('answers readiness once Kafka, the database and the consumer are up', async () => {

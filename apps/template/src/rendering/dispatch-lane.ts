@@ -1,8 +1,29 @@
-import { EmailDispatchTopics, type PriorityName } from '@switchboard/contracts';
+import {
+  type ChannelName,
+  EmailChannelTopics,
+  InappChannelTopics,
+  type PriorityName,
+  PushChannelTopics,
+  SmsChannelTopics,
+} from '@switchboard/contracts';
 
-export type EmailDispatchTopicName = (typeof EmailDispatchTopics)[PriorityName]['topic'];
+const CHANNEL_TOPICS = {
+  email: EmailChannelTopics,
+  sms: SmsChannelTopics,
+  push: PushChannelTopics,
+  inapp: InappChannelTopics,
+};
 
-/** Each priority has its own dispatch topic, so bulk mail queues behind bulk mail only. */
-export function dispatchTopicFor(priority: PriorityName): EmailDispatchTopicName {
-  return EmailDispatchTopics[priority].topic;
+export type LaneTopicName<Channel extends ChannelName> =
+  (typeof CHANNEL_TOPICS)[Channel]['lanes'][PriorityName]['topic'];
+
+/**
+ * The lane of a channel and priority: its topic and its payload contract. Each has its own topic,
+ * so bulk messages queue behind bulk only.
+ */
+export function dispatchContractFor(channel: ChannelName, priority: PriorityName) {
+  return CHANNEL_TOPICS[channel].lanes[priority];
 }
+
+/** Every lane of every channel: the topics this service publishes dispatches to. */
+export const DISPATCH_LANES = Object.values(CHANNEL_TOPICS).flatMap((topics) => Object.values(topics.lanes));

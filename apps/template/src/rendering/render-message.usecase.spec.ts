@@ -55,7 +55,7 @@ describe('RenderMessageUsecase', () => {
 
   it('renders with the version current at acceptance, escaped, for the lane of its priority', async () => {
     const result = await usecase.execute(request());
-    if (result.result !== 'rendered') throw new Error(`expected a rendered email, got ${result.reason}`);
+    if (result.result !== 'rendered' || result.channel !== 'email') throw new Error('expected an email');
     expect(result.topic).toBe('sb.dispatch.email.high.v1');
     expect(result.dispatch).toMatchObject({
       tenantId: 'acme',
@@ -104,7 +104,7 @@ describe('RenderMessageUsecase', () => {
     const result = await usecase.execute(
       request({ priority: 'normal', content: { subject: 'Hi', text: 'Fish & chips at 5' } }),
     );
-    if (result.result !== 'rendered') throw new Error(result.reason);
+    if (result.result !== 'rendered' || result.channel !== 'email') throw new Error('expected an email');
     expect(result.topic).toBe('sb.dispatch.email.normal.v1');
     expect(result.dispatch.html).toContain('Fish &amp; chips at 5');
     expect(result.dispatch.text).toBe('Fish & chips at 5');
@@ -122,5 +122,154 @@ describe('RenderMessageUsecase', () => {
       compiledTemplates,
     });
     await expect(broken.execute(request())).rejects.toThrow('connection terminated');
+  });
+});
+
+describe('RenderMessageUsecase for SMS, push and in-app', () => {
+  const everyChannel: TemplateVersionRecord = {
+    templateId: 'tpl-2',
+    templateKey: 'code',
+    version: 1,
+    subject: 'Code for {{ name }}',
+    mjml: mjml('Your code is {{ code }}'),
+    sms: { text: 'Hi {{ name }},\nyour code is {{ code }}' },
+    push: {
+      title: 'Code for {{ name }}',
+      body: 'It is {{ code }}',
+      url: 'https://shop.example/c/{{ code }}',
+    },
+    inapp: { title: 'Your code', body: '{{ name }}: {{ code }}', actionUrl: 'https://shop.example/codes' },
+    createdAt: new Date('2026-04-01T00:00:00Z'),
+  };
+  const smsOnly: TemplateVersionRecord = {
+    templateId: 'tpl-3',
+    templateKey: 'sms-only',
+    version: 4,
+    sms: { text: 'Hi {{ name }}' },
+    createdAt: new Date('2026-04-01T00:00:00Z'),
+  };
+  const usecase = new RenderMessageUsecase({
+    versions: {
+      async versionAt(_tenantId, key) {
+        return [everyChannel, smsOnly].find((version) => version.templateKey === key);
+      },
+    },
+    compiledTemplates: new CompiledTemplateCache(),
+    now: () => NOW,
+  });
+  const base = {
+    tenantId: 'acme',
+    messageId: '6f1f1a52-0c8a-4bb4-8d4c-3a0a3f3b0c12',
+    acceptedAt: ACCEPTED_AT,
+    priority: 'normal' as const,
+    content: { templateKey: 'code', data: { name: 'Ada <b>&</b> {{ code }}', code: 42 } },
+  };
+  const subscription = {
+    endpoint: 'https://push.example/sub/1',
+    keys: { p256dh: 'BPublicKey', auth: 'secret' },
+  };
+
+  it('renders the SMS part as plain text, unescaped, keeping its lines, to the SMS lane', async () => {
+    const result = await usecase.execute({
+      ...base,
+      channel: 'sms',
+      address: '+14155550123',
+      priority: 'high',
+    });
+    if (result.result !== 'rendered' || result.channel !== 'sms') throw new Error('expected an SMS');
+    expect(result.topic).toBe('sb.dispatch.sms.high.v1');
+    expect(result.dispatch).toMatchObject({
+      to: '+14155550123',
+      // A value is put in as it is: no HTML escaping, and a placeholder in it is not filled in.
+      text: 'Hi Ada <b>&</b> {{ code }},\nyour code is 42',
+    });
+    expect(result.event).toMatchObject({ type: 'rendered', channel: 'sms', detail: { templateKey: 'code' } });
+  });
+
+  it('renders the push part for the routed subscriptions, to the push lane', async () => {
+    const result = await usecase.execute({
+      ...base,
+      channel: 'push',
+      address: 'user-1',
+      pushSubscriptions: [subscription],
+      priority: 'bulk',
+    });
+    if (result.result !== 'rendered' || result.channel !== 'push') throw new Error('expected a push');
+    expect(result.topic).toBe('sb.dispatch.push.bulk.v1');
+    expect(result.dispatch).toMatchObject({
+      recipientId: 'user-1',
+      subscriptions: [subscription],
+      notification: {
+        title: 'Code for Ada <b>&</b> {{ code }}',
+        body: 'It is 42',
+        url: 'https://shop.example/c/42',
+      },
+    });
+  });
+
+  it('renders the in-app part for the recipient, to the in-app lane', async () => {
+    const result = await usecase.execute({ ...base, channel: 'inapp', address: 'user-1' });
+    if (result.result !== 'rendered' || result.channel !== 'inapp') throw new Error('expected an inbox item');
+    expect(result.topic).toBe('sb.dispatch.inapp.normal.v1');
+    expect(result.dispatch).toEqual({
+      tenantId: 'acme',
+      messageId: base.messageId,
+      recipientId: 'user-1',
+      title: 'Your code',
+      body: 'Ada <b>&</b> {{ code }}: 42',
+      actionUrl: 'https://shop.example/codes',
+    });
+  });
+
+  it('fails, naming the channel, when the template has no part for it', async () => {
+    const result = await usecase.execute({
+      ...base,
+      channel: 'inapp',
+      address: 'user-1',
+      content: { templateKey: 'sms-only', data: { name: 'Ada' } },
+    });
+    const reason = 'template sms-only version 4 has no inapp part';
+    expect(result).toEqual({
+      result: 'failed',
+      reason,
+      event: expect.objectContaining({ type: 'failed', channel: 'inapp', reason }),
+    });
+  });
+
+  it('names every missing variable of a part once', async () => {
+    const result = await usecase.execute({
+      ...base,
+      channel: 'push',
+      address: 'user-1',
+      pushSubscriptions: [subscription],
+      content: { templateKey: 'code', data: {} },
+    });
+    expect(result).toMatchObject({ result: 'failed', reason: 'missing variable name, code' });
+  });
+
+  it('fails when a rendered part breaks the channel contract, such as a title too long', async () => {
+    const result = await usecase.execute({
+      ...base,
+      channel: 'push',
+      address: 'user-1',
+      pushSubscriptions: [subscription],
+      content: { templateKey: 'code', data: { name: 'A'.repeat(200), code: 42 } },
+    });
+    expect(result).toMatchObject({
+      result: 'failed',
+      reason: expect.stringMatching(/^the rendered push message is not valid: notification\.title /),
+    });
+  });
+
+  it('renders inline content for each channel: the subject is the title, the text the body', async () => {
+    const content = { subject: 'Heads up', html: '<p>Fish &amp; chips <b>at 5</b></p>' };
+    const sms = await usecase.execute({ ...base, channel: 'sms', address: '+14155550123', content });
+    const inapp = await usecase.execute({ ...base, channel: 'inapp', address: 'user-1', content });
+    expect(sms).toMatchObject({ result: 'rendered', dispatch: { text: 'Fish & chips at 5' } });
+    expect(inapp).toMatchObject({
+      result: 'rendered',
+      dispatch: { title: 'Heads up', body: 'Fish & chips at 5' },
+      event: { detail: { content: 'inline' } },
+    });
   });
 });

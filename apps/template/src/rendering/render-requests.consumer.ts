@@ -1,14 +1,8 @@
 import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import {
-  DeliveryEventTopic,
-  type EmailDispatch,
-  type RenderRequested,
-  RenderRequestedTopic,
-} from '@switchboard/contracts';
+import { DeliveryEventTopic, type RenderRequested, RenderRequestedTopic } from '@switchboard/contracts';
 import { type ConsumedEvent, ConsumerRunner, type EventPublisher } from '@switchboard/messaging';
 import type { Kafka } from 'kafkajs';
-import type { EmailDispatchTopicName } from './dispatch-lane';
-import type { RenderMessageUsecase } from './render-message.usecase';
+import type { ChannelDispatch, RenderMessageUsecase } from './render-message.usecase';
 
 export interface RenderRequestsConsumerSettings {
   partitionsConsumedConcurrently: number;
@@ -18,10 +12,11 @@ export interface RenderRequestsConsumerSettings {
 export const TEMPLATE_CONSUMER_GROUP = 'template';
 
 /**
- * Renders render requests a fetched batch at a time and publishes the batch's dispatches and
- * delivery events with one request per topic. A message that cannot render (no such template,
- * a missing variable) is reported 'failed' and not retried; anything else fails the batch, which
- * the runner retries and then dead-letters.
+ * Renders render requests a fetched batch at a time and publishes the batch's dispatches (to the
+ * lane of each message's channel and priority) and delivery events with one request per topic. A
+ * message that cannot render (no such template, no part for its channel, a missing variable) is
+ * reported 'failed' and not retried; anything else fails the batch, which the runner retries and
+ * then dead-letters.
  */
 export class RenderRequestsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(RenderRequestsConsumer.name);
@@ -55,7 +50,7 @@ export class RenderRequestsConsumer implements OnApplicationBootstrap, BeforeApp
 
   private async renderBatch(events: Array<ConsumedEvent<RenderRequested>>): Promise<void> {
     const results = await Promise.all(events.map((event) => this.renderMessage.execute(event.payload)));
-    const dispatchesByLane = new Map<EmailDispatchTopicName, EmailDispatch[]>();
+    const dispatchesByLane = new Map<ChannelDispatch['topic'], Array<ChannelDispatch['dispatch']>>();
     for (const result of results) {
       if (result.result === 'failed') {
         const { tenantId, messageId } = result.event;
@@ -71,7 +66,7 @@ export class RenderRequestsConsumer implements OnApplicationBootstrap, BeforeApp
       lane.push(result.dispatch);
       dispatchesByLane.set(result.topic, lane);
     }
-    // Dispatches first: a 'rendered' event never announces an email that was not handed on.
+    // Dispatches first: a 'rendered' event never announces a message that was not handed on.
     for (const [topic, dispatches] of dispatchesByLane) await this.publisher.publishMany(topic, dispatches);
     await this.publisher.publishMany(
       DeliveryEventTopic.topic,

@@ -1,9 +1,15 @@
+import type { InappTemplatePart, PushTemplatePart, SmsTemplatePart } from '@switchboard/contracts';
+
 export interface TemplateVersionRecord {
   templateId: string;
   templateKey: string;
   version: number;
-  subject: string;
-  mjml: string;
+  /** The email part: both or neither. */
+  subject?: string;
+  mjml?: string;
+  sms?: SmsTemplatePart;
+  push?: PushTemplatePart;
+  inapp?: InappTemplatePart;
   createdAt: Date;
 }
 

@@ -28,6 +28,7 @@ class MemoryTemplates implements TemplateCreator {
       key: input.key,
       name: input.name,
       channel: 'email',
+      channels: ['email'],
       currentVersion: 1,
       createdAt,
       versions: [{ version: 1, subject: input.subject, mjml: input.mjml, createdAt }],
@@ -88,5 +89,22 @@ describe('CreateTemplateUsecase', () => {
     );
     expect(error.code).toBe('INVALID_TEMPLATE');
     expect(error.problems[0].field).toBe('subject');
+  });
+
+  it('refuses a malformed placeholder in any channel part, naming the field and line', async () => {
+    const error = await failure(
+      new CreateTemplateUsecase(new MemoryTemplates()).execute(
+        'acme',
+        request({
+          sms: { text: 'Hi {{ name }}\nYour code is {{ code!! }}' },
+          inapp: { title: 'Hi {{ name }', body: 'Welcome' },
+        }),
+      ),
+    );
+    expect(error.code).toBe('INVALID_TEMPLATE');
+    expect(error.problems).toEqual([
+      { field: 'sms.text', problem: expect.stringMatching(/^line 2: "\{\{ code!! \}\}" is not a variable/) },
+      { field: 'inapp.title', problem: expect.stringContaining('is not a variable') },
+    ]);
   });
 });

@@ -9,11 +9,33 @@ export class TemplateVersionEntity {
   @PrimaryColumn('integer')
   version!: number;
 
-  @Column('text')
-  subject!: string;
+  // The email part: both or neither.
+  @Column('text', { nullable: true })
+  subject!: string | null;
 
-  @Column('text')
-  mjml!: string;
+  @Column('text', { nullable: true })
+  mjml!: string | null;
+
+  @Column('text', { name: 'sms_text', nullable: true })
+  smsText!: string | null;
+
+  @Column('text', { name: 'push_title', nullable: true })
+  pushTitle!: string | null;
+
+  @Column('text', { name: 'push_body', nullable: true })
+  pushBody!: string | null;
+
+  @Column('text', { name: 'push_url', nullable: true })
+  pushUrl!: string | null;
+
+  @Column('text', { name: 'inapp_title', nullable: true })
+  inappTitle!: string | null;
+
+  @Column('text', { name: 'inapp_body', nullable: true })
+  inappBody!: string | null;
+
+  @Column('text', { name: 'inapp_action_url', nullable: true })
+  inappActionUrl!: string | null;
 
   @Column('timestamptz', { name: 'created_at' })
   createdAt!: Date;

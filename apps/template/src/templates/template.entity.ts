@@ -1,3 +1,4 @@
+import type { ChannelName } from '@switchboard/contracts';
 import { Column, Entity, PrimaryColumn, Unique } from 'typeorm';
 
 @Entity({ schema: 'template', name: 'templates' })
@@ -15,8 +16,9 @@ export class TemplateEntity {
   @Column('text')
   name!: string;
 
+  /** The main channel: given at creation, or the first one the first version has a part for. */
   @Column('text', { default: 'email' })
-  channel!: 'email';
+  channel!: ChannelName;
 
   @Column('timestamptz', { name: 'created_at' })
   createdAt!: Date;

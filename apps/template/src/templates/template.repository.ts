@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import type { CreateTemplateRequest, CreateTemplateVersionRequest } from '@switchboard/contracts';
+import {
+  type ChannelName,
+  channelsOf,
+  type CreateTemplateRequest,
+  type CreateTemplateVersionRequest,
+  type InappTemplatePart,
+  type PushTemplatePart,
+  type SmsTemplatePart,
+} from '@switchboard/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { TemplateVersionLoader } from '../rendering/template-version-cache';
 import type { TemplateVersionRecord } from '../rendering/version-at';
@@ -8,15 +16,24 @@ import type { TemplateVersionRecord } from '../rendering/version-at';
 export interface TemplateSummary {
   key: string;
   name: string;
-  channel: 'email';
+  channel: ChannelName;
+  /** The channels the current version has a part for. */
+  channels: ChannelName[];
   currentVersion: number;
   createdAt: Date;
 }
 
-export interface TemplateVersionDetails {
+/** A version's parts: top-level subject + mjml is the email part. */
+export interface TemplateVersionParts {
+  subject?: string;
+  mjml?: string;
+  sms?: SmsTemplatePart;
+  push?: PushTemplatePart;
+  inapp?: InappTemplatePart;
+}
+
+export interface TemplateVersionDetails extends TemplateVersionParts {
   version: number;
-  subject: string;
-  mjml: string;
   createdAt: Date;
 }
 
@@ -28,10 +45,33 @@ export interface TemplateDetails extends TemplateSummary {
 // the same millisecond as a version was created renders with that version.
 const NOW_MS = `date_trunc('milliseconds', clock_timestamp())`;
 
+const VERSION_COLUMN_NAMES = [
+  'version',
+  'subject',
+  'mjml',
+  'sms_text',
+  'push_title',
+  'push_body',
+  'push_url',
+  'inapp_title',
+  'inapp_body',
+  'inapp_action_url',
+  'created_at',
+];
+const versionColumns = (table = '') => VERSION_COLUMN_NAMES.map((name) => `${table}${name}`).join(', ');
+const VERSION_COLUMNS = versionColumns();
+
 interface VersionRow {
   version: number;
-  subject: string;
-  mjml: string;
+  subject: string | null;
+  mjml: string | null;
+  sms_text: string | null;
+  push_title: string | null;
+  push_body: string | null;
+  push_url: string | null;
+  inapp_title: string | null;
+  inapp_body: string | null;
+  inapp_action_url: string | null;
   created_at: Date;
 }
 
@@ -57,7 +97,8 @@ export class TemplateRepository implements TemplateVersionLoader {
       return {
         key: request.key,
         name: request.name,
-        channel: 'email' as const,
+        channel: request.channel,
+        channels: channelsOf(version),
         currentVersion: version.version,
         createdAt: created[0].created_at,
         versions: [version],
@@ -83,16 +124,16 @@ export class TemplateRepository implements TemplateVersionLoader {
   }
 
   async list(tenantId: string): Promise<TemplateSummary[]> {
-    const rows: Array<{
-      key: string;
-      name: string;
-      channel: 'email';
-      created_at: Date;
-      current_version: number;
-    }> = await this.dataSource.query(
-      `SELECT t.key, t.name, t.channel, t.created_at,
-                (SELECT max(v.version) FROM template.template_versions v WHERE v.template_id = t.id) AS current_version
+    const rows: Array<
+      VersionRow & { key: string; name: string; channel: ChannelName; template_created_at: Date }
+    > = await this.dataSource.query(
+      `SELECT t.key, t.name, t.channel, t.created_at AS template_created_at,
+              ${versionColumns('v.')}
          FROM template.templates t
+         CROSS JOIN LATERAL (
+           SELECT * FROM template.template_versions v
+           WHERE v.template_id = t.id ORDER BY v.version DESC LIMIT 1
+         ) v
          WHERE t.tenant_id = $1
          ORDER BY t.key`,
       [tenantId],
@@ -101,13 +142,14 @@ export class TemplateRepository implements TemplateVersionLoader {
       key: row.key,
       name: row.name,
       channel: row.channel,
-      currentVersion: Number(row.current_version),
-      createdAt: row.created_at,
+      channels: channelsOf(toVersionDetails(row)),
+      currentVersion: Number(row.version),
+      createdAt: row.template_created_at,
     }));
   }
 
   async find(tenantId: string, key: string): Promise<TemplateDetails | undefined> {
-    const templates: Array<{ id: string; name: string; channel: 'email'; created_at: Date }> =
+    const templates: Array<{ id: string; name: string; channel: ChannelName; created_at: Date }> =
       await this.dataSource.query(
         `SELECT id, name, channel, created_at FROM template.templates WHERE tenant_id = $1 AND key = $2`,
         [tenantId, key],
@@ -115,16 +157,17 @@ export class TemplateRepository implements TemplateVersionLoader {
     if (templates.length === 0) return undefined;
     const [template] = templates;
     const rows: VersionRow[] = await this.dataSource.query(
-      `SELECT version, subject, mjml, created_at FROM template.template_versions
-       WHERE template_id = $1 ORDER BY version`,
+      `SELECT ${VERSION_COLUMNS} FROM template.template_versions WHERE template_id = $1 ORDER BY version`,
       [template.id],
     );
     const versions = rows.map(toVersionDetails);
+    const current = versions[versions.length - 1];
     return {
       key,
       name: template.name,
       channel: template.channel,
-      currentVersion: versions[versions.length - 1].version,
+      channels: channelsOf(current),
+      currentVersion: current.version,
       createdAt: template.created_at,
       versions,
     };
@@ -132,37 +175,65 @@ export class TemplateRepository implements TemplateVersionLoader {
 
   async loadVersions(tenantId: string, templateKey: string): Promise<TemplateVersionRecord[]> {
     const rows: Array<VersionRow & { template_id: string }> = await this.dataSource.query(
-      `SELECT v.template_id, v.version, v.subject, v.mjml, v.created_at
+      `SELECT v.template_id, ${versionColumns('v.')}
        FROM template.templates t JOIN template.template_versions v ON v.template_id = t.id
        WHERE t.tenant_id = $1 AND t.key = $2`,
       [tenantId, templateKey],
     );
-    return rows.map((row) => ({
-      templateId: row.template_id,
-      templateKey,
-      version: row.version,
-      subject: row.subject,
-      mjml: row.mjml,
-      createdAt: row.created_at,
-    }));
+    return rows.map((row) => ({ templateId: row.template_id, templateKey, ...toVersionDetails(row) }));
   }
 
   private async insertNextVersion(
     manager: EntityManager,
     templateId: string,
-    request: CreateTemplateVersionRequest,
+    request: TemplateVersionParts,
   ): Promise<TemplateVersionDetails> {
     const rows: VersionRow[] = await manager.query(
-      `INSERT INTO template.template_versions (template_id, version, subject, mjml, created_at)
-       SELECT $1::uuid, COALESCE(max(version), 0) + 1, $2::text, $3::text, ${NOW_MS}
+      `INSERT INTO template.template_versions (template_id, ${VERSION_COLUMNS})
+       SELECT $1::uuid, COALESCE(max(version), 0) + 1, $2::text, $3::text, $4::text, $5::text, $6::text,
+              $7::text, $8::text, $9::text, $10::text, ${NOW_MS}
        FROM template.template_versions WHERE template_id = $1::uuid
-       RETURNING version, subject, mjml, created_at`,
-      [templateId, request.subject, request.mjml],
+       RETURNING ${VERSION_COLUMNS}`,
+      [
+        templateId,
+        request.subject ?? null,
+        request.mjml ?? null,
+        request.sms?.text ?? null,
+        request.push?.title ?? null,
+        request.push?.body ?? null,
+        request.push?.url ?? null,
+        request.inapp?.title ?? null,
+        request.inapp?.body ?? null,
+        request.inapp?.actionUrl ?? null,
+      ],
     );
     return toVersionDetails(rows[0]);
   }
 }
 
 function toVersionDetails(row: VersionRow): TemplateVersionDetails {
-  return { version: row.version, subject: row.subject, mjml: row.mjml, createdAt: row.created_at };
+  return {
+    version: row.version,
+    ...(row.subject !== null && row.mjml !== null ? { subject: row.subject, mjml: row.mjml } : {}),
+    ...(row.sms_text !== null ? { sms: { text: row.sms_text } } : {}),
+    ...(row.push_title !== null && row.push_body !== null
+      ? {
+          push: {
+            title: row.push_title,
+            body: row.push_body,
+            ...(row.push_url !== null ? { url: row.push_url } : {}),
+          },
+        }
+      : {}),
+    ...(row.inapp_title !== null && row.inapp_body !== null
+      ? {
+          inapp: {
+            title: row.inapp_title,
+            body: row.inapp_body,
+            ...(row.inapp_action_url !== null ? { actionUrl: row.inapp_action_url } : {}),
+          },
+        }
+      : {}),
+    createdAt: row.created_at,
+  };
 }

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import {
+  channelsOf,
   CreateTemplateRequest,
   CreateTemplateVersionRequest,
   TemplateKey,
@@ -91,17 +92,13 @@ function toTemplateView(template: TemplateSummary | TemplateDetails): TemplateVi
     key: template.key,
     name: template.name,
     channel: template.channel,
+    channels: template.channels,
     currentVersion: template.currentVersion,
     createdAt: template.createdAt.toISOString(),
     ...('versions' in template ? { versions: template.versions.map(toVersionView) } : {}),
   };
 }
 
-function toVersionView(version: TemplateVersionDetails): TemplateVersionView {
-  return {
-    version: version.version,
-    subject: version.subject,
-    mjml: version.mjml,
-    createdAt: version.createdAt.toISOString(),
-  };
+function toVersionView({ version, createdAt, ...parts }: TemplateVersionDetails): TemplateVersionView {
+  return { version, channels: channelsOf(parts), ...parts, createdAt: createdAt.toISOString() };
 }

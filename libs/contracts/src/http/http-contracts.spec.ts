@@ -26,7 +26,7 @@ describe('HTTP contracts', () => {
     expect(fieldsOf(invalid)).toEqual(expect.arrayContaining(['key', 'name', 'sms']));
   });
 
-  it('CreateTemplateVersionRequest takes only subject and mjml', () => {
+  it('CreateTemplateVersionRequest takes the channel parts of a version, and no template fields such as name', () => {
     expect(validate(CreateTemplateVersionRequest, { subject: 's', mjml: 'm' }).ok).toBe(true);
     expect(validate(CreateTemplateVersionRequest, { subject: 's', mjml: 'm', name: 'n' }).ok).toBe(false);
   });

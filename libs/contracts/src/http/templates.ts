@@ -1,28 +1,120 @@
 import { z } from 'zod';
-import { Channel, TemplateKey, Timestamp } from '../common';
+import { Channel, type ChannelName, TemplateKey, Timestamp } from '../common';
 
 const TemplateSubject = z.string().min(1).max(998);
 const TemplateMjml = z.string().min(1).max(200_000);
+// URLs may hold variables (checked as URLs once rendered), but never in the scheme or the host.
+const TemplateUrl = z
+  .string()
+  .max(2048)
+  .regex(
+    /^https?:\/\/[^\s/?#{}]+(?:[/?#]|$)/i,
+    'must start with http:// or https:// and a host written out, before any variable',
+  );
+
+/** The text of an SMS; no HTML, variables are filled in as they are. */
+export const SmsTemplatePart = z.strictObject({ text: z.string().min(1).max(1600) });
+/** A web push notification; `url` opens when it is clicked. */
+export const PushTemplatePart = z.strictObject({
+  title: z.string().min(1).max(200),
+  body: z.string().min(1).max(1000),
+  url: TemplateUrl.optional(),
+});
+/** An item of the recipient's in-app inbox. */
+export const InappTemplatePart = z.strictObject({
+  title: z.string().min(1).max(200),
+  body: z.string().min(1).max(10_000),
+  actionUrl: TemplateUrl.optional(),
+});
+
+/** The order in which a template's channels are listed: the order the router tries them by default. */
+export const TEMPLATE_CHANNEL_ORDER = ['email', 'push', 'inapp', 'sms'] as const satisfies ChannelName[];
+
+/** Top-level subject + mjml are the email part; every part is optional but one must be given. */
+const templateParts = {
+  subject: TemplateSubject.optional(),
+  mjml: TemplateMjml.optional(),
+  sms: SmsTemplatePart.optional(),
+  push: PushTemplatePart.optional(),
+  inapp: InappTemplatePart.optional(),
+};
+
+export interface TemplateParts {
+  subject?: string;
+  mjml?: string;
+  sms?: unknown;
+  push?: unknown;
+  inapp?: unknown;
+}
+
+/** The channels a template version has a part for, in TEMPLATE_CHANNEL_ORDER. */
+export function channelsOf(parts: TemplateParts): ChannelName[] {
+  const has: Record<(typeof TEMPLATE_CHANNEL_ORDER)[number], boolean> = {
+    email: parts.subject !== undefined || parts.mjml !== undefined,
+    push: parts.push !== undefined,
+    inapp: parts.inapp !== undefined,
+    sms: parts.sms !== undefined,
+  };
+  return TEMPLATE_CHANNEL_ORDER.filter((channel) => has[channel]);
+}
+
+const PART_FIELDS = ['subject', 'mjml', 'sms', 'push', 'inapp'] as const;
+
+function checkParts<T extends TemplateParts>(parts: T, context: z.core.$RefinementCtx<T>): void {
+  const value: Record<string, unknown> = { ...(parts as object) };
+  const report = (field: string, message: string) =>
+    context.addIssue({ code: 'custom', path: [field], message, input: value[field] });
+  if (PART_FIELDS.every((field) => value[field] === undefined)) {
+    const message = 'is required unless the template has an sms, push or inapp part';
+    report('subject', message);
+    report('mjml', message);
+    return;
+  }
+  if (value.subject !== undefined && value.mjml === undefined) report('mjml', 'is required with subject');
+  if (value.mjml !== undefined && value.subject === undefined) report('subject', 'is required with mjml');
+}
+
+// Also when other fields are invalid, so that one answer names every problem.
+const evenWithOtherProblems = {
+  when: (payload: z.core.ParsePayload<unknown>) =>
+    typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value),
+};
 
 /** Body of POST /v1/templates (and of the template service's internal create route). */
-export const CreateTemplateRequest = z.strictObject({
-  key: TemplateKey,
-  name: z.string().min(1).max(200),
-  subject: TemplateSubject,
-  mjml: TemplateMjml,
-  channel: z.literal('email').default('email'),
-});
+export const CreateTemplateRequest = z
+  .strictObject({
+    key: TemplateKey,
+    name: z.string().min(1).max(200),
+    ...templateParts,
+    /** The template's main channel; defaults to the first one it has a part for. */
+    channel: Channel.optional(),
+  })
+  .superRefine(checkParts, evenWithOtherProblems)
+  .superRefine((value, context) => {
+    if (value.channel !== undefined && !channelsOf(value).includes(value.channel)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['channel'],
+        message: `the template has no ${value.channel} part`,
+      });
+    }
+  })
+  .transform((value) => ({ ...value, channel: value.channel ?? channelsOf(value)[0] }));
 
 /** Body of POST /v1/templates/{key}/versions: a new immutable version that becomes current. */
-export const CreateTemplateVersionRequest = z.strictObject({
-  subject: TemplateSubject,
-  mjml: TemplateMjml,
-});
+export const CreateTemplateVersionRequest = z
+  .strictObject(templateParts)
+  .superRefine(checkParts, evenWithOtherProblems);
 
 export const TemplateVersionView = z.strictObject({
   version: z.number().int().positive(),
-  subject: z.string(),
-  mjml: z.string(),
+  /** The channels this version has a part for, in TEMPLATE_CHANNEL_ORDER. */
+  channels: z.array(Channel).optional(),
+  subject: z.string().optional(),
+  mjml: z.string().optional(),
+  sms: SmsTemplatePart.optional(),
+  push: PushTemplatePart.optional(),
+  inapp: InappTemplatePart.optional(),
   createdAt: Timestamp,
 });
 
@@ -30,7 +122,10 @@ export const TemplateVersionView = z.strictObject({
 export const TemplateView = z.strictObject({
   key: TemplateKey,
   name: z.string(),
+  /** The template's main channel, given or the first of its first version's channels. */
   channel: Channel,
+  /** The channels the current version has a part for, in TEMPLATE_CHANNEL_ORDER. */
+  channels: z.array(Channel).optional(),
   currentVersion: z.number().int().positive(),
   createdAt: Timestamp,
   versions: z.array(TemplateVersionView).optional(),
@@ -38,8 +133,11 @@ export const TemplateView = z.strictObject({
 
 export const TemplateListView = z.strictObject({ templates: z.array(TemplateView) });
 
-export type CreateTemplateRequest = z.infer<typeof CreateTemplateRequest>;
-export type CreateTemplateVersionRequest = z.infer<typeof CreateTemplateVersionRequest>;
+export type SmsTemplatePart = z.infer<typeof SmsTemplatePart>;
+export type PushTemplatePart = z.infer<typeof PushTemplatePart>;
+export type InappTemplatePart = z.infer<typeof InappTemplatePart>;
+export type CreateTemplateRequest = z.output<typeof CreateTemplateRequest>;
+export type CreateTemplateVersionRequest = z.output<typeof CreateTemplateVersionRequest>;
 export type TemplateVersionView = z.infer<typeof TemplateVersionView>;
 export type TemplateView = z.infer<typeof TemplateView>;
 export type TemplateListView = z.infer<typeof TemplateListView>;

@@ -168,6 +168,27 @@ describe('analytics service', () => {
     expect(stored.rows[0].rows).toBe(6);
   });
 
+  it('lets a reroute replace a stored failure, after which the new round ranks as usual', async () => {
+    const messageId = randomUUID();
+    const base = { tenantId: 'acme', messageId };
+    await publisher.publishMany(DeliveryEventTopic.topic, [
+      ...lifecycle(messageId),
+      { ...base, type: 'failed', occurredAt: at(4), source: 'sender-email', channel: 'email' },
+    ]);
+    const failedView = await waitForTimeline(messageId, 5);
+    expect(failedView.status).toBe('failed');
+
+    await publisher.publishMany(DeliveryEventTopic.topic, [
+      { ...base, type: 'rerouted', occurredAt: at(5), source: 'router', channel: 'sms' },
+    ]);
+    expect((await waitForTimeline(messageId, 6)).status).toBe('rerouted');
+
+    await publisher.publishMany(DeliveryEventTopic.topic, [
+      { ...base, type: 'rendered', occurredAt: at(6), source: 'template', channel: 'sms' },
+    ]);
+    expect((await waitForTimeline(messageId, 7)).status).toBe('rendered');
+  });
+
   it("answers 404 for another tenant's message or an unknown one, and 400 for a malformed id", async () => {
     const messageId = randomUUID();
     await publisher.publishMany(DeliveryEventTopic.topic, lifecycle(messageId).slice(0, 1));

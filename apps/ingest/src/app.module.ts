@@ -9,6 +9,7 @@ import { IngestConfigModule } from './ingest-config.module';
 import { MessageEntity } from './messages/message.entity';
 import { MessagesModule } from './messages/messages.module';
 import { CreateIngestMessagesAndTriggers1795595937123 } from './migrations/1795595937123-create-ingest-messages-and-triggers';
+import { AddMessageChannels1795800000000 } from './migrations/1795800000000-add-message-channels';
 import { TriggerEntity } from './triggers/trigger.entity';
 import { TriggersModule } from './triggers/triggers.module';
 
@@ -30,7 +31,7 @@ export function createAppModule(config: IngestConfig): Type<unknown> {
         url: config.DATABASE_URL,
         schema: INGEST_SCHEMA,
         entities: [MessageEntity, TriggerEntity],
-        migrations: [CreateIngestMessagesAndTriggers1795595937123],
+        migrations: [CreateIngestMessagesAndTriggers1795595937123, AddMessageChannels1795800000000],
       }),
       MessagingModule.forRoot({
         kafka: { brokers: config.KAFKA_BROKERS, clientId: 'ingest' },

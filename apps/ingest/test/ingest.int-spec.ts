@@ -168,6 +168,33 @@ describe('ingest', () => {
     expect(events[1]).toEqual(events[0]);
   });
 
+  it('keeps the recipient id, channels and channel policy of a message, also when it is redelivered', async () => {
+    const message = requested({
+      recipient: { id: `user-${randomUUID()}`, phone: '+14155550123' },
+      channels: ['sms', 'inapp'],
+      channelPolicy: 'all',
+    });
+
+    await produceRequested(message);
+    await waitFor('the first delivery to be handled', () =>
+      accepted().some((candidate) => candidate.messageId === message.messageId),
+    );
+    await produceRequested(message);
+
+    const copies = await waitFor('both deliveries to be handled', () => {
+      const found = accepted().filter((candidate) => candidate.messageId === message.messageId);
+      return found.length === 2 && found;
+    });
+    expect(copies).toEqual([message, message]);
+    const stored = await db.query(
+      'SELECT recipient, channels, channel_policy FROM ingest.messages WHERE message_id = $1',
+      [message.messageId],
+    );
+    expect(stored.rows).toEqual([
+      { recipient: message.recipient, channels: ['sms', 'inapp'], channel_policy: 'all' },
+    ]);
+  });
+
   it('publishes a message that was stored but not published before it was redelivered', async () => {
     const message = requested();
     // What a crash between the insert and the publish leaves behind.

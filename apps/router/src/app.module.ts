@@ -7,6 +7,7 @@ import type { RouterConfig } from './config';
 import { ConsumerReadiness, ConsumersModule } from './consumers/consumers.module';
 import { CreateRouterDecisionsSuppressionsSchedules1795595937123 } from './migrations/1795595937123-create-router-decisions-suppressions-schedules';
 import { CreateRecipientsPushSubscriptions1795700000000 } from './migrations/1795700000000-create-recipients-push-subscriptions';
+import { AddDecisionChannelsAndReroutes1795800000000 } from './migrations/1795800000000-add-decision-channels-and-reroutes';
 import { PushSubscriptionEntity } from './recipients/push-subscription.entity';
 import { RecipientEntity } from './recipients/recipient.entity';
 import { RecipientsModule, type RecipientsOptions } from './recipients/recipients.module';
@@ -43,6 +44,7 @@ export function createAppModule(config: RouterConfig, options: RouterOptions = {
         migrations: [
           CreateRouterDecisionsSuppressionsSchedules1795595937123,
           CreateRecipientsPushSubscriptions1795700000000,
+          AddDecisionChannelsAndReroutes1795800000000,
         ],
       }),
       MessagingModule.forRoot({

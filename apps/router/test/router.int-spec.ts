@@ -204,7 +204,11 @@ describe('router', () => {
     });
   }
 
-  function bounceEvent(recipient: string, bounceType: string, messageId = randomUUID()): DeliveryEvent {
+  function bounceEvent(
+    recipient: string,
+    bounceType: string,
+    messageId: string = randomUUID(),
+  ): DeliveryEvent {
     return {
       tenantId: 'acme',
       messageId,
@@ -296,6 +300,56 @@ describe('router', () => {
 
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ errors: [expect.objectContaining({ field: 'channel' })] });
+  });
+
+  it('moves a message whose email failed to its next channel, once however often the failure arrives', async () => {
+    const message = acceptedMessage({
+      recipient: { email: `fallback-${randomUUID()}@example.com`, phone: '+14155550123' },
+      channels: ['email', 'sms'],
+    });
+    await produceAccepted(message);
+    await waitFor('the email render request', () =>
+      renderRequests().some((candidate) => candidate.messageId === message.messageId),
+    );
+    const failure: DeliveryEvent = {
+      tenantId: 'acme',
+      messageId: message.messageId,
+      type: 'failed',
+      occurredAt: new Date().toISOString(),
+      source: 'sender-email',
+      channel: 'email',
+      reason: 'provider refused',
+    };
+    // Same key as the failures, so the same partition; reroutes are handled before suppressions, so
+    // once its suppression shows, both failures were handled.
+    const sentinelAddress = `sentinel-${randomUUID()}@example.com`;
+    await produceDeliveryEvents(
+      failure,
+      failure,
+      bounceEvent(sentinelAddress, 'Permanent', message.messageId),
+    );
+
+    await waitFor('the sentinel suppression', () => suppressionReason(sentinelAddress));
+    const rerouted = await waitFor('the rerouted event', () => {
+      const found = eventsOf(message.messageId).filter((event) => event.type === 'rerouted');
+      return found.length > 0 && found;
+    });
+    expect(rerouted).toEqual([
+      expect.objectContaining({
+        channel: 'sms',
+        reason: 'email failed: provider refused',
+        detail: { from: 'email', to: 'sms' },
+      }),
+    ]);
+    expect(renderRequests().filter((candidate) => candidate.messageId === message.messageId)).toEqual([
+      expect.objectContaining({ channel: 'email' }),
+      expect.objectContaining({ channel: 'sms', address: '+14155550123' }),
+    ]);
+    const reroutes = await db.query(
+      'SELECT from_channel, to_channel FROM router.reroutes WHERE message_id = $1',
+      [message.messageId],
+    );
+    expect(reroutes.rows).toEqual([{ from_channel: 'email', to_channel: 'sms' }]);
   });
 
   it('defers a message scheduled for later and releases it for rendering once due', async () => {

@@ -34,6 +34,41 @@ export const RecipientId = z
   .regex(/^[a-zA-Z0-9._:@-]+$/, 'must be letters, digits, ., _, :, @ or -');
 
 /**
+ * Whom a message is for: the tenant's id for the person (the router adds the contact points it
+ * keeps for them), addresses given inline (they win over stored ones), or both.
+ */
+export const Recipient = z
+  .strictObject({
+    id: RecipientId.optional(),
+    email: z.email().max(254).optional(),
+    phone: PhoneNumber.optional(),
+  })
+  .refine(
+    (recipient) =>
+      recipient.id !== undefined || recipient.email !== undefined || recipient.phone !== undefined,
+    { message: 'a recipient needs an id, an email or a phone' },
+  );
+export type Recipient = z.infer<typeof Recipient>;
+
+/** What a recipient is known by across channels: the partition key part that keeps their messages in order. */
+export function recipientIdentity(recipient: Recipient): string {
+  return recipient.id ?? recipient.email ?? recipient.phone ?? '';
+}
+
+/** The channels a message may use, in order of preference. */
+export const Channels = z
+  .array(Channel)
+  .min(1)
+  .max(4)
+  .refine((channels) => new Set(channels).size === channels.length, {
+    message: 'must not name a channel twice',
+  });
+
+/** 'fallback': the first channel that can take the message, the next one if it fails; 'all': every one. */
+export const ChannelPolicy = z.enum(['fallback', 'all']);
+export type ChannelPolicyName = z.infer<typeof ChannelPolicy>;
+
+/**
  * A browser's push subscription as PushManager.subscribe() returns it. Only its shape is checked
  * here; the push endpoint policy checks the address and keys at registration.
  */

@@ -32,10 +32,67 @@ describe('contracts', () => {
       ok: true,
       value: {
         recipient: { email: 'ada@example.com' },
+        channelPolicy: 'fallback',
         content: { templateKey: 'welcome', data: { name: 'Ada' } },
         priority: 'normal',
       },
     });
+  });
+
+  it('accepts a recipient known by id, by phone, or by several contact points', () => {
+    for (const recipient of [
+      { id: 'user-42' },
+      { phone: '+14155550123' },
+      { id: 'user-42', email: 'a@b.co' },
+    ]) {
+      const result = validate(SendMessageRequest, { recipient, content: { subject: 'Hi', text: 'Hello' } });
+      expect(result).toMatchObject({ ok: true, value: { recipient } });
+    }
+  });
+
+  it('refuses a recipient with no contact point at all, naming the recipient', () => {
+    const result = validate(SendMessageRequest, { recipient: {}, content: { subject: 'Hi', text: 'Hello' } });
+    expect(result.ok ? [] : result.problems.map((problem) => problem.field)).toEqual(['recipient']);
+  });
+
+  it('refuses a phone number that is not E.164 and a recipient id with spaces', () => {
+    const result = validate(SendMessageRequest, {
+      recipient: { id: 'user 42', phone: '0044 20 7946 0000' },
+      content: { subject: 'Hi', text: 'Hello' },
+    });
+    expect(result.ok ? [] : result.problems.map((problem) => problem.field).sort()).toEqual([
+      'recipient.id',
+      'recipient.phone',
+    ]);
+  });
+
+  it('takes channels in order of preference and a channel policy', () => {
+    const result = validate(SendMessageRequest, {
+      recipient: { id: 'user-42' },
+      channels: ['push', 'email'],
+      channelPolicy: 'all',
+      content: { subject: 'Hi', text: 'Hello' },
+    });
+    expect(result).toMatchObject({ ok: true, value: { channels: ['push', 'email'], channelPolicy: 'all' } });
+  });
+
+  it('refuses an empty, repeating or unknown channel list and an unknown policy', () => {
+    for (const channels of [[], ['email', 'email'], ['fax'], ['email', 'sms', 'push', 'inapp', 'sms']]) {
+      const result = validate(SendMessageRequest, {
+        recipient: { id: 'user-42' },
+        channels,
+        content: { subject: 'Hi', text: 'Hello' },
+      });
+      expect(result.ok ? [] : result.problems.map((problem) => problem.field.split('.')[0])).toContain(
+        'channels',
+      );
+    }
+    const policy = validate(SendMessageRequest, {
+      recipient: { id: 'user-42' },
+      channelPolicy: 'some',
+      content: { subject: 'Hi', text: 'Hello' },
+    });
+    expect(policy.ok ? [] : policy.problems.map((problem) => problem.field)).toEqual(['channelPolicy']);
   });
 
   it('refuses an inline message with neither text nor html', () => {
@@ -60,6 +117,23 @@ describe('contracts', () => {
     expect(MessageRequestedTopic.key(payload)).toBe('acme:ada@example.com');
   });
 
+  it('keys a message by recipient id first, then email, then phone', () => {
+    const payload = {
+      tenantId: 'acme',
+      messageId: randomUUID(),
+      acceptedAt: new Date().toISOString(),
+      source: 'http' as const,
+      content: { subject: 'Hi', text: 'Hello' },
+      priority: 'normal' as const,
+    };
+    expect(
+      MessageRequestedTopic.key({ ...payload, recipient: { id: 'user-42', email: 'ada@example.com' } }),
+    ).toBe('acme:user-42');
+    expect(MessageRequestedTopic.key({ ...payload, recipient: { phone: '+14155550123' } })).toBe(
+      'acme:+14155550123',
+    );
+  });
+
   it('versions every topic name and maps each to its own contract', () => {
     for (const [topic, contract] of Object.entries(TopicContracts)) {
       expect(topic).toMatch(/^sb\.[a-z0-9.]+\.v\d+$/);
@@ -76,9 +150,12 @@ describe('contracts', () => {
     expect(
       validate(UpstreamEvent, { type: 'order.shipped', tenant: 'acme', recipient: { email: 'a@b.co' } }).ok,
     ).toBe(true);
+    expect(
+      validate(UpstreamEvent, { type: 'order.shipped', tenant: 'acme', recipient: { id: 'user-42' } }).ok,
+    ).toBe(true);
     const bad = validate(UpstreamEvent, { type: '', tenant: 'acme corp', recipient: {} });
     expect(bad.ok ? [] : bad.problems.map((problem) => problem.field)).toEqual(
-      expect.arrayContaining(['type', 'tenant', 'recipient.email']),
+      expect.arrayContaining(['type', 'tenant', 'recipient']),
     );
   });
 });
@@ -86,14 +163,14 @@ describe('contracts', () => {
 describe('validate', () => {
   it('names each unknown field by its own path', () => {
     const result = validate(SendMessageRequest, {
-      recipient: { email: 'ada@example.com', phone: '+44' },
+      recipient: { email: 'ada@example.com', fax: '+44' },
       content: { subject: 'Hi', text: 'Hello' },
       colour: 'blue',
     });
     expect(result).toEqual({
       ok: false,
       problems: expect.arrayContaining([
-        { field: 'recipient.phone', problem: 'is not a known field' },
+        { field: 'recipient.fax', problem: 'is not a known field' },
         { field: 'colour', problem: 'is not a known field' },
       ]),
     });

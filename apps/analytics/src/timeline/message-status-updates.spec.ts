@@ -40,4 +40,49 @@ describe('messageStatusUpdates', () => {
   it('returns nothing for an empty batch', () => {
     expect(messageStatusUpdates([])).toEqual([]);
   });
+
+  it('lets a reroute replace a failure whatever its rank, and ranks the new round as usual', () => {
+    const updates = messageStatusUpdates([
+      event(FIRST, 'sent', '2026-01-01T00:00:01.000Z'),
+      event(FIRST, 'failed', '2026-01-01T00:00:02.000Z'),
+      event(FIRST, 'rerouted', '2026-01-01T00:00:03.000Z'),
+      event(FIRST, 'rendered', '2026-01-01T00:00:04.000Z'),
+      event(FIRST, 'sent', '2026-01-01T00:00:05.000Z'),
+      // A late step of the new round ranks below 'sent' as it always does.
+      event(FIRST, 'routed', '2026-01-01T00:00:06.000Z'),
+    ]);
+    expect(updates).toEqual([
+      {
+        messageId: FIRST,
+        tenantId: 'acme',
+        status: 'sent',
+        statusRank: statusRank('sent'),
+        updatedAt: new Date('2026-01-01T00:00:05.000Z'),
+        startsNewRound: true,
+      },
+    ]);
+  });
+
+  it('keeps the reroute as the status when nothing of the new round follows in the batch', () => {
+    const [update] = messageStatusUpdates([
+      event(FIRST, 'failed', '2026-01-01T00:00:02.000Z'),
+      event(FIRST, 'rerouted', '2026-01-01T00:00:03.000Z'),
+    ]);
+    expect(update).toMatchObject({ status: 'rerouted', startsNewRound: true });
+  });
+
+  it('starts no new round for messages the batch did not reroute', () => {
+    const updates = messageStatusUpdates([
+      event(FIRST, 'rerouted', '2026-01-01T00:00:03.000Z'),
+      event(SECOND, 'failed', '2026-01-01T00:00:02.000Z'),
+      event(SECOND, 'rendered', '2026-01-01T00:00:04.000Z'),
+    ]);
+    expect(updates.find((update) => update.messageId === SECOND)).toEqual({
+      messageId: SECOND,
+      tenantId: 'acme',
+      status: 'failed',
+      statusRank: statusRank('failed'),
+      updatedAt: new Date('2026-01-01T00:00:02.000Z'),
+    });
+  });
 });

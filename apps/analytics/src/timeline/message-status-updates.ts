@@ -8,11 +8,18 @@ export interface MessageStatusUpdate {
   statusRank: number;
   /** When the event that set this status happened. */
   updatedAt: Date;
+  /**
+   * The batch rerouted the message, at or before this status: a new round started, so the update
+   * replaces the stored status whatever its rank. Left out otherwise.
+   */
+  startsNewRound?: true;
 }
 
 /**
  * One candidate status per message from a batch of events, so the batch needs one upsert
- * (PostgreSQL refuses to update the same row twice in one INSERT ... ON CONFLICT).
+ * (PostgreSQL refuses to update the same row twice in one INSERT ... ON CONFLICT). Events are
+ * taken in order: a 'rerouted' event replaces the status whatever its rank (the message starts
+ * over on another channel), and the events after it rank as usual.
  */
 export function messageStatusUpdates(events: readonly DeliveryEvent[]): MessageStatusUpdate[] {
   const byMessage = new Map<string, MessageStatusUpdate>();
@@ -25,8 +32,13 @@ export function messageStatusUpdates(events: readonly DeliveryEvent[]): MessageS
       updatedAt: new Date(event.occurredAt),
     };
     const current = byMessage.get(event.messageId);
-    if (!current || supersedes(toCandidate(candidate), toCandidate(current))) {
-      byMessage.set(event.messageId, candidate);
+    if (event.type === 'rerouted') {
+      byMessage.set(event.messageId, { ...candidate, startsNewRound: true });
+    } else if (!current || supersedes(toCandidate(candidate), toCandidate(current))) {
+      byMessage.set(
+        event.messageId,
+        current?.startsNewRound ? { ...candidate, startsNewRound: true } : candidate,
+      );
     }
   }
   return [...byMessage.values()];

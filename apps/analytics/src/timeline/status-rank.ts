@@ -10,8 +10,10 @@ const STATUS_RANK: Record<DeliveryEventTypeName, number> = {
   'retry-scheduled': -1,
   'failed-over': -1,
   'circuit-changed': -1,
-  rerouted: -1,
   redriven: -1,
+  // Ranks lowest so that the new round's steps replace it; it replaces any status itself (see
+  // messageStatusUpdates), since the message starts over on another channel.
+  rerouted: -1,
   accepted: 0,
   routed: 1,
   deferred: 1,

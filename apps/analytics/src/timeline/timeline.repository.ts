@@ -33,7 +33,8 @@ export class TimelineRepository {
     if (events.length === 0) return;
     // Rows in message order, so concurrent batches lock shared rows in the same order.
     const orderedUpdates = [...statusUpdates].sort((a, b) => a.messageId.localeCompare(b.messageId));
-    // The upsert mirrors `supersedes`: a later stage wins; within a stage, the later event.
+    // The upsert mirrors `supersedes`: a later stage wins; within a stage, the later event; and an
+    // update that starts a new round (a reroute) wins whatever the stored rank.
     await this.dataSource.query(
       `WITH stored_events AS (
          INSERT INTO analytics.delivery_events
@@ -46,7 +47,8 @@ export class TimelineRepository {
        SELECT * FROM unnest($10::uuid[], $11::text[], $12::text[], $13::smallint[], $14::timestamptz[])
        ON CONFLICT (message_id) DO UPDATE
          SET status = excluded.status, status_rank = excluded.status_rank, updated_at = excluded.updated_at
-         WHERE excluded.status_rank > existing.status_rank
+         WHERE excluded.message_id = ANY($15::uuid[])
+            OR excluded.status_rank > existing.status_rank
             OR (excluded.status_rank = existing.status_rank AND excluded.updated_at > existing.updated_at)`,
       [
         events.map((event) => event.tenantId),
@@ -63,6 +65,7 @@ export class TimelineRepository {
         orderedUpdates.map((update) => update.status),
         orderedUpdates.map((update) => update.statusRank),
         orderedUpdates.map((update) => update.updatedAt.toISOString()),
+        orderedUpdates.filter((update) => update.startsNewRound).map((update) => update.messageId),
       ],
     );
   }

@@ -15,6 +15,9 @@ export function buildMessageRequested(request: SendMessageRequest, facts: Accept
     source: 'http',
     ...(facts.idempotencyKey === undefined ? {} : { idempotencyKey: facts.idempotencyKey }),
     recipient: request.recipient,
+    ...(request.channels === undefined ? {} : { channels: request.channels }),
+    // 'fallback' is what an absent policy means; leaving it out keeps such events as they were.
+    ...(request.channelPolicy === 'fallback' ? {} : { channelPolicy: request.channelPolicy }),
     content: request.content,
     priority: request.priority,
     ...(request.sendAt === undefined ? {} : { sendAt: request.sendAt }),

@@ -20,6 +20,7 @@ function setUp() {
 
 const request = {
   recipient: { email: 'ada@example.com' },
+  channelPolicy: 'fallback' as const,
   content: { templateKey: 'welcome', data: { name: 'Ada' } },
   priority: 'high' as const,
 };
@@ -43,6 +44,30 @@ describe('SendMessage', () => {
           content: { templateKey: 'welcome', data: { name: 'Ada' } },
           priority: 'high',
         },
+      ],
+    ]);
+  });
+
+  it('carries a recipient id, the channels and a non-default channel policy into the event', async () => {
+    const { publisher, useCase } = setUp();
+
+    await useCase.execute({
+      tenantId: 'acme',
+      request: {
+        ...request,
+        recipient: { id: 'user-42', phone: '+14155550123' },
+        channels: ['sms', 'push'],
+        channelPolicy: 'all',
+      },
+    });
+
+    expect(publisher.calls).toEqual([
+      [
+        expect.objectContaining({
+          recipient: { id: 'user-42', phone: '+14155550123' },
+          channels: ['sms', 'push'],
+          channelPolicy: 'all',
+        }),
       ],
     ]);
   });

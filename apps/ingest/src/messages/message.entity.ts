@@ -1,4 +1,4 @@
-import type { MessageContent } from '@switchboard/contracts';
+import type { ChannelName, ChannelPolicyName, MessageContent, Recipient } from '@switchboard/contracts';
 import { Column, Entity, PrimaryColumn, Unique } from 'typeorm';
 
 /** A message ingest accepted; its id and its (tenant, source, idempotency key) are each stored once. */
@@ -18,7 +18,13 @@ export class MessageEntity {
   idempotencyKey!: string | null;
 
   @Column('jsonb')
-  recipient!: { email: string };
+  recipient!: Recipient;
+
+  @Column('text', { array: true, nullable: true })
+  channels!: ChannelName[] | null;
+
+  @Column('text', { name: 'channel_policy', nullable: true })
+  channelPolicy!: ChannelPolicyName | null;
 
   @Column('jsonb')
   content!: MessageContent;

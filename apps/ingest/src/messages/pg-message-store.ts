@@ -11,6 +11,8 @@ interface MessageRow {
   source: 'http' | 'upstream';
   idempotency_key: string | null;
   recipient: MessageAccepted['recipient'];
+  channels: NonNullable<MessageAccepted['channels']> | null;
+  channel_policy: NonNullable<MessageAccepted['channelPolicy']> | null;
   content: MessageAccepted['content'];
   priority: MessageAccepted['priority'];
   send_at: Date | null;
@@ -33,7 +35,7 @@ export class PgMessageStore extends MessageStore {
 
   async findByIds(messageIds: string[]): Promise<MessageAccepted[]> {
     const rows: MessageRow[] = await this.dataSource.query(
-      `SELECT message_id, tenant_id, source, idempotency_key, recipient, content, priority, send_at, accepted_at
+      `SELECT message_id, tenant_id, source, idempotency_key, recipient, channels, channel_policy, content, priority, send_at, accepted_at
        FROM ingest.messages WHERE message_id = ANY($1::uuid[])`,
       [messageIds],
     );
@@ -48,6 +50,8 @@ function toRow({ message, upstream }: IngestMessage): Record<string, unknown> {
     source: message.source,
     idempotency_key: message.idempotencyKey ?? null,
     recipient: JSON.stringify(message.recipient),
+    channels: message.channels ?? null,
+    channel_policy: message.channelPolicy ?? null,
     content: JSON.stringify(message.content),
     priority: message.priority,
     send_at: message.sendAt ?? null,
@@ -66,6 +70,8 @@ function fromRow(row: MessageRow): MessageAccepted {
     source: row.source,
     ...(row.idempotency_key === null ? {} : { idempotencyKey: row.idempotency_key }),
     recipient: row.recipient,
+    ...(row.channels === null ? {} : { channels: row.channels }),
+    ...(row.channel_policy === null ? {} : { channelPolicy: row.channel_policy }),
     content: row.content,
     priority: row.priority,
     ...(row.send_at === null ? {} : { sendAt: row.send_at.toISOString() }),

@@ -6,6 +6,8 @@ import type { RouterConfig } from '../config';
 import { RecipientStore } from '../recipients/recipient';
 import { RemoveGoneSubscriptions } from '../recipients/remove-gone-subscriptions.usecase';
 import { ROUTER_CONFIG } from '../router-config.module';
+import { DecisionStore } from '../routing/decision-store';
+import { RerouteFailedChannels } from '../routing/reroute-failed-channels.usecase';
 import { RouteMessages } from '../routing/route-messages.usecase';
 import { RoutingModule } from '../routing/routing.module';
 import { SuppressionStore } from '../suppressions/suppression';
@@ -56,6 +58,7 @@ export class ConsumerReadiness implements ReadinessCheck {
         publisher: EventPublisher,
         store: SuppressionStore,
         recipients: RecipientStore,
+        decisions: DecisionStore,
         config: RouterConfig,
       ) =>
         new DeliveryFeedbackConsumer(
@@ -63,9 +66,10 @@ export class ConsumerReadiness implements ReadinessCheck {
           publisher,
           new SuppressUndeliverableAddresses(store),
           new RemoveGoneSubscriptions(recipients),
+          new RerouteFailedChannels(decisions, publisher),
           { maxAttempts: config.ROUTER_MAX_ATTEMPTS },
         ),
-      inject: [KAFKA, EventPublisher, SuppressionStore, RecipientStore, ROUTER_CONFIG],
+      inject: [KAFKA, EventPublisher, SuppressionStore, RecipientStore, DecisionStore, ROUTER_CONFIG],
     },
   ],
   exports: [RouterConsumer, DeliveryFeedbackConsumer],

@@ -3,6 +3,7 @@ import { DeliveryEventTopic } from '@switchboard/contracts';
 import { ConsumerRunner, type EventPublisher } from '@switchboard/messaging';
 import type { Kafka } from 'kafkajs';
 import type { RemoveGoneSubscriptions } from '../recipients/remove-gone-subscriptions.usecase';
+import type { RerouteFailedChannels } from '../routing/reroute-failed-channels.usecase';
 import type { SuppressUndeliverableAddresses } from '../suppressions/suppress-undeliverable-addresses.usecase';
 
 export const DELIVERY_FEEDBACK_CONSUMER_GROUP = 'router-delivery-feedback';
@@ -13,8 +14,9 @@ export interface DeliveryFeedbackConsumerSettings {
 
 /**
  * Reads the delivery events in a group of its own and suppresses the addresses that bounced for
- * good or complained, one bulk insert per fetched batch, and removes the push subscriptions
- * sender-push reported gone, one bulk delete per batch; every other event is passed over.
+ * good or complained, one bulk insert per fetched batch, removes the push subscriptions
+ * sender-push reported gone, one bulk delete per batch, and moves messages whose channel failed
+ * to their next channel; every other event is passed over.
  */
 export class DeliveryFeedbackConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DeliveryFeedbackConsumer.name);
@@ -25,6 +27,7 @@ export class DeliveryFeedbackConsumer implements OnApplicationBootstrap, OnAppli
     publisher: EventPublisher,
     suppressAddresses: SuppressUndeliverableAddresses,
     removeGoneSubscriptions: RemoveGoneSubscriptions,
+    rerouteFailedChannels: RerouteFailedChannels,
     settings: DeliveryFeedbackConsumerSettings,
   ) {
     this.runner = new ConsumerRunner(kafka, publisher, {
@@ -32,6 +35,8 @@ export class DeliveryFeedbackConsumer implements OnApplicationBootstrap, OnAppli
       maxAttempts: settings.maxAttempts,
     }).onBatch(DeliveryEventTopic.topic, async (events) => {
       const payloads = events.map((event) => event.payload);
+      const rerouted = await rerouteFailedChannels.execute(payloads);
+      if (rerouted > 0) this.logger.log({ message: 'messages rerouted to their next channel', rerouted });
       const created = await suppressAddresses.execute(payloads);
       if (created > 0)
         this.logger.log({ message: 'addresses suppressed after bounces or complaints', created });

@@ -1,14 +1,14 @@
-import { decideRoute } from './decide-route';
+import { decideRoute, type Suppressed } from './decide-route';
 
 const now = new Date('2030-01-01T12:00:00.000Z');
 const recipient = { email: 'ada@example.com' };
+const hardBounce: Suppressed = (channel) => (channel === 'email' ? { reason: 'hard bounce' } : undefined);
 
 describe('decideRoute', () => {
   it('routes a message to email at the recipient address when nothing stands in the way', () => {
     expect(decideRoute({ message: { recipient }, now })).toEqual({
       decision: 'routed',
-      channel: 'email',
-      address: 'ada@example.com',
+      targets: [{ channel: 'email', address: 'ada@example.com' }],
     });
   });
 
@@ -22,9 +22,7 @@ describe('decideRoute', () => {
   });
 
   it('skips a message to a suppressed address with the suppression reason', () => {
-    expect(
-      decideRoute({ message: { recipient }, suppression: { reason: 'hard bounce' }, now }),
-    ).toMatchObject({
+    expect(decideRoute({ message: { recipient }, suppressed: hardBounce, now })).toMatchObject({
       decision: 'skipped',
       reason: 'suppressed: hard bounce',
     });
@@ -36,8 +34,7 @@ describe('decideRoute', () => {
     });
     expect(decideRoute({ message: { recipient, sendAt: '2030-01-01T12:30:00.000Z' }, now })).toEqual({
       decision: 'deferred',
-      channel: 'email',
-      address: 'ada@example.com',
+      targets: [{ channel: 'email', address: 'ada@example.com' }],
       reason: 'scheduled for 2030-01-01T12:30:00.000Z',
       dueAt: new Date('2030-01-01T12:30:00.000Z'),
     });
@@ -52,14 +49,47 @@ describe('decideRoute', () => {
 
   it('checks the address before the suppression list, and both before the schedule', () => {
     const sendAt = '2030-01-02T00:00:00.000Z';
-    const suppression = { reason: 'hard bounce' };
 
     expect(
-      decideRoute({ message: { recipient: { email: 'ada@nowhere.invalid' }, sendAt }, suppression, now }),
+      decideRoute({
+        message: { recipient: { email: 'ada@nowhere.invalid' }, sendAt },
+        suppressed: hardBounce,
+        now,
+      }),
     ).toMatchObject({ decision: 'skipped', reason: expect.stringMatching(/^invalid address/) });
-    expect(decideRoute({ message: { recipient, sendAt }, suppression, now })).toMatchObject({
+    expect(decideRoute({ message: { recipient, sendAt }, suppressed: hardBounce, now })).toMatchObject({
       decision: 'skipped',
       reason: 'suppressed: hard bounce',
     });
+  });
+
+  it('uses the stored contact points of a recipient known by id, in the default channel order', () => {
+    const stored = { email: 'ada@example.com', phone: '+14155550123', pushSubscriptions: [] };
+
+    const route = decideRoute({ message: { recipient: { id: 'user-42' } }, stored, now });
+
+    expect(route).toEqual({
+      decision: 'routed',
+      targets: [
+        { channel: 'email', address: 'ada@example.com' },
+        { channel: 'inapp', address: 'user-42' },
+        { channel: 'sms', address: '+14155550123' },
+      ],
+    });
+  });
+
+  it('keeps the order of the channels the message asks for and drops the unavailable ones', () => {
+    const route = decideRoute({
+      message: { recipient: { id: 'user-42', phone: '+14155550123' }, channels: ['push', 'sms', 'email'] },
+      now,
+    });
+
+    expect(route).toEqual({ decision: 'routed', targets: [{ channel: 'sms', address: '+14155550123' }] });
+  });
+
+  it('names every unavailable channel when none is left', () => {
+    expect(
+      decideRoute({ message: { recipient, channels: ['email', 'inapp'] }, suppressed: hardBounce, now }),
+    ).toEqual({ decision: 'skipped', reason: 'email: suppressed: hard bounce; inapp: no recipient id' });
   });
 });

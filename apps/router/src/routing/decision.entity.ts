@@ -15,11 +15,17 @@ export class DecisionEntity {
   @Column('text', { nullable: true })
   reason!: string | null;
 
-  @Column('text')
-  channel!: string;
+  @Column('text', { nullable: true })
+  channel!: string | null;
 
-  @Column('text')
-  address!: string;
+  @Column('text', { nullable: true })
+  address!: string | null;
+
+  @Column('text', { name: 'channel_policy', default: 'fallback' })
+  channelPolicy!: 'fallback' | 'all';
+
+  @Column('jsonb', { name: 'render_requests', default: () => "'[]'" })
+  renderRequests!: unknown[];
 
   @Column('timestamptz', { name: 'decided_at' })
   decidedAt!: Date;

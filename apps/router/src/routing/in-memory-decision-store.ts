@@ -1,9 +1,10 @@
-import { type DecisionRecord, DecisionStore, type ScheduledRender } from './decision-store';
+import { type DecisionRecord, DecisionStore, type Reroute, type ScheduledRender } from './decision-store';
 
 /** The decision and schedule tables' rules without a database, for use-case specs. */
 export class InMemoryDecisionStore extends DecisionStore {
   readonly decisions = new Map<string, DecisionRecord>();
   readonly schedules = new Map<string, ScheduledRender & { releasedAt?: Date }>();
+  readonly reroutes = new Map<string, Reroute>();
 
   async recordNew(decisions: DecisionRecord[], schedules: ScheduledRender[]): Promise<Set<string>> {
     const recorded = new Set<string>();
@@ -23,5 +24,13 @@ export class InMemoryDecisionStore extends DecisionStore {
       const decision = this.decisions.get(id);
       return decision ? [decision] : [];
     });
+  }
+
+  async recordReroute(reroute: Reroute, publish: () => Promise<void>): Promise<boolean> {
+    const key = JSON.stringify([reroute.messageId, reroute.fromChannel]);
+    if (this.reroutes.has(key)) return false;
+    await publish();
+    this.reroutes.set(key, reroute);
+    return true;
   }
 }

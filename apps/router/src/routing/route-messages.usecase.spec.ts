@@ -1,4 +1,5 @@
 import { DeliveryEventTopic, type MessageAccepted, RenderRequestedTopic } from '@switchboard/contracts';
+import { InMemoryRecipientStore } from '../recipients/in-memory-recipient-store';
 import { InMemorySuppressionStore } from '../suppressions/in-memory-suppression-store';
 import { InMemoryDecisionStore } from './in-memory-decision-store';
 import { RecordingEventSink } from './recording-event-sink';
@@ -22,6 +23,7 @@ function message(overrides: Partial<MessageAccepted> = {}): MessageAccepted {
 describe('RouteMessages', () => {
   let decisions: InMemoryDecisionStore;
   let suppressions: InMemorySuppressionStore;
+  let recipients: InMemoryRecipientStore;
   let events: RecordingEventSink;
   let clock: Date;
   let routeMessages: RouteMessages;
@@ -29,9 +31,10 @@ describe('RouteMessages', () => {
   beforeEach(() => {
     decisions = new InMemoryDecisionStore();
     suppressions = new InMemorySuppressionStore();
+    recipients = new InMemoryRecipientStore();
     events = new RecordingEventSink();
     clock = now;
-    routeMessages = new RouteMessages(decisions, suppressions, events, () => clock);
+    routeMessages = new RouteMessages(decisions, suppressions, recipients, events, () => clock);
   });
 
   it('routes a message to rendering with its acceptance time, and records a routed event', async () => {
@@ -89,7 +92,9 @@ describe('RouteMessages', () => {
     ]);
     const schedule = decisions.schedules.get(message().messageId);
     expect(schedule?.dueAt).toEqual(new Date('2030-01-01T13:00:00.000Z'));
-    expect(schedule?.renderRequest).toMatchObject({ address: 'ada@example.com', priority: 'high' });
+    expect(schedule?.renderRequests).toEqual([
+      expect.objectContaining({ address: 'ada@example.com', priority: 'high' }),
+    ]);
   });
 
   it('keeps the first decision of a redelivered message and publishes it again unchanged', async () => {
@@ -126,5 +131,114 @@ describe('RouteMessages', () => {
     await routeMessages.execute([message({ sendAt: '2030-01-01T13:00:00.000Z' })]);
 
     expect(decisions.schedules.get(message().messageId)?.releasedAt).toBe(clock);
+  });
+  describe('channel choice', () => {
+    const subscription = {
+      endpoint: 'https://push.example.com/send/abc',
+      p256dh: 'BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM',
+      auth: 'tBHItJI5svbpez7KI4CCXg',
+    };
+
+    async function storeRecipient(changes: { email?: string; phone?: string }, withPush = false) {
+      await recipients.upsert('acme', 'user-42', changes);
+      if (withPush) await recipients.addPushSubscription('acme', 'user-42', subscription, 5);
+    }
+
+    it('sends to the stored phone number of a recipient known only by id', async () => {
+      await storeRecipient({ phone: '+14155550123' });
+
+      await routeMessages.execute([message({ recipient: { id: 'user-42' }, channels: ['email', 'sms'] })]);
+
+      expect(events.on(RenderRequestedTopic)).toEqual([
+        expect.objectContaining({ channel: 'sms', address: '+14155550123', recipientId: 'user-42' }),
+      ]);
+    });
+
+    it('takes the default order with only the contact points the recipient has', async () => {
+      await storeRecipient({ phone: '+14155550123' });
+
+      await routeMessages.execute([message({ recipient: { id: 'user-42' } })]);
+
+      // The id alone gives the in-app inbox, which comes before sms in the default order.
+      expect(events.on(RenderRequestedTopic)).toEqual([
+        expect.objectContaining({ channel: 'inapp', address: 'user-42' }),
+      ]);
+      expect(decisions.decisions.get(message().messageId)?.renderRequests.map((r) => r.channel)).toEqual([
+        'inapp',
+        'sms',
+      ]);
+    });
+
+    it('prefers push when the message asks for push first and the recipient has a subscription', async () => {
+      await storeRecipient({ email: 'ada@example.com' }, true);
+
+      await routeMessages.execute([message({ recipient: { id: 'user-42' }, channels: ['push', 'email'] })]);
+
+      expect(events.on(RenderRequestedTopic)).toEqual([
+        expect.objectContaining({
+          channel: 'push',
+          address: 'user-42',
+          pushSubscriptions: [
+            {
+              endpoint: subscription.endpoint,
+              keys: { p256dh: subscription.p256dh, auth: subscription.auth },
+            },
+          ],
+        }),
+      ]);
+      expect(events.on(DeliveryEventTopic)).toEqual([
+        expect.objectContaining({ type: 'routed', channel: 'push' }),
+      ]);
+    });
+
+    it('lets an inline address win over the stored one', async () => {
+      await storeRecipient({ email: 'old@example.com' });
+
+      await routeMessages.execute([
+        message({ recipient: { id: 'user-42', email: 'new@example.com' }, channels: ['email'] }),
+      ]);
+
+      expect(events.on(RenderRequestedTopic)).toEqual([
+        expect.objectContaining({ address: 'new@example.com' }),
+      ]);
+    });
+
+    it('falls to the next channel when the email address is suppressed', async () => {
+      await storeRecipient({ email: 'ada@example.com', phone: '+14155550123' });
+      await suppressions.add('acme', { channel: 'email', address: 'ada@example.com', reason: 'hard bounce' });
+
+      await routeMessages.execute([message({ recipient: { id: 'user-42' }, channels: ['email', 'sms'] })]);
+
+      expect(events.on(RenderRequestedTopic)).toEqual([expect.objectContaining({ channel: 'sms' })]);
+    });
+
+    it('skips a message no channel can take, naming why for each channel', async () => {
+      await suppressions.add('acme', { channel: 'email', address: 'ada@example.com', reason: 'hard bounce' });
+
+      await routeMessages.execute([
+        message({ recipient: { email: 'ada@example.com' }, channels: ['email', 'sms', 'push'] }),
+      ]);
+
+      expect(events.on(RenderRequestedTopic)).toEqual([]);
+      expect(events.on(DeliveryEventTopic)).toEqual([
+        expect.objectContaining({
+          type: 'skipped',
+          reason: 'email: suppressed: hard bounce; sms: no phone number; push: no push subscription',
+        }),
+      ]);
+    });
+
+    it("sends on every available channel under the 'all' policy", async () => {
+      await storeRecipient({ email: 'ada@example.com', phone: '+14155550123' });
+
+      await routeMessages.execute([
+        message({ recipient: { id: 'user-42' }, channels: ['sms', 'push', 'email'], channelPolicy: 'all' }),
+      ]);
+
+      expect(events.on(RenderRequestedTopic).map((request) => [request.channel, request.address])).toEqual([
+        ['sms', '+14155550123'],
+        ['email', 'ada@example.com'],
+      ]);
+    });
   });
 });

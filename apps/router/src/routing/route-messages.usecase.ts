@@ -1,12 +1,24 @@
 import {
+  type ChannelName,
   type DeliveryEvent,
   DeliveryEventTopic,
   type MessageAccepted,
   type RenderRequested,
   RenderRequestedTopic,
 } from '@switchboard/contracts';
-import { type Suppression, SuppressionStore, suppressionKey } from '../suppressions/suppression';
-import { decideRoute, type RouteDecision } from './decide-route';
+import type { RecipientStore } from '../recipients/recipient';
+import {
+  type Suppression,
+  type SuppressionLookup,
+  SuppressionStore,
+  suppressionKey,
+} from '../suppressions/suppression';
+import {
+  type ChannelTarget,
+  decideRoute,
+  type RouteDecision,
+  type StoredContactPoints,
+} from './decide-route';
 import { type DecisionRecord, DecisionStore, type ScheduledRender } from './decision-store';
 import { type EventSink, ROUTER_SOURCE } from './event-sink';
 
@@ -18,7 +30,8 @@ export interface RouteOutcome {
 
 /**
  * Decides a batch of accepted messages (see decideRoute for the order), records each decision
- * once, and publishes a delivery event per decision plus a render request per routed message.
+ * once, and publishes a delivery event per decision plus the render requests of a routed message
+ * (the first chosen channel under 'fallback', every one under 'all').
  * A redelivered message keeps its first decision; its events are published again (with the
  * first decision's time, so analytics recognises them), in case the first delivery stopped
  * between recording and publishing.
@@ -27,6 +40,7 @@ export class RouteMessages {
   constructor(
     private readonly decisions: DecisionStore,
     private readonly suppressions: SuppressionStore,
+    private readonly recipients: Pick<RecipientStore, 'find'>,
     private readonly events: EventSink,
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -36,22 +50,27 @@ export class RouteMessages {
     const outcomes = new Map<string, RouteOutcome>();
     if (messages.length === 0) return outcomes;
 
-    const suppressions = await this.suppressionsFor(messages);
+    const stored = await this.storedContactPoints(messages);
+    const suppressions = await this.suppressionsFor(messages, stored);
     const decidedAt = this.now();
     const records: DecisionRecord[] = [];
     const schedules: ScheduledRender[] = [];
     for (const message of messages) {
-      const suppression = suppressions.get(
-        suppressionKey({ tenantId: message.tenantId, channel: 'email', address: message.recipient.email }),
-      );
-      const route = decideRoute({ message, suppression, now: decidedAt });
-      records.push(toRecord(message, route, decidedAt));
+      const route = decideRoute({
+        message,
+        stored: stored.get(storedKey(message)),
+        suppressed: (channel, address) =>
+          suppressions.get(suppressionKey({ tenantId: message.tenantId, channel, address })),
+        now: decidedAt,
+      });
+      const record = toRecord(message, route, decidedAt);
+      records.push(record);
       if (route.decision === 'deferred') {
         schedules.push({
           tenantId: message.tenantId,
           messageId: message.messageId,
           dueAt: route.dueAt,
-          renderRequest: renderRequest(message, route.address),
+          renderRequests: requestsToPublish(record),
         });
       }
     }
@@ -77,14 +96,50 @@ export class RouteMessages {
     return outcomes;
   }
 
-  private async suppressionsFor(messages: MessageAccepted[]): Promise<Map<string, Suppression>> {
-    const found = await this.suppressions.findFor(
-      messages.map((message) => ({
-        tenantId: message.tenantId,
-        channel: 'email',
-        address: message.recipient.email,
-      })),
+  /** The stored contact points of the recipients the batch names by id, one lookup per recipient. */
+  private async storedContactPoints(messages: MessageAccepted[]): Promise<Map<string, StoredContactPoints>> {
+    const wanted = new Map<string, { tenantId: string; recipientId: string }>();
+    for (const message of messages) {
+      if (message.recipient.id !== undefined)
+        wanted.set(storedKey(message), { tenantId: message.tenantId, recipientId: message.recipient.id });
+    }
+    const found = new Map<string, StoredContactPoints>();
+    await Promise.all(
+      [...wanted].map(async ([key, { tenantId, recipientId }]) => {
+        const recipient = await this.recipients.find(tenantId, recipientId);
+        if (!recipient) return;
+        found.set(key, {
+          email: recipient.email,
+          phone: recipient.phone,
+          pushSubscriptions: recipient.pushSubscriptions.map(({ endpoint, p256dh, auth }) => ({
+            endpoint,
+            keys: { p256dh, auth },
+          })),
+        });
+      }),
     );
+    return found;
+  }
+
+  /** One query for the suppressions of every address any message of the batch could go to. */
+  private async suppressionsFor(
+    messages: MessageAccepted[],
+    stored: Map<string, StoredContactPoints>,
+  ): Promise<Map<string, Suppression>> {
+    const lookups: SuppressionLookup[] = [];
+    for (const message of messages) {
+      const { tenantId, recipient } = message;
+      const contacts = stored.get(storedKey(message));
+      const email = recipient.email ?? contacts?.email;
+      const phone = recipient.phone ?? contacts?.phone;
+      if (email) lookups.push({ tenantId, channel: 'email', address: email });
+      if (phone) lookups.push({ tenantId, channel: 'sms', address: phone });
+      if (recipient.id !== undefined) {
+        lookups.push({ tenantId, channel: 'push', address: recipient.id });
+        lookups.push({ tenantId, channel: 'inapp', address: recipient.id });
+      }
+    }
+    const found = await this.suppressions.findFor(lookups);
     return new Map(found.map((suppression) => [suppressionKey(suppression), suppression]));
   }
 
@@ -94,7 +149,7 @@ export class RouteMessages {
     for (const message of messages) {
       const { decision } = outcomes.get(message.messageId) as RouteOutcome;
       deliveryEvents.push(decisionEvent(decision));
-      if (decision.decision === 'routed') renderRequests.push(renderRequest(message, decision.address));
+      if (decision.decision === 'routed') renderRequests.push(...requestsToPublish(decision));
     }
     await Promise.all([
       this.events.publishMany(RenderRequestedTopic.topic, renderRequests),
@@ -103,29 +158,61 @@ export class RouteMessages {
   }
 }
 
+function storedKey(message: MessageAccepted): string {
+  return JSON.stringify([message.tenantId, message.recipient.id]);
+}
+
+/** 'all' sends on every chosen channel; 'fallback' on the first, keeping the others for failures. */
+function requestsToPublish(decision: DecisionRecord): RenderRequested[] {
+  return decision.channelPolicy === 'all' ? decision.renderRequests : decision.renderRequests.slice(0, 1);
+}
+
 function toRecord(message: MessageAccepted, route: RouteDecision, decidedAt: Date): DecisionRecord {
-  return {
+  const base = {
     tenantId: message.tenantId,
     messageId: message.messageId,
     decision: route.decision,
-    channel: route.channel,
-    address: route.address,
-    ...(route.decision === 'routed' ? {} : { reason: route.reason }),
     decidedAt,
+    channelPolicy: message.channelPolicy ?? 'fallback',
+  };
+  if (route.decision === 'skipped') {
+    return {
+      ...base,
+      ...(route.channel === undefined ? {} : { channel: route.channel }),
+      ...(route.address === undefined ? {} : { address: route.address }),
+      reason: route.reason,
+      renderRequests: [],
+    };
+  }
+  const [first] = route.targets;
+  return {
+    ...base,
+    channel: first.channel,
+    address: first.address,
+    ...(route.decision === 'deferred' ? { reason: route.reason } : {}),
+    renderRequests: route.targets.map((target) => renderRequest(message, target)),
   };
 }
 
-/** The render request of a routed message; acceptedAt carries over so the template version is stable. */
-export function renderRequest(message: MessageAccepted, address: string): RenderRequested {
-  return {
+/** The render request of a chosen channel; acceptedAt carries over so the template version is stable. */
+export function renderRequest(message: MessageAccepted, target: ChannelTarget): RenderRequested {
+  const base = {
     tenantId: message.tenantId,
     messageId: message.messageId,
     acceptedAt: message.acceptedAt,
-    channel: 'email',
-    address,
     priority: message.priority,
     content: message.content,
+    ...(message.recipient.id === undefined ? {} : { recipientId: message.recipient.id }),
   };
+  const channel: ChannelName = target.channel;
+  switch (channel) {
+    case 'push':
+      return { ...base, channel, address: target.address, pushSubscriptions: target.pushSubscriptions ?? [] };
+    case 'email':
+    case 'sms':
+    case 'inapp':
+      return { ...base, channel, address: target.address };
+  }
 }
 
 function decisionEvent(decision: DecisionRecord): DeliveryEvent {
@@ -135,7 +222,7 @@ function decisionEvent(decision: DecisionRecord): DeliveryEvent {
     type: decision.decision,
     occurredAt: decision.decidedAt.toISOString(),
     source: ROUTER_SOURCE,
-    channel: decision.channel,
+    ...(decision.channel === undefined ? {} : { channel: decision.channel }),
     ...(decision.reason === undefined ? {} : { reason: decision.reason }),
   };
 }

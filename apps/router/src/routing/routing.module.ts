@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventPublisher } from '@switchboard/messaging';
+import { RecipientStore } from '../recipients/recipient';
 import { SuppressionStore } from '../suppressions/suppression';
 import { SuppressionsModule } from '../suppressions/suppressions.module';
 import { DecisionStore } from './decision-store';
@@ -13,11 +14,16 @@ import { RouteMessages } from './route-messages.usecase';
     { provide: DecisionStore, useExisting: PgDecisionStore },
     {
       provide: RouteMessages,
-      useFactory: (decisions: DecisionStore, suppressions: SuppressionStore, events: EventPublisher) =>
-        new RouteMessages(decisions, suppressions, events),
-      inject: [DecisionStore, SuppressionStore, EventPublisher],
+      // RecipientStore comes from the global RecipientsModule.
+      useFactory: (
+        decisions: DecisionStore,
+        suppressions: SuppressionStore,
+        recipients: RecipientStore,
+        events: EventPublisher,
+      ) => new RouteMessages(decisions, suppressions, recipients, events),
+      inject: [DecisionStore, SuppressionStore, RecipientStore, EventPublisher],
     },
   ],
-  exports: [RouteMessages],
+  exports: [RouteMessages, DecisionStore],
 })
 export class RoutingModule {}

@@ -8,7 +8,7 @@ interface ScheduleRow {
   message_id: string;
   tenant_id: string;
   due_at: Date;
-  payload: RenderRequested;
+  payload: RenderRequested | RenderRequested[];
 }
 
 @Injectable()
@@ -38,7 +38,8 @@ export class PgScheduleStore extends ScheduleStore {
         tenantId: row.tenant_id,
         messageId: row.message_id,
         dueAt: row.due_at,
-        renderRequest: row.payload,
+        // Schedules recorded before channel choice hold a single render request.
+        renderRequests: Array.isArray(row.payload) ? row.payload : [row.payload],
       }));
       await release(due);
       await manager.query(`UPDATE router.schedules SET released_at = $1 WHERE message_id = ANY($2::uuid[])`, [

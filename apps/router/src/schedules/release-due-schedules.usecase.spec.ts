@@ -2,6 +2,7 @@ import { DeliveryEventTopic, type MessageAccepted, RenderRequestedTopic } from '
 import { InMemoryDecisionStore } from '../routing/in-memory-decision-store';
 import { RecordingEventSink } from '../routing/recording-event-sink';
 import { RouteMessages } from '../routing/route-messages.usecase';
+import { InMemoryRecipientStore } from '../recipients/in-memory-recipient-store';
 import { InMemorySuppressionStore } from '../suppressions/in-memory-suppression-store';
 import { InMemoryScheduleStore } from './in-memory-schedule-store';
 import { ReleaseDueSchedules } from './release-due-schedules.usecase';
@@ -29,7 +30,13 @@ describe('ReleaseDueSchedules', () => {
     clock = new Date('2030-01-01T12:00:00.000Z');
     events = new RecordingEventSink();
     decisions = new InMemoryDecisionStore();
-    const routeMessages = new RouteMessages(decisions, new InMemorySuppressionStore(), events, () => clock);
+    const routeMessages = new RouteMessages(
+      decisions,
+      new InMemorySuppressionStore(),
+      new InMemoryRecipientStore(),
+      events,
+      () => clock,
+    );
     await routeMessages.execute([
       message(1, '2030-01-01T12:01:00.000Z'),
       message(2, '2030-01-01T12:02:00.000Z'),

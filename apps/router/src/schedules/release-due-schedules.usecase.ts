@@ -23,7 +23,7 @@ export class ReleaseDueSchedules {
       await Promise.all([
         this.events.publishMany(
           RenderRequestedTopic.topic,
-          due.map((schedule) => schedule.renderRequest),
+          due.flatMap((schedule) => schedule.renderRequests),
         ),
         this.events.publishMany(
           DeliveryEventTopic.topic,
@@ -42,7 +42,7 @@ function releasedEvent(schedule: ScheduledRender, releasedAt: Date): DeliveryEve
     type: 'routed',
     occurredAt: releasedAt.toISOString(),
     source: ROUTER_SOURCE,
-    channel: schedule.renderRequest.channel,
+    channel: schedule.renderRequests[0]?.channel,
     detail: { scheduledFor: schedule.dueAt.toISOString() },
   };
 }

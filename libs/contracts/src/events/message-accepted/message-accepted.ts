@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { recipientKey } from '../../common';
+import { recipientIdentity, recipientKey } from '../../common';
 import { defineTopic } from '../../topic-contract';
 import { MessageRequested } from '../message-requested/message-requested';
 
@@ -12,5 +12,5 @@ export const MessageAcceptedTopic = defineTopic({
   schemaName: 'MessageAccepted',
   schemaVersion: 1,
   schema: MessageAccepted,
-  key: (payload) => recipientKey(payload.tenantId, payload.recipient.email),
+  key: (payload) => recipientKey(payload.tenantId, recipientIdentity(payload.recipient)),
 });

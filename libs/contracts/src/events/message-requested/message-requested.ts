@@ -1,8 +1,11 @@
 import { z } from 'zod';
 import {
-  EmailRecipient,
+  ChannelPolicy,
+  Channels,
   MessageId,
   Priority,
+  Recipient,
+  recipientIdentity,
   recipientKey,
   TemplateData,
   TemplateKey,
@@ -26,7 +29,10 @@ export const MessageContent = z.union([TemplateContent, InlineContent]);
 
 /** What a caller hands over: the body of POST /v1/messages and of each batch item. */
 export const SendMessageRequest = z.strictObject({
-  recipient: EmailRecipient,
+  recipient: Recipient,
+  /** The channels to use, in order of preference; without them the router's default order. */
+  channels: Channels.optional(),
+  channelPolicy: ChannelPolicy.default('fallback'),
   content: MessageContent,
   priority: Priority.default('normal'),
   sendAt: Timestamp.optional(),
@@ -39,7 +45,10 @@ export const MessageRequested = z.strictObject({
   acceptedAt: Timestamp,
   source: z.enum(['http', 'upstream']),
   idempotencyKey: z.string().min(1).max(255).optional(),
-  recipient: EmailRecipient,
+  recipient: Recipient,
+  channels: Channels.optional(),
+  /** Absent means 'fallback', so that messages accepted before channel choice keep their meaning. */
+  channelPolicy: ChannelPolicy.optional(),
   content: MessageContent,
   priority: Priority,
   sendAt: Timestamp.optional(),
@@ -54,5 +63,5 @@ export const MessageRequestedTopic = defineTopic({
   schemaName: 'MessageRequested',
   schemaVersion: 1,
   schema: MessageRequested,
-  key: (payload) => recipientKey(payload.tenantId, payload.recipient.email),
+  key: (payload) => recipientKey(payload.tenantId, recipientIdentity(payload.recipient)),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TemplateData, TenantId } from '../../common';
+import { Recipient, TemplateData, TenantId } from '../../common';
 
 /**
  * The envelope upstream systems publish on their own topics. Ingest turns one whose type
@@ -8,7 +8,7 @@ import { TemplateData, TenantId } from '../../common';
 export const UpstreamEvent = z.strictObject({
   type: z.string().min(1).max(200),
   tenant: TenantId,
-  recipient: z.strictObject({ email: z.email().max(254) }),
+  recipient: Recipient,
   data: TemplateData.default({}),
   idempotencyKey: z.string().min(1).max(255).optional(),
 });

@@ -112,7 +112,10 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
       ...inboxTokenSecrets,
     },
     ingest: {},
-    router: {},
+    // The router checks push endpoints at registration; the local push service is on loopback.
+    router: channels.push?.sandboxOrigins?.length
+      ? { ROUTER_PUSH_SANDBOX_ORIGINS: channels.push.sandboxOrigins.join(',') }
+      : {},
     template: {},
     // A sandbox needs no verified sender; with real SES, EMAIL_FROM must come from the environment.
     'sender-email': infrastructure.sesEndpoint

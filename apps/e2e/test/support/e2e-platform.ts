@@ -1,11 +1,19 @@
+import { randomBytes } from 'node:crypto';
+import { generateVAPIDKeys } from 'web-push';
 import {
   createTestBroker,
   createTestDatabase,
   freePort,
   PLATFORM_SERVICES,
   startPlatform,
+  startPushService,
   startSesEmulator,
+  startSesFaultProxy,
+  startSnsEmulator,
   startTraceCollector,
+  type PushService,
+  type SesFaultProxy,
+  type SnsEmulator,
   type PlatformServiceName,
   type RunningPlatform,
   type SesEmulator,
@@ -26,27 +34,58 @@ export interface E2ePlatform {
   traces: TraceCollector;
   platform: RunningPlatform;
   api: GatewayClient;
+  /** Present when started with `channels`: the other senders and their provider sandboxes. */
+  channels?: ChannelSandboxes;
   stop(): Promise<void>;
 }
 
-export async function startE2ePlatform(): Promise<E2ePlatform> {
+export interface ChannelSandboxes {
+  sns: SnsEmulator;
+  push: PushService;
+  /** In front of the SES emulator, so a test can make SES reject or fail. */
+  sesFaults: SesFaultProxy;
+  inboxUrl: string;
+}
+
+export async function startE2ePlatform(options: { channels?: boolean } = {}): Promise<E2ePlatform> {
   const broker = await createTestBroker();
-  const database = await createTestDatabase('sb_e2e');
+  const database = await createTestDatabase(options.channels ? 'sb_e2e_channels' : 'sb_e2e');
   const ses = await startSesEmulator({ port: 0 });
   const traces = await startTraceCollector();
+  const sandboxes = options.channels ? await startChannelSandboxes(ses.endpoint) : undefined;
   const ports = Object.fromEntries(
     await Promise.all(PLATFORM_SERVICES.map(async ({ name }) => [name, await freePort()] as const)),
   ) as Record<PlatformServiceName, number>;
+  const channelPorts = sandboxes
+    ? {
+        'sender-sms': await freePort(),
+        'sender-push': await freePort(),
+        'sender-inapp': await freePort(),
+      }
+    : {};
+  const vapidKeys = generateVAPIDKeys();
   const platform = await startPlatform({
     infrastructure: {
       kafkaBrokers: broker.address,
       databaseUrl: database.url,
-      sesEndpoint: ses.endpoint,
+      sesEndpoint: sandboxes?.sesFaults.endpoint ?? ses.endpoint,
       otlpEndpoint: traces.endpoint,
     },
+    channels: sandboxes
+      ? {
+          sms: { snsEndpoint: sandboxes.sns.endpoint },
+          push: {
+            vapidPublicKey: vapidKeys.publicKey,
+            vapidPrivateKey: vapidKeys.privateKey,
+            vapidSubject: 'mailto:e2e@switchboard.local',
+            sandboxOrigins: [sandboxes.push.origin],
+          },
+          inapp: { tokenSecrets: [randomBytes(32).toString('base64url')] },
+        }
+      : undefined,
     devApiKey: DEV_API_KEY,
     devTenant: DEV_TENANT,
-    ports,
+    ports: { ...ports, ...channelPorts },
     env: { LOG_LEVEL: 'info' },
     serviceEnv: { ingest: { INGEST_UPSTREAM_TOPICS: UPSTREAM_TOPIC } },
   });
@@ -57,15 +96,31 @@ export async function startE2ePlatform(): Promise<E2ePlatform> {
     traces,
     platform,
     api: new GatewayClient(platform.gatewayUrl, DEV_API_KEY),
+    channels: sandboxes && { ...sandboxes, inboxUrl: platform.urls['sender-inapp'] ?? '' },
     stop: async () => {
       await platform
         .stop()
-        .catch(() => Promise.all(Object.values(platform.services).map((service) => service.kill())));
-      await Promise.allSettled([ses.stop(), traces.stop()]);
+        .catch(() => Promise.all(Object.values(platform.services).map((service) => service?.kill())));
+      await Promise.allSettled([
+        ses.stop(),
+        traces.stop(),
+        sandboxes?.sns.stop(),
+        sandboxes?.push.stop(),
+        sandboxes?.sesFaults.stop(),
+      ]);
       await broker.stop();
       await database.drop();
     },
   };
+}
+
+async function startChannelSandboxes(sesEndpoint: string): Promise<Omit<ChannelSandboxes, 'inboxUrl'>> {
+  const [sns, push, sesFaults] = await Promise.all([
+    startSnsEmulator({ port: 0 }),
+    startPushService({ port: 0 }),
+    startSesFaultProxy({ target: sesEndpoint }),
+  ]);
+  return { sns, push, sesFaults };
 }
 
 export interface ApiResponse<T = Record<string, unknown>> {

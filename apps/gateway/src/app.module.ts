@@ -19,7 +19,8 @@ import { TriggersModule } from './triggers/triggers.module';
 
 // Only used when the gateway is first to create the topic; an existing topic is left as it is.
 const REQUESTED_TOPIC_PARTITIONS = 6;
-const RECEIPT_TOPIC_PARTITIONS = 3;
+// As sender-email provisions it: whichever starts first creates the topic.
+const RECEIPT_TOPIC_PARTITIONS = 6;
 
 /** The gateway's root module for one config (runService takes a module class, so it is made here). */
 export function createAppModule(config: GatewayConfig): Type<unknown> {

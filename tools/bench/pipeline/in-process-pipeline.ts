@@ -128,7 +128,7 @@ export class InProcessPipeline implements PipelineUnderTest {
     const decidedAt = new Date();
     const routed: AcceptedMessage[] = [];
     const decisionRows = messages.map((message) => {
-      const address = message.request.recipient.email;
+      const address = emailAddressOf(message.request);
       const suppression = suppressions.get(address.toLowerCase());
       if (suppression === undefined) routed.push(message);
       else this.notSent.set(message.messageId, `skipped: suppressed: ${suppression}`);
@@ -154,7 +154,7 @@ export class InProcessPipeline implements PipelineUnderTest {
           const output = await this.ses.send(
             new SendEmailCommand({
               Source: WORKLOAD.emailFrom,
-              Destination: { ToAddresses: [message.request.recipient.email] },
+              Destination: { ToAddresses: [emailAddressOf(message.request)] },
               Message: {
                 Subject: { Data: email.subject, Charset: 'UTF-8' },
                 Body: {
@@ -360,4 +360,11 @@ class ConcurrencyLimit {
       else this.running -= 1;
     }
   }
+}
+
+/** The bench sends email only, and every bench message names its address inline. */
+function emailAddressOf(request: SendMessageRequest): string {
+  const address = request.recipient.email;
+  if (address === undefined) throw new Error('a bench message without an email address');
+  return address;
 }

@@ -9,6 +9,11 @@ import { DeadLetterEntity } from './dead-letters/dead-letter.entity';
 import { DeadLettersConsumerReadiness, DeadLettersModule } from './dead-letters/dead-letters.module';
 import { CreateAnalyticsTimeline1795595431377 } from './migrations/1795595431377-create-analytics-timeline';
 import { CreateDeadLetters1795690000000 } from './migrations/1795690000000-create-dead-letters';
+import { CreateDeliveryMetrics1795800000000 } from './migrations/1795800000000-create-delivery-metrics';
+import { DeliveryEventCountEntity } from './metrics/delivery-event-count.entity';
+import { MessageStatusCountEntity } from './metrics/message-status-count.entity';
+import { MetricsModule } from './metrics/metrics.module';
+import { ProviderCircuitEntity } from './metrics/provider-circuit.entity';
 import { DeliveryEventEntity } from './timeline/delivery-event.entity';
 import { MessageStatusEntity } from './timeline/message-status.entity';
 import { ConsumerReadiness, TimelineModule } from './timeline/timeline.module';
@@ -25,8 +30,19 @@ export function createAppModule(config: AnalyticsConfig): Type<unknown> {
       PersistenceModule.forRoot({
         url: config.DATABASE_URL,
         schema: ANALYTICS_SCHEMA,
-        entities: [DeliveryEventEntity, MessageStatusEntity, DeadLetterEntity],
-        migrations: [CreateAnalyticsTimeline1795595431377, CreateDeadLetters1795690000000],
+        entities: [
+          DeliveryEventEntity,
+          MessageStatusEntity,
+          DeadLetterEntity,
+          DeliveryEventCountEntity,
+          MessageStatusCountEntity,
+          ProviderCircuitEntity,
+        ],
+        migrations: [
+          CreateAnalyticsTimeline1795595431377,
+          CreateDeadLetters1795690000000,
+          CreateDeliveryMetrics1795800000000,
+        ],
         poolSize: config.DATABASE_POOL_SIZE,
       }),
       MessagingModule.forRoot({
@@ -41,6 +57,7 @@ export function createAppModule(config: AnalyticsConfig): Type<unknown> {
       ]),
       TimelineModule,
       DeadLettersModule,
+      MetricsModule,
     ],
   })
   class AnalyticsModule {}

@@ -33,7 +33,11 @@ export class DeliveryEventsConsumer implements OnApplicationBootstrap, BeforeApp
       minBytes: BATCH_MIN_BYTES,
       maxWaitTimeMs: BATCH_MAX_WAIT_MS,
     }).onBatch(DeliveryEventTopic.topic, (events) =>
-      this.recordDeliveryEvents.execute(events.map((event) => event.payload)),
+      // A batch holds one partition's events.
+      this.recordDeliveryEvents.execute(
+        events.map((event) => event.payload),
+        events.length > 0 ? events[0].partition : 0,
+      ),
     );
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { DeliveryEvent, DeliveryEventTypeName, MessageTimelineEntry } from '@switchboard/contracts';
+import type { DeliveryEventTypeName, MessageTimelineEntry } from '@switchboard/contracts';
 import { DataSource } from 'typeorm';
-import type { MessageStatusUpdate } from './message-status-updates';
+import type { DeliveryEventBatch } from './record-delivery-events.usecase';
 
 export interface StoredMessage {
   status: DeliveryEventTypeName;
@@ -23,18 +23,23 @@ export class TimelineRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Appends a batch of events and moves each message's status forward in one statement (atomic on
-   * its own, so no transaction and no extra round trips for BEGIN and COMMIT).
+   * Appends a batch of events and, in the same statement (atomic on its own, so no transaction and no
+   * extra round trips for BEGIN and COMMIT), moves each message's status forward, counts the events
+   * the insert added (a redelivered event adds none, so it is counted once), moves the count of
+   * messages per status, and stores the latest circuit state of each provider the batch reports.
    */
-  async record(
-    events: readonly DeliveryEvent[],
-    statusUpdates: readonly MessageStatusUpdate[],
-  ): Promise<void> {
+  async record(batch: DeliveryEventBatch): Promise<void> {
+    const { events, partition } = batch;
     if (events.length === 0) return;
-    // Rows in message order, so concurrent batches lock shared rows in the same order.
-    const orderedUpdates = [...statusUpdates].sort((a, b) => a.messageId.localeCompare(b.messageId));
-    // The upsert mirrors `supersedes`: a later stage wins; within a stage, the later event; and an
-    // update that starts a new round (a reroute) wins whatever the stored rank.
+    // Rows in key order, so concurrent batches lock shared rows in the same order.
+    const orderedUpdates = [...batch.statusUpdates].sort((a, b) => a.messageId.localeCompare(b.messageId));
+    const orderedCircuits = [...batch.circuitChanges].sort(
+      (a, b) => a.channel.localeCompare(b.channel) || a.provider.localeCompare(b.provider),
+    );
+    // The status upsert mirrors `supersedes`: a later stage wins; within a stage, the later event; and
+    // an update that starts a new round (a reroute) wins whatever the stored rank. The statuses it
+    // replaced are read from the statement's snapshot, which its own writes do not change; no other
+    // batch writes these messages at the same time, since a message's events share a partition.
     await this.dataSource.query(
       `WITH stored_events AS (
          INSERT INTO analytics.delivery_events
@@ -42,14 +47,47 @@ export class TimelineRepository {
          SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::timestamptz[], $5::text[], $6::text[],
                               $7::text[], $8::text[], $9::jsonb[])
          ON CONFLICT DO NOTHING
+         RETURNING channel, provider, type
+       ),
+       counted_events AS (
+         INSERT INTO analytics.delivery_event_counts AS counts (shard, channel, provider, type, events)
+         SELECT $16::integer, coalesce(channel, ''), coalesce(provider, ''), type, count(*)
+         FROM stored_events
+         GROUP BY coalesce(channel, ''), coalesce(provider, ''), type
+         ORDER BY 2, 3, 4
+         ON CONFLICT (channel, provider, type, shard) DO UPDATE SET events = counts.events + excluded.events
+       ),
+       changed_circuits AS (
+         INSERT INTO analytics.provider_circuits AS circuits (channel, provider, state, changed_at)
+         SELECT * FROM unnest($17::text[], $18::text[], $19::text[], $20::timestamptz[])
+         ON CONFLICT (channel, provider) DO UPDATE
+           SET state = excluded.state, changed_at = excluded.changed_at
+           WHERE excluded.changed_at >= circuits.changed_at
+       ),
+       previous_statuses AS (
+         SELECT message_id, status FROM analytics.message_status WHERE message_id = ANY($10::uuid[])
+       ),
+       changed_statuses AS (
+         INSERT INTO analytics.message_status AS existing (message_id, tenant_id, status, status_rank, updated_at)
+         SELECT * FROM unnest($10::uuid[], $11::text[], $12::text[], $13::smallint[], $14::timestamptz[])
+         ON CONFLICT (message_id) DO UPDATE
+           SET status = excluded.status, status_rank = excluded.status_rank, updated_at = excluded.updated_at
+           WHERE excluded.message_id = ANY($15::uuid[])
+              OR excluded.status_rank > existing.status_rank
+              OR (excluded.status_rank = existing.status_rank AND excluded.updated_at > existing.updated_at)
+         RETURNING message_id, status
+       ),
+       status_moves AS (
+         SELECT status, 1 AS messages FROM changed_statuses
+         UNION ALL
+         SELECT previous.status, -1 FROM changed_statuses JOIN previous_statuses AS previous USING (message_id)
        )
-       INSERT INTO analytics.message_status AS existing (message_id, tenant_id, status, status_rank, updated_at)
-       SELECT * FROM unnest($10::uuid[], $11::text[], $12::text[], $13::smallint[], $14::timestamptz[])
-       ON CONFLICT (message_id) DO UPDATE
-         SET status = excluded.status, status_rank = excluded.status_rank, updated_at = excluded.updated_at
-         WHERE excluded.message_id = ANY($15::uuid[])
-            OR excluded.status_rank > existing.status_rank
-            OR (excluded.status_rank = existing.status_rank AND excluded.updated_at > existing.updated_at)`,
+       INSERT INTO analytics.message_status_counts AS counts (shard, status, messages)
+       SELECT $16::integer, status, sum(messages) FROM status_moves
+       GROUP BY status
+       HAVING sum(messages) <> 0
+       ORDER BY status
+       ON CONFLICT (status, shard) DO UPDATE SET messages = counts.messages + excluded.messages`,
       [
         events.map((event) => event.tenantId),
         events.map((event) => event.messageId),
@@ -66,6 +104,11 @@ export class TimelineRepository {
         orderedUpdates.map((update) => update.statusRank),
         orderedUpdates.map((update) => update.updatedAt.toISOString()),
         orderedUpdates.filter((update) => update.startsNewRound).map((update) => update.messageId),
+        partition,
+        orderedCircuits.map((change) => change.channel),
+        orderedCircuits.map((change) => change.provider),
+        orderedCircuits.map((change) => change.state),
+        orderedCircuits.map((change) => change.changedAt.toISOString()),
       ],
     );
   }

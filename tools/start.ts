@@ -181,6 +181,7 @@ Switchboard is running.
   Sent SMS:         ${smsOutbox}
   Push service:     ${pushService.origin}   (local; POST /subscriptions for one, GET /pushes for what arrived)
   VAPID public key: ${vapidKeys.publicKey}
+  Metrics:          ${platform.urls.analytics}/metrics   (Prometheus text: events, circuits, dead letters)
   Dev API key:      ${devApiKey}   (tenant "dev"; set SWITCHBOARD_DEV_API_KEY to choose it)
   Kafka:            ${kafkaBrokers}${config.KAFKA_BROKERS ? '' : ' (embedded)'}
   PostgreSQL:       ${config.DATABASE_URL ? 'from DATABASE_URL' : `${databaseUrl} (embedded)`}

@@ -1,26 +1,28 @@
 import { Module, type Type } from '@nestjs/common';
-import { DeliveryEventTopic, EmailDispatchTopics, EmailReceiptTopic } from '@switchboard/contracts';
-import { MessagingHealthIndicator, MessagingModule } from '@switchboard/messaging';
+import { DeliveryEventTopic, EmailChannelTopics, EmailReceiptTopic } from '@switchboard/contracts';
+import { EventPublisher, KAFKA, MessagingHealthIndicator, MessagingModule } from '@switchboard/messaging';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
+import { ChannelSenderModule, ChannelSenderReadiness } from '@switchboard/sender-kit';
 import { HealthModule } from '@switchboard/service-kit';
+import type { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
 import type { SenderEmailConfig } from './config';
-import { DeliveryEntity } from './deliveries/delivery.entity';
 import { CreateSenderEmailDeliveries1795595431377 } from './migrations/1795595431377-create-sender-email-deliveries';
 import { IndexSenderEmailProviderMessageId1795700000000 } from './migrations/1795700000000-index-sender-email-provider-message-id';
-import { ReceiptsModule } from './receipts/receipts.module';
+import { MoveSenderEmailDeliveriesToSenderKit1795800000000 } from './migrations/1795800000000-move-sender-email-deliveries-to-sender-kit';
+import { ReceiptsModule, ReceiptsReadiness } from './receipts/receipts.module';
 import { SenderEmailConfigModule } from './sender-email-config.module';
-import { ConsumerReadiness, SendingModule } from './sending/sending.module';
+import { SENDER_EMAIL, SENDER_EMAIL_SCHEMA } from './sender-email-names';
+import { createEmailSender } from './sending/email-sender.factory';
 
-export const SENDER_EMAIL_SCHEMA = 'sender_email';
 // As many as the other pipeline topics; only used when this service is first to create a topic.
 const PIPELINE_TOPIC_PARTITIONS = 6;
 
 /** The email sender's root module for one config (runService takes a module class, so it is made here). */
 export function createAppModule(config: SenderEmailConfig): Type<unknown> {
   const topics = [
-    EmailDispatchTopics.high,
-    EmailDispatchTopics.normal,
-    EmailDispatchTopics.bulk,
+    ...Object.values(EmailChannelTopics.lanes),
+    ...Object.values(EmailChannelTopics.retries),
     DeliveryEventTopic,
     EmailReceiptTopic,
   ].map(({ topic }) => ({ topic, partitions: PIPELINE_TOPIC_PARTITIONS }));
@@ -31,17 +33,27 @@ export function createAppModule(config: SenderEmailConfig): Type<unknown> {
       PersistenceModule.forRoot({
         url: config.DATABASE_URL,
         schema: SENDER_EMAIL_SCHEMA,
-        entities: [DeliveryEntity],
+        entities: [],
         migrations: [
           CreateSenderEmailDeliveries1795595431377,
           IndexSenderEmailProviderMessageId1795700000000,
+          MoveSenderEmailDeliveriesToSenderKit1795800000000,
         ],
         poolSize: config.DATABASE_POOL_SIZE,
       }),
-      MessagingModule.forRoot({ kafka: { brokers: config.KAFKA_BROKERS, clientId: 'sender-email' }, topics }),
-      HealthModule.register([MessagingHealthIndicator, DatabaseHealthIndicator, ConsumerReadiness]),
-      SendingModule,
+      MessagingModule.forRoot({ kafka: { brokers: config.KAFKA_BROKERS, clientId: SENDER_EMAIL }, topics }),
+      ChannelSenderModule.register({
+        useFactory: (kafka: Kafka, publisher: EventPublisher, dataSource: DataSource) =>
+          createEmailSender(kafka, publisher, (sql, parameters) => dataSource.query(sql, parameters), config),
+        inject: [KAFKA, EventPublisher, DataSource],
+      }),
       ReceiptsModule,
+      HealthModule.register([
+        MessagingHealthIndicator,
+        DatabaseHealthIndicator,
+        ChannelSenderReadiness,
+        ReceiptsReadiness,
+      ]),
     ],
   })
   class SenderEmailModule {}

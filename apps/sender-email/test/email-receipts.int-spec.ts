@@ -97,7 +97,7 @@ describe('sender-email receipts', () => {
 
   function receipt(providerMessageId: string, overrides: Partial<EmailReceipt>): EmailReceipt {
     return {
-      provider: 'ses',
+      provider: 'ses-eu-west-1',
       providerMessageId,
       notificationId: randomUUID(),
       type: 'delivery',
@@ -129,7 +129,7 @@ describe('sender-email receipts', () => {
       occurredAt: '2030-01-01T10:00:05.000Z',
       source: 'sender-email',
       channel: 'email',
-      provider: 'ses',
+      provider: 'ses-eu-west-1',
       reason: 'Permanent: smtp; 550 5.1.1 user unknown',
       detail: { recipient: email.to, bounceType: 'Permanent', providerMessageId: email.providerMessageId },
     });

@@ -118,10 +118,15 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
       : {},
     template: {},
     // A sandbox needs no verified sender; with real SES, EMAIL_FROM must come from the environment.
+    // It has no SES sending quota either: the rate is the pipeline's to find (the bench pushes
+    // thousands), and a short lease lets a restarted sender resume a crashed one's emails soon.
     'sender-email': infrastructure.sesEndpoint
       ? {
           SES_ENDPOINT: infrastructure.sesEndpoint,
           EMAIL_FROM: process.env.EMAIL_FROM ?? 'Switchboard <notifications@switchboard.local>',
+          EMAIL_RATE_PER_SECOND: '5000',
+          EMAIL_RATE_BURST: '5000',
+          EMAIL_LEASE: '15s',
         }
       : {},
     analytics: {},

@@ -1,27 +1,41 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Inject, Injectable, Module } from '@nestjs/common';
 import { DeliveryEventTopic } from '@switchboard/contracts';
 import { EventPublisher, KAFKA } from '@switchboard/messaging';
+import type { ReadinessCheck } from '@switchboard/service-kit';
 import { Metrics } from '@switchboard/telemetry';
 import type { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
 import type { SenderEmailConfig } from '../config';
-import { PostgresDeliveryLedger } from '../deliveries/postgres-delivery-ledger';
 import { SENDER_EMAIL_CONFIG } from '../sender-email-config.module';
+import { SENDER_EMAIL } from '../sender-email-names';
 import { EmailReceiptsConsumer } from './email-receipts.consumer';
+import { PostgresSentEmailLookup } from './postgres-sent-email-lookup';
 import { RecordEmailReceiptsUsecase } from './record-email-receipts.usecase';
+
+/** Ready while the receipts consumer is in its group. */
+@Injectable()
+export class ReceiptsReadiness implements ReadinessCheck {
+  readonly name = 'receipts';
+
+  constructor(@Inject(EmailReceiptsConsumer) private readonly consumer: EmailReceiptsConsumer) {}
+
+  async isReady(): Promise<boolean> {
+    return this.consumer.isHealthy();
+  }
+}
 
 // Global so that the health module can see the consumer for its readiness check.
 @Global()
 @Module({
   providers: [
-    PostgresDeliveryLedger,
     {
       provide: RecordEmailReceiptsUsecase,
-      useFactory: (ledger: PostgresDeliveryLedger, publisher: EventPublisher) =>
+      useFactory: (dataSource: DataSource, publisher: EventPublisher) =>
         new RecordEmailReceiptsUsecase({
-          sentEmails: ledger,
+          sentEmails: new PostgresSentEmailLookup((sql, parameters) => dataSource.query(sql, parameters)),
           recordEvents: (events) => publisher.publishMany(DeliveryEventTopic.topic, events),
         }),
-      inject: [PostgresDeliveryLedger, EventPublisher],
+      inject: [DataSource, EventPublisher],
     },
     {
       provide: EmailReceiptsConsumer,
@@ -33,7 +47,7 @@ import { RecordEmailReceiptsUsecase } from './record-email-receipts.usecase';
       ) =>
         new EmailReceiptsConsumer(kafka, publisher, recordReceipts, {
           maxAttempts: config.EMAIL_MAX_ATTEMPTS,
-          unknownReceipts: new Metrics('sender-email').counter('switchboard.email.receipts.unknown', {
+          unknownReceipts: new Metrics(SENDER_EMAIL).counter('switchboard.email.receipts.unknown', {
             description: 'Email receipts skipped because no delivery has their provider message id',
           }),
         }),

@@ -1,5 +1,5 @@
 import type { DeliveryEvent, EmailReceipt } from '@switchboard/contracts';
-import { SENDER_NAME } from '../sending/send-email-batch.usecase';
+import { SENDER_EMAIL } from '../sender-email-names';
 
 /** The message an email was sent for, as the deliveries ledger recorded it. */
 export interface SentEmail {
@@ -54,7 +54,7 @@ function receiptEvents(receipt: EmailReceipt, sentEmail: SentEmail): DeliveryEve
     tenantId: sentEmail.tenantId,
     messageId: sentEmail.messageId,
     occurredAt: receipt.occurredAt,
-    source: SENDER_NAME,
+    source: SENDER_EMAIL,
     channel: 'email' as const,
     provider: sentEmail.provider,
   };

@@ -1,6 +1,10 @@
 import { sesClientConfig } from './ses-client-config';
 
 describe('sesClientConfig', () => {
+  it("turns the SDK retries off: every retry is the sender's own, through the retry topics", () => {
+    expect(sesClientConfig({ region: 'us-east-1' })).toMatchObject({ region: 'us-east-1', maxAttempts: 1 });
+  });
+
   it('points the client at a configured endpoint with placeholder credentials', () => {
     expect(sesClientConfig({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:8005' })).toMatchObject({
       region: 'eu-west-1',

@@ -11,8 +11,10 @@ export interface SesSettings {
 const EMULATOR_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /**
- * Explicit credentials win; against a custom endpoint without them, placeholder ones; otherwise
- * the SDK's own chain (instance role, shared profile) finds them.
+ * The SDK's own retries are off (one attempt per call): retries are the sender's, through retry
+ * topics, with the circuit breaker seeing every failure. Explicit credentials win; against a
+ * custom endpoint without them, placeholder ones; otherwise the SDK's own chain (instance role,
+ * shared profile) finds them.
  */
 export function sesClientConfig(settings: SesSettings): SESClientConfig {
   const explicit =
@@ -22,6 +24,7 @@ export function sesClientConfig(settings: SesSettings): SESClientConfig {
   const credentials = explicit ?? (settings.endpoint ? EMULATOR_CREDENTIALS : undefined);
   return {
     region: settings.region,
+    maxAttempts: 1,
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
     ...(credentials ? { credentials } : {}),
     requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },

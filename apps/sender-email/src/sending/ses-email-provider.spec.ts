@@ -1,4 +1,4 @@
-import { SendEmailCommand, type SESClient } from '@aws-sdk/client-ses';
+import { MessageRejected, SendEmailCommand, SESServiceException, type SESClient } from '@aws-sdk/client-ses';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import {
   BasicTracerProvider,
@@ -17,6 +17,8 @@ const dispatch: EmailDispatch = {
   text: 'Hi',
 };
 
+const metadata = (httpStatusCode: number) => ({ $metadata: { httpStatusCode } });
+
 describe('SesEmailProvider', () => {
   const spans = new InMemorySpanExporter();
   const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
@@ -26,23 +28,26 @@ describe('SesEmailProvider', () => {
   beforeEach(() => spans.reset());
 
   function clientAnswering(answer: (command: SendEmailCommand) => Promise<unknown>) {
-    const commands: SendEmailCommand[] = [];
+    const calls: Array<{ command: SendEmailCommand; options: { abortSignal?: AbortSignal } }> = [];
     const client = {
-      send: (command: SendEmailCommand) => {
-        commands.push(command);
+      send: (command: SendEmailCommand, options: { abortSignal?: AbortSignal }) => {
+        calls.push({ command, options });
         return answer(command);
       },
     } as unknown as SESClient;
-    return { client, commands };
+    return { client, calls };
   }
 
-  it('sends from the configured address with html and text, inside a client span', async () => {
-    const { client, commands } = clientAnswering(async () => ({ MessageId: 'ses-42' }));
-    const provider = new SesEmailProvider(client, 'Switchboard <noreply@example.com>');
+  it('sends from the configured address with html and text, inside a client span, abortable', async () => {
+    const { client, calls } = clientAnswering(async () => ({ MessageId: 'ses-42' }));
+    const provider = new SesEmailProvider('ses-eu-west-1', client, 'Switchboard <noreply@example.com>');
+    const signal = new AbortController().signal;
 
-    await expect(provider.send(dispatch)).resolves.toEqual({ providerMessageId: 'ses-42' });
+    await expect(provider.send(dispatch, { attempt: 2, signal })).resolves.toEqual({
+      providerMessageId: 'ses-42',
+    });
 
-    expect(commands[0].input).toEqual({
+    expect(calls[0].command.input).toEqual({
       Source: 'Switchboard <noreply@example.com>',
       Destination: { ToAddresses: ['ada@example.com'] },
       Message: {
@@ -50,21 +55,50 @@ describe('SesEmailProvider', () => {
         Body: { Html: { Data: '<p>Hi</p>', Charset: 'UTF-8' }, Text: { Data: 'Hi', Charset: 'UTF-8' } },
       },
     });
+    expect(calls[0].options.abortSignal).toBe(signal);
     const [span] = spans.getFinishedSpans();
     expect(span.name).toBe('ses SendEmail');
     expect(span.kind).toBe(SpanKind.CLIENT);
     expect(span.attributes).toMatchObject({
       'rpc.service': 'SES',
       'messaging.message.id': dispatch.messageId,
+      'switchboard.provider': 'ses-eu-west-1',
+      'switchboard.attempt': 2,
     });
   });
 
   it("rethrows SES's error as it came, recording it on the span", async () => {
-    const rejected = Object.assign(new Error('Email address is not verified.'), { name: 'MessageRejected' });
+    const rejected = new MessageRejected({ message: 'Email address is not verified.', ...metadata(400) });
     const { client } = clientAnswering(async () => {
       throw rejected;
     });
-    await expect(new SesEmailProvider(client, 'noreply@example.com').send(dispatch)).rejects.toBe(rejected);
+    const provider = new SesEmailProvider('ses-eu-west-1', client, 'noreply@example.com');
+    await expect(provider.send(dispatch, { attempt: 1, signal: new AbortController().signal })).rejects.toBe(
+      rejected,
+    );
     expect(spans.getFinishedSpans()[0].status.code).toBe(SpanStatusCode.ERROR);
+  });
+
+  it('gives up on a rejected message, slows down when throttled and retries a server fault', () => {
+    const provider = new SesEmailProvider('ses-eu-west-1', clientAnswering(async () => ({})).client, 'a@b.c');
+    const rejected = new MessageRejected({ message: 'Email address is not verified.', ...metadata(400) });
+    const serviceError = (name: string, status: number) =>
+      new SESServiceException({
+        name,
+        message: name,
+        $fault: status >= 500 ? 'server' : 'client',
+        ...metadata(status),
+      });
+    expect(provider.classify(rejected)).toMatchObject({
+      kind: 'permanent',
+      code: 'MessageRejected',
+      reason: 'Email address is not verified.',
+    });
+    expect(provider.classify(serviceError('MailFromDomainNotVerifiedException', 400)).kind).toBe('permanent');
+    expect(provider.classify(serviceError('Throttling', 400)).kind).toBe('throttled');
+    expect(provider.classify(serviceError('ServiceUnavailable', 503))).toMatchObject({
+      kind: 'transient',
+      code: 'ServiceUnavailable',
+    });
   });
 });

@@ -1,54 +1,120 @@
-// `npm run bench:pipeline`: messages through the public batch API until the SES emulator has each
-// one, first with every service its own process over our broker (distributed), then with the same
-// stages in this one process without Kafka or HTTP between them (in-process), and a summary of
-// throughput and latency against the targets, with the CPU each process used.
-// Option (after `--`): --cpu-prof[=directory] profiles the services and the broker during the
-// distributed phases and prints where each one's CPU went (profiling slows them down);
-// --saturation=N sends N messages in the saturation phase instead of the standard 10,000 (quicker
-// runs for comparing CPU per message; throughput figures need the standard count).
+// `npm run bench:pipeline`: messages through the public batch API until the providers have each
+// one. Four runs: email with every service its own process over our broker (email), the same
+// stages in this one process without Kafka or HTTP between them (inprocess), then the platform with
+// every channel sender: messages spread over email, SMS, push and in-app (mixed), and SMS while
+// the SNS emulator fails 30% of calls (failing). A summary of throughput and latency against the
+// targets, with the CPU each process used, follows the email runs; the channel runs print their own.
+// Options (after `--`): --runs=email,inprocess,mixed,failing picks runs (default: all);
+// --cpu-prof[=directory] profiles the services and the broker during the email run's phases and
+// prints where each one's CPU went (profiling slows them down); --saturation=N sends N messages in
+// the email saturation phases instead of the standard 10,000, --mixed=N and --failing=N as many in
+// the mixed run's saturation phase (4,000) and the failing run (2,000): quicker runs, for checking
+// the bench or comparing CPU per message; throughput figures need the standard counts.
 import 'reflect-metadata';
 import { mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { connectToSesEmulator, createTestDatabase, PLATFORM_SERVICES, repoRoot } from '@switchboard/testing';
+import {
+  CHANNEL_SENDER_SERVICES,
+  connectToSesEmulator,
+  createTestDatabase,
+  PLATFORM_SERVICES,
+  repoRoot,
+  type SesMailbox,
+} from '@switchboard/testing';
 import { Client } from 'pg';
+import {
+  describeChannelRuns,
+  printFailingProvider,
+  printLostTotals,
+  printMixedChannels,
+} from './pipeline/channel-report';
+import { ChannelRuns, type FailingFigures, type MixedFigures } from './pipeline/channel-runs';
+import { ChannelSandboxes } from './pipeline/channel-sandboxes';
 import { Cleanup } from './pipeline/cleanup';
-import { DistributedPipeline, startInfrastructureProcess } from './pipeline/distributed-pipeline';
+import {
+  DistributedPipeline,
+  startInfrastructureProcess,
+  type InfrastructureProcess,
+} from './pipeline/distributed-pipeline';
 import { IN_PROCESS_SCHEMA, InProcessPipeline, SEND_CONCURRENCY } from './pipeline/in-process-pipeline';
 import { measurePipeline, type PipelineFigures } from './pipeline/measure';
-import { CpuMeter, postgresProcesses } from './pipeline/process-cpu';
+import { CpuMeter, postgresProcesses, type LabelledProcess } from './pipeline/process-cpu';
 import { profilingEnvironment, signalProfiler } from './pipeline/profiler';
-import { describeWorkload, printResults } from './pipeline/summary';
-import { BENCH_PROCESS, WORKLOAD } from './pipeline/workload';
+import { describeWorkload, printCpu, printResults } from './pipeline/summary';
+import { BENCH_PROCESS, CHANNEL_SENDER_ENV, MIXED_CHANNELS, WORKLOAD } from './pipeline/workload';
 
 const DISTRIBUTED_PIPELINE = [...PLATFORM_SERVICES.map(({ name }) => name), 'broker'];
+const CHANNELS_PIPELINE = [
+  ...[...PLATFORM_SERVICES, ...CHANNEL_SENDER_SERVICES].map(({ name }) => name),
+  'broker',
+];
+const RUNS = ['email', 'inprocess', 'mixed', 'failing'] as const;
+type Run = (typeof RUNS)[number];
 
 const cleanup = new Cleanup();
 
-function parseArguments(args: string[]): { cpuProfileDirectory?: string } {
-  const parsed: { cpuProfileDirectory?: string } = {};
+interface Arguments {
+  runs: ReadonlySet<Run>;
+  cpuProfileDirectory?: string;
+}
+
+function parseArguments(args: string[]): Arguments {
+  let runs: ReadonlySet<Run> = new Set(RUNS);
+  let cpuProfileDirectory: string | undefined;
+  const count = (arg: string, name: string, minimum: number): number => {
+    const value = Number(arg.slice(`--${name}=`.length));
+    if (!Number.isInteger(value) || value < minimum) {
+      throw new Error(`--${name} must be a whole number of at least ${minimum}, got ${arg}`);
+    }
+    return value;
+  };
   for (const arg of args) {
     if (arg === '--cpu-prof') {
-      parsed.cpuProfileDirectory = mkdtempSync(join(tmpdir(), 'pipeline-bench-profile-'));
+      cpuProfileDirectory = mkdtempSync(join(tmpdir(), 'pipeline-bench-profile-'));
     } else if (arg.startsWith('--cpu-prof=')) {
-      parsed.cpuProfileDirectory = resolve(arg.slice('--cpu-prof='.length));
-    } else if (arg.startsWith('--saturation=')) {
-      const messages = Number(arg.slice('--saturation='.length));
-      if (!Number.isInteger(messages) || messages < WORKLOAD.saturation.batchSize) {
-        throw new Error(`--saturation must be a whole number of at least ${WORKLOAD.saturation.batchSize}`);
+      cpuProfileDirectory = resolve(arg.slice('--cpu-prof='.length));
+    } else if (arg.startsWith('--runs=')) {
+      const names = arg
+        .slice('--runs='.length)
+        .split(',')
+        .map((name) => name.trim());
+      const unknown = names.filter((name) => !(RUNS as readonly string[]).includes(name));
+      if (unknown.length > 0 || names.length === 0) {
+        throw new Error(
+          `--runs: unknown run ${unknown.join(', ') || '(none)'}; expected some of ${RUNS.join(',')}`,
+        );
       }
-      WORKLOAD.saturation.messages = messages;
+      runs = new Set(names as Run[]);
+    } else if (arg.startsWith('--saturation=')) {
+      WORKLOAD.saturation.messages = count(arg, 'saturation', WORKLOAD.saturation.batchSize);
+    } else if (arg.startsWith('--mixed=')) {
+      WORKLOAD.mixed.saturation.messages = count(arg, 'mixed', MIXED_CHANNELS.length);
+    } else if (arg.startsWith('--failing=')) {
+      WORKLOAD.failing.messages = count(arg, 'failing', 1);
     } else {
-      throw new Error(`unknown argument ${arg}; expected --cpu-prof[=directory] or --saturation=N`);
+      throw new Error(
+        `unknown argument ${arg}; expected --runs=${RUNS.join(',')}, --cpu-prof[=directory], ` +
+          '--saturation=N, --mixed=N or --failing=N',
+      );
     }
   }
-  return parsed;
+  if (cpuProfileDirectory !== undefined && !runs.has('email')) {
+    throw new Error('--cpu-prof profiles the email run: add email to --runs');
+  }
+  return { runs, ...(cpuProfileDirectory === undefined ? {} : { cpuProfileDirectory }) };
 }
 
 async function main(): Promise<void> {
   const args = parseArguments(process.argv.slice(2));
-  console.log(describeWorkload({ schema: IN_PROCESS_SCHEMA, sendConcurrency: SEND_CONCURRENCY }));
+  const { runs } = args;
+  const channelRuns = { mixed: runs.has('mixed'), failing: runs.has('failing') };
+  console.log(`Pipeline bench, runs: ${RUNS.filter((run) => runs.has(run)).join(', ')}`);
+  if (runs.has('email') || runs.has('inprocess')) {
+    console.log(describeWorkload({ schema: IN_PROCESS_SCHEMA, sendConcurrency: SEND_CONCURRENCY }));
+  }
+  if (channelRuns.mixed || channelRuns.failing) console.log(describeChannelRuns(channelRuns));
   if (args.cpuProfileDirectory) {
     console.log(
       `  --cpu-prof: the services and the broker write CPU profiles to ${args.cpuProfileDirectory}`,
@@ -64,85 +130,205 @@ async function main(): Promise<void> {
 
   const emulator = await startInfrastructureProcess('ses-emulator');
   cleanup.add('stopping the SES emulator', () => emulator.stop());
-  const mailbox = connectToSesEmulator(emulator.address);
-  const postgres = () => postgresProcesses(monitor, database.name, postgresLabel);
-
-  console.log('\n[distributed] starting the broker and the six services...');
-  // Made here, not in the broker's process, so that it goes even if that process has to be killed.
-  const brokerDataDir = mkdtempSync(join(tmpdir(), 'pipeline-bench-broker-'));
-  cleanup.add("removing the broker's data", () => rm(brokerDataDir, { recursive: true, force: true }));
-  const distributed = await DistributedPipeline.start({
+  const bench: BenchContext = {
     databaseUrl: database.url,
-    sesEndpoint: emulator.address,
-    brokerDataDir,
-    processEnv: args.cpuProfileDirectory ? profilingEnvironment(args.cpuProfileDirectory) : {},
+    emulator,
+    mailbox: connectToSesEmulator(emulator.address),
+    postgres: () => postgresProcesses(monitor, database.name, postgresLabel),
+  };
+
+  const lost: Array<{ run: string; count: number }> = [];
+  let distributed:
+    { figures: PipelineFigures; serviceLineCount: number; processes: LabelledProcess[] } | undefined;
+  if (runs.has('email')) {
+    distributed = await runDistributedEmail(bench, args.cpuProfileDirectory);
+    lost.push({
+      run: 'email (distributed), missing at the SES emulator',
+      count: distributed.figures.missing,
+    });
+  }
+  let inProcess: PipelineFigures | undefined;
+  if (runs.has('inprocess')) {
+    inProcess = await runInProcess(bench);
+    lost.push({ run: 'email (in-process), missing at the SES emulator', count: inProcess.missing });
+  }
+  if (distributed || inProcess) {
+    printResults(distributed?.figures, inProcess, {
+      serviceLineCount: distributed?.serviceLineCount ?? 0,
+      benchProcess: BENCH_PROCESS,
+      ...(args.cpuProfileDirectory && distributed
+        ? {
+            profiles: {
+              directory: args.cpuProfileDirectory,
+              processes: distributed.processes,
+              workspaceRoot: repoRoot(),
+            },
+          }
+        : {}),
+    });
+  }
+  if (channelRuns.mixed || channelRuns.failing) {
+    const { mixed, failing } = await runChannels(bench, channelRuns);
+    if (mixed) {
+      lost.push({
+        run: 'mixed channels',
+        count: mixed.saturation.all.lost.length + mixed.steady.all.lost.length,
+      });
+    }
+    if (failing) lost.push({ run: 'failing provider', count: failing.phase.all.lost.length });
+  }
+
+  printLostTotals(lost);
+}
+
+/** What every run shares: the database, the SES emulator and PostgreSQL's processes for the CPU meters. */
+interface BenchContext {
+  databaseUrl: string;
+  emulator: InfrastructureProcess;
+  mailbox: SesMailbox;
+  postgres: () => Promise<LabelledProcess[]>;
+}
+
+async function runDistributedEmail(
+  bench: BenchContext,
+  cpuProfileDirectory: string | undefined,
+): Promise<{ figures: PipelineFigures; serviceLineCount: number; processes: LabelledProcess[] }> {
+  console.log('\n[distributed] starting the broker and the six services...');
+  const distributed = await DistributedPipeline.start({
+    databaseUrl: bench.databaseUrl,
+    sesEndpoint: bench.emulator.address,
+    brokerDataDir: brokerDataDirectory(),
+    processEnv: cpuProfileDirectory ? profilingEnvironment(cpuProfileDirectory) : {},
   });
   const stopDistributed = cleanup.add('stopping the services and the broker', () => distributed.stop());
-  const distributedMeter = new CpuMeter(async () => [
+  const meter = new CpuMeter(async () => [
     ...distributed.processes(),
-    { label: 'SES emulator', pid: emulator.pid },
+    { label: 'SES emulator', pid: bench.emulator.pid },
     { label: BENCH_PROCESS.distributed, pid: process.pid },
-    ...(await postgres()),
+    ...(await bench.postgres()),
   ]);
-  distributedMeter.start();
-  let distributedFigures: PipelineFigures;
+  meter.start();
+  let figures: PipelineFigures;
   try {
-    distributedFigures = await measurePipeline(distributed, mailbox, {
-      meter: distributedMeter,
+    figures = await measurePipeline(distributed, bench.mailbox, {
+      meter,
       pipelineLabels: DISTRIBUTED_PIPELINE,
       profiler:
-        args.cpuProfileDirectory === undefined
+        cpuProfileDirectory === undefined
           ? undefined
-          : signalProfiler(args.cpuProfileDirectory, () => distributed.processes().map(({ pid }) => pid)),
+          : signalProfiler(cpuProfileDirectory, () => distributed.processes().map(({ pid }) => pid)),
     });
   } catch (error) {
-    if (distributed.serviceLines.length > 0) {
-      console.error(`\nlast service log lines:\n  ${distributed.serviceLines.slice(-30).join('\n  ')}`);
-    }
+    printLastServiceLines(distributed);
     throw error;
   } finally {
-    distributedMeter.stop();
+    meter.stop();
   }
   const serviceLineCount = distributed.serviceLines.length;
-  const profiledProcesses = distributed.processes();
+  const processes = distributed.processes();
   await stopDistributed();
+  return { figures, serviceLineCount, processes };
+}
 
+async function runInProcess(bench: BenchContext): Promise<PipelineFigures> {
   console.log('\n[in-process] starting...');
   const inProcess = await InProcessPipeline.start({
-    databaseUrl: database.url,
-    sesEndpoint: emulator.address,
+    databaseUrl: bench.databaseUrl,
+    sesEndpoint: bench.emulator.address,
   });
   const stopInProcess = cleanup.add('stopping the in-process pipeline', () => inProcess.stop());
-  const inProcessMeter = new CpuMeter(async () => [
+  const meter = new CpuMeter(async () => [
     { label: BENCH_PROCESS.inProcess, pid: process.pid },
-    { label: 'SES emulator', pid: emulator.pid },
-    ...(await postgres()),
+    { label: 'SES emulator', pid: bench.emulator.pid },
+    ...(await bench.postgres()),
   ]);
-  inProcessMeter.start();
-  let inProcessFigures: PipelineFigures;
+  meter.start();
   try {
-    inProcessFigures = await measurePipeline(inProcess, mailbox, {
-      meter: inProcessMeter,
+    return await measurePipeline(inProcess, bench.mailbox, {
+      meter,
       pipelineLabels: [BENCH_PROCESS.inProcess],
     });
   } finally {
-    inProcessMeter.stop();
+    meter.stop();
+    await stopInProcess();
   }
-  await stopInProcess();
+}
 
-  printResults(distributedFigures, inProcessFigures, {
-    serviceLineCount,
-    benchProcess: BENCH_PROCESS,
-    ...(args.cpuProfileDirectory
-      ? {
-          profiles: {
-            directory: args.cpuProfileDirectory,
-            processes: profiledProcesses,
-            workspaceRoot: repoRoot(),
-          },
-        }
-      : {}),
+/** The mixed-channel and failing-provider runs, on one platform with every channel sender. */
+async function runChannels(
+  bench: BenchContext,
+  selected: { mixed: boolean; failing: boolean },
+): Promise<{ mixed?: MixedFigures; failing?: FailingFigures }> {
+  console.log(
+    '\n[channels] starting the SNS emulator, the push service, the broker and the nine services...',
+  );
+  const sandboxes = await ChannelSandboxes.start(bench.mailbox);
+  cleanup.add('stopping the SNS emulator and the push service', () => sandboxes.stop());
+  const pipeline = await DistributedPipeline.start({
+    name: 'channels',
+    databaseUrl: bench.databaseUrl,
+    sesEndpoint: bench.emulator.address,
+    brokerDataDir: brokerDataDirectory(),
+    channels: sandboxes.channelSettings(),
+    serviceEnv: CHANNEL_SENDER_ENV,
   });
+  const stopPipeline = cleanup.add('stopping the channel services and their broker', () => pipeline.stop());
+  const meter = new CpuMeter(async () => [
+    ...pipeline.processes(),
+    { label: 'SES emulator', pid: bench.emulator.pid },
+    ...sandboxes.processes(),
+    { label: BENCH_PROCESS.channels, pid: process.pid },
+    ...(await bench.postgres()),
+  ]);
+  meter.start();
+  const runs = new ChannelRuns(pipeline, sandboxes, meter, { mixed: selected.mixed });
+  const figures: { mixed?: MixedFigures; failing?: FailingFigures } = {};
+  try {
+    await runs.warmUp();
+    if (selected.mixed) {
+      figures.mixed = await runs.mixedChannels();
+      printMixedChannels(figures.mixed);
+      const order = [
+        ...CHANNELS_PIPELINE,
+        'SES emulator',
+        ...sandboxes.processes().map(({ label }) => label),
+        BENCH_PROCESS.channels,
+      ];
+      printCpu('channels', 'the mixed saturation phase', figures.mixed.saturation.all.result.cpu, order, {
+        name: 'the pipeline: services, broker, their backends',
+        labels: CHANNELS_PIPELINE,
+        messages: figures.mixed.saturation.all.result.messages,
+        saturated: true,
+      });
+    }
+    if (selected.failing) {
+      figures.failing = await runs.failingProvider();
+      printFailingProvider(figures.failing);
+    }
+  } catch (error) {
+    printLastServiceLines(pipeline);
+    throw error;
+  } finally {
+    meter.stop();
+  }
+  console.log(
+    `\nThe services wrote ${pipeline.serviceLines.length} lines of output during the channel runs (LOG_LEVEL=warn).`,
+  );
+  await stopPipeline();
+  return figures;
+}
+
+/** A fresh directory for a broker's log segments, made here so that it goes even if the broker is killed. */
+function brokerDataDirectory(): string {
+  const directory = mkdtempSync(join(tmpdir(), 'pipeline-bench-broker-'));
+  cleanup.add("removing a broker's data", () => rm(directory, { recursive: true, force: true }));
+  return directory;
+}
+
+function printLastServiceLines(pipeline: DistributedPipeline): void {
+  if (pipeline.serviceLines.length > 0) {
+    console.error(`\nlast service log lines:\n  ${pipeline.serviceLines.slice(-30).join('\n  ')}`);
+  }
 }
 
 /** PostgreSQL backends by their connection's application name (data sources set switchboard-<schema>). */
@@ -151,7 +337,9 @@ function postgresLabel(applicationName: string): string | undefined {
   if (!applicationName.startsWith(prefix)) return undefined;
   const schema = applicationName.slice(prefix.length);
   if (schema === IN_PROCESS_SCHEMA) return `PostgreSQL for ${BENCH_PROCESS.inProcess}`;
-  const service = PLATFORM_SERVICES.find(({ name }) => name.replace(/-/g, '_') === schema);
+  const service = [...PLATFORM_SERVICES, ...CHANNEL_SENDER_SERVICES].find(
+    ({ name }) => name.replace(/-/g, '_') === schema,
+  );
   return service ? `PostgreSQL for ${service.name}` : undefined;
 }
 

@@ -1,6 +1,7 @@
 // The platform as it runs in production: every service its own process, our broker between them,
 // the public batch API in front. A message counts as sent when the sender's 'sent' delivery event
-// says so: its occurredAt is taken right after SES answered.
+// says so: its occurredAt is taken right after the provider answered (SES, SNS, the push service),
+// or when the in-app item was stored in the inbox.
 import { randomBytes } from 'node:crypto';
 import {
   DeliveryEvent,
@@ -10,16 +11,25 @@ import {
   SendMessageResponse,
 } from '@switchboard/contracts';
 import {
+  CHANNEL_SENDER_SERVICES,
   freePort,
   PLATFORM_SERVICES,
   startPlatform,
   startServiceProcess,
-  type PlatformServiceName,
+  type AnyPlatformServiceName,
+  type ChannelSenderSettings,
   type RunningPlatform,
+  type StartPlatformOptions,
 } from '@switchboard/testing';
 import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { processCpuSeconds, type LabelledProcess } from './process-cpu';
-import { WORKLOAD, type BenchMessage, type PipelineUnderTest, type StepTimes } from './workload';
+import {
+  WORKLOAD,
+  type BenchMessage,
+  type ChannelMessage,
+  type PipelineUnderTest,
+  type StepTimes,
+} from './workload';
 
 const CONSUMER_GROUP = 'pipeline-bench';
 const SHOWN_SERVICE_LINES = 20;
@@ -27,7 +37,10 @@ const SHOWN_SERVICE_LINES = 20;
 const QUIET_CORES = 0.1;
 const SETTLE_TIMEOUT_MS = 180_000;
 
-/** A helper process of the bench (the broker, the SES emulator), started from this folder. */
+/** What infrastructure-process.ts can run. */
+export type InfrastructureKind = 'broker' | 'ses-emulator' | 'sns-emulator' | 'push-service';
+
+/** A helper process of the bench (the broker, a provider sandbox), started from this folder. */
 export interface InfrastructureProcess {
   name: string;
   pid: number;
@@ -37,7 +50,7 @@ export interface InfrastructureProcess {
 }
 
 export async function startInfrastructureProcess(
-  kind: 'broker' | 'ses-emulator',
+  kind: InfrastructureKind,
   env: Record<string, string> = {},
 ): Promise<InfrastructureProcess> {
   const child = await startServiceProcess({
@@ -59,10 +72,21 @@ export async function startInfrastructureProcess(
   };
 }
 
+/** A message's failed provider calls and what the sender did about them, from its delivery events. */
+export interface RetryCounts {
+  attemptsFailed: number;
+  /** After a failed call, or put off while the provider's circuit was open. */
+  retriesScheduled: number;
+  /** Times a provider's circuit opened while the sender worked on this message. */
+  circuitsOpened: number;
+  deadLettered: boolean;
+}
+
 /** What the bench learns from the delivery events: when each message passed each stage, or why it stopped. */
 class DeliveryEventLog {
   readonly steps = new Map<string, StepTimes>();
   readonly notSent = new Map<string, string>();
+  readonly retries = new Map<string, RetryCounts>();
 
   record(value: Buffer | null): void {
     if (!value) return;
@@ -80,31 +104,55 @@ class DeliveryEventLog {
         if (event.type === 'sent') this.notSent.delete(event.messageId);
         return;
       }
+      case 'attempt-failed':
+        this.retryCounts(event.messageId).attemptsFailed += 1;
+        return;
+      case 'retry-scheduled':
+        this.retryCounts(event.messageId).retriesScheduled += 1;
+        return;
+      case 'circuit-changed':
+        if (event.detail?.to === 'open') this.retryCounts(event.messageId).circuitsOpened += 1;
+        return;
+      case 'dead-lettered':
+        this.retryCounts(event.messageId).deadLettered = true;
+        this.recordNotSent(event);
+        return;
       case 'failed':
       case 'skipped':
       case 'deferred':
       case 'duplicate':
-        if (this.steps.get(event.messageId)?.sent === undefined) {
-          this.notSent.set(
-            event.messageId,
-            `${event.type} by ${event.source}: ${event.reason ?? 'no reason'}`,
-          );
-        }
+        this.recordNotSent(event);
         return;
       default:
         return;
     }
   }
+
+  private recordNotSent(event: DeliveryEvent): void {
+    if (this.steps.get(event.messageId)?.sent === undefined) {
+      this.notSent.set(event.messageId, `${event.type} by ${event.source}: ${event.reason ?? 'no reason'}`);
+    }
+  }
+
+  private retryCounts(messageId: string): RetryCounts {
+    let counts = this.retries.get(messageId);
+    if (counts === undefined) {
+      counts = { attemptsFailed: 0, retriesScheduled: 0, circuitsOpened: 0, deadLettered: false };
+      this.retries.set(messageId, counts);
+    }
+    return counts;
+  }
 }
 
-export class DistributedPipeline implements PipelineUnderTest {
-  readonly name = 'distributed';
+export class DistributedPipeline implements PipelineUnderTest<BenchMessage | ChannelMessage> {
   readonly steps: ReadonlyMap<string, StepTimes>;
   readonly notSent: ReadonlyMap<string, string>;
+  readonly retries: ReadonlyMap<string, RetryCounts>;
   private broken: string | undefined;
   private stopping = false;
 
   private constructor(
+    readonly name: string,
     private readonly broker: InfrastructureProcess,
     private readonly platform: RunningPlatform,
     private readonly consumer: Consumer,
@@ -115,13 +163,16 @@ export class DistributedPipeline implements PipelineUnderTest {
   ) {
     this.steps = events.steps;
     this.notSent = events.notSent;
+    this.retries = events.retries;
     const watch = (name: string, exited: Promise<number | null>) =>
       void exited.then((code) => {
         if (!this.stopping)
           this.broken ??= `${name} exited (${code === null ? 'by a signal' : `code ${code}`})`;
       });
     watch('the broker', broker.exited);
-    for (const { name } of PLATFORM_SERVICES) watch(name, platform.services[name].exited);
+    for (const [name, service] of Object.entries(platform.services)) {
+      if (service) watch(name, service.exited);
+    }
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart)
         this.broken ??= `the bench's delivery-event consumer crashed: ${payload.error.message}`;
@@ -129,15 +180,20 @@ export class DistributedPipeline implements PipelineUnderTest {
   }
 
   /**
-   * Starts the broker, every service on free ports and the bench's delivery-event consumer.
-   * `processEnv` goes to the broker's and the services' processes (e.g. NODE_OPTIONS to profile them).
+   * Starts the broker, every service (and the channel senders `channels` asks for) on free ports
+   * and the bench's delivery-event consumer. `processEnv` goes to the broker's and the services'
+   * processes (e.g. NODE_OPTIONS to profile them), `serviceEnv` to one service's.
    */
   static async start(options: {
+    /** Names the run in the bench's output; default 'distributed'. */
+    name?: string;
     databaseUrl: string;
     sesEndpoint: string;
     /** The broker keeps its log segments here; the caller removes it. */
     brokerDataDir: string;
     processEnv?: Record<string, string>;
+    channels?: ChannelSenderSettings;
+    serviceEnv?: StartPlatformOptions['serviceEnv'];
   }): Promise<DistributedPipeline> {
     const started: Array<() => Promise<void>> = [];
     const serviceLines: string[] = [];
@@ -148,9 +204,14 @@ export class DistributedPipeline implements PipelineUnderTest {
         BENCH_BROKER_DATA_DIR: options.brokerDataDir,
       });
       started.push(() => broker.stop());
+      // A port for every sender; those `channels` does not ask for are not started.
       const ports = Object.fromEntries(
-        await Promise.all(PLATFORM_SERVICES.map(async ({ name }) => [name, await freePort()] as const)),
-      ) as Record<PlatformServiceName, number>;
+        await Promise.all(
+          [...PLATFORM_SERVICES, ...CHANNEL_SENDER_SERVICES].map(
+            async ({ name }) => [name, await freePort()] as const,
+          ),
+        ),
+      ) as Record<AnyPlatformServiceName, number>;
       const apiKey = `sb_bench_${randomBytes(16).toString('hex')}`;
       const platform = await startPlatform({
         infrastructure: {
@@ -161,6 +222,8 @@ export class DistributedPipeline implements PipelineUnderTest {
         devApiKey: apiKey,
         devTenant: WORKLOAD.tenantId,
         ports,
+        ...(options.channels ? { channels: options.channels } : {}),
+        ...(options.serviceEnv ? { serviceEnv: options.serviceEnv } : {}),
         env: { ...processEnv, LOG_LEVEL: 'warn' },
         onLine: (service, line) => {
           serviceLines.push(`[${service}] ${line}`);
@@ -172,7 +235,15 @@ export class DistributedPipeline implements PipelineUnderTest {
       started.push(() => platform.stop());
       const events = new DeliveryEventLog();
       const consumer = await startDeliveryEventConsumer(broker.address, (value) => events.record(value));
-      return new DistributedPipeline(broker, platform, consumer, events, apiKey, serviceLines);
+      return new DistributedPipeline(
+        options.name ?? 'distributed',
+        broker,
+        platform,
+        consumer,
+        events,
+        apiKey,
+        serviceLines,
+      );
     } catch (error) {
       for (const stop of started.reverse()) await stop().catch(() => undefined);
       throw error;
@@ -186,12 +257,20 @@ export class DistributedPipeline implements PipelineUnderTest {
   /** The broker and every service, labelled for the CPU meter. */
   processes(): LabelledProcess[] {
     return [
-      ...PLATFORM_SERVICES.map(({ name }) => ({ label: name, pid: this.platform.services[name].pid })),
+      ...[...PLATFORM_SERVICES, ...CHANNEL_SENDER_SERVICES].flatMap(({ name }) => {
+        const service = this.platform.services[name];
+        return service ? [{ label: name, pid: service.pid }] : [];
+      }),
       { label: 'broker', pid: this.broker.pid },
     ];
   }
 
-  async submitBatch(messages: BenchMessage[]): Promise<string[]> {
+  /** Where sender-inapp serves the end-user inbox API, when it runs. */
+  get inboxUrl(): string | undefined {
+    return this.platform.urls['sender-inapp'];
+  }
+
+  async submitBatch(messages: Array<BenchMessage | ChannelMessage>): Promise<string[]> {
     const response = await this.post('/v1/messages/batch', { messages });
     if (response.status !== 202) {
       throw new Error(`POST /v1/messages/batch answered ${response.status}: ${response.text.slice(0, 500)}`);
@@ -205,7 +284,7 @@ export class DistributedPipeline implements PipelineUnderTest {
     });
   }
 
-  async submitOne(message: BenchMessage): Promise<string> {
+  async submitOne(message: BenchMessage | ChannelMessage): Promise<string> {
     const response = await this.post('/v1/messages', message);
     if (response.status !== 202) {
       throw new Error(`POST /v1/messages answered ${response.status}: ${response.text.slice(0, 500)}`);
@@ -244,14 +323,19 @@ export class DistributedPipeline implements PipelineUnderTest {
     await this.platform
       .stop()
       .catch(() =>
-        Promise.allSettled(Object.values(this.platform.services).map((service) => service.kill())),
+        Promise.allSettled(Object.values(this.platform.services).map((service) => service?.kill())),
       );
     await this.broker.stop();
   }
 
-  private async post(path: string, body: unknown): Promise<{ status: number; text: string }> {
+  /** A call to the public API with the bench's API key, e.g. to register a push subscription. */
+  async post(
+    path: string,
+    body: unknown,
+    method: 'POST' | 'PUT' = 'POST',
+  ): Promise<{ status: number; text: string }> {
     const response = await fetch(`${this.platform.gatewayUrl}${path}`, {
-      method: 'POST',
+      method,
       headers: { authorization: `Bearer ${this.apiKey}`, 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });

@@ -1,12 +1,16 @@
-// The embedded broker or the SES emulator in a process of its own, so the pipeline bench can count
-// its CPU apart from the services' and from the bench's own load generator. Prints
-// `ready <address>` once listening; stops on SIGTERM, or when the bench that started it is gone.
+// The embedded broker or a provider sandbox (SES emulator, SNS emulator, local push service) in a
+// process of its own, so the pipeline bench can count its CPU apart from the services' and from
+// the bench's own load generator. Prints `ready <address>` once listening; stops on SIGTERM, or
+// when the bench that started it is gone.
 import { defineConfig, env, loadConfig } from '@switchboard/config';
-import { createTestBroker, startSesEmulator } from '@switchboard/testing';
+import { createTestBroker, startPushService, startSesEmulator, startSnsEmulator } from '@switchboard/testing';
+
+const INFRASTRUCTURE_KINDS = ['broker', 'ses-emulator', 'sns-emulator', 'push-service'] as const;
+type InfrastructureKind = (typeof INFRASTRUCTURE_KINDS)[number];
 
 const infrastructureConfig = defineConfig({
   BENCH_INFRASTRUCTURE: {
-    schema: env.oneOf(['broker', 'ses-emulator'] as const),
+    schema: env.oneOf(INFRASTRUCTURE_KINDS),
     description: 'What this process runs for the pipeline bench',
   },
   BENCH_BROKER_DATA_DIR: {
@@ -16,18 +20,33 @@ const infrastructureConfig = defineConfig({
   },
 });
 
+async function start(
+  kind: InfrastructureKind,
+  brokerDataDir: string | undefined,
+): Promise<{ address: string; stop(): Promise<void> }> {
+  switch (kind) {
+    case 'broker': {
+      const broker = await createTestBroker({ dataDir: brokerDataDir });
+      return { address: broker.address, stop: () => broker.stop() };
+    }
+    case 'ses-emulator': {
+      const emulator = await startSesEmulator({ port: 0 });
+      return { address: emulator.endpoint, stop: () => emulator.stop() };
+    }
+    case 'sns-emulator': {
+      const emulator = await startSnsEmulator({ port: 0 });
+      return { address: emulator.endpoint, stop: () => emulator.stop() };
+    }
+    case 'push-service': {
+      const service = await startPushService({ port: 0 });
+      return { address: service.origin, stop: () => service.stop() };
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const config = loadConfig(infrastructureConfig);
-  const running =
-    config.BENCH_INFRASTRUCTURE === 'broker'
-      ? await createTestBroker({ dataDir: config.BENCH_BROKER_DATA_DIR }).then((broker) => ({
-          address: broker.address,
-          stop: () => broker.stop(),
-        }))
-      : await startSesEmulator({ port: 0 }).then((emulator) => ({
-          address: emulator.endpoint,
-          stop: () => emulator.stop(),
-        }));
+  const running = await start(config.BENCH_INFRASTRUCTURE, config.BENCH_BROKER_DATA_DIR);
   console.log(`ready ${running.address}`);
 
   let stopping = false;

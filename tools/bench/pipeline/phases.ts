@@ -1,6 +1,7 @@
-// The measured phases, the same for both pipelines: messages handed over as fast as the pipeline
+// The measured phases, the same for every pipeline: messages handed over as fast as the pipeline
 // accepts them (saturation), or one at a time on a fixed schedule; each message's latency is the
-// time it was sent minus the time the request that carried it was made.
+// time it was sent minus the time the request that carried it was made (or, where said, minus the
+// gateway's acceptance time).
 import type { SesMailbox } from '@switchboard/testing';
 import type { CpuMeter, CpuUsage } from './process-cpu';
 import { benchMessages, WORKLOAD, type BenchMessage, type PipelineUnderTest } from './workload';
@@ -29,6 +30,8 @@ export interface PhaseResult {
   lastAcceptedAt: number;
   lastSentAt: number;
   latenciesMs: number[];
+  /** From the gateway's acceptance to the send, of the sent messages whose acceptance is known. */
+  acceptedToSentMs: number[];
   /** The latency in parts, over the messages whose every step is known. */
   stageLatenciesMs: Record<StageName, number[]>;
   /** How late the fixed schedule fired its requests (steady phases only). */
@@ -38,16 +41,31 @@ export interface PhaseResult {
   cpu?: CpuUsage;
 }
 
+/** What the provider sandboxes (or the inbox) received of a phase's messages. */
 export interface OutboxCheck {
-  /** Messages of the phase with no email at the emulator. */
+  /** Messages that never arrived. */
   missing: number;
-  /** Emails beyond the first one to the same recipient. */
+  /** Copies beyond the first one of a message (each message has a recipient of its own). */
   duplicates: number;
 }
 
-interface Submitted {
+/** A message the pipeline accepted, with when the request that carried it was made. */
+export interface Submitted<Message> {
   messageId: string;
   requestedAt: number;
+  message: Message;
+}
+
+/** What a phase handed over, before anything is known about what became of it. */
+export interface SubmittedPhase<Message> {
+  label: string;
+  submitted: Array<Submitted<Message>>;
+  /** Epoch milliseconds. */
+  firstRequestAt: number;
+  lastAcceptedAt: number;
+  scheduleLatenessMs: number[];
+  /** The CPU meter's mark taken just before the first request. */
+  cpuFrom?: number;
 }
 
 /** Messages in batches, `concurrentRequests` batches in flight, then waits until every one is sent. */
@@ -59,35 +77,14 @@ export async function runBatchPhase(
   meter?: CpuMeter,
 ): Promise<PhaseResult> {
   const label = `${pipeline.name}-${phase}`;
-  const messages = benchMessages(label, workload.messages);
-  const batches: BenchMessage[][] = [];
-  for (let start = 0; start < messages.length; start += workload.batchSize) {
-    batches.push(messages.slice(start, start + workload.batchSize));
-  }
-  const submitted: Submitted[] = [];
-  let nextBatch = 0;
-  let lastAcceptedAt = 0;
-  const cpuFrom = await meter?.mark();
-  const firstRequestAt = Date.now();
-  const sendBatches = async () => {
-    while (nextBatch < batches.length) {
-      const batch = batches[nextBatch++];
-      const requestedAt = Date.now();
-      const messageIds = await pipeline.submitBatch(batch);
-      lastAcceptedAt = Date.now();
-      for (const messageId of messageIds) submitted.push({ messageId, requestedAt });
-    }
-  };
-  await Promise.all(Array.from({ length: workload.concurrentRequests }, sendBatches));
-  return finishPhase(pipeline, mailbox, {
+  const submitted = await submitInBatches(
+    pipeline,
     label,
-    messages,
-    submitted,
-    firstRequestAt,
-    lastAcceptedAt,
-    scheduleLatenessMs: [],
-    cpu: meter && cpuFrom !== undefined ? { meter, from: cpuFrom } : undefined,
-  });
+    benchMessages(label, workload.messages),
+    workload,
+    meter,
+  );
+  return finishPhase(pipeline, mailbox, submitted, meter);
 }
 
 /** One request per message on a fixed schedule; a request never waits for the one before it. */
@@ -100,8 +97,52 @@ export async function runSteadyPhase(
 ): Promise<PhaseResult> {
   const label = `${pipeline.name}-${phase}`;
   const messages = benchMessages(label, workload.messagesPerSecond * workload.seconds);
-  const intervalMs = 1000 / workload.messagesPerSecond;
-  const submitted: Submitted[] = [];
+  const submitted = await submitOnSchedule(pipeline, label, messages, workload.messagesPerSecond, meter);
+  return finishPhase(pipeline, mailbox, submitted, meter);
+}
+
+/** Hands the messages over in batches, `concurrentRequests` batches in flight; resolves once all are accepted. */
+export async function submitInBatches<Message>(
+  pipeline: PipelineUnderTest<Message>,
+  label: string,
+  messages: Message[],
+  workload: { batchSize: number; concurrentRequests: number },
+  meter?: CpuMeter,
+): Promise<SubmittedPhase<Message>> {
+  const batches: Message[][] = [];
+  for (let start = 0; start < messages.length; start += workload.batchSize) {
+    batches.push(messages.slice(start, start + workload.batchSize));
+  }
+  const submitted: Array<Submitted<Message>> = [];
+  let nextBatch = 0;
+  let lastAcceptedAt = 0;
+  const cpuFrom = await meter?.mark();
+  const firstRequestAt = Date.now();
+  const sendBatches = async () => {
+    while (nextBatch < batches.length) {
+      const batch = batches[nextBatch++];
+      const requestedAt = Date.now();
+      const messageIds = await pipeline.submitBatch(batch);
+      lastAcceptedAt = Date.now();
+      messageIds.forEach((messageId, index) =>
+        submitted.push({ messageId, requestedAt, message: batch[index] }),
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: workload.concurrentRequests }, sendBatches));
+  return { label, submitted, firstRequestAt, lastAcceptedAt, scheduleLatenessMs: [], cpuFrom };
+}
+
+/** One request per message on a fixed schedule; resolves once all are accepted. */
+export async function submitOnSchedule<Message>(
+  pipeline: PipelineUnderTest<Message>,
+  label: string,
+  messages: Message[],
+  messagesPerSecond: number,
+  meter?: CpuMeter,
+): Promise<SubmittedPhase<Message>> {
+  const intervalMs = 1000 / messagesPerSecond;
+  const submitted: Array<Submitted<Message>> = [];
   const scheduleLatenessMs: number[] = [];
   const requests: Promise<void>[] = [];
   let lastAcceptedAt = 0;
@@ -117,39 +158,47 @@ export async function runSteadyPhase(
     requests.push(
       pipeline.submitOne(message).then((messageId) => {
         lastAcceptedAt = Math.max(lastAcceptedAt, Date.now());
-        submitted.push({ messageId, requestedAt });
+        submitted.push({ messageId, requestedAt, message });
       }),
     );
   }
   await Promise.all(requests);
-  return finishPhase(pipeline, mailbox, {
-    label,
-    messages,
-    submitted,
-    firstRequestAt,
-    lastAcceptedAt,
-    scheduleLatenessMs,
-    cpu: meter && cpuFrom !== undefined ? { meter, from: cpuFrom } : undefined,
-  });
+  return { label, submitted, firstRequestAt, lastAcceptedAt, scheduleLatenessMs, cpuFrom };
 }
 
 async function finishPhase(
   pipeline: PipelineUnderTest,
   mailbox: SesMailbox,
-  phase: {
-    label: string;
-    messages: BenchMessage[];
-    submitted: Submitted[];
-    firstRequestAt: number;
-    lastAcceptedAt: number;
-    scheduleLatenessMs: number[];
-    cpu?: { meter: CpuMeter; from: number };
-  },
+  phase: SubmittedPhase<BenchMessage>,
+  meter?: CpuMeter,
 ): Promise<PhaseResult> {
-  const messageIds = phase.submitted.map(({ messageId }) => messageId);
-  await waitUntilDone(pipeline, messageIds);
-  const cpu = phase.cpu && phase.cpu.meter.usage(phase.cpu.from, await phase.cpu.meter.mark());
+  await waitUntilDone(
+    pipeline,
+    phase.submitted.map(({ messageId }) => messageId),
+  );
+  const cpu =
+    meter && phase.cpuFrom !== undefined ? meter.usage(phase.cpuFrom, await meter.mark()) : undefined;
+  const outbox = await checkOutbox(
+    mailbox,
+    phase.submitted.map(({ message }) => message.recipient.email),
+  );
+  await mailbox.clear();
+  return summarisePhase(pipeline, phase, phase.submitted, outbox, cpu);
+}
+
+/**
+ * The figures of some of a phase's messages (all of them, or one channel's): how many were sent,
+ * when, and how long each took.
+ */
+export function summarisePhase<Message>(
+  pipeline: PipelineUnderTest<Message>,
+  phase: SubmittedPhase<Message>,
+  messages: ReadonlyArray<Submitted<Message>>,
+  outbox: OutboxCheck,
+  cpu?: CpuUsage,
+): PhaseResult {
   const latenciesMs: number[] = [];
+  const acceptedToSentMs: number[] = [];
   const stageLatenciesMs = Object.fromEntries(STAGES.map(({ name }) => [name, [] as number[]])) as Record<
     StageName,
     number[]
@@ -157,10 +206,11 @@ async function finishPhase(
   let lastSentAt = 0;
   const notSentReasons = new Set<string>();
   let notSent = 0;
-  for (const { messageId, requestedAt } of phase.submitted) {
+  for (const { messageId, requestedAt } of messages) {
     const steps = pipeline.steps.get(messageId);
     if (steps?.sent !== undefined) {
       latenciesMs.push(steps.sent - requestedAt);
+      if (steps.accepted !== undefined) acceptedToSentMs.push(steps.sent - steps.accepted);
       lastSentAt = Math.max(lastSentAt, steps.sent);
       const times = { requested: requestedAt, ...steps };
       if (STAGES.every(({ from, to }) => times[from] !== undefined && times[to] !== undefined)) {
@@ -176,22 +226,18 @@ async function finishPhase(
       if (notSentReasons.size < 5) notSentReasons.add(reason);
     }
   }
-  const outbox = await checkOutbox(
-    mailbox,
-    phase.messages.map((message) => message.recipient.email),
-  );
-  await mailbox.clear();
   return {
     label: phase.label,
-    messages: phase.messages.length,
+    messages: messages.length,
     sent: latenciesMs.length,
     notSent,
     notSentReasons: [...notSentReasons],
-    unsent: phase.messages.length - latenciesMs.length - notSent,
+    unsent: messages.length - latenciesMs.length - notSent,
     firstRequestAt: phase.firstRequestAt,
     lastAcceptedAt: phase.lastAcceptedAt,
     lastSentAt,
     latenciesMs,
+    acceptedToSentMs,
     stageLatenciesMs,
     scheduleLatenessMs: phase.scheduleLatenessMs,
     outbox,
@@ -199,20 +245,28 @@ async function finishPhase(
   };
 }
 
-/** Until every message is sent or given up on, or nothing has been sent for the stall timeout. */
-async function waitUntilDone(pipeline: PipelineUnderTest, messageIds: string[]): Promise<void> {
+/**
+ * Until every message is sent or given up on, or nothing has been sent (or given up on) for
+ * `stallTimeoutMs`. Resolves with whether every message finished.
+ */
+export async function waitUntilDone<Message>(
+  pipeline: PipelineUnderTest<Message>,
+  messageIds: string[],
+  stallTimeoutMs = WORKLOAD.stallTimeoutMs,
+): Promise<boolean> {
   const finished = () =>
     messageIds.filter((id) => pipeline.steps.get(id)?.sent !== undefined || pipeline.notSent.has(id)).length;
   let done = finished();
   let lastProgressAt = Date.now();
   while (done < messageIds.length) {
     pipeline.assertRunning();
-    if (Date.now() - lastProgressAt > WORKLOAD.stallTimeoutMs) return;
+    if (Date.now() - lastProgressAt > stallTimeoutMs) return false;
     await new Promise((resolve) => setTimeout(resolve, 50));
     const now = finished();
     if (now > done) lastProgressAt = Date.now();
     done = now;
   }
+  return true;
 }
 
 async function checkOutbox(mailbox: SesMailbox, recipients: string[]): Promise<OutboxCheck> {

@@ -19,12 +19,20 @@ export const formatMilliseconds = (value: number): string => value.toFixed(1);
 const formatSeconds = (value: number): string => value.toFixed(1);
 const formatShare = (cores: number): string => `${Math.round(cores * 100)}%`;
 
+/** A run left out with --runs. */
+export const NOT_RUN: Figure = { notMeasured: 'not run' };
+
 export function measured(value: number | undefined, reason: string): Figure {
   return value === undefined || !Number.isFinite(value) ? { notMeasured: reason } : { value };
 }
 
 function valueOf(figure: Figure): number | undefined {
   return 'value' in figure ? figure.value : undefined;
+}
+
+function cellOf(figure: Figure, format: (value: number) => string): string {
+  if ('value' in figure) return format(figure.value);
+  return figure === NOT_RUN ? 'not run' : 'not measured';
 }
 
 export function describePhase(result: PhaseResult): string {
@@ -71,8 +79,8 @@ export function renderSummary(rows: SummaryRow[]): string {
             : 'MISS';
     return [
       row.label,
-      distributed === undefined ? 'not measured' : row.format(distributed),
-      inProcess === undefined ? 'not measured' : row.format(inProcess),
+      cellOf(row.distributed, row.format),
+      cellOf(row.inProcess, row.format),
       distributed === undefined || inProcess === undefined || inProcess === 0
         ? '-'
         : `${(distributed / inProcess).toFixed(2)}x`,
@@ -166,7 +174,7 @@ export function pipelineCost(
   return { seconds, millisecondsPerMessage: (1000 * seconds) / Math.max(messages, 1) };
 }
 
-function renderTable(header: string[], lines: string[][]): string {
+export function renderTable(header: string[], lines: string[][]): string {
   const widths = header.map((_, column) =>
     Math.max(...[header, ...lines].map((cells) => (cells[column] ?? '').length)),
   );

@@ -8,6 +8,7 @@ import {
   formatInteger,
   formatMilliseconds,
   measured,
+  NOT_RUN,
   pipelineCost,
   renderCpu,
   renderStages,
@@ -21,7 +22,7 @@ const STEADY_RATE = `${WORKLOAD.steady.messagesPerSecond} msgs/s`;
 export function describeWorkload(inProcess: { schema: string; sendConcurrency: number }): string {
   const { warmUp, saturation, steady } = WORKLOAD;
   return [
-    'Pipeline bench: messages through the public API until the SES emulator (aws-ses-v2-local) has each one.',
+    'Email runs (distributed, in-process): messages through the public API until the SES emulator (aws-ses-v2-local) has each one.',
     `  warm-up: ${warmUp.messages} messages in batches of ${warmUp.batchSize}, not measured`,
     `  saturation: ${formatInteger(saturation.messages)} inline messages (subject + text), POST /v1/messages/batch with ` +
       `${saturation.batchSize} per request and ${saturation.concurrentRequests} requests in flight; ` +
@@ -43,9 +44,10 @@ export function describeWorkload(inProcess: { schema: string; sendConcurrency: n
   ].join('\n');
 }
 
+/** The summary of the email runs; a run left out (--runs) shows as not run. */
 export function printResults(
-  distributed: PipelineFigures,
-  inProcess: PipelineFigures,
+  distributed: PipelineFigures | undefined,
+  inProcess: PipelineFigures | undefined,
   extras: {
     serviceLineCount: number;
     benchProcess: { distributed: string; inProcess: string };
@@ -54,73 +56,59 @@ export function printResults(
 ): void {
   console.log('\nSummary (targets apply to the distributed pipeline, the platform as it runs):');
   console.log(renderSummary(summaryRows(distributed, inProcess)));
-  console.log(
-    `\nThe services wrote ${extras.serviceLineCount} lines of output during the distributed run (LOG_LEVEL=warn).`,
-  );
+  if (distributed) {
+    console.log(
+      `\nThe services wrote ${extras.serviceLineCount} lines of output during the distributed run (LOG_LEVEL=warn).`,
+    );
+  }
   console.log(
     "\nWhere the latency goes (each step's time as its service recorded it; accepted = the gateway's time):",
   );
   console.log(
     renderStages([
-      { heading: 'distributed, saturation', phase: distributed.saturation },
-      { heading: `distributed, ${STEADY_RATE}`, phase: distributed.steady },
-      { heading: 'in-process, saturation', phase: inProcess.saturation },
-      { heading: `in-process, ${STEADY_RATE}`, phase: inProcess.steady },
+      ...(distributed
+        ? [
+            { heading: 'distributed, saturation', phase: distributed.saturation },
+            { heading: `distributed, ${STEADY_RATE}`, phase: distributed.steady },
+          ]
+        : []),
+      ...(inProcess
+        ? [
+            { heading: 'in-process, saturation', phase: inProcess.saturation },
+            { heading: `in-process, ${STEADY_RATE}`, phase: inProcess.steady },
+          ]
+        : []),
     ]),
   );
 
-  const distributedOrder = [...distributed.pipelineLabels, 'SES emulator', extras.benchProcess.distributed];
-  const inProcessOrder = [...inProcess.pipelineLabels, 'SES emulator'];
   const cost = (figures: PipelineFigures, name: string, phase: PhaseResult, saturated: boolean) => ({
     name,
     labels: figures.pipelineLabels,
     messages: phase.messages,
     saturated,
   });
-  const distributedCost = (phase: PhaseResult, saturated: boolean) =>
-    cost(distributed, 'the pipeline: services, broker, their backends', phase, saturated);
-  const inProcessCost = (phase: PhaseResult, saturated: boolean) =>
-    cost(inProcess, 'the pipeline: bench process, its backends', phase, saturated);
-  printCpu(
-    'distributed',
-    'saturation',
-    distributed.saturation.cpu,
-    distributedOrder,
-    distributedCost(distributed.saturation, true),
-  );
-  // Only worth a table when the services had work left after the last send (analytics behind).
-  if (distributed.drain.seconds >= 1) {
+  if (distributed) printDistributedCpu(distributed, extras.benchProcess.distributed, cost);
+  if (inProcess) {
+    const inProcessOrder = [...inProcess.pipelineLabels, 'SES emulator'];
+    const inProcessCost = (phase: PhaseResult, saturated: boolean) =>
+      cost(inProcess, 'the pipeline: bench process, its backends', phase, saturated);
     printCpu(
-      'distributed',
-      'the catch-up after saturation',
-      distributed.drain.cpu,
-      distributedOrder,
-      distributedCost(distributed.saturation, false),
+      'in-process',
+      'saturation',
+      inProcess.saturation.cpu,
+      inProcessOrder,
+      inProcessCost(inProcess.saturation, true),
+    );
+    printCpu(
+      'in-process',
+      STEADY_RATE,
+      inProcess.steady.cpu,
+      inProcessOrder,
+      inProcessCost(inProcess.steady, false),
     );
   }
-  printCpu(
-    'distributed',
-    STEADY_RATE,
-    distributed.steady.cpu,
-    distributedOrder,
-    distributedCost(distributed.steady, false),
-  );
-  printCpu(
-    'in-process',
-    'saturation',
-    inProcess.saturation.cpu,
-    inProcessOrder,
-    inProcessCost(inProcess.saturation, true),
-  );
-  printCpu(
-    'in-process',
-    STEADY_RATE,
-    inProcess.steady.cpu,
-    inProcessOrder,
-    inProcessCost(inProcess.steady, false),
-  );
 
-  if (extras.profiles) {
+  if (extras.profiles && distributed) {
     const { directory, processes, workspaceRoot } = extras.profiles;
     // The profiler's first profile covers the saturation phase, its second the steady one.
     for (const [index, phase] of ['saturation', STEADY_RATE].entries()) {
@@ -138,7 +126,49 @@ export function printResults(
   );
 }
 
-function summaryRows(distributed: PipelineFigures, inProcess: PipelineFigures): SummaryRow[] {
+function printDistributedCpu(
+  distributed: PipelineFigures,
+  benchProcess: string,
+  cost: (
+    figures: PipelineFigures,
+    name: string,
+    phase: PhaseResult,
+    saturated: boolean,
+  ) => { name: string; labels: string[]; messages: number; saturated: boolean },
+): void {
+  const order = [...distributed.pipelineLabels, 'SES emulator', benchProcess];
+  const distributedCost = (phase: PhaseResult, saturated: boolean) =>
+    cost(distributed, 'the pipeline: services, broker, their backends', phase, saturated);
+  printCpu(
+    'distributed',
+    'saturation',
+    distributed.saturation.cpu,
+    order,
+    distributedCost(distributed.saturation, true),
+  );
+  // Only worth a table when the services had work left after the last send (analytics behind).
+  if (distributed.drain.seconds >= 1) {
+    printCpu(
+      'distributed',
+      'the catch-up after saturation',
+      distributed.drain.cpu,
+      order,
+      distributedCost(distributed.saturation, false),
+    );
+  }
+  printCpu(
+    'distributed',
+    STEADY_RATE,
+    distributed.steady.cpu,
+    order,
+    distributedCost(distributed.steady, false),
+  );
+}
+
+function summaryRows(
+  distributed: PipelineFigures | undefined,
+  inProcess: PipelineFigures | undefined,
+): SummaryRow[] {
   const notAllSent = 'not every message was sent';
   const both = (
     label: string,
@@ -147,8 +177,8 @@ function summaryRows(distributed: PipelineFigures, inProcess: PipelineFigures): 
     target?: SummaryRow['target'],
   ): SummaryRow => ({
     label,
-    distributed: measured(figure(distributed), notAllSent),
-    inProcess: measured(figure(inProcess), notAllSent),
+    distributed: distributed ? measured(figure(distributed), notAllSent) : NOT_RUN,
+    inProcess: inProcess ? measured(figure(inProcess), notAllSent) : NOT_RUN,
     format,
     ...(target ? { target } : {}),
   });

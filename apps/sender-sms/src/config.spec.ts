@@ -29,4 +29,13 @@ describe('sender-sms config', () => {
       /SMS_RATE_LIMITS.*name=rate\/burst/s,
     );
   });
+
+  it('refuses a lease no longer than the send timeout, which could send an SMS twice', () => {
+    expect(() => loadSenderSmsConfig({ ...required, SMS_SEND_TIMEOUT: '2m' })).toThrow(
+      /SMS_LEASE: must be longer than SMS_SEND_TIMEOUT \(120000 ms\)/,
+    );
+    expect(loadSenderSmsConfig({ ...required, SMS_SEND_TIMEOUT: '2m', SMS_LEASE: '3m' }).SMS_LEASE).toBe(
+      180_000,
+    );
+  });
 });

@@ -5,6 +5,21 @@ export type {
   ProviderSendResult,
 } from './channel-provider';
 export {
+  AWS_REGION,
+  channelSenderConfigProblems,
+  channelSenderVariables,
+  configuredChannelSenderOptions,
+  regionalProvider,
+  type ChannelSenderConfig,
+  type ChannelSenderSettings,
+  type ChannelSenderSetup,
+  type ChannelSenderVariableOptions,
+  type ChannelSenderVariables,
+  type ConfiguredChannelSenderOptions,
+  type ProviderRateLimitSetting,
+  type RegionalProviderSetting,
+} from './channel-sender-config';
+export {
   ChannelSender,
   PRIORITY_LANES,
   type ChannelSenderOptions,

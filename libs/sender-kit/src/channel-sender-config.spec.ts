@@ -171,6 +171,16 @@ describe('configuredChannelSenderOptions', () => {
     expect(openFor).toBeLessThan(46_000);
   });
 
+  it('keeps a circuit set to open after more than ten failures in a row closed until then', () => {
+    const { config } = load({ CHAT_CIRCUIT_FAILURES_TO_OPEN: '25' });
+    const [{ breaker }] = setup(config).routes;
+    const failure = { kind: 'transient', code: 'http-503', reason: 'unavailable' } as const;
+    for (let failures = 1; failures < 25; failures += 1) breaker.recordFailure(failure);
+    expect(breaker.state).toBe('closed');
+    breaker.recordFailure(failure);
+    expect(breaker.state).toBe('open');
+  });
+
   it('passes the retry, lane, lease and timeout settings on, never a longest delay below the first', () => {
     const { config } = load({
       CHAT_MAX_ATTEMPTS: '3',

@@ -1,6 +1,6 @@
 import { env, type ConfigOf, type ConfigProblem, type ConfigVariable } from '@switchboard/config';
 import type { ChannelName } from '@switchboard/contracts';
-import type { SqlQuery } from '@switchboard/delivery';
+import type { CircuitBreakerOptions, SqlQuery } from '@switchboard/delivery';
 import { z } from 'zod';
 import type { ChannelProvider } from './channel-provider';
 import type { ChannelSenderOptions } from './channel-sender';
@@ -255,12 +255,7 @@ export function configuredChannelSenderOptions<TDispatch extends Dispatch, Prefi
       rateLimits: Object.fromEntries(
         (setting('RATE_LIMITS') ?? []).map(({ name, ...limit }) => [name, limit]),
       ),
-      breaker: {
-        consecutiveFailuresToOpen: setting('CIRCUIT_FAILURES_TO_OPEN'),
-        openForMs: setting('CIRCUIT_OPEN_FOR'),
-        // Failures in a row decide; a failure rate would let a few unlucky calls open it.
-        failureRateToOpen: 1,
-      },
+      breaker: failuresInARowBreaker(setting('CIRCUIT_FAILURES_TO_OPEN'), setting('CIRCUIT_OPEN_FOR')),
     }),
     ledger: new PostgresDeliveryLedger({ query, schema, channel }),
     retryPolicy: {
@@ -290,3 +285,23 @@ function settingReader<Prefix extends string>(prefix: Prefix, config: ChannelSen
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
+
+/**
+ * A breaker that opens on failures in a row only: a failure rate would let a few unlucky calls open
+ * it. The rate rule cannot be switched off, so it is made to need at least as many calls, all failed,
+ * as the failures in a row; otherwise it would open after its 10-call minimum whatever was configured.
+ */
+export function failuresInARowBreaker(
+  failuresToOpen: number,
+  openForMs: number,
+): Omit<CircuitBreakerOptions, 'provider' | 'clock'> {
+  return {
+    consecutiveFailuresToOpen: failuresToOpen,
+    openForMs,
+    failureRateToOpen: 1,
+    minimumCallsInWindow: failuresToOpen,
+    windowSize: Math.max(DEFAULT_BREAKER_WINDOW, failuresToOpen),
+  };
+}
+
+const DEFAULT_BREAKER_WINDOW = 20;

@@ -210,7 +210,7 @@ describe('one message end to end', () => {
     expect((await e2e.api.withKey(otherTenantKey).get(`/v1/messages/${randomUUID()}`)).status).toBe(404);
   });
 
-  it('follows one message in one trace from the gateway to the SES call', async () => {
+  it('follows one message in one trace from the gateway to the SES call, with its database queries', async () => {
     const address = uniqueAddress('traced');
     const accepted = await e2e.api.post<{ messageId: string }>('/v1/messages', {
       recipient: { email: address },
@@ -230,7 +230,8 @@ describe('one message end to end', () => {
         const inTrace = spans.filter((span) => span.traceId === gatewaySpan.traceId);
         const seen = new Set(inTrace.map((span) => span.serviceName));
         return services.every((service) => seen.has(service)) &&
-          inTrace.some((span) => /ses/i.test(span.name))
+          inTrace.some((span) => /ses/i.test(span.name)) &&
+          inTrace.some((span) => JSON.stringify(span.attributes).includes('postgresql'))
           ? inTrace
           : undefined;
       },

@@ -1,6 +1,6 @@
 export { ConsumerRunner } from './consumer/consumer-runner';
 export type { BatchOutcome, ConsumedEvent, HandlerOutcome } from './consumer/consumed-event';
-export type { ConsumerRunnerOptions } from './consumer/consumer-options';
+export { COLLECTING_FETCH, type ConsumerRunnerOptions } from './consumer/consumer-options';
 export { eventHeaders, readHeaders, type DeadLetterReason, type PublishOptions } from './event-headers';
 export { EventPublisher, type DeadLetter } from './event-publisher';
 export { createKafka, type KafkaSettings } from './kafka';

@@ -1,6 +1,6 @@
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { DeliveryEventTopic } from '@switchboard/contracts';
-import { ConsumerRunner, type EventPublisher } from '@switchboard/messaging';
+import { COLLECTING_FETCH, ConsumerRunner, type EventPublisher } from '@switchboard/messaging';
 import type { Kafka } from 'kafkajs';
 import type { RecordDeliveryEventsUsecase } from './record-delivery-events.usecase';
 
@@ -10,11 +10,6 @@ export interface DeliveryEventsConsumerSettings {
 }
 
 export const ANALYTICS_CONSUMER_GROUP = 'analytics';
-
-// A fetch waits for this much (about 150 events) or this long: bigger batches mean fewer statements
-// per event, and nobody waits on a timeline for a fraction of a second.
-const BATCH_MIN_BYTES = 64 * 1024;
-const BATCH_MAX_WAIT_MS = 250;
 
 /** Stores delivery events a fetched batch at a time, in one statement per batch. */
 export class DeliveryEventsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -30,8 +25,8 @@ export class DeliveryEventsConsumer implements OnApplicationBootstrap, BeforeApp
       groupId: ANALYTICS_CONSUMER_GROUP,
       maxAttempts: settings.maxAttempts,
       partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently,
-      minBytes: BATCH_MIN_BYTES,
-      maxWaitTimeMs: BATCH_MAX_WAIT_MS,
+      // Bigger batches mean fewer statements per event; nobody waits on a timeline for 250 ms.
+      ...COLLECTING_FETCH,
     }).onBatch(DeliveryEventTopic.topic, (events) =>
       // A batch holds one partition's events.
       this.recordDeliveryEvents.execute(

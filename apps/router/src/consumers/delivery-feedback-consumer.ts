@@ -1,6 +1,6 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DeliveryEventTopic } from '@switchboard/contracts';
-import { ConsumerRunner, type EventPublisher } from '@switchboard/messaging';
+import { COLLECTING_FETCH, ConsumerRunner, type EventPublisher } from '@switchboard/messaging';
 import type { Kafka } from 'kafkajs';
 import type { RemoveGoneSubscriptions } from '../recipients/remove-gone-subscriptions.usecase';
 import type { RerouteFailedChannels } from '../routing/reroute-failed-channels.usecase';
@@ -33,6 +33,8 @@ export class DeliveryFeedbackConsumer implements OnApplicationBootstrap, OnAppli
     this.runner = new ConsumerRunner(kafka, publisher, {
       groupId: DELIVERY_FEEDBACK_CONSUMER_GROUP,
       maxAttempts: settings.maxAttempts,
+      // Most delivery events are passed over; a reroute or suppression 250 ms later is no loss.
+      ...COLLECTING_FETCH,
     }).onBatch(DeliveryEventTopic.topic, async (events) => {
       const payloads = events.map((event) => event.payload);
       const rerouted = await rerouteFailedChannels.execute(payloads);

@@ -1,5 +1,6 @@
 import { Global, Inject, Injectable, Module } from '@nestjs/common';
-import { KAFKA } from '@switchboard/messaging';
+import { DeliveryEventTopic } from '@switchboard/contracts';
+import { EventPublisher, KAFKA } from '@switchboard/messaging';
 import type { ReadinessCheck } from '@switchboard/service-kit';
 import type { Kafka } from 'kafkajs';
 import { DeadLettersConsumer } from './dead-letters.consumer';
@@ -45,9 +46,15 @@ export class DeadLettersConsumerReadiness implements ReadinessCheck {
     },
     {
       provide: RedriveDeadLettersUsecase,
-      useFactory: (repository: DeadLettersRepository, publisher: KafkaRedrivePublisher) =>
-        new RedriveDeadLettersUsecase(repository, publisher),
-      inject: [DeadLettersRepository, KafkaRedrivePublisher],
+      useFactory: (
+        repository: DeadLettersRepository,
+        publisher: KafkaRedrivePublisher,
+        events: EventPublisher,
+      ) =>
+        new RedriveDeadLettersUsecase(repository, publisher, (redriven) =>
+          events.publishMany(DeliveryEventTopic.topic, redriven),
+        ),
+      inject: [DeadLettersRepository, KafkaRedrivePublisher, EventPublisher],
     },
   ],
   exports: [DeadLettersConsumer],

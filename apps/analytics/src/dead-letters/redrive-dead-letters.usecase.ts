@@ -1,4 +1,4 @@
-import type { RedriveDeadLettersResponse } from '@switchboard/contracts';
+import type { DeliveryEvent, RedriveDeadLettersResponse } from '@switchboard/contracts';
 import type { RedriveSelection, StoredDeadLetter } from './dead-letters.repository';
 import type { RedrivePublisher } from './kafka-redrive-publisher';
 import { redriveHeaders } from './parked-record';
@@ -11,27 +11,48 @@ export interface ParkedDeadLetters {
   ): Promise<string[]>;
 }
 
+export const REDRIVE_SOURCE = 'analytics';
+
 /**
  * Puts a tenant's parked dead letters back on their original topics as they first came, marked with
- * the dead letter they were; the senders' ledgers deduplicate them like any other event.
+ * the dead letter they were; the senders' ledgers deduplicate them like any other event. Each
+ * message's timeline says it was redriven, before anything the redriven event causes.
  */
 export class RedriveDeadLettersUsecase {
   constructor(
     private readonly deadLetters: ParkedDeadLetters,
     private readonly publisher: RedrivePublisher,
+    private readonly recordEvents: (events: DeliveryEvent[]) => Promise<void>,
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
   async execute(tenantId: string, selection: RedriveSelection): Promise<RedriveDeadLettersResponse> {
-    const redriven = await this.deadLetters.redrive(tenantId, selection, (letters) =>
-      this.publisher.publish(
+    const redriven = await this.deadLetters.redrive(tenantId, selection, async (letters) => {
+      const occurredAt = this.now().toISOString();
+      const events: DeliveryEvent[] = letters.flatMap((letter) =>
+        letter.messageId === null
+          ? []
+          : [
+              {
+                tenantId,
+                messageId: letter.messageId,
+                type: 'redriven' as const,
+                occurredAt,
+                source: REDRIVE_SOURCE,
+                detail: { deadLetterId: letter.id, topic: letter.originalTopic },
+              },
+            ],
+      );
+      if (events.length > 0) await this.recordEvents(events);
+      await this.publisher.publish(
         letters.map((letter) => ({
           topic: letter.originalTopic,
           key: letter.key,
           value: letter.payload,
           headers: redriveHeaders(letter.headers, letter.id),
         })),
-      ),
-    );
+      );
+    });
     const done = new Set(redriven);
     // Unknown, another tenant's and already redriven ids all read the same: not parked for this tenant.
     const notFound = 'ids' in selection ? [...new Set(selection.ids)].filter((id) => !done.has(id)) : [];

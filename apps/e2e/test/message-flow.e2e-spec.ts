@@ -1,9 +1,14 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { DEAD_LETTER_TOPIC, HeaderName } from '@switchboard/contracts';
-import { kcatAvailable, kcatProduce, repoRoot, waitFor, type SentEmail } from '@switchboard/testing';
+import { kcatAvailable, kcatProduce, waitFor, type SentEmail } from '@switchboard/testing';
 import { Kafka, logLevel } from 'kafkajs';
-import { DEV_TENANT, startE2ePlatform, UPSTREAM_TOPIC, type E2ePlatform } from './support/e2e-platform';
+import {
+  createApiKey,
+  DEV_TENANT,
+  startE2ePlatform,
+  UPSTREAM_TOPIC,
+  type E2ePlatform,
+} from './support/e2e-platform';
 
 // One platform for the whole file: starting six services costs far more than any scenario.
 let e2e: E2ePlatform;
@@ -311,26 +316,4 @@ async function readTopic(
   } finally {
     await consumer.disconnect();
   }
-}
-
-function createApiKey(databaseUrl: string, tenant: string): string {
-  const output = execFileSync(
-    process.execPath,
-    [
-      '-r',
-      '@swc-node/register',
-      'apps/gateway/src/cli/create-api-key.ts',
-      '--tenant',
-      tenant,
-      '--name',
-      'e2e',
-    ],
-    {
-      cwd: repoRoot(),
-      env: { ...process.env, DATABASE_URL: databaseUrl },
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'ignore'],
-    },
-  );
-  return output.trim();
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { generateVAPIDKeys } from 'web-push';
 import {
@@ -5,6 +6,7 @@ import {
   createTestDatabase,
   freePort,
   PLATFORM_SERVICES,
+  repoRoot,
   startPlatform,
   startPushService,
   startSesEmulator,
@@ -17,6 +19,7 @@ import {
   type PlatformServiceName,
   type RunningPlatform,
   type SesEmulator,
+  type StartPlatformOptions,
   type TestBroker,
   type TestDatabase,
   type TraceCollector,
@@ -47,7 +50,14 @@ export interface ChannelSandboxes {
   inboxUrl: string;
 }
 
-export async function startE2ePlatform(options: { channels?: boolean } = {}): Promise<E2ePlatform> {
+export interface E2ePlatformOptions {
+  /** Also start the SMS, push and in-app senders, each against its provider sandbox. */
+  channels?: boolean;
+  /** Extra environment per service, over the defaults (e.g. a sender's retry settings). */
+  serviceEnv?: StartPlatformOptions['serviceEnv'];
+}
+
+export async function startE2ePlatform(options: E2ePlatformOptions = {}): Promise<E2ePlatform> {
   const broker = await createTestBroker();
   const database = await createTestDatabase(options.channels ? 'sb_e2e_channels' : 'sb_e2e');
   const ses = await startSesEmulator({ port: 0 });
@@ -87,7 +97,10 @@ export async function startE2ePlatform(options: { channels?: boolean } = {}): Pr
     devTenant: DEV_TENANT,
     ports: { ...ports, ...channelPorts },
     env: { LOG_LEVEL: 'info' },
-    serviceEnv: { ingest: { INGEST_UPSTREAM_TOPICS: UPSTREAM_TOPIC } },
+    serviceEnv: {
+      ...options.serviceEnv,
+      ingest: { INGEST_UPSTREAM_TOPICS: UPSTREAM_TOPIC, ...options.serviceEnv?.ingest },
+    },
   });
   return {
     broker,
@@ -166,4 +179,27 @@ export class GatewayClient {
   get<T = Record<string, unknown>>(path: string) {
     return this.request<T>('GET', path);
   }
+}
+
+/** A key for `tenant`, made with the operator command the README documents. */
+export function createApiKey(databaseUrl: string, tenant: string): string {
+  const output = execFileSync(
+    process.execPath,
+    [
+      '-r',
+      '@swc-node/register',
+      'apps/gateway/src/cli/create-api-key.ts',
+      '--tenant',
+      tenant,
+      '--name',
+      'e2e',
+    ],
+    {
+      cwd: repoRoot(),
+      env: { ...process.env, DATABASE_URL: databaseUrl },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
+  return output.trim();
 }

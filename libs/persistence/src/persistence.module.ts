@@ -1,9 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { isInfrastructureFault } from '@switchboard/faults';
 import { createDataSource, type DatabaseOptions } from './data-source';
 import { DatabaseHealthIndicator } from './database-health.indicator';
 import { migrate } from './migrate';
-import { isTransientConnectionError } from './transient-connection-error';
 
 // Covers a database that starts after the service (docker compose); anything else fails at once.
 const CONNECT_RETRY_ATTEMPTS = 10;
@@ -23,7 +23,7 @@ export class PersistenceModule {
           useFactory: () => ({
             retryAttempts: CONNECT_RETRY_ATTEMPTS,
             retryDelay: CONNECT_RETRY_DELAY_MS,
-            toRetry: isTransientConnectionError,
+            toRetry: isInfrastructureFault,
           }),
           dataSourceFactory: async () => {
             const dataSource = await createDataSource(options).initialize();

@@ -1,0 +1,1 @@
+export { DependencyUnavailableError, isInfrastructureFault } from './infrastructure-fault';

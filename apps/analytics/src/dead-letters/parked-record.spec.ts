@@ -54,6 +54,14 @@ describe('parkedDeadLetterOf', () => {
     expect(letter).toMatchObject({ tenantId: null, messageId: null, payload: null, headers: {} });
   });
 
+  it('gives a letter without a tenant header to the tenant its upstream value names', () => {
+    const value = Buffer.from('{"type":"order.shipped","tenant":"acme","recipient":"ada"}');
+
+    const letter = parkedDeadLetterOf({ key: null, value, headers: origin, timestamp: parkedAt });
+
+    expect(letter).toMatchObject({ tenantId: 'acme', headers: {}, payload: value });
+  });
+
   it.each([
     ['no original topic', { ...origin, [HeaderName.originalTopic]: '' }],
     ['a partition that is not a number', { ...origin, [HeaderName.originalPartition]: 'x' }],

@@ -1,4 +1,5 @@
 import { HeaderName } from '@switchboard/contracts';
+import { ownerOfDeadLetter } from './dead-letter-owner';
 
 /** A record read from the dead-letter topic, as the consumer hands it over. */
 export interface DeadLetterRecord {
@@ -11,7 +12,10 @@ export interface DeadLetterRecord {
 
 /** One dead letter as it is stored: where it came from, why, and what it takes to put it back. */
 export interface ParkedDeadLetter {
-  /** Null when the event carried no tenant (e.g. an upstream value that was not JSON): no tenant sees it. */
+  /**
+   * From the tenant header, or else named in the value (an upstream envelope's `tenant`, a payload's
+   * `tenantId`); null when neither says (e.g. an upstream value that was not JSON): only operators see it.
+   */
   tenantId: string | null;
   messageId: string | null;
   originalTopic: string;
@@ -56,7 +60,7 @@ export function parkedDeadLetterOf(record: DeadLetterRecord): ParkedDeadLetter |
     if (!HEADERS_NOT_REDRIVEN.has(name)) redriven[name] = value;
   }
   return {
-    tenantId: headers[HeaderName.tenant] || null,
+    tenantId: ownerOfDeadLetter(headers, record.value),
     messageId: headers[HeaderName.messageId] || null,
     originalTopic,
     originalPartition,

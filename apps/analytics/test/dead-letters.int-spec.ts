@@ -21,6 +21,8 @@ import { startAnalyticsService } from '../src/analytics-service';
 import { loadAnalyticsConfig } from '../src/config';
 
 const POISON_TOPIC = 'sb.test.poison.v1';
+// Stands for an upstream system's own topic: its events carry no Switchboard headers.
+const UPSTREAM_TOPIC = 'test.upstream.orders';
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
 describe('analytics dead letters', () => {
@@ -40,14 +42,20 @@ describe('analytics dead letters', () => {
     kafka = testKafka(broker.brokers);
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic: POISON_TOPIC, numPartitions: 1 }], waitForLeaders: true });
+    await admin.createTopics({
+      topics: [
+        { topic: POISON_TOPIC, numPartitions: 1 },
+        { topic: UPSTREAM_TOPIC, numPartitions: 1 },
+      ],
+      waitForLeaders: true,
+    });
     await admin.disconnect();
     service = await startAnalyticsService(
       loadAnalyticsConfig({ KAFKA_BROKERS: broker.address, DATABASE_URL: database.url, PORT: '0' }),
       new StructuredLogger('analytics', 'error'),
     );
     producer = await connectProducer(kafka);
-    observer = await observeTopics(kafka, [POISON_TOPIC]);
+    observer = await observeTopics(kafka, [POISON_TOPIC, UPSTREAM_TOPIC]);
     db = new Client({ connectionString: database.url });
     await db.connect();
   });
@@ -78,6 +86,32 @@ describe('analytics dead letters', () => {
   const list = (tenantId: string, query = '') => call('GET', `/internal/dead-letters/${tenantId}${query}`);
   const redrive = (tenantId: string, body: unknown) =>
     call('POST', `/internal/dead-letters/${tenantId}/redrive`, body);
+  const operatorList = (query = '') => call('GET', `/internal/operator/dead-letters${query}`);
+  const operatorRedrive = (body: unknown) => call('POST', '/internal/operator/dead-letters/redrive', body);
+
+  /** An upstream event ingest refused, as it sits on the dead-letter topic: no tenant header. */
+  function invalidUpstreamEvent(offset: number, value: string) {
+    return {
+      key: null,
+      value,
+      headers: {
+        [HeaderName.originalTopic]: UPSTREAM_TOPIC,
+        [HeaderName.originalPartition]: '0',
+        [HeaderName.originalOffset]: String(offset),
+        [HeaderName.error]: `${UPSTREAM_TOPIC} payload is invalid: recipient: must be an object`,
+        [HeaderName.attempts]: '0',
+      },
+    };
+  }
+
+  async function waitForOperatorListing(offset: number) {
+    return waitFor(`the dead letter of ${UPSTREAM_TOPIC} offset ${offset} stored`, async () => {
+      const page = await operatorList(`?topic=${UPSTREAM_TOPIC}&status=all&limit=200`);
+      return page.body.items.find(
+        (item: { originalOffset: string }) => item.originalOffset === String(offset),
+      );
+    });
+  }
 
   /** Parks one event the way a service does: its handler fails on every attempt. */
   async function parkPoisonEvent(messageId: string, payload: unknown): Promise<void> {
@@ -249,6 +283,127 @@ describe('analytics dead letters', () => {
     const fields = bad.body.errors.map((error: { field: string }) => error.field);
     expect(fields).toEqual(expect.arrayContaining(['limit', 'status']));
     const badCursor = await list('initech', '?cursor=nope');
+    expect(badCursor.status).toBe(400);
+    expect(badCursor.body.errors).toEqual([expect.objectContaining({ field: 'cursor' })]);
+  });
+
+  it('lists an invalid upstream event without a tenant header to the tenant its value names', async () => {
+    const event = { type: 'order.shipped', tenant: 'umbrella', recipient: 'ada', data: { order: 'U-1' } };
+    await producer.send({
+      topic: DEAD_LETTER_TOPIC,
+      messages: [invalidUpstreamEvent(7, JSON.stringify(event))],
+    });
+
+    const page = await waitFor('the letter in the tenant list', async () => {
+      const answer = await list('umbrella', `?topic=${UPSTREAM_TOPIC}`);
+      return answer.body.items.length > 0 && answer;
+    });
+    expect(page.status).toBe(200);
+    expect(page.body.items).toEqual([
+      expect.objectContaining({
+        messageId: null,
+        originalTopic: UPSTREAM_TOPIC,
+        originalOffset: '7',
+        reason: expect.stringContaining('recipient'),
+        payload: event,
+      }),
+    ]);
+    expect((await list('acme', `?topic=${UPSTREAM_TOPIC}&status=all`)).body.items).toEqual([]);
+    const forOperators = await operatorList(`?tenant=umbrella&topic=${UPSTREAM_TOPIC}`);
+    expect(forOperators.body.items).toEqual([{ ...page.body.items[0], tenantId: 'umbrella' }]);
+  });
+
+  it('lists a dead letter whose tenant cannot be read only to operators, who can redrive it', async () => {
+    const notJson = 'order.shipped;tenant=acme';
+    const badTenant = JSON.stringify({ type: 'order.shipped', tenant: '../acme', recipient: 'ada' });
+    await producer.send({
+      topic: DEAD_LETTER_TOPIC,
+      messages: [invalidUpstreamEvent(20, notJson), invalidUpstreamEvent(21, badTenant)],
+    });
+    await waitForOperatorListing(21);
+
+    const nobodys = await operatorList(`?withoutTenant=true&topic=${UPSTREAM_TOPIC}`);
+    expect(nobodys.status).toBe(200);
+    const ownerless = nobodys.body.items.filter((item: { originalOffset: string }) =>
+      ['20', '21'].includes(item.originalOffset),
+    );
+    // Parked in one send, so in either order.
+    expect(ownerless).toHaveLength(2);
+    expect(ownerless).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ tenantId: null, originalOffset: '21', payload: JSON.parse(badTenant) }),
+        expect.objectContaining({ tenantId: null, originalOffset: '20', payload: notJson }),
+      ]),
+    );
+    const everyTenant = await operatorList(`?topic=${UPSTREAM_TOPIC}&status=all&limit=200`);
+    expect(everyTenant.body.items.map((item: { id: string }) => item.id)).toEqual(
+      expect.arrayContaining(ownerless.map((item: { id: string }) => item.id)),
+    );
+    expect((await list('acme', `?topic=${UPSTREAM_TOPIC}&status=all`)).body.items).toEqual([]);
+    // A tenant cannot redrive it either, even knowing its id.
+    expect((await redrive('acme', { ids: [ownerless[0].id] })).body).toEqual({
+      redriven: 0,
+      notFound: [ownerless[0].id],
+    });
+
+    // An operator puts those without a tenant back, byte for byte; letters of a tenant stay parked.
+    const redriven = await operatorRedrive({ topic: UPSTREAM_TOPIC, withoutTenant: true });
+    expect(redriven).toEqual({ status: 200, body: { redriven: 2, notFound: [] } });
+    const values = await waitFor('both back on the upstream topic', () => {
+      const records = observer
+        .records(UPSTREAM_TOPIC)
+        .filter((record) =>
+          ownerless.some((item: { id: string }) => record.headers[HeaderName.redrivenFrom] === item.id),
+        );
+      return records.length === 2 && records.map((record) => record.value);
+    });
+    expect(values).toEqual(expect.arrayContaining([notJson, JSON.parse(badTenant)]));
+    expect((await operatorList(`?withoutTenant=true&topic=${UPSTREAM_TOPIC}`)).body.items).toEqual([]);
+    expect((await list('umbrella', `?topic=${UPSTREAM_TOPIC}`)).body.items).toHaveLength(1);
+  });
+
+  it('lists every tenant for operators, newest first, narrowed by tenant, topic and status', async () => {
+    const tenant = (id: string) => ({ [HeaderName.tenant]: id });
+    // Parked one millisecond apart, after every letter before them.
+    const parkedAt = (step: number) => String(Date.now() + step);
+    await producer.send({
+      topic: DEAD_LETTER_TOPIC,
+      messages: [
+        { ...deadLetterRecord(tenant('hooli'), '300'), timestamp: parkedAt(1) },
+        { ...deadLetterRecord(tenant('stark'), '301'), timestamp: parkedAt(2) },
+        { ...deadLetterRecord({}, '302', '[1]'), timestamp: parkedAt(3) },
+      ],
+    });
+    const orders = '?topic=sb.upstream.orders.v1&status=all';
+    await waitFor('the three stored', async () => {
+      const page = await operatorList(`${orders}&limit=200`);
+      const offsets = page.body.items.map((item: { originalOffset: string }) => item.originalOffset);
+      return ['300', '301', '302'].every((offset) => offsets.includes(offset));
+    });
+
+    const first = await operatorList(`${orders}&limit=2`);
+    expect(
+      first.body.items.map((item: { tenantId: string | null; originalOffset: string }) => [
+        item.tenantId,
+        item.originalOffset,
+      ]),
+    ).toEqual([
+      [null, '302'],
+      ['stark', '301'],
+    ]);
+    const second = await operatorList(`${orders}&limit=2&cursor=${first.body.nextCursor}`);
+    expect(second.body.items[0]).toMatchObject({ tenantId: 'hooli', originalOffset: '300' });
+
+    expect((await operatorList(`?tenant=stark`)).body.items).toEqual([
+      expect.objectContaining({ tenantId: 'stark', originalOffset: '301' }),
+    ]);
+    expect((await operatorList(`?tenant=stark&status=redriven`)).body.items).toEqual([]);
+    expect((await operatorList(`?tenant=stark&topic=${POISON_TOPIC}`)).body.items).toEqual([]);
+
+    const both = await operatorList('?tenant=stark&withoutTenant=true');
+    expect(both.status).toBe(400);
+    expect(both.body.errors).toEqual([expect.objectContaining({ field: 'withoutTenant' })]);
+    const badCursor = await operatorList('?cursor=nope');
     expect(badCursor.status).toBe(400);
     expect(badCursor.body.errors).toEqual([expect.objectContaining({ field: 'cursor' })]);
   });

@@ -1,6 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
-  ContractValidationError,
   type DeadLetterPage,
   ListDeadLettersQuery,
   RedriveDeadLettersRequest,
@@ -10,7 +9,7 @@ import {
 import { parseInput } from '@switchboard/service-kit';
 import { z } from 'zod';
 import { ListDeadLettersUsecase } from './list-dead-letters.usecase';
-import { decodeCursor } from './page-cursor';
+import { positionOfCursorQuery } from './page-cursor';
 import { RedriveDeadLettersUsecase } from './redrive-dead-letters.usecase';
 
 const TenantPath = z.strictObject({ tenantId: TenantId });
@@ -27,19 +26,16 @@ export class DeadLettersController {
   list(@Param() path: Record<string, string>, @Query() query: unknown): Promise<DeadLetterPage> {
     const { tenantId } = parseInput(TenantPath, path, 'path');
     const { cursor, ...filter } = parseInput(ListDeadLettersQuery, query, 'query');
-    const after = cursor === undefined ? undefined : decodeCursor(cursor);
-    if (cursor !== undefined && after === undefined) {
-      throw new ContractValidationError('query', [
-        { field: 'cursor', problem: 'is not a cursor from a previous page' },
-      ]);
-    }
-    return this.listDeadLetters.execute(tenantId, { ...filter, after });
+    return this.listDeadLetters.execute(tenantId, { ...filter, after: positionOfCursorQuery(cursor) });
   }
 
   @Post(':tenantId/redrive')
   @HttpCode(200)
   redrive(@Param() path: Record<string, string>, @Body() body: unknown): Promise<RedriveDeadLettersResponse> {
     const { tenantId } = parseInput(TenantPath, path, 'path');
-    return this.redriveDeadLetters.execute(tenantId, parseInput(RedriveDeadLettersRequest, body));
+    return this.redriveDeadLetters.execute(
+      { kind: 'tenant', tenantId },
+      parseInput(RedriveDeadLettersRequest, body),
+    );
   }
 }

@@ -8,6 +8,8 @@ import { DeadLettersController } from './dead-letters.controller';
 import { DeadLettersRepository } from './dead-letters.repository';
 import { KafkaRedrivePublisher } from './kafka-redrive-publisher';
 import { ListDeadLettersUsecase } from './list-dead-letters.usecase';
+import { ListOperatorDeadLettersUsecase } from './list-operator-dead-letters.usecase';
+import { OperatorDeadLettersController } from './operator-dead-letters.controller';
 import { RedriveDeadLettersUsecase } from './redrive-dead-letters.usecase';
 
 /** Ready while the dead letters consumer is in its group. */
@@ -25,7 +27,7 @@ export class DeadLettersConsumerReadiness implements ReadinessCheck {
 // Global so that the health module can see the consumer for its readiness check.
 @Global()
 @Module({
-  controllers: [DeadLettersController],
+  controllers: [DeadLettersController, OperatorDeadLettersController],
   providers: [
     DeadLettersRepository,
     {
@@ -42,6 +44,11 @@ export class DeadLettersConsumerReadiness implements ReadinessCheck {
     {
       provide: ListDeadLettersUsecase,
       useFactory: (repository: DeadLettersRepository) => new ListDeadLettersUsecase(repository),
+      inject: [DeadLettersRepository],
+    },
+    {
+      provide: ListOperatorDeadLettersUsecase,
+      useFactory: (repository: DeadLettersRepository) => new ListOperatorDeadLettersUsecase(repository),
       inject: [DeadLettersRepository],
     },
     {

@@ -6,6 +6,13 @@ import type { ParkedDeadLetter } from './parked-record';
 
 export type DeadLetterStatus = 'parked' | 'redriven' | 'all';
 
+/**
+ * Whose dead letters a call reaches: one tenant's (the tenant API), or for operators those without
+ * a tenant, or those of every tenant and none.
+ */
+export type DeadLetterScope =
+  { kind: 'tenant'; tenantId: string } | { kind: 'no-tenant' } | { kind: 'every-tenant' };
+
 export interface DeadLetterFilter {
   topic?: string;
   status: DeadLetterStatus;
@@ -15,6 +22,7 @@ export interface DeadLetterFilter {
 
 export interface StoredDeadLetter {
   id: string;
+  tenantId: string | null;
   messageId: string | null;
   originalTopic: string;
   originalPartition: number;
@@ -28,11 +36,12 @@ export interface StoredDeadLetter {
   redrivenAt: Date | null;
 }
 
-/** Which parked dead letters of a tenant to redrive: these ids, or all of a topic. */
+/** Which parked dead letters of a scope to redrive: these ids, or all of a topic. */
 export type RedriveSelection = { ids: string[] } | { topic: string };
 
 interface DeadLetterRow {
   id: string;
+  tenant_id: string | null;
   message_id: string | null;
   original_topic: string;
   original_partition: number;
@@ -46,7 +55,7 @@ interface DeadLetterRow {
   redriven_at: Date | null;
 }
 
-const COLUMNS = `id::text AS id, message_id, original_topic, original_partition, original_offset::text AS original_offset,
+const COLUMNS = `id::text AS id, tenant_id, message_id, original_topic, original_partition, original_offset::text AS original_offset,
   reason, attempts, record_key, headers, payload, parked_at, redriven_at`;
 
 // A topic's redrive goes out this many at a time, each chunk in its own transaction.
@@ -79,10 +88,10 @@ export class DeadLettersRepository {
     );
   }
 
-  /** One page of a tenant's dead letters, newest first; one more row than asked tells that more follow. */
-  async list(tenantId: string, filter: DeadLetterFilter): Promise<StoredDeadLetter[]> {
-    const conditions = ['tenant_id = $1'];
-    const parameters: unknown[] = [tenantId];
+  /** One page of a scope's dead letters, newest first; one more row than asked tells that more follow. */
+  async list(scope: DeadLetterScope, filter: DeadLetterFilter): Promise<StoredDeadLetter[]> {
+    const parameters: unknown[] = [];
+    const conditions = [scopeCondition(scope, parameters)];
     if (filter.topic !== undefined) {
       parameters.push(filter.topic);
       conditions.push(`original_topic = $${parameters.length}`);
@@ -110,27 +119,32 @@ export class DeadLettersRepository {
    * for the lock and then finds them redriven. Returns the ids redriven.
    */
   async redrive(
-    tenantId: string,
+    scope: DeadLetterScope,
     selection: RedriveSelection,
     publish: (letters: StoredDeadLetter[]) => Promise<void>,
   ): Promise<string[]> {
     if ('ids' in selection) {
       const ids = [...new Set(selection.ids.filter((id) => ID_PATTERN.test(id)))];
       if (ids.length === 0) return [];
-      return this.redriveChunk(publish, `id = ANY($2::bigint[])`, [tenantId, ids]);
+      const parameters: unknown[] = [ids];
+      const owned = scopeCondition(scope, parameters);
+      return this.redriveChunk(publish, `id = ANY($1::bigint[]) AND ${owned}`, parameters);
     }
     // Only those parked before the redrive began: one that fails again is parked anew, not looped on.
+    const parameters: unknown[] = [selection.topic];
+    const owned = scopeCondition(scope, parameters);
     const [{ last_id: lastId }]: Array<{ last_id: string | null }> = await this.dataSource.query(
-      `SELECT max(id)::text AS last_id FROM analytics.dead_letters WHERE tenant_id = $1 AND original_topic = $2`,
-      [tenantId, selection.topic],
+      `SELECT max(id)::text AS last_id FROM analytics.dead_letters WHERE original_topic = $1 AND ${owned}`,
+      parameters,
     );
     if (lastId === null) return [];
+    parameters.push(lastId);
     const redriven: string[] = [];
     for (;;) {
       const chunk = await this.redriveChunk(
         publish,
-        `original_topic = $2 AND id <= $3::bigint`,
-        [tenantId, selection.topic, lastId],
+        `original_topic = $1 AND ${owned} AND id <= $${parameters.length}::bigint`,
+        parameters,
         REDRIVE_CHUNK,
       );
       redriven.push(...chunk);
@@ -148,7 +162,7 @@ export class DeadLettersRepository {
       // In the original order, so that events of one key go back in the order they first came.
       const rows: DeadLetterRow[] = await manager.query(
         `SELECT ${COLUMNS} FROM analytics.dead_letters
-         WHERE tenant_id = $1 AND redriven_at IS NULL AND ${condition}
+         WHERE redriven_at IS NULL AND ${condition}
          ORDER BY original_topic, original_partition, original_offset
          ${limit === undefined ? '' : `LIMIT ${limit}`}
          FOR UPDATE`,
@@ -166,9 +180,29 @@ export class DeadLettersRepository {
   }
 }
 
+/** The SQL condition of a scope, adding its parameter (if any) to `parameters`. */
+function scopeCondition(scope: DeadLetterScope, parameters: unknown[]): string {
+  switch (scope.kind) {
+    case 'tenant':
+      parameters.push(scope.tenantId);
+      return `tenant_id = $${parameters.length}`;
+    case 'no-tenant':
+      return 'tenant_id IS NULL';
+    case 'every-tenant':
+      return 'true';
+    default:
+      return exhaustive(scope);
+  }
+}
+
+function exhaustive(scope: never): never {
+  throw new Error(`unknown dead letter scope ${JSON.stringify(scope)}`);
+}
+
 function toStoredDeadLetter(row: DeadLetterRow): StoredDeadLetter {
   return {
     id: row.id,
+    tenantId: row.tenant_id,
     messageId: row.message_id,
     originalTopic: row.original_topic,
     originalPartition: row.original_partition,

@@ -1,10 +1,10 @@
 import type { DeadLetterPage, DeadLetterView } from '@switchboard/contracts';
-import type { DeadLetterFilter, StoredDeadLetter } from './dead-letters.repository';
+import type { DeadLetterFilter, DeadLetterScope, StoredDeadLetter } from './dead-letters.repository';
 import { encodeCursor, type PageCursor } from './page-cursor';
 import { payloadView } from './parked-record';
 
 export interface DeadLetterReader {
-  list(tenantId: string, filter: DeadLetterFilter): Promise<StoredDeadLetter[]>;
+  list(scope: DeadLetterScope, filter: DeadLetterFilter): Promise<StoredDeadLetter[]>;
 }
 
 export interface ListDeadLettersRequest {
@@ -14,22 +14,31 @@ export interface ListDeadLettersRequest {
   after?: PageCursor;
 }
 
-/** One newest-first page of a tenant's dead letters; dead letters without a tenant are nobody's. */
+/** One newest-first page of a tenant's dead letters; operators see the others (ListOperatorDeadLettersUsecase). */
 export class ListDeadLettersUsecase {
   constructor(private readonly deadLetters: DeadLetterReader) {}
 
   async execute(tenantId: string, request: ListDeadLettersRequest): Promise<DeadLetterPage> {
-    const rows = await this.deadLetters.list(tenantId, request);
-    const items = rows.slice(0, request.limit);
-    const last = items[items.length - 1];
-    return {
-      items: items.map(toView),
-      nextCursor: rows.length > request.limit ? encodeCursor({ parkedAt: last.parkedAt, id: last.id }) : null,
-    };
+    const rows = await this.deadLetters.list({ kind: 'tenant', tenantId }, request);
+    return pageOf(rows, request.limit, deadLetterView);
   }
 }
 
-function toView(letter: StoredDeadLetter): DeadLetterView {
+/** The first `limit` rows as a page; the reader fetched one more row when more follow. */
+export function pageOf<View>(
+  rows: StoredDeadLetter[],
+  limit: number,
+  view: (letter: StoredDeadLetter) => View,
+): { items: View[]; nextCursor: string | null } {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return {
+    items: items.map(view),
+    nextCursor: rows.length > limit ? encodeCursor({ parkedAt: last.parkedAt, id: last.id }) : null,
+  };
+}
+
+export function deadLetterView(letter: StoredDeadLetter): DeadLetterView {
   return {
     id: letter.id,
     messageId: letter.messageId,

@@ -1,3 +1,5 @@
+import { ContractValidationError } from '@switchboard/contracts';
+
 /** Where a newest-first page ended: the last dead letter's parked time and id, opaque to callers. */
 export interface PageCursor {
   parkedAt: Date;
@@ -22,4 +24,16 @@ export function decodeCursor(text: string): PageCursor | undefined {
   const time = new Date(parkedAt);
   if (Number.isNaN(time.getTime())) return undefined;
   return { parkedAt: time, id };
+}
+
+/** The position a list query's `cursor` names; one this service did not hand out is a bad query. */
+export function positionOfCursorQuery(cursor: string | undefined): PageCursor | undefined {
+  if (cursor === undefined) return undefined;
+  const position = decodeCursor(cursor);
+  if (position === undefined) {
+    throw new ContractValidationError('query', [
+      { field: 'cursor', problem: 'is not a cursor from a previous page' },
+    ]);
+  }
+  return position;
 }

@@ -1,11 +1,11 @@
 import type { DeliveryEvent, RedriveDeadLettersResponse } from '@switchboard/contracts';
-import type { RedriveSelection, StoredDeadLetter } from './dead-letters.repository';
+import type { DeadLetterScope, RedriveSelection, StoredDeadLetter } from './dead-letters.repository';
 import type { RedrivePublisher } from './kafka-redrive-publisher';
 import { redriveHeaders } from './parked-record';
 
 export interface ParkedDeadLetters {
   redrive(
-    tenantId: string,
+    scope: DeadLetterScope,
     selection: RedriveSelection,
     publish: (letters: StoredDeadLetter[]) => Promise<void>,
   ): Promise<string[]>;
@@ -14,7 +14,7 @@ export interface ParkedDeadLetters {
 export const REDRIVE_SOURCE = 'analytics';
 
 /**
- * Puts a tenant's parked dead letters back on their original topics as they first came, marked with
+ * Puts parked dead letters of a scope (a tenant's, or for operators any) back on their original topics as they first came, marked with
  * the dead letter they were; the senders' ledgers deduplicate them like any other event. Each
  * message's timeline says it was redriven, before anything the redriven event causes.
  */
@@ -26,15 +26,16 @@ export class RedriveDeadLettersUsecase {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async execute(tenantId: string, selection: RedriveSelection): Promise<RedriveDeadLettersResponse> {
-    const redriven = await this.deadLetters.redrive(tenantId, selection, async (letters) => {
+  async execute(scope: DeadLetterScope, selection: RedriveSelection): Promise<RedriveDeadLettersResponse> {
+    const redriven = await this.deadLetters.redrive(scope, selection, async (letters) => {
       const occurredAt = this.now().toISOString();
+      // A timeline belongs to a tenant's message: a letter missing either has none to tell.
       const events: DeliveryEvent[] = letters.flatMap((letter) =>
-        letter.messageId === null
+        letter.messageId === null || letter.tenantId === null
           ? []
           : [
               {
-                tenantId,
+                tenantId: letter.tenantId,
                 messageId: letter.messageId,
                 type: 'redriven' as const,
                 occurredAt,
@@ -54,7 +55,7 @@ export class RedriveDeadLettersUsecase {
       );
     });
     const done = new Set(redriven);
-    // Unknown, another tenant's and already redriven ids all read the same: not parked for this tenant.
+    // Unknown, out-of-scope (another tenant's) and already redriven ids all read the same: not parked here.
     const notFound = 'ids' in selection ? [...new Set(selection.ids)].filter((id) => !done.has(id)) : [];
     return { redriven: done.size, notFound };
   }

@@ -9,6 +9,14 @@ export interface BrokerOptions {
   port?: number;
   /** Host clients are told to connect to. Default: host. */
   advertisedHost?: string;
+  /** Port clients are told to connect to, e.g. a port forwarded to this one. Default: the port it listens on. */
+  advertisedPort?: number;
+  /**
+   * Listeners beside host:port, as Apache Kafka's named listeners: each tells the clients that
+   * connect to it its own advertised address, so that a proxy in front of one carries every
+   * connection of the clients that came through it while other clients keep going direct.
+   */
+  listeners?: BrokerListenerOptions[];
   nodeId?: number;
   fsync?: FsyncPolicy;
   fsyncIntervalMs?: number;
@@ -30,7 +38,32 @@ export interface BrokerOptions {
   log?: (line: string) => void;
 }
 
-export type ResolvedBrokerOptions = Required<BrokerOptions>;
+export interface BrokerListenerOptions {
+  /** Names the listener in `RunningBroker.listeners` and in log lines. */
+  name: string;
+  /** Default: the broker's host. */
+  host?: string;
+  /** Default 0: a free port. */
+  port?: number;
+  /** Default: this listener's host. */
+  advertisedHost?: string;
+  /** Default: the port this listener listens on. */
+  advertisedPort?: number;
+}
+
+export interface ResolvedListener {
+  name: string;
+  host: string;
+  port: number;
+  advertisedHost: string;
+  /** Undefined: the port it listens on, known once it listens. */
+  advertisedPort: number | undefined;
+}
+
+export type ResolvedBrokerOptions = Required<Omit<BrokerOptions, 'advertisedPort' | 'listeners'>> & {
+  advertisedPort: number | undefined;
+  listeners: ResolvedListener[];
+};
 
 export class BrokerConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -59,8 +92,11 @@ export function resolveBrokerOptions(options: BrokerOptions): ResolvedBrokerOpti
     initialRebalanceDelayMs: 0,
     log: (line) => console.log(`${new Date().toISOString()} [kafka-broker] ${line}`),
     ...withoutUndefined(options),
+    advertisedPort: options.advertisedPort,
+    listeners: [],
     dataDir: options.dataDir,
   };
+  const listeners = options.listeners ?? [];
   const problems: string[] = [];
   const integer = (name: keyof BrokerOptions, min: number, max = Number.MAX_SAFE_INTEGER) => {
     const value = resolved[name];
@@ -76,6 +112,9 @@ export function resolveBrokerOptions(options: BrokerOptions): ResolvedBrokerOpti
     problems.push('advertisedHost must be a non-empty string');
   }
   integer('port', 0, 65535);
+  if (resolved.advertisedPort !== undefined) integer('advertisedPort', 1, 65535);
+  if (!Array.isArray(listeners)) problems.push('listeners must be a list');
+  else resolved.listeners = resolveListeners(listeners, resolved, problems);
   integer('nodeId', 0, 2 ** 31 - 1);
   if (!['always', 'interval', 'never'].includes(resolved.fsync)) {
     problems.push(`fsync must be one of always, interval, never, got ${JSON.stringify(resolved.fsync)}`);
@@ -92,6 +131,47 @@ export function resolveBrokerOptions(options: BrokerOptions): ResolvedBrokerOpti
   if (typeof resolved.autoCreateTopics !== 'boolean') problems.push('autoCreateTopics must be true or false');
   if (problems.length > 0) throw new BrokerConfigError(problems);
   return resolved;
+}
+
+function resolveListeners(
+  listeners: BrokerListenerOptions[],
+  broker: ResolvedBrokerOptions,
+  problems: string[],
+): ResolvedListener[] {
+  const names = new Set<string>();
+  return listeners.map((listener, index) => {
+    const where = `listeners[${index}]`;
+    if (typeof listener.name !== 'string' || listener.name.length === 0) {
+      problems.push(`${where}.name must be a non-empty string`);
+    } else if (names.has(listener.name)) {
+      problems.push(`${where}.name "${listener.name}" is used by another listener`);
+    }
+    names.add(listener.name);
+    const host = listener.host ?? broker.host;
+    const resolved: ResolvedListener = {
+      name: listener.name,
+      host,
+      port: listener.port ?? 0,
+      advertisedHost: listener.advertisedHost ?? host,
+      advertisedPort: listener.advertisedPort,
+    };
+    if (typeof resolved.host !== 'string' || resolved.host.length === 0)
+      problems.push(`${where}.host must be a non-empty string`);
+    if (typeof resolved.advertisedHost !== 'string' || resolved.advertisedHost.length === 0)
+      problems.push(`${where}.advertisedHost must be a non-empty string`);
+    if (!isIntegerIn(resolved.port, 0, 65535))
+      problems.push(`${where}.port must be an integer from 0 to 65535, got ${JSON.stringify(resolved.port)}`);
+    if (resolved.advertisedPort !== undefined && !isIntegerIn(resolved.advertisedPort, 1, 65535)) {
+      problems.push(
+        `${where}.advertisedPort must be an integer from 1 to 65535, got ${JSON.stringify(resolved.advertisedPort)}`,
+      );
+    }
+    return resolved;
+  });
+}
+
+function isIntegerIn(value: unknown, min: number, max: number): boolean {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
-import { resolveBrokerOptions, type BrokerOptions, type ResolvedBrokerOptions } from './broker-options';
+import { resolveBrokerOptions, type BrokerOptions, type ResolvedListener } from './broker-options';
 import { GroupCoordinator } from './groups/group-coordinator';
 import { ApiKey } from './protocol/api-keys';
 import { LogStore } from './storage/log-store';
@@ -22,11 +22,22 @@ import * as topicAdminApis from './server/topic-admin-apis';
 export interface RunningBroker {
   readonly host: string;
   readonly port: number;
-  /** "host:port", ready for a client's broker list. */
+  /** The advertised "host:port", ready for a client's broker list. */
   readonly address: string;
   readonly dataDir: string;
+  /** The `listeners` of the options, in their order, with the ports they got. */
+  readonly listeners: readonly BrokerListener[];
   /** Stops accepting, answers parked requests, closes connections and flushes the log. */
   close(): Promise<void>;
+}
+
+export interface BrokerListener {
+  readonly name: string;
+  /** Where it listens. */
+  readonly host: string;
+  readonly port: number;
+  /** The advertised "host:port" its clients are told to connect to. */
+  readonly address: string;
 }
 
 type ContextHandler = (
@@ -75,23 +86,31 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     initialRebalanceDelayMs: settings.initialRebalanceDelayMs,
     log: settings.log,
   });
-  const server = createServer();
   const connections = new Set<KafkaConnection>();
-
+  const mainListener: ResolvedListener = {
+    name: 'main',
+    host: settings.host,
+    port: settings.port,
+    advertisedHost: settings.advertisedHost,
+    advertisedPort: settings.advertisedPort,
+  };
+  const servers: Array<{ listener: ResolvedListener; server: Server }> = [];
   try {
-    await listen(server, settings);
+    for (const listener of [mainListener, ...settings.listeners]) {
+      const server = createServer();
+      await listen(server, listener);
+      servers.push({ listener, server });
+    }
   } catch (error) {
+    await Promise.all(servers.map(({ server }) => new Promise((resolve) => server.close(resolve))));
     groups.close();
     offsets.close();
     logs.close();
     throw error;
   }
-  const port = (server.address() as AddressInfo).port;
-  const context: BrokerContext = {
+  const shared = {
     nodeId: settings.nodeId,
     clusterId: clusterIdOf(settings.dataDir),
-    advertisedHost: settings.advertisedHost,
-    advertisedPort: port,
     autoCreateTopics: settings.autoCreateTopics,
     defaultPartitions: settings.defaultPartitions,
     logs,
@@ -100,41 +119,58 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     producerIds: new ProducerIdAllocator(settings.dataDir),
     log: settings.log,
   };
-  const handlers = new Map<number, ApiHandler>(
-    [...HANDLERS].map(([apiKey, handle]) => [apiKey, (request) => handle(context, request)]),
-  );
 
-  server.on('connection', (socket) => {
-    if (connections.size >= settings.maxConnections) {
-      settings.log(
-        `refusing connection from ${socket.remoteAddress}:${socket.remotePort}: ${settings.maxConnections} connections open`,
-      );
-      socket.destroy();
-      return;
-    }
-    const connection = new KafkaConnection(socket, {
-      maxRequestBytes: settings.maxRequestBytes,
-      idleTimeoutMs: settings.idleTimeoutMs,
-      handlerFor: (apiKey) => handlers.get(apiKey),
-      log: settings.log,
+  const running = servers.map(({ listener, server }) => {
+    const port = (server.address() as AddressInfo).port;
+    const advertisedPort = listener.advertisedPort ?? port;
+    // Metadata and FindCoordinator answer with the address of the listener the request came through.
+    const context: BrokerContext = { ...shared, advertisedHost: listener.advertisedHost, advertisedPort };
+    const handlers = new Map<number, ApiHandler>(
+      [...HANDLERS].map(([apiKey, handle]) => [apiKey, (request) => handle(context, request)]),
+    );
+    server.on('connection', (socket) => {
+      if (connections.size >= settings.maxConnections) {
+        settings.log(
+          `refusing connection from ${socket.remoteAddress}:${socket.remotePort}: ${settings.maxConnections} connections open`,
+        );
+        socket.destroy();
+        return;
+      }
+      const connection = new KafkaConnection(socket, {
+        maxRequestBytes: settings.maxRequestBytes,
+        idleTimeoutMs: settings.idleTimeoutMs,
+        handlerFor: (apiKey) => handlers.get(apiKey),
+        log: settings.log,
+      });
+      connections.add(connection);
+      socket.on('close', () => connections.delete(connection));
     });
-    connections.add(connection);
-    socket.on('close', () => connections.delete(connection));
+    const address = `${listener.advertisedHost}:${advertisedPort}`;
+    return { name: listener.name, host: listener.host, port, address, server };
   });
+  const [main, ...extra] = running;
   settings.log(
-    `listening on ${settings.host}:${port} (advertised ${settings.advertisedHost}:${port}), data in ${settings.dataDir}`,
+    `listening on ${main.host}:${main.port} (advertised ${main.address}), data in ${settings.dataDir}`,
   );
+  for (const listener of extra) {
+    settings.log(
+      `listener ${listener.name} listening on ${listener.host}:${listener.port} (advertised ${listener.address})`,
+    );
+  }
 
   let closing: Promise<void> | undefined;
   return {
-    host: settings.host,
-    port,
-    address: `${settings.advertisedHost}:${port}`,
+    host: main.host,
+    port: main.port,
+    address: main.address,
     dataDir: settings.dataDir,
+    listeners: extra.map(({ name, host, port, address }) => ({ name, host, port, address })),
     close: () =>
       (closing ??= (async () => {
-        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
-        context.fetchWaiters.shutdown();
+        const stopped = Promise.all(
+          running.map(({ server }) => new Promise<void>((resolve) => server.close(() => resolve()))),
+        );
+        shared.fetchWaiters.shutdown();
         groups.close();
         // Let the answers to parked requests reach the sockets before closing them.
         await new Promise((resolve) => setImmediate(resolve));
@@ -147,10 +183,10 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
   };
 }
 
-function listen(server: Server, settings: ResolvedBrokerOptions): Promise<void> {
+function listen(server: Server, listener: ResolvedListener): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen({ host: settings.host, port: settings.port }, () => {
+    server.listen({ host: listener.host, port: listener.port }, () => {
       server.off('error', reject);
       resolve();
     });

@@ -20,6 +20,7 @@ function readEnvironment(environment: NodeJS.ProcessEnv): BrokerOptions {
     host: environment.BROKER_HOST || undefined,
     port: integer('BROKER_PORT'),
     advertisedHost: environment.BROKER_ADVERTISED_HOST || undefined,
+    advertisedPort: integer('BROKER_ADVERTISED_PORT'),
     fsync: (environment.BROKER_FSYNC || undefined) as BrokerOptions['fsync'],
     retentionMs: integer('BROKER_RETENTION_MS'),
     retentionBytes: integer('BROKER_RETENTION_BYTES'),

@@ -1,3 +1,3 @@
-export { startBroker, type RunningBroker } from './broker';
-export { BrokerConfigError, type BrokerOptions } from './broker-options';
+export { startBroker, type BrokerListener, type RunningBroker } from './broker';
+export { BrokerConfigError, type BrokerListenerOptions, type BrokerOptions } from './broker-options';
 export type { FsyncPolicy } from './storage/log-types';

@@ -30,3 +30,4 @@ export {
   type RecipientTokenVerification,
 } from './recipient-token';
 export { SecurityError, type SecurityErrorCode } from './security-error';
+export { cutText, MASKED_TEXT_LIMIT, maskPersonalData, REDACTED } from './personal-data';

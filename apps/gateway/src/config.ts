@@ -1,4 +1,11 @@
-import { commonVariables, defineConfig, env, loadConfig, type Environment } from '@switchboard/config';
+import {
+  commonVariables,
+  ConfigError,
+  defineConfig,
+  env,
+  loadConfig,
+  type Environment,
+} from '@switchboard/config';
 import { z } from 'zod';
 
 const MINIMUM_INBOX_TOKEN_SECRET_BYTES = 32;
@@ -19,6 +26,20 @@ export const gatewayConfigSpec = defineConfig({
       .optional(),
     description: 'Development API key made active at start-up (only its sha256 is stored); unset for none',
     sensitive: true,
+  },
+  OPERATOR_API_KEYS: {
+    schema: env
+      .list(
+        env.string({
+          pattern: /^sbop_[A-Za-z0-9_-]{32,}$/,
+          patternMessage: 'each key must be sbop_ and at least 32 letters, digits, _ or -',
+        }),
+      )
+      .optional(),
+    description:
+      'Platform operators’ keys, comma-separated (several let a key be rotated): they open /v1/operator/* (dead letters of every tenant) and no tenant route. Unset: those routes answer 503',
+    sensitive: true,
+    example: 'sbop_<32 random bytes, base64url>',
   },
   SWITCHBOARD_DEV_TENANT: {
     schema: env.string({
@@ -138,8 +159,19 @@ export const gatewayConfigSpec = defineConfig({
 
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
 
+/** Loads the config and also checks what no single variable shows. */
 export function loadGatewayConfig(environment: Environment = process.env) {
-  return loadConfig(gatewayConfigSpec, environment);
+  const config = loadConfig(gatewayConfigSpec, environment);
+  const developmentKey = config.SWITCHBOARD_DEV_API_KEY;
+  if (developmentKey !== undefined && config.OPERATOR_API_KEYS?.includes(developmentKey)) {
+    throw new ConfigError([
+      {
+        variable: 'OPERATOR_API_KEYS',
+        problem: 'must not repeat SWITCHBOARD_DEV_API_KEY: an operator key is never a tenant’s API key',
+      },
+    ]);
+  }
+  return config;
 }
 
 /** What the operator commands in src/cli read: they only open the gateway's database. */

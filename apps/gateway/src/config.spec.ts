@@ -1,0 +1,42 @@
+import { ConfigError } from '@switchboard/config';
+import { loadGatewayConfig } from './config';
+
+const required = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/switchboard' };
+const OPERATOR_KEY = 'sbop_0123456789abcdefghijklmnopqrstuvwxyz_-AB';
+
+/** The problems the config names, as the start-up error prints them. */
+function problemsOf(environment: Record<string, string>): string {
+  try {
+    loadGatewayConfig({ ...required, ...environment });
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  return '';
+}
+
+describe('gateway config: OPERATOR_API_KEYS', () => {
+  it('reads a comma-separated list of operator keys, and none when unset', () => {
+    const config = loadGatewayConfig({ ...required, OPERATOR_API_KEYS: `${OPERATOR_KEY}, ${OPERATOR_KEY}9` });
+
+    expect(config.OPERATOR_API_KEYS).toEqual([OPERATOR_KEY, `${OPERATOR_KEY}9`]);
+    expect(loadGatewayConfig(required).OPERATOR_API_KEYS).toBeUndefined();
+  });
+
+  it('refuses a key that is not sbop_ and 32 url-safe characters, without echoing it', () => {
+    const short = 'sbop_tooshort';
+    const problems = problemsOf({ OPERATOR_API_KEYS: `${OPERATOR_KEY},${short}` });
+
+    expect(problems).toContain('OPERATOR_API_KEYS');
+    expect(problems).toContain('entry 2');
+    expect(problems).not.toContain(short);
+    expect(problemsOf({ OPERATOR_API_KEYS: `sb_live_${'x'.repeat(40)}` })).toContain('OPERATOR_API_KEYS');
+  });
+
+  it('refuses an operator key that is also the development API key', () => {
+    const problems = problemsOf({ OPERATOR_API_KEYS: OPERATOR_KEY, SWITCHBOARD_DEV_API_KEY: OPERATOR_KEY });
+
+    expect(problems).toContain('OPERATOR_API_KEYS: must not repeat SWITCHBOARD_DEV_API_KEY');
+    expect(problems).not.toContain(OPERATOR_KEY);
+  });
+});

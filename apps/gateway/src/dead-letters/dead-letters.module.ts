@@ -1,14 +1,16 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { OperatorAuthModule } from '../auth/operator-auth.module';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG } from '../gateway-config.module';
 import { InternalServiceClient } from '../internal-services/internal-service-client';
 import { AnalyticsDeadLettersClient } from './analytics-dead-letters-client';
 import { DeadLettersController } from './dead-letters.controller';
+import { OperatorDeadLettersController } from './operator-dead-letters.controller';
 
 @Module({
-  imports: [AuthModule],
-  controllers: [DeadLettersController],
+  imports: [AuthModule, OperatorAuthModule],
+  controllers: [DeadLettersController, OperatorDeadLettersController],
   providers: [
     {
       provide: AnalyticsDeadLettersClient,

@@ -10,7 +10,15 @@ export {
   type SesEmulator,
   type SesMailbox,
 } from './ses-emulator';
-export { createTestBroker, type TestBroker } from './test-broker';
+export { createTestBroker, type TestBroker, type TestBrokerOptions } from './test-broker';
+export {
+  startTcpFaultProxy,
+  type TcpConnectionCounts,
+  type TcpCutMode,
+  type TcpFaultProxy,
+  type TcpFaultProxyOptions,
+  type TcpProxyState,
+} from './tcp-fault-proxy';
 export { createTestDatabase, type TestDatabase } from './test-database';
 export { startTraceCollector, type TraceCollector } from './trace-collector';
 export { waitFor } from './wait-for';

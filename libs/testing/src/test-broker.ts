@@ -1,41 +1,89 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startBroker, type BrokerOptions, type RunningBroker } from '@switchboard/kafka-broker';
+import {
+  startBroker,
+  type BrokerListenerOptions,
+  type BrokerOptions,
+  type RunningBroker,
+} from '@switchboard/kafka-broker';
+import { startTcpFaultProxy, type TcpFaultProxy } from './tcp-fault-proxy';
+
+export interface TestBrokerOptions extends Partial<BrokerOptions> {
+  /**
+   * Also start a TCP fault proxy in front of a listener of its own that advertises the proxy:
+   * clients given `faultProxy.address` make every connection through it, while clients given
+   * `address` keep going direct.
+   */
+  faultProxy?: boolean;
+}
 
 export interface TestBroker {
-  /** "host:port" of the running broker. */
+  /** "host:port" of the running broker, direct. */
   readonly address: string;
   /** The same address as a client's broker list. */
   readonly brokers: string[];
   readonly dataDir: string;
+  /** With `faultProxy: true`: the proxy in front of the broker; give its `address` to the clients to cut. */
+  readonly faultProxy: TcpFaultProxy | undefined;
   /** Every line the broker logged, across restarts. Set BROKER_LOG=1 to also print them. */
   readonly logLines: string[];
-  /** Closes the broker and starts it again on the same port and data directory. */
+  /** Closes the broker and starts it again on the same ports and data directory. */
   restart(): Promise<void>;
-  /** Closes the broker and deletes its data directory. */
+  /** Closes the broker (and its proxy) and deletes its data directory. */
   stop(): Promise<void>;
 }
 
+const FAULT_PROXY_LISTENER = 'fault-proxy';
+
 /** Starts the embedded broker in-process on a free port with a fresh temporary data directory. */
-export async function createTestBroker(options: Partial<BrokerOptions> = {}): Promise<TestBroker> {
-  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'switchboard-test-broker-')));
+export async function createTestBroker(options: TestBrokerOptions = {}): Promise<TestBroker> {
+  const { faultProxy: withFaultProxy = false, ...brokerOptions } = options;
+  const dataDir = brokerOptions.dataDir ?? (await mkdtemp(join(tmpdir(), 'switchboard-test-broker-')));
   const logLines: string[] = [];
   const echo = process.env.BROKER_LOG === '1';
-  const start = (port: number) =>
-    startBroker({
+  /** "host:port" of the broker's listener behind the proxy, once it listens. */
+  let proxiedListener: string | undefined;
+  const start = async (port: number, listeners: BrokerListenerOptions[]) => {
+    const started = await startBroker({
       fsync: 'never',
       autoCreateTopics: true,
-      ...options,
+      ...brokerOptions,
+      listeners,
       dataDir,
       port,
       log: (line) => {
         logLines.push(line);
         if (echo) console.log(`[broker] ${line}`);
-        options.log?.(line);
+        brokerOptions.log?.(line);
       },
     });
-  let broker: RunningBroker = await start(options.port ?? 0);
+    const listener = started.listeners.find(({ name }) => name === FAULT_PROXY_LISTENER);
+    proxiedListener = listener && `${listener.host}:${listener.port}`;
+    return started;
+  };
+  // The proxy listens first, so that the broker can advertise its port.
+  const faultProxy = withFaultProxy
+    ? await startTcpFaultProxy({
+        target: () => {
+          if (!proxiedListener) throw new Error('the broker behind the fault proxy is not running');
+          return proxiedListener;
+        },
+      })
+    : undefined;
+  const listeners: BrokerListenerOptions[] = [
+    ...(brokerOptions.listeners ?? []),
+    ...(faultProxy
+      ? [{ name: FAULT_PROXY_LISTENER, advertisedHost: faultProxy.host, advertisedPort: faultProxy.port }]
+      : []),
+  ];
+  let broker: RunningBroker;
+  try {
+    broker = await start(brokerOptions.port ?? 0, listeners);
+  } catch (error) {
+    await faultProxy?.stop();
+    throw error;
+  }
   let stopped = false;
   return {
     get address() {
@@ -45,16 +93,23 @@ export async function createTestBroker(options: Partial<BrokerOptions> = {}): Pr
       return [broker.address];
     },
     dataDir,
+    faultProxy,
     logLines,
     restart: async () => {
-      await broker.close();
-      broker = await start(broker.port);
+      const previous = broker;
+      await previous.close();
+      const samePorts = listeners.map((listener) => ({
+        ...listener,
+        port: previous.listeners.find(({ name }) => name === listener.name)?.port ?? listener.port,
+      }));
+      broker = await start(previous.port, samePorts);
     },
     stop: async () => {
       if (stopped) return;
       stopped = true;
+      await faultProxy?.stop();
       await broker.close();
-      if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+      if (!brokerOptions.dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

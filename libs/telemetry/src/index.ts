@@ -1,5 +1,14 @@
 export { Metrics } from './metrics';
-export { isSensitiveKey, redact, redactText, REDACTED, serializeError, type SerializedError } from './redact';
+export {
+  isSensitiveKey,
+  LOG_LINE_LIMIT,
+  LOG_STRING_LIMIT,
+  redact,
+  redactText,
+  REDACTED,
+  serializeError,
+  type SerializedError,
+} from './redact';
 export {
   shutdownTelemetry,
   startTelemetry,

@@ -1,4 +1,11 @@
-import { redact, redactText, serializeError } from './redact';
+import {
+  LOG_LINE_LIMIT,
+  LOG_STRING_LIMIT,
+  redact,
+  redactText,
+  serializeError,
+  type SerializedError,
+} from './redact';
 
 describe('redactText', () => {
   it.each([
@@ -30,6 +37,15 @@ describe('redactText', () => {
     const once = redactText('jane@example.com +4915112345678 Bearer abc');
 
     expect(redactText(once)).toBe(once);
+  });
+
+  it('cuts text to the string limit, with a marker, before masking it', () => {
+    const text = `${'a'.repeat(150_000)} jane@example.com`;
+
+    const redacted = redactText(text);
+
+    expect(redacted.length).toBeLessThanOrEqual(LOG_STRING_LIMIT);
+    expect(redacted).toMatch(/^a+…\[\+\d{3},\d{3} characters\]$/);
   });
 });
 
@@ -92,6 +108,35 @@ describe('redact', () => {
     });
   });
 
+  it('cuts strings and keys, and leaves out what a log line has no room for, with markers', () => {
+    const redacted = redact({
+      tenantId: 'acme',
+      reason: `missing variable ${'a'.repeat(150_000)}`,
+      [`k${'e'.repeat(1000)}`]: 1,
+      recipients: Array.from({ length: 10_000 }, (_, index) => `user${index}@example.com`),
+    }) as Record<string, unknown>;
+
+    const json = JSON.stringify(redacted);
+    expect(json.length).toBeLessThanOrEqual(LOG_LINE_LIMIT + 256);
+    expect(redacted.tenantId).toBe('acme');
+    expect(redacted.reason).toMatch(/^missing variable a+…\[\+\d{3},\d{3} characters\]$/);
+    expect(Object.keys(redacted)[2]).toMatch(/^ke+…\[\+\d+ characters\]$/);
+    const recipients = redacted.recipients as string[];
+    expect(recipients[0]).toBe('u***@example.com');
+    expect(recipients.at(-1)).toMatch(/^…\[\+\d+ more items\]$/);
+    expect(json).not.toMatch(/user\d/);
+  });
+
+  it('leaves out the fields of a wide object once the line is full, saying how many', () => {
+    const wide = Object.fromEntries(Array.from({ length: 5000 }, (_, index) => [`field${index}`, index]));
+
+    const redacted = redact(wide) as Record<string, unknown>;
+
+    expect(JSON.stringify(redacted).length).toBeLessThanOrEqual(LOG_LINE_LIMIT + 256);
+    expect(redacted.field0).toBe(0);
+    expect(redacted['…']).toMatch(/^\[\+\d+ more fields\]$/);
+  });
+
   it('leaves primitives as they are', () => {
     expect([redact(42), redact(true), redact(null), redact(undefined)]).toEqual([42, true, null, undefined]);
   });
@@ -120,5 +165,20 @@ describe('serializeError', () => {
     });
     expect(serialized.stack).toContain('ProviderError: rejected j***@example.com');
     expect(JSON.stringify(serialized)).not.toContain('jane@');
+  });
+
+  it('bounds a huge message, keeps the frames of its stack and masks what is shown', () => {
+    const error = new Error(`jane@example.com ${'x'.repeat(150_000)}`, {
+      cause: new Error('y'.repeat(150_000)),
+    });
+
+    const serialized = serializeError(error);
+
+    expect(serialized.message.length).toBeLessThanOrEqual(LOG_STRING_LIMIT);
+    expect(serialized.message).toMatch(/^j\*\*\*@example\.com x+…\[\+\d{3},\d{3} characters\]$/);
+    expect(serialized.stack?.length).toBeLessThanOrEqual(LOG_STRING_LIMIT);
+    expect(serialized.stack).toMatch(/^Error: j\*\*\*@example\.com x+…\[\+\d{3},\d{3} characters\]\n\s+at /);
+    expect((serialized.cause as SerializedError).message).toMatch(/^y+…/);
+    expect(JSON.stringify(serialized).length).toBeLessThanOrEqual(LOG_LINE_LIMIT + 256);
   });
 });

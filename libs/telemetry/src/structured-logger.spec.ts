@@ -2,6 +2,7 @@ import { ConsoleLogger, Logger } from '@nestjs/common';
 import { context, propagation, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { LOG_LINE_LIMIT, LOG_STRING_LIMIT } from './redact';
 import { StructuredLogger, type LogLevelName } from './structured-logger';
 import { getTracer } from './tracing';
 
@@ -185,5 +186,37 @@ describe('StructuredLogger', () => {
       expect.objectContaining({ message: 'batch stored', rows: 120 }),
       expect.objectContaining({ message: '42' }),
     ]);
+  });
+
+  // Masking a megabyte without spaces whole took hours with the old patterns; this test would time out.
+  it('writes a bounded, masked line for a huge message, field and error, keeping identifiers and frames', () => {
+    const { logger, lines, entries } = createLogger();
+    const huge = `jane@example.com ${'a'.repeat(1_000_000)}`;
+    const error = new Error(huge, { cause: new Error(huge) });
+
+    logger.child('RenderRequestsConsumer', { tenantId: 'acme' }).warn(huge, error, {
+      messageId: 'm-3',
+      reason: huge,
+      recipients: Array.from({ length: 10_000 }, (_, index) => `user${index}@example.com`),
+    });
+
+    expect(lines[0].length).toBeLessThanOrEqual(LOG_LINE_LIMIT);
+    expect(lines[0]).not.toMatch(/jane@|user\d/);
+    const [entry] = entries() as Array<Record<string, string> & { error: Record<string, string> }>;
+    expect(entry).toMatchObject({ tenantId: 'acme', messageId: 'm-3', context: 'RenderRequestsConsumer' });
+    expect(entry.message.length).toBeLessThanOrEqual(LOG_STRING_LIMIT);
+    expect(entry.message).toMatch(/^j\*\*\*@example\.com a+…\[\+\d{3},\d{3} characters\]$/);
+    expect(entry.reason).toMatch(/^j\*\*\*@example\.com a+…/);
+    expect(entry.error.message).toMatch(/^j\*\*\*@example\.com a+…/);
+    expect(entry.error.stack).toMatch(/\n\s+at /);
+  });
+
+  it('keeps a line within its limit when JSON escaping makes the text longer', () => {
+    const { logger, lines } = createLogger();
+
+    logger.log('"\u0001'.repeat(5000), { quoted: '"'.repeat(5000), lines: '\n'.repeat(5000) });
+
+    expect(lines[0].length).toBeLessThanOrEqual(LOG_LINE_LIMIT);
+    expect(JSON.parse(lines[0])).toMatchObject({ message: expect.stringContaining('characters]') });
   });
 });

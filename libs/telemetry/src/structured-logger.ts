@@ -1,5 +1,5 @@
 import type { LoggerService, LogLevel as NestLogLevel } from '@nestjs/common';
-import { redact, redactText, serializeError } from './redact';
+import { LineBudget, LOG_LINE_LIMIT, redact, redactText } from './redact';
 import { currentSpanContext } from './tracing';
 
 export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
@@ -29,6 +29,9 @@ const NEST_LEVELS: Record<NestLogLevel, EntryLevel> = {
 const RESERVED_KEYS = new Set(['time', 'level', 'service', 'context', 'message', 'traceId', 'spanId']);
 // What Nest's ConsoleLogger takes for a stack trace when a lone string follows an error message.
 const STACK_TRACE = /^(.)+\n\s+at .+:\d+:\d+/;
+// Markers of what was cut may go a little past the line's budget; they come out of this share.
+const MARKER_ALLOWANCE = 1024;
+const CONTEXT_LIMIT = 200;
 
 const writeToStandardOutput: LogSink = (line) => {
   process.stdout.write(`${line}\n`);
@@ -37,7 +40,9 @@ const writeToStandardOutput: LogSink = (line) => {
 /**
  * A Nest LoggerService writing one JSON line per entry: time, level, service, context, message,
  * the active span's traceId and spanId, the fields passed, and the error. Personal data and
- * secrets are redacted. Follows Nest's calling convention: a trailing string is the context.
+ * secrets are redacted. Every string is cut to LOG_STRING_LIMIT characters before it is masked,
+ * and a line to LOG_LINE_LIMIT: the message first, then the fields, the error and other details.
+ * Follows Nest's calling convention: a trailing string is the context.
  *
  *   logger.log('message sent', { tenantId, messageId });
  *   logger.error('provider call failed', error, { provider: 'ses' });
@@ -110,18 +115,36 @@ export class StructuredLogger implements LoggerService {
     const { context, params } = this.splitContext(level, optionalParams);
     const entry = describeEntry(message, params);
     const spanContext = currentSpanContext();
-    const line = {
+    const head = {
       time: new Date().toISOString(),
       level,
       service: this.serviceName,
-      ...(context ? { context } : {}),
-      message: redactText(entry.message),
-      ...(spanContext ? { traceId: spanContext.traceId, spanId: spanContext.spanId } : {}),
-      ...withoutReservedKeys(redact({ ...this.fields, ...entry.fields }) as LogFields),
-      ...(entry.details.length > 0 ? { details: redact(entry.details) } : {}),
-      ...(entry.error ? { error: entry.error } : {}),
+      ...(context ? { context: redactText(context, CONTEXT_LIMIT) } : {}),
     };
-    this.sink(JSON.stringify(line));
+    const trace = spanContext ? { traceId: spanContext.traceId, spanId: spanContext.spanId } : {};
+    const budget = new LineBudget(LOG_LINE_LIMIT - MARKER_ALLOWANCE);
+    budget.spend(JSON.stringify({ ...head, message: '', ...trace }).length);
+    const line = { ...head, message: budget.text(entry.message), ...trace };
+    // What the message leaves is shared by the fields (identifiers first), the error and the
+    // details, so that a long field cannot crowd the error out; a share one does not use goes on.
+    const parts = [
+      withoutReservedKeys({ ...this.fields, ...entry.fields }),
+      entry.error,
+      entry.details.length > 0 ? entry.details : undefined,
+    ];
+    const [fields, error, details] = parts.map((part, index) => {
+      if (part === undefined) return undefined;
+      const sharing = parts.slice(index).filter((later) => later !== undefined).length;
+      return redact(part, budget.share(1 / sharing));
+    });
+    this.sink(
+      JSON.stringify({
+        ...line,
+        ...(fields as LogFields),
+        ...(details === undefined ? {} : { details }),
+        ...(error === undefined ? {} : { error }),
+      }),
+    );
   }
 
   private splitContext(
@@ -142,14 +165,15 @@ interface DescribedEntry {
   message: string;
   fields: LogFields;
   details: unknown[];
-  error?: Record<string, unknown>;
+  /** An Error, or { stack } for a lone stack trace: serialized within the line's budget. */
+  error?: object;
 }
 
 function describeEntry(message: unknown, params: unknown[]): DescribedEntry {
   const entry: DescribedEntry = { message: '', fields: {}, details: [] };
   if (message instanceof Error) {
     entry.message = message.message;
-    entry.error = serializeError(message);
+    entry.error = message;
   } else if (isPlainObject(message)) {
     const { message: text, ...fields } = message;
     entry.message = typeof text === 'string' ? text : '';
@@ -160,10 +184,9 @@ function describeEntry(message: unknown, params: unknown[]): DescribedEntry {
   }
   for (const param of params) {
     if (param === undefined) continue;
-    if (param instanceof Error) entry.error ??= serializeError(param);
+    if (param instanceof Error) entry.error ??= param;
     else if (isPlainObject(param)) Object.assign(entry.fields, param);
-    else if (typeof param === 'string' && STACK_TRACE.test(param))
-      entry.error ??= { stack: redactText(param) };
+    else if (typeof param === 'string' && STACK_TRACE.test(param)) entry.error ??= { stack: param };
     else entry.details.push(param);
   }
   return entry;

@@ -6,6 +6,7 @@ import {
   createApiKey,
   DEV_TENANT,
   startE2ePlatform,
+  UPSTREAM_TOPIC,
   type ChannelSandboxes,
   type E2ePlatform,
 } from './support/e2e-platform';
@@ -54,6 +55,11 @@ interface DeadLetter {
 
 interface DeadLetterPage {
   items: DeadLetter[];
+  nextCursor: string | null;
+}
+
+interface OperatorDeadLetterPage {
+  items: Array<DeadLetter & { tenantId: string | null }>;
   nextCursor: string | null;
 }
 
@@ -287,5 +293,85 @@ describe('dead letters through the public API', () => {
 
     const owners = await e2e.api.get<DeadLetterPage>('/v1/dead-letters');
     expect(owners.body.items.find((item) => item.id === parked.id)).toMatchObject({ redrivenAt: null });
+  });
+
+  it('lists an invalid upstream event to the tenant it names, and one naming no tenant only to operators', async () => {
+    const operator = e2e.api.withKey(e2e.platform.operatorApiKey);
+    const probe = randomUUID();
+    const named = {
+      type: 'order.shipped',
+      tenant: DEV_TENANT,
+      recipient: { email: 'not an address' },
+      data: { probe },
+    };
+    const unnamed = { type: 'order.shipped', recipient: { email: 'ada@example.com' }, data: { probe } };
+    const producer = await connectProducer(testKafka([e2e.broker.address]));
+    try {
+      await producer.send({
+        topic: UPSTREAM_TOPIC,
+        messages: [{ value: JSON.stringify(named) }, { value: JSON.stringify(unnamed) }],
+      });
+    } finally {
+      await producer.disconnect();
+    }
+    const isProbe = (item: DeadLetter) =>
+      typeof item.payload === 'object' &&
+      item.payload !== null &&
+      (item.payload as { data?: { probe?: string } }).data?.probe === probe;
+
+    // The tenant's own key lists the event that names it, though it carried no tenant header.
+    const parked = await waitFor(
+      `the invalid upstream event naming ${DEV_TENANT} in GET /v1/dead-letters`,
+      async () => {
+        const page = await e2e.api.get<DeadLetterPage>(`/v1/dead-letters?topic=${UPSTREAM_TOPIC}`);
+        return page.status === 200 && page.body.items.find(isProbe);
+      },
+      30_000,
+    );
+    expect(parked).toMatchObject({
+      messageId: null,
+      originalTopic: UPSTREAM_TOPIC,
+      attempts: 0,
+      payload: named,
+      redrivenAt: null,
+    });
+    expect(parked.reason).toContain('email');
+
+    // The one naming no tenant is nobody's but the operators'.
+    const ownerless = await waitFor(
+      'the invalid upstream event naming no tenant in GET /v1/operator/dead-letters',
+      async () => {
+        const page = await operator.get<OperatorDeadLetterPage>(
+          `/v1/operator/dead-letters?withoutTenant=true&topic=${UPSTREAM_TOPIC}`,
+        );
+        return page.status === 200 && page.body.items.find(isProbe);
+      },
+      30_000,
+    );
+    expect(ownerless).toMatchObject({ tenantId: null, payload: unnamed, originalTopic: UPSTREAM_TOPIC });
+    const tenantsView = await e2e.api.get<DeadLetterPage>(
+      `/v1/dead-letters?topic=${UPSTREAM_TOPIC}&status=all`,
+    );
+    expect(tenantsView.body.items.map((item) => item.id)).toEqual([parked.id]);
+    const operatorsView = await operator.get<OperatorDeadLetterPage>(
+      `/v1/operator/dead-letters?topic=${UPSTREAM_TOPIC}&status=all`,
+    );
+    expect(operatorsView.status).toBe(200);
+    expect(
+      operatorsView.body.items.filter(isProbe).map((item) => ({ id: item.id, tenantId: item.tenantId })),
+    ).toEqual(
+      expect.arrayContaining([
+        { id: parked.id, tenantId: DEV_TENANT },
+        { id: ownerless.id, tenantId: null },
+      ]),
+    );
+
+    // Each credential opens its own routes only.
+    const tenantOnOperatorRoute = await e2e.api.get('/v1/operator/dead-letters');
+    expect(tenantOnOperatorRoute.status).toBe(403);
+    expect(tenantOnOperatorRoute.headers.get('content-type')).toContain('application/problem+json');
+    expect(tenantOnOperatorRoute.body).toMatchObject({ code: 'OPERATOR_KEY_REQUIRED' });
+    const operatorOnTenantRoute = await operator.get('/v1/dead-letters');
+    expect(operatorOnTenantRoute.status).toBe(401);
   });
 });

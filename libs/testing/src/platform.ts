@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { startServiceProcess, type ServiceProcess } from './service-process';
 
 /** The services `startPlatform` always starts, in the order a message travels, with their default ports. */
@@ -55,6 +56,8 @@ export interface StartPlatformOptions {
   infrastructure: PlatformInfrastructure;
   devApiKey: string;
   devTenant?: string;
+  /** The gateway's operator key (OPERATOR_API_KEYS: dead letters of every tenant); one is made when unset. */
+  operatorApiKey?: string;
   /** Channel senders to start besides the always-started services; none when unset. */
   channels?: ChannelSenderSettings;
   /** Per-service port overrides (tests use free ports so a running `npm start` does not collide). */
@@ -72,6 +75,8 @@ export interface RunningPlatform {
     Partial<Record<ChannelSenderServiceName, ServiceProcess>>;
   urls: Record<PlatformServiceName, string> & Partial<Record<ChannelSenderServiceName, string>>;
   gatewayUrl: string;
+  /** The key the gateway's operator routes (/v1/operator/*) accept. */
+  operatorApiKey: string;
   /** SIGTERM to every service (they finish in-flight work and commit), gateway first. */
   stop(): Promise<void>;
 }
@@ -98,6 +103,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
     ...(infrastructure.otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: infrastructure.otlpEndpoint } : {}),
     ...options.env,
   };
+  const operatorApiKey = options.operatorApiKey ?? `sbop_${randomBytes(32).toString('base64url')}`;
   const inboxTokenSecrets: Record<string, string> = channels.inapp
     ? { INBOX_TOKEN_SECRETS: channels.inapp.tokenSecrets.join(',') }
     : {};
@@ -105,6 +111,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
     gateway: {
       SWITCHBOARD_DEV_API_KEY: options.devApiKey,
       SWITCHBOARD_DEV_TENANT: options.devTenant ?? 'dev',
+      OPERATOR_API_KEYS: operatorApiKey,
       ANALYTICS_URL: urls.analytics,
       TEMPLATE_URL: urls.template,
       INGEST_URL: urls.ingest,
@@ -165,6 +172,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
       services,
       urls,
       gatewayUrl: urls.gateway,
+      operatorApiKey,
       stop: async () => {
         // The gateway first, so that no new request arrives while the others drain.
         await services.gateway.stop(20_000);

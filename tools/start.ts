@@ -68,6 +68,12 @@ const launcherConfig = defineConfig({
     description: 'Development API key; generated once and kept in the data directory when unset',
     sensitive: true,
   },
+  SWITCHBOARD_OPERATOR_API_KEY: {
+    schema: env.string({ default: '' }),
+    description:
+      'Operator key of the gateway (dead letters of every tenant, /v1/operator/*); generated once and kept in the data directory when unset',
+    sensitive: true,
+  },
   OTEL_EXPORTER_OTLP_ENDPOINT: {
     schema: env.string({ default: '' }),
     description: 'OpenTelemetry collector for the services’ traces (e.g. http://127.0.0.1:4318)',
@@ -144,6 +150,7 @@ async function main(): Promise<void> {
     running.push({ name: 'push service', stop: () => pushService.stop() });
 
     const devApiKey = config.SWITCHBOARD_DEV_API_KEY || developmentKey(dataDir);
+    const operatorApiKey = config.SWITCHBOARD_OPERATOR_API_KEY || developmentOperatorKey(dataDir);
     const vapidKeys = developmentVapidKeys(dataDir);
     const inboxTokenSecret = developmentInboxTokenSecret(dataDir);
     console.log('Starting the services (the first start compiles them and takes a little longer)...');
@@ -155,6 +162,7 @@ async function main(): Promise<void> {
         otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT || undefined,
       },
       devApiKey,
+      operatorApiKey,
       channels: {
         sms: { snsEndpoint },
         push: {
@@ -183,6 +191,7 @@ Switchboard is running.
   VAPID public key: ${vapidKeys.publicKey}
   Metrics:          ${platform.urls.analytics}/metrics   (Prometheus text: events, circuits, dead letters)
   Dev API key:      ${devApiKey}   (tenant "dev"; set SWITCHBOARD_DEV_API_KEY to choose it)
+  Operator key:     ${operatorApiKey}   (dead letters of every tenant: GET ${api}/v1/operator/dead-letters)
   Kafka:            ${kafkaBrokers}${config.KAFKA_BROKERS ? '' : ' (embedded)'}
   PostgreSQL:       ${config.DATABASE_URL ? 'from DATABASE_URL' : `${databaseUrl} (embedded)`}
 
@@ -205,11 +214,12 @@ Press Ctrl+C to stop.`);
 
 /** A development key made once and kept, so curl commands keep working across restarts. */
 function developmentKey(dataDir: string): string {
-  const file = join(dataDir, 'dev-api-key');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const key = `sb_dev_${randomBytes(24).toString('base64url')}`;
-  writeFileSync(file, `${key}\n`, { mode: 0o600 });
-  return key;
+  return keptSecret(join(dataDir, 'dev-api-key'), () => `sb_dev_${randomBytes(24).toString('base64url')}`);
+}
+
+/** The gateway's operator key, made once and kept like the development key. */
+function developmentOperatorKey(dataDir: string): string {
+  return keptSecret(join(dataDir, 'operator-api-key'), () => `sbop_${randomBytes(32).toString('base64url')}`);
 }
 
 /** A VAPID key pair made once and kept: browsers subscribed with the public key stay reachable. */
@@ -224,9 +234,13 @@ function developmentVapidKeys(dataDir: string): { publicKey: string; privateKey:
 
 /** The secret shared by the gateway and sender-inapp, kept so that issued inbox tokens survive a restart. */
 function developmentInboxTokenSecret(dataDir: string): string {
-  const file = join(dataDir, 'inbox-token-secret');
+  return keptSecret(join(dataDir, 'inbox-token-secret'), () => randomBytes(32).toString('base64url'));
+}
+
+/** The secret in `file`, or a new one made and written there (readable by this user only). */
+function keptSecret(file: string, make: () => string): string {
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const secret = randomBytes(32).toString('base64url');
+  const secret = make();
   writeFileSync(file, `${secret}\n`, { mode: 0o600 });
   return secret;
 }

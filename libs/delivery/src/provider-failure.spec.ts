@@ -128,7 +128,9 @@ describe('classifyAwsError', () => {
   it('masks addresses and numbers the provider echoes back', () => {
     const error = awsError('MessageRejected', 400);
     error.message = 'Address blacklisted: ada.lovelace@example.co.uk (from +44 20 7946 0958)';
-    expect(classifySesError(error).reason).toBe('Address blacklisted: [email] (from [phone])');
+    expect(classifySesError(error).reason).toBe(
+      'Address blacklisted: a***@example.co.uk (from +** ** **** **58)',
+    );
   });
 });
 
@@ -173,7 +175,21 @@ describe('parseRetryAfter', () => {
 });
 
 describe('maskPersonalData', () => {
-  it('cuts long provider messages', () => {
-    expect(maskPersonalData('x'.repeat(1000))).toHaveLength(300);
+  it('cuts long provider messages to 300 characters, saying how much was left out', () => {
+    const reason = maskPersonalData('x'.repeat(1000));
+
+    expect(reason.length).toBeLessThanOrEqual(300);
+    expect(reason).toMatch(/^x+…\[\+7\d\d characters\]$/);
+  });
+
+  it('cuts a huge provider message before masking it, and masks what is shown', () => {
+    const reason = classifySesError(
+      Object.assign(new Error(`Address blacklisted: ada@example.com ${'@a.'.repeat(500_000)}`), {
+        name: 'MessageRejected',
+      }),
+    ).reason;
+
+    expect(reason.length).toBeLessThanOrEqual(300);
+    expect(reason).toMatch(/^Address blacklisted: a\*\*\*@example\.com (@a\.)+/);
   });
 });

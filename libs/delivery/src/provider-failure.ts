@@ -1,3 +1,5 @@
+import { maskPersonalData as maskText } from '@switchboard/security';
+
 export type ProviderFailureKind =
   /** The provider or the network failed this time; the same request may succeed later. */
   | 'transient'
@@ -10,7 +12,7 @@ export interface ProviderFailure {
   kind: ProviderFailureKind;
   /** Stable and short, for metrics and dead letters: the provider's error code or `http-<status>`. */
   code: string;
-  /** Human-readable, with email addresses and phone numbers masked. */
+  /** Human-readable, at most 300 characters, with email addresses, phone numbers and secrets masked. */
   reason: string;
   /** How long the provider asked us to wait (a throttled answer with Retry-After). */
   retryAfterMs?: number;
@@ -187,13 +189,12 @@ function networkCodeInMessage(message: string): string | undefined {
   return /socket hang up/i.test(message) ? 'socket-hang-up' : undefined;
 }
 
-const EMAIL_ADDRESS = /[^\s<>"'(),;:]+@[^\s<>"'(),;:]+\.[a-z]{2,}/gi;
-const PHONE_NUMBER = /\+\d[\d\s().-]{6,}\d/g;
-
-/** Provider messages echo the recipient ("Address blacklisted: a@b.c"); reasons travel to logs and dead letters. */
+/**
+ * Provider messages echo the recipient ("Address blacklisted: a@b.c"); reasons travel to logs,
+ * timelines and dead letters, so they are cut to 300 characters before they are masked.
+ */
 export function maskPersonalData(text: string): string {
-  const masked = text.replace(EMAIL_ADDRESS, '[email]').replace(PHONE_NUMBER, '[phone]');
-  return masked.length > MAX_REASON_LENGTH ? `${masked.slice(0, MAX_REASON_LENGTH - 1)}…` : masked;
+  return maskText(text, MAX_REASON_LENGTH);
 }
 
 function headerValue(

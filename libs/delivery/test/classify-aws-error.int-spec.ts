@@ -73,7 +73,7 @@ describe('classifySesError with errors from the real SES client', () => {
     const failure = await failureOfSend(endpoint());
     expect(failure.kind).toBe(kind);
     expect(failure.code).toBe(code.replace(/Exception$/, ''));
-    expect(failure.reason).toBe('The following identities failed the check: [email]');
+    expect(failure.reason).toBe('The following identities failed the check: a***@example.com');
   });
 
   it('treats a refused connection as transient', async () => {

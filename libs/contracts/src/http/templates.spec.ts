@@ -83,4 +83,78 @@ describe('template contracts', () => {
     expect(validate(CreateTemplateVersionRequest, { subject: 's', mjml: 'm' }).ok).toBe(true);
     expect(validate(CreateTemplateVersionRequest, { push, inapp }).ok).toBe(true);
   });
+
+  it('refuses a variable name over its limits in any text of any part, naming the field and the line', () => {
+    const longName = 'a'.repeat(150_000);
+    const result = validate(CreateTemplateRequest, {
+      key: 'huge',
+      name: 'Huge',
+      subject: `Hello {{ ${'s'.repeat(129)} }}`,
+      mjml: `<mjml>\n<mj-body>\n{{ ${longName} }}\n</mj-body>\n</mjml>`,
+      sms: { text: `{{ ${'p'.repeat(65)}.total }}` },
+      push: {
+        title: 'x',
+        body: '{{ a.b.c.d.e.f.g.h.i }}',
+        url: `https://shop.example/{{ ${'u'.repeat(200)} }}`,
+      },
+      inapp: { title: `{{${'t'.repeat(129)}}}`, body: 'y', actionUrl: 'https://shop.example/ok' },
+    });
+
+    expect(problemsOf(result)).toEqual([
+      {
+        field: 'subject',
+        problem: `{{ ${'s'.repeat(24)}… }} is 129 characters long; a variable name is at most 128`,
+      },
+      {
+        field: 'mjml',
+        problem: `line 3: {{ ${'a'.repeat(24)}… }} is 150,000 characters long; a variable name is at most 128`,
+      },
+      {
+        field: 'sms.text',
+        problem: `{{ ${'p'.repeat(24)}… }} has a part of 65 characters; each part of a variable name is at most 64`,
+      },
+      {
+        field: 'push.body',
+        problem: '{{ a.b.c.d.e.f.g.h.i }} has 9 parts; a variable name has at most 8, joined by dots',
+      },
+      { field: 'push.url', problem: expect.stringContaining('is 200 characters long') },
+      { field: 'inapp.title', problem: expect.stringContaining('is 129 characters long') },
+    ]);
+  });
+
+  it('takes variable names at their limits, and new versions are held to them too', () => {
+    const longest = `${'a'.repeat(64)}.${'b'.repeat(63)}`;
+    const deepest = 'a.b.c.d.e.f.g.h';
+
+    expect(
+      validate(CreateTemplateVersionRequest, { sms: { text: `{{ ${longest} }} {{ ${deepest} }}` } }).ok,
+    ).toBe(true);
+    expect(fieldsOf(validate(CreateTemplateVersionRequest, { sms: { text: `{{ ${longest}b }}` } }))).toEqual([
+      'sms.text',
+    ]);
+  });
+
+  it.each([
+    ['opening braces', '{{'.repeat(99_999), 0],
+    ['braces and spaces', '{{ '.repeat(66_666), 0],
+    ['one brace pair and spaces', `{{${' '.repeat(199_990)}`, 0],
+    ['line breaks and names', '{{ a\n'.repeat(39_999), 0],
+    ['a name without end', `{{ ${'a'.repeat(199_990)}`, 1],
+    ['a dotted name', `{{ ${'a.'.repeat(99_990)} }}`, 1],
+  ])('reads the longest MJML made of %s in one pass', (_shape, mjml, problems) => {
+    const result = validate(CreateTemplateVersionRequest, { subject: 's', mjml });
+
+    expect(problemsOf(result)).toEqual(
+      Array.from({ length: problems }, () => ({
+        field: 'mjml',
+        problem: expect.stringContaining('characters long'),
+      })),
+    );
+  });
+
+  it('finds a name right after a brace too many', () => {
+    expect(
+      fieldsOf(validate(CreateTemplateVersionRequest, { sms: { text: `{{{ ${'a'.repeat(129)} }}}` } })),
+    ).toEqual(['sms.text']);
+  });
 });

@@ -74,6 +74,94 @@ function checkParts<T extends TemplateParts>(parts: T, context: z.core.$Refineme
   if (value.mjml !== undefined && value.subject === undefined) report('subject', 'is required with mjml');
 }
 
+/**
+ * Bounds on the names in `{{ ... }}`, so that the work and the error messages of rendering a
+ * message stay small: a name of at most 128 characters, at most 8 parts joined by dots
+ * (`order.items.first`), each at most 64 characters.
+ */
+export const TEMPLATE_VARIABLE_LIMITS = { nameLength: 128, parts: 8, partLength: 64 } as const;
+
+// Every text of a template that may hold variables, by its path in the body.
+const TEMPLATE_TEXTS = [
+  ['subject'],
+  ['mjml'],
+  ['sms', 'text'],
+  ['push', 'title'],
+  ['push', 'body'],
+  ['push', 'url'],
+  ['inapp', 'title'],
+  ['inapp', 'body'],
+  ['inapp', 'actionUrl'],
+] as const;
+
+function checkVariableNames<T extends TemplateParts>(parts: T, context: z.core.$RefinementCtx<T>): void {
+  for (const path of TEMPLATE_TEXTS) {
+    let text: unknown = parts;
+    for (const key of path) {
+      text = typeof text === 'object' && text !== null ? (text as Record<string, unknown>)[key] : undefined;
+    }
+    if (typeof text !== 'string') continue;
+    for (const message of variableNameProblems(text)) {
+      context.addIssue({ code: 'custom', path: [...path], message, input: text });
+    }
+  }
+}
+
+const QUOTED_NAME_LENGTH = 24;
+const [LINE_FEED, TAB, SPACE, OPEN_BRACE] = [0x0a, 0x09, 0x20, 0x7b];
+const thousands = new Intl.NumberFormat('en-US');
+
+/**
+ * What is too long about the names written after each `{{` (the rendering lib judges the rest of
+ * the placeholder syntax). One pass over the text: a name is a run of letters, digits, `_` and `.`.
+ */
+function variableNameProblems(text: string): string[] {
+  const found: Array<{ line: number; problem: string }> = [];
+  let line = 1;
+  // charCodeAt only: V8 can make indexOf and includes re-flatten a concatenated string per call.
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code === LINE_FEED) line++;
+    if (code !== OPEN_BRACE || text.charCodeAt(index + 1) !== OPEN_BRACE) continue;
+    let start = index + 2;
+    while (text.charCodeAt(start) === SPACE || text.charCodeAt(start) === TAB) start++;
+    let end = start;
+    while (isNameCharacter(text.charCodeAt(end))) end++;
+    if (end === start) continue;
+    const problem = nameProblem(text.slice(start, end));
+    if (problem !== undefined) found.push({ line, problem });
+    index = end - 1;
+  }
+  return found.map((at) => (line > 1 ? `line ${at.line}: ${at.problem}` : at.problem));
+}
+
+function nameProblem(name: string): string | undefined {
+  const { nameLength, parts, partLength } = TEMPLATE_VARIABLE_LIMITS;
+  const quoted = `{{ ${name.length > QUOTED_NAME_LENGTH ? `${name.slice(0, QUOTED_NAME_LENGTH)}…` : name} }}`;
+  if (name.length > nameLength) {
+    return `${quoted} is ${thousands.format(name.length)} characters long; a variable name is at most ${nameLength}`;
+  }
+  const nameParts = name.split('.');
+  if (nameParts.length > parts) {
+    return `${quoted} has ${nameParts.length} parts; a variable name has at most ${parts}, joined by dots`;
+  }
+  const longPart = nameParts.find((part) => part.length > partLength);
+  if (longPart !== undefined) {
+    return `${quoted} has a part of ${longPart.length} characters; each part of a variable name is at most ${partLength}`;
+  }
+  return undefined;
+}
+
+function isNameCharacter(code: number): boolean {
+  return (
+    (code >= 0x30 && code <= 0x39) || // 0-9
+    (code >= 0x41 && code <= 0x5a) || // A-Z
+    (code >= 0x61 && code <= 0x7a) || // a-z
+    code === 0x5f || // _
+    code === 0x2e // .
+  );
+}
+
 // Also when other fields are invalid, so that one answer names every problem.
 const evenWithOtherProblems = {
   when: (payload: z.core.ParsePayload<unknown>) =>
@@ -90,6 +178,7 @@ export const CreateTemplateRequest = z
     channel: Channel.optional(),
   })
   .superRefine(checkParts, evenWithOtherProblems)
+  .superRefine(checkVariableNames, evenWithOtherProblems)
   .superRefine((value, context) => {
     if (value.channel !== undefined && !channelsOf(value).includes(value.channel)) {
       context.addIssue({
@@ -104,7 +193,8 @@ export const CreateTemplateRequest = z
 /** Body of POST /v1/templates/{key}/versions: a new immutable version that becomes current. */
 export const CreateTemplateVersionRequest = z
   .strictObject(templateParts)
-  .superRefine(checkParts, evenWithOtherProblems);
+  .superRefine(checkParts, evenWithOtherProblems)
+  .superRefine(checkVariableNames, evenWithOtherProblems);
 
 export const TemplateVersionView = z.strictObject({
   version: z.number().int().positive(),

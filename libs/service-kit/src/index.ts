@@ -1,14 +1,27 @@
+export {
+  EVENT_LOOP_DEFAULTS,
+  EventLoopWatchdog,
+  type EventLoopVerdict,
+  type EventLoopWatchdogOptions,
+} from './health/event-loop-watchdog';
 export { HealthModule } from './health/health.module';
-export { HealthController, type ReadinessReport } from './health/health.controller';
+export { HealthController, type LivenessReport, type ReadinessReport } from './health/health.controller';
 export { READINESS_CHECKS, type ReadinessCheck } from './health/readiness-check';
+export { BATCH_BODY_ROUTE, MAX_BATCH_ITEM_DEPTH } from './json-body';
 export { parseInput } from './parse-input';
 export {
   PROBLEM_CONTENT_TYPE,
   problem,
+  RETRY_AFTER_SECONDS,
   ProblemDetailsFilter,
   ProblemException,
   sendProblem,
   toProblem,
   type ProblemDocument,
 } from './problem-details';
-export { runService, type RunningService, type ServiceOptions } from './run-service';
+export {
+  DEFAULT_SHUTDOWN_GRACE_MS,
+  runService,
+  type RunningService,
+  type ServiceOptions,
+} from './run-service';

@@ -8,9 +8,13 @@ import {
   Logger,
 } from '@nestjs/common';
 import { ContractValidationError, type ValidationProblem } from '@switchboard/contracts';
+import { isInfrastructureFault } from '@switchboard/faults';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** Sent with every 503: a dependency that is down is usually back within seconds. */
+export const RETRY_AFTER_SECONDS = 5;
 
 /** An RFC 9457 problem document. `errors` names each bad field; `errorId` ties a 500 to its log line. */
 export interface ProblemDocument {
@@ -66,14 +70,20 @@ export function problem(
   };
 }
 
+/** Sends a problem document; a 503 also says when to retry, unless the thrower already did. */
 export function sendProblem(reply: FastifyReply, document: ProblemDocument): void {
+  if (document.status === HttpStatus.SERVICE_UNAVAILABLE && !reply.hasHeader('retry-after')) {
+    void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+  }
   void reply.status(document.status).header('content-type', PROBLEM_CONTENT_TYPE).send(document);
 }
 
 /**
  * Turns every error into problem+json. Bad input is never a 500: validation errors, body
- * parser errors (malformed JSON, too large, wrong content type) and HttpExceptions keep their
- * meaning; anything else is logged once with an error id that the caller also receives.
+ * parser errors (malformed JSON, too deep, a forbidden key, too large, wrong content type) and
+ * HttpExceptions keep their meaning. A dependency that is unavailable (PostgreSQL, the broker,
+ * the network) is a 503 with Retry-After, logged once as a warning. Anything else is a bug: a
+ * 500 logged once with an error id that the caller also receives.
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
@@ -115,9 +125,19 @@ export function toProblem(error: unknown, request: FastifyRequest, logger: Logge
   }
   const parserProblem = fromFastifyError(error, instance);
   if (parserProblem) return parserProblem;
+  const route = `${request.method} ${request.routeOptions?.url ?? instance}`;
+  if (isInfrastructureFault(error)) {
+    logger.warn(`answered 503 to ${route}: a dependency is unavailable (${describeFault(error)})`);
+    return problem(
+      HttpStatus.SERVICE_UNAVAILABLE,
+      'SERVICE_UNAVAILABLE',
+      `a service this request needs is unavailable; retry in ${RETRY_AFTER_SECONDS} seconds`,
+      { instance, code: 'SERVICE_UNAVAILABLE' },
+    );
+  }
   const errorId = randomUUID();
   logger.error(
-    `unhandled error ${errorId} on ${request.method} ${request.routeOptions?.url ?? instance}`,
+    `unhandled error ${errorId} on ${route}`,
     error instanceof Error ? error.stack : String(error),
   );
   return problem(
@@ -147,15 +167,10 @@ function fromFastifyError(error: unknown, instance: string): ProblemDocument | u
       return problem(400, 'INVALID_CONTENT_LENGTH', 'the content length does not match the body', {
         instance,
       });
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return problem(400, 'MALFORMED_JSON', 'the body is not valid JSON', { instance });
   }
-  if (error instanceof SyntaxError || fastifyError?.statusCode === 400) {
-    return problem(
-      400,
-      'MALFORMED_JSON',
-      `the body is not valid JSON: ${fastifyError?.message ?? ''}`.trim(),
-      { instance },
-    );
-  }
+  // Any other 4xx Fastify raises keeps its status and its own words: it is not about JSON.
   if (
     typeof fastifyError?.statusCode === 'number' &&
     fastifyError.statusCode >= 400 &&
@@ -166,6 +181,13 @@ function fromFastifyError(error: unknown, instance: string): ProblemDocument | u
     });
   }
   return undefined;
+}
+
+// The name and first line are enough to tell which dependency; the stack is noise in an outage.
+function describeFault(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? `; cause: ${error.cause.message.split('\n')[0]}` : '';
+  return `${error.name}: ${error.message.split('\n')[0]}${cause}`;
 }
 
 function httpCode(status: number): string {

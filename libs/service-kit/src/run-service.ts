@@ -1,7 +1,10 @@
 import { type INestApplication, Logger, type LoggerService, type Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { shutdownTelemetry } from '@switchboard/telemetry';
+import type { FastifyRequest } from 'fastify';
+import { type EventLoopWatchdogOptions, watchEventLoop } from './health/event-loop-watchdog';
+import { installJsonBodyParser } from './json-body';
 import { ProblemDetailsFilter } from './problem-details';
 
 export interface ServiceOptions {
@@ -13,6 +16,14 @@ export interface ServiceOptions {
   /** Larger bodies answer 413 before any handler runs. */
   bodyLimitBytes?: number;
   logger?: LoggerService;
+  /** When a blocked event loop is logged and fails liveness; see EVENT_LOOP_DEFAULTS. */
+  eventLoop?: EventLoopWatchdogOptions;
+  /**
+   * How long SIGTERM or SIGINT may take to close the app; past it, the process logs what it was
+   * still waiting for and exits with code 1. Default 15 s, under the 30 s an orchestrator
+   * usually waits before SIGKILL.
+   */
+  shutdownGraceMs?: number;
   /** Extra set-up before listening (OpenAPI, global pipes). */
   configure?(app: NestFastifyApplication): void | Promise<void>;
 }
@@ -25,22 +36,36 @@ export interface RunningService {
 }
 
 const DEFAULT_BODY_LIMIT_BYTES = 256 * 1024;
+export const DEFAULT_SHUTDOWN_GRACE_MS = 15_000;
+
+const SHUTDOWN_HOOKS = ['onModuleDestroy', 'beforeApplicationShutdown', 'onApplicationShutdown'] as const;
 
 /**
- * Starts a Switchboard service: Fastify, problem+json errors, shutdown hooks (SIGTERM and
- * SIGINT finish in-flight work and commit through each module's shutdown hooks).
+ * Starts a Switchboard service: Fastify with the one JSON body parser, problem+json errors, an
+ * event-loop watchdog behind /health/live, and shutdown on SIGTERM and SIGINT that finishes
+ * in-flight work and commits through each module's shutdown hooks, within a grace period.
  */
 export async function runService(options: ServiceOptions): Promise<RunningService> {
   const logger = new Logger(options.name);
-  const adapter = new FastifyAdapter({ bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES });
+  const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  const adapter = new FastifyAdapter({ bodyLimit });
   const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, {
     logger: options.logger,
     bufferLogs: true,
   });
   installProblemDetails(app);
-  closeOnSignals(app, logger);
+  installJsonBodyParser(app, bodyLimit);
+  const inFlight = trackRequestsInFlight(app);
+  closeOnSignals(app, logger, options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS, inFlight);
+  const watchdog: { leave?: () => void } = {};
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onClose', async () => watchdog.leave?.());
   await options.configure?.(app);
   await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
+  // Started once listening: compiling and wiring the app blocks the loop, and that is not a fault.
+  watchdog.leave = watchEventLoop(options.eventLoop);
   const url = await listeningUrl(app);
   logger.log(`${options.name} ready on ${url}`);
   return { app, url, close: () => app.close() };
@@ -48,17 +73,37 @@ export async function runService(options: ServiceOptions): Promise<RunningServic
 
 /**
  * SIGTERM or SIGINT: close the app (modules stop consuming, finish in-flight work and commit in
- * their shutdown hooks), flush buffered spans, and exit 0. A second signal exits at once.
+ * their shutdown hooks), flush buffered spans, and exit 0. If that takes longer than the grace
+ * period (a handler or hook that never finishes), log what is still pending and exit 1, so that
+ * the process never outlives its orchestrator's patience. A second signal exits at once.
  */
-function closeOnSignals(app: NestFastifyApplication, logger: Logger): void {
+function closeOnSignals(
+  app: NestFastifyApplication,
+  logger: Logger,
+  graceMs: number,
+  inFlight: Set<FastifyRequest>,
+): void {
   let closing = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (closing) process.exit(1);
     closing = true;
-    logger.log(`${signal} received: finishing in-flight work`);
+    logger.log(`${signal} received: finishing in-flight work (at most ${graceMs} ms)`);
+    const pendingHooks = trackShutdownHooks(app);
+    let step = 'the app to close';
+    // Not unref'd: a hook that never settles may leave nothing else to keep the process up.
+    setTimeout(() => {
+      const waitingFor = [...pendingHooks, ...describeRequests(inFlight)];
+      logger.error(
+        `shutdown did not finish within ${graceMs} ms; still waiting for ${waitingFor.join(', ') || step}; exiting with code 1`,
+      );
+      process.exit(1);
+    }, graceMs);
     void app
       .close()
-      .then(() => shutdownTelemetry())
+      .then(() => {
+        step = 'buffered spans to be exported';
+        return shutdownTelemetry();
+      })
       .then(
         () => process.exit(0),
         (error: unknown) => {
@@ -69,6 +114,63 @@ function closeOnSignals(app: NestFastifyApplication, logger: Logger): void {
   };
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
+}
+
+/**
+ * Wraps every shutdown hook of the app's providers and controllers so that the names of those
+ * that have started and not finished (e.g. `KafkaConsumerHost.onApplicationShutdown`) are in
+ * the returned set while the app closes.
+ */
+function trackShutdownHooks(app: INestApplication): Set<string> {
+  const pending = new Set<string>();
+  const seen = new Set<object>();
+  for (const module of app.get(ModulesContainer, { strict: false }).values()) {
+    for (const wrapper of [...module.providers.values(), ...module.controllers.values()]) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (typeof instance !== 'object' || instance === null || seen.has(instance)) continue;
+      seen.add(instance);
+      for (const hook of SHUTDOWN_HOOKS) {
+        const original = instance[hook];
+        if (typeof original !== 'function') continue;
+        const name = `${instance.constructor.name}.${hook}`;
+        const tracked = async (...args: unknown[]) => {
+          pending.add(name);
+          try {
+            return await original.apply(instance, args);
+          } finally {
+            pending.delete(name);
+          }
+        };
+        // A frozen value provider keeps its hook untracked; the grace period still applies.
+        Reflect.set(instance, hook, tracked);
+      }
+    }
+  }
+  return pending;
+}
+
+function trackRequestsInFlight(app: NestFastifyApplication): Set<FastifyRequest> {
+  const inFlight = new Set<FastifyRequest>();
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (request) => {
+    inFlight.add(request);
+  });
+  fastify.addHook('onResponse', async (request) => {
+    inFlight.delete(request);
+  });
+  fastify.addHook('onRequestAbort', async (request) => {
+    inFlight.delete(request);
+  });
+  return inFlight;
+}
+
+function describeRequests(inFlight: Set<FastifyRequest>): string[] {
+  const requests = [...inFlight].map(
+    (request) => `${request.method} ${request.routeOptions?.url ?? request.url}`,
+  );
+  return requests.length > 0
+    ? [`${requests.length} request(s) in flight (${requests.slice(0, 5).join(', ')})`]
+    : [];
 }
 
 function installProblemDetails(app: NestFastifyApplication): void {

@@ -39,6 +39,17 @@ class GreetingController {
   broken(): never {
     throw new Error('database password is hunter2');
   }
+
+  @Get('database-down')
+  databaseDown(): never {
+    // What pg throws when PostgreSQL refuses connections.
+    throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+  }
+
+  @Post('broker-down')
+  brokerDown(): never {
+    throw new ProblemException(503, 'BROKER_UNAVAILABLE', 'the broker did not take the message');
+  }
 }
 
 @Module({ imports: [HealthModule.register([FakeDatabaseCheck])], controllers: [GreetingController] })
@@ -67,7 +78,8 @@ describe('runService', () => {
     return {
       status: response.status,
       type: response.headers.get('content-type'),
-      body: (await response.json()) as { errors: Array<{ field: string }> },
+      retryAfter: response.headers.get('retry-after'),
+      body: (await response.json()) as { type: string; errors: Array<{ field: string }> },
     };
   }
 
@@ -97,6 +109,38 @@ describe('runService', () => {
     expect(JSON.stringify(response.body.errors)).toContain('shout');
   });
 
+  it('refuses nesting past 32 levels with 400 JSON_TOO_DEEP naming where, not a stack overflow', async () => {
+    const response = await post('/greetings', `{"name": ${'['.repeat(400)}${']'.repeat(400)}, "times": 1}`);
+
+    expect(response).toMatchObject({ status: 400, body: { code: 'JSON_TOO_DEEP' } });
+    expect(response.type).toContain(PROBLEM_CONTENT_TYPE);
+    expect(JSON.stringify(response.body)).toContain('name.0.0.0');
+  });
+
+  it('refuses a "__proto__" key with 400 FORBIDDEN_KEY, saying the JSON itself is valid', async () => {
+    const response = await post('/greetings', '{"name": "Ada", "times": 1, "__proto__": {"admin": true}}');
+
+    expect(response).toMatchObject({ status: 400, body: { code: 'FORBIDDEN_KEY' } });
+    expect(JSON.stringify(response.body)).toContain('valid JSON');
+    expect(response.body.errors.map((error) => error.field)).toEqual(['__proto__']);
+  });
+
+  it('refuses a NUL or an unpaired surrogate with a 400 naming the field, before the handler runs', async () => {
+    const response = await post('/greetings', '{"name": "Ada\\u0000", "times": 1, "note": "\\ud800"}');
+
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({
+      type: expect.stringMatching(/validation-failed$/),
+      errors: [
+        { field: 'name', problem: 'contains a NUL character (U+0000), which cannot be stored' },
+        {
+          field: 'note',
+          problem: 'contains an unpaired UTF-16 surrogate (U+D800), which is not valid Unicode',
+        },
+      ],
+    });
+  });
+
   it('answers malformed JSON with 400, a large body with 413 and another content type with 415', async () => {
     const malformed = await post('/greetings', '{"name": "Ada",');
     expect(malformed).toMatchObject({ status: 400, body: { status: 400 } });
@@ -107,6 +151,20 @@ describe('runService', () => {
 
     const text = await post('/greetings', 'name=Ada', 'text/plain');
     expect(text).toMatchObject({ status: 415, body: { status: 415 } });
+
+    const form = await post('/greetings', 'name=Ada&times=1', 'application/x-www-form-urlencoded');
+    expect(form).toMatchObject({ status: 415, body: { status: 415 } });
+  });
+
+  it('answers an unavailable dependency with 503 and Retry-After, never 500; a 503 of its own also says when to retry', async () => {
+    const down = await fetch(`${service.url}/greetings/database-down`);
+    expect(down.status).toBe(503);
+    expect(down.headers.get('retry-after')).toBe('5');
+    expect(down.headers.get('content-type')).toContain(PROBLEM_CONTENT_TYPE);
+    expect(await down.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+
+    const broker = await post('/greetings/broker-down', '{}');
+    expect(broker).toMatchObject({ status: 503, retryAfter: '5', body: { code: 'BROKER_UNAVAILABLE' } });
   });
 
   it('keeps an expected failure code and its extensions', async () => {

@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { RawServerDefault } from 'fastify';
+import { BATCH_BODY_ROUTE } from '@switchboard/service-kit';
 
-/** Route config flag (via @RouteConfig) for routes that take the larger batch body limit. */
+/** Route config flag (via @RouteConfig) for batch routes: the larger body limit, items checked one by one. */
 export const LARGE_BODY_ROUTE = 'largeBody';
 
 export interface BodyLimits {
@@ -12,19 +12,17 @@ export interface BodyLimits {
 }
 
 /**
- * JSON is the only body type; anything else answers 415. Must run before the app initialises:
- * it claims the parser slot Nest would otherwise fill with JSON and url-encoded parsers.
+ * Per-route body limits. Bodies are parsed and checked by service-kit's one JSON parser (which
+ * runService installs; any other body type answers 415); a route flagged LARGE_BODY_ROUTE takes
+ * a batch, so the parser leaves the text and depth of each item to the route, which rejects a
+ * bad item alone. Must run before the app initialises, when the routes are added.
  */
 export function installBodyLimits(app: NestFastifyApplication, limits: BodyLimits): void {
   const fastify = app.getHttpAdapter().getInstance();
-  const parseJson = fastify.getDefaultJsonParser('error', 'error');
-  app.useBodyParser<RawServerDefault>(
-    'application/json',
-    { bodyLimit: limits.defaultBytes },
-    (request, body, done) => parseJson(request, body.toString(), done),
-  );
   fastify.addHook('onRoute', (route) => {
     const config = route.config as Record<string, unknown> | undefined;
-    route.bodyLimit = config?.[LARGE_BODY_ROUTE] === true ? limits.largeBytes : limits.defaultBytes;
+    const batch = config?.[LARGE_BODY_ROUTE] === true;
+    route.bodyLimit = batch ? limits.largeBytes : limits.defaultBytes;
+    if (batch) route.config = { ...route.config, [BATCH_BODY_ROUTE]: true } as typeof route.config;
   });
 }

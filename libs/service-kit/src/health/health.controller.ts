@@ -1,6 +1,7 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { eventLoopLiveness } from './event-loop-watchdog';
 import { READINESS_CHECKS, type ReadinessCheck } from './readiness-check';
 
 // A check that hangs counts as failing: a probe must answer within its own deadline.
@@ -11,10 +12,22 @@ const CHECK_TIMEOUT_MS = 2000;
 export class HealthController {
   constructor(@Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[]) {}
 
-  /** The process is up and its event loop answers. */
+  /**
+   * The process is up and its event loop answers, and has not lately been blocked for longer
+   * than the watchdog allows (503 naming the block: restart a service that keeps blocking).
+   */
   @Get('live')
-  live(): { status: 'ok' } {
-    return { status: 'ok' };
+  live(@Res({ passthrough: true }) reply: FastifyReply): LivenessReport {
+    const verdict = eventLoopLiveness();
+    if (!verdict) return { status: 'ok' };
+    reply.status(HttpStatus.SERVICE_UNAVAILABLE);
+    return {
+      status: 'event loop blocked',
+      eventLoopBlockedMs: verdict.blockedMs,
+      detail:
+        `the event loop was blocked for ${verdict.blockedMs} ms ${verdict.secondsAgo} s ago; ` +
+        `liveness fails for ${verdict.windowMs / 1000} s after a block of ${verdict.thresholdMs} ms or more`,
+    };
   }
 
   /** Every dependency answers; 503 names the ones that do not. */
@@ -31,6 +44,9 @@ export class HealthController {
     };
   }
 }
+
+export type LivenessReport =
+  { status: 'ok' } | { status: 'event loop blocked'; eventLoopBlockedMs: number; detail: string };
 
 export interface ReadinessReport {
   status: 'ready' | 'not ready';

@@ -10,6 +10,8 @@ const GROUP_CHANGED_ERRORS = new Set([
   'UNKNOWN_MEMBER_ID',
   'NOT_COORDINATOR_FOR_GROUP',
 ]);
+// Of those, the ones that say this member itself was dropped: it missed its session timeout.
+const MEMBERSHIP_LOST_ERRORS = new Set(['ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
 
 export interface BatchTiming {
   heartbeatIntervalMs: number;
@@ -30,6 +32,8 @@ export class BatchProgress {
   private commitInFlight: Promise<void> | undefined;
   private groupChange: unknown;
   private ticker: NodeJS.Timeout | undefined;
+  private readonly startedOffsets = new Set<string>();
+  private dependencyOutage = false;
 
   constructor(
     private readonly payload: EachBatchPayload,
@@ -48,6 +52,31 @@ export class BatchProgress {
   /** False once the consumer stops, the partition is being reassigned, or the group has changed. */
   mayContinue(): boolean {
     return this.payload.isRunning() && !this.payload.isStale() && this.groupChange === undefined;
+  }
+
+  /** The highest offset this batch committed, if any. */
+  get committedOffset(): string | undefined {
+    return this.committedThrough;
+  }
+
+  /** A handler has begun work on this offset. */
+  started(offset: string): void {
+    this.startedOffsets.add(offset);
+  }
+
+  /** A dependency was unavailable while this batch was worked on. */
+  noteDependencyOutage(): void {
+    this.dependencyOutage = true;
+  }
+
+  /**
+   * The offsets whose work began but was not committed when this member was dropped from its
+   * group, when that was the batch's own doing: not while it waited out a dependency outage.
+   */
+  offsetsLostWithMembership(): string[] {
+    if (this.dependencyOutage || !MEMBERSHIP_LOST_ERRORS.has(errorType(this.groupChange) ?? '')) return [];
+    const committed = this.committedThrough === undefined ? undefined : BigInt(this.committedThrough);
+    return [...this.startedOffsets].filter((offset) => committed === undefined || BigInt(offset) > committed);
   }
 
   finished(offset: string): void {
@@ -69,6 +98,11 @@ export class BatchProgress {
   }
 
   private keepAlive(): void {
+    // A consumer that stopped while a handler hangs must not keep heartbeating for it.
+    if (!this.payload.isRunning()) {
+      clearInterval(this.ticker);
+      return;
+    }
     this.payload.heartbeat().catch((error: unknown) => this.noteFailure('heartbeat', error));
     const commitDue = Date.now() - this.lastCommitAt >= this.timing.commitIntervalMs;
     if (commitDue && this.commitInFlight === undefined) {
@@ -106,6 +140,11 @@ export class BatchProgress {
 }
 
 function isGroupChange(error: unknown): boolean {
-  const type = (error as { type?: unknown } | null)?.type;
-  return typeof type === 'string' && GROUP_CHANGED_ERRORS.has(type);
+  const type = errorType(error);
+  return type !== undefined && GROUP_CHANGED_ERRORS.has(type);
+}
+
+function errorType(error: unknown): string | undefined {
+  const type = (error as { type?: unknown } | null | undefined)?.type;
+  return typeof type === 'string' ? type : undefined;
 }

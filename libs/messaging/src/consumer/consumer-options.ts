@@ -14,9 +14,13 @@ export interface ConsumerRunnerOptions {
   fromBeginning?: boolean;
   /** Partitions whose batches are worked on at the same time. Default 1. */
   partitionsConsumedConcurrently?: number;
-  /** Default 30 000 ms. */
+  /**
+   * How long the group waits for a silent member before giving its partitions to another (or to
+   * the same service restarted). Default 6000 ms, the lowest Apache Kafka accepts by default
+   * (group.min.session.timeout.ms): a killed consumer is replaced within about seven seconds.
+   */
   sessionTimeoutMs?: number;
-  /** Default 3000 ms; a long batch heartbeats at this pace too. */
+  /** Default 1000 ms (Kafka wants at most a third of the session timeout); a long batch heartbeats at this pace too. */
   heartbeatIntervalMs?: number;
   /** Longest a fetch waits for new records, which also bounds how long stop() waits. Default 1000 ms. */
   maxWaitTimeMs?: number;
@@ -27,6 +31,14 @@ export interface ConsumerRunnerOptions {
   minBytes?: number;
   /** How often a long batch commits what it has finished so far. Default 5000 ms. */
   commitIntervalMs?: number;
+  /** Longest wait between tries while PostgreSQL or the broker is unavailable. Default 2000 ms. */
+  outageBackoffMaxMs?: number;
+  /** A record whose handling lost the group membership this many times is parked as poison. Default 2. */
+  poisonAfterLostDeliveries?: number;
+  /** Longest wait before restarting a consumer that crashed. Default 30 000 ms. */
+  restartBackoffMaxMs?: number;
+  /** How long stop() waits for in-flight handlers before leaving their records uncommitted. Default 10 000 ms. */
+  stopTimeoutMs?: number;
 }
 
 /**
@@ -51,11 +63,18 @@ export function resolveConsumerOptions(options: ConsumerRunnerOptions): Resolved
       'partitionsConsumedConcurrently',
       options.partitionsConsumedConcurrently ?? 1,
     ),
-    sessionTimeoutMs: positiveInteger('sessionTimeoutMs', options.sessionTimeoutMs ?? 30_000),
-    heartbeatIntervalMs: positiveInteger('heartbeatIntervalMs', options.heartbeatIntervalMs ?? 3000),
+    sessionTimeoutMs: positiveInteger('sessionTimeoutMs', options.sessionTimeoutMs ?? 6000),
+    heartbeatIntervalMs: positiveInteger('heartbeatIntervalMs', options.heartbeatIntervalMs ?? 1000),
     maxWaitTimeMs: positiveInteger('maxWaitTimeMs', options.maxWaitTimeMs ?? 1000),
     minBytes: positiveInteger('minBytes', options.minBytes ?? 1),
     commitIntervalMs: positiveInteger('commitIntervalMs', options.commitIntervalMs ?? 5000),
+    outageBackoffMaxMs: positiveInteger('outageBackoffMaxMs', options.outageBackoffMaxMs ?? 2000),
+    poisonAfterLostDeliveries: positiveInteger(
+      'poisonAfterLostDeliveries',
+      options.poisonAfterLostDeliveries ?? 2,
+    ),
+    restartBackoffMaxMs: positiveInteger('restartBackoffMaxMs', options.restartBackoffMaxMs ?? 30_000),
+    stopTimeoutMs: positiveInteger('stopTimeoutMs', options.stopTimeoutMs ?? 10_000),
   };
 }
 

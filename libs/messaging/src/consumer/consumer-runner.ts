@@ -1,62 +1,32 @@
-import { propagation, ROOT_CONTEXT, SpanKind, trace, type Link, type Span } from '@opentelemetry/api';
-import { HeaderName, type TopicName, type TopicPayloads } from '@switchboard/contracts';
+import type { TopicName, TopicPayloads } from '@switchboard/contracts';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { z } from 'zod';
 import { contractOf } from '../contract-of';
-import { readHeaders } from '../event-headers';
 import type { EventPublisher } from '../event-publisher';
 import { MessagingError } from '../messaging-error';
-import { errorMessage, loggableError, redactPersonalData, type MessagingLogFields } from '../messaging-log';
-import { messagingAttributes, recordException, recordFailure, tracer } from '../tracing';
+import { loggableError } from '../messaging-log';
 import { BatchProgress } from './batch-progress';
-import {
-  consumedEvent,
-  eventLogFields,
-  type BatchOutcome,
-  type ConsumedEvent,
-  type HandlerOutcome,
-} from './consumed-event';
+import { BatchWorker, type BatchWork, type Registration } from './batch-worker';
+import type { BatchOutcome, ConsumedEvent, HandlerOutcome } from './consumed-event';
 import {
   resolveConsumerOptions,
   type ConsumerRunnerOptions,
   type ResolvedConsumerOptions,
 } from './consumer-options';
-import { describeProblems, toDeadLetters, type ParkedRecord } from './dead-letters';
-import { decodePayload } from './decode-payload';
-import { delayUntilDue, retryDelayMs, waitUnlessStopped } from './timing';
+import { DependencyOutageLog } from './dependency-outage-log';
+import { LostDeliveries } from './lost-deliveries';
 import { runPerKey } from './run-per-key';
-import { traceCausesOf, withTraceCauses } from '../trace-causes';
+import { retryDelayMs } from './timing';
 
-type EventRegistration = {
-  mode: 'each';
-  schema: z.ZodType<unknown>;
-  handle(event: ConsumedEvent<unknown>): Promise<HandlerOutcome>;
-};
-type BatchRegistration = {
-  mode: 'batch';
-  schema: z.ZodType<unknown>;
-  handle(events: ConsumedEvent<unknown>[]): Promise<BatchOutcome | void>;
-};
-type Registration = EventRegistration | BatchRegistration;
+type RunnerState = 'idle' | 'starting' | 'running' | 'restarting' | 'stopping' | 'stopped';
 
-type RunnerState = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped' | 'crashed';
-
-/** How in-place retries ended: the work succeeded, failed every attempt, or was left for later. */
-type RetryResult =
-  { result: 'succeeded' } | { result: 'exhausted'; error: unknown } | { result: 'abandoned' };
-
-/** Some events of a batch failed; the errors are in the order of those events. */
-class BatchEventsFailed extends Error {
-  constructor(readonly errors: unknown[]) {
-    super(`${errors.length} event(s) of the batch failed: ${errorMessage(errors[0])}`);
-    this.name = 'BatchEventsFailed';
-  }
-}
+const RESTART_BACKOFF_BASE_MS = 1000;
 
 /**
  * Consumes topics in one consumer group, at least once: an offset is committed only after
- * its handler's work resolved or its dead letter was written, and a bad event never stalls
- * its partition.
+ * its handler's work resolved or its dead letter was written. A bad event never stalls its
+ * partition and never takes good neighbours with it; an unavailable dependency is waited out,
+ * never turned into dead letters; a crashed consumer is restarted, whatever the error.
  */
 export class ConsumerRunner {
   private readonly registrations = new Map<string, Registration>();
@@ -64,6 +34,11 @@ export class ConsumerRunner {
   private consumer: Consumer | undefined;
   private state: RunnerState = 'idle';
   private stopRequested = new AbortController();
+  private readonly pausedTopics = new Set<string>();
+  private readonly lostDeliveries: LostDeliveries;
+  private readonly worker: BatchWorker;
+  private restarts = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly kafka: Kafka,
@@ -71,6 +46,14 @@ export class ConsumerRunner {
     options: ConsumerRunnerOptions,
   ) {
     this.options = resolveConsumerOptions(options);
+    this.lostDeliveries = new LostDeliveries(this.options.poisonAfterLostDeliveries);
+    this.worker = new BatchWorker({
+      options: this.options,
+      publisher,
+      lostDeliveries: this.lostDeliveries,
+      outage: new DependencyOutageLog(this.options.log),
+      stopSignal: () => this.stopRequested.signal,
+    });
   }
 
   on<T extends TopicName>(
@@ -125,66 +108,125 @@ export class ConsumerRunner {
     }
     this.state = 'starting';
     this.stopRequested = new AbortController();
-    const consumer = this.kafka.consumer({
-      groupId,
-      sessionTimeout: this.options.sessionTimeoutMs,
-      heartbeatInterval: this.options.heartbeatIntervalMs,
-      maxWaitTimeInMs: this.options.maxWaitTimeMs,
-      minBytes: this.options.minBytes,
-    });
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      this.options.log('error', 'consumer crashed', {
-        groupId,
-        error: loggableError(payload.error),
-        restarting: payload.restart,
-      });
-      if (!payload.restart) this.state = 'crashed';
-    });
-    this.consumer = consumer;
-    const topics = [...this.registrations.keys()];
     try {
       await this.publisher.connect();
-      await consumer.connect();
-      await consumer.subscribe({ topics, fromBeginning: this.options.fromBeginning });
-      await consumer.run({
-        autoCommit: false,
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
-        eachBatch: (payload) => this.processBatch(payload),
-      });
+      await this.runConsumer();
     } catch (error) {
       this.state = 'idle';
-      this.consumer = undefined;
-      await consumer.disconnect().catch(() => undefined);
       throw error;
     }
     if (this.state === 'starting') this.state = 'running';
-    this.options.log('info', 'consumer started', { groupId, topics: topics.join(' ') });
+    this.options.log('info', 'consumer started', {
+      groupId,
+      topics: [...this.registrations.keys()].join(' '),
+    });
   }
 
-  /** Starts no new work, lets in-flight handlers finish, commits what finished and leaves the group. */
+  /**
+   * Starts no new work, lets in-flight handlers finish (up to stopTimeoutMs: a stuck one is left
+   * uncommitted, for redelivery), commits what finished and leaves the group.
+   */
   async stop(): Promise<void> {
-    const consumer = this.consumer;
-    if (!consumer || this.state === 'stopping' || this.state === 'stopped') return;
+    if (this.state === 'idle' || this.state === 'stopping' || this.state === 'stopped') return;
     this.state = 'stopping';
     this.stopRequested.abort();
-    await consumer.disconnect();
+    clearTimeout(this.restartTimer);
+    const consumer = this.consumer;
+    if (consumer) {
+      const finished = await settlesWithin(consumer.disconnect(), this.options.stopTimeoutMs);
+      if (!finished) {
+        this.options.log('warn', 'in-flight work did not finish in time; left uncommitted for redelivery', {
+          groupId: this.options.groupId,
+          waitedMs: this.options.stopTimeoutMs,
+        });
+      }
+    }
     this.state = 'stopped';
     this.options.log('info', 'consumer stopped', { groupId: this.options.groupId });
   }
 
-  /** Running in its group; false before start, after stop, or after a crash kafkajs gave up on. */
+  /** Consuming in its group; false before start, after stop, and while a crashed consumer restarts. */
   isHealthy(): boolean {
     return this.state === 'running';
   }
 
   /** Holds a topic (e.g. while its provider's circuit is open): nothing more of it is fetched. */
   pause(topic: string): void {
-    this.runningConsumer().pause([{ topic }]);
+    this.pausedTopics.add(topic);
+    this.whenRunning()?.pause([{ topic }]);
   }
 
   resume(topic: string): void {
-    this.runningConsumer().resume([{ topic }]);
+    this.pausedTopics.delete(topic);
+    this.whenRunning()?.resume([{ topic }]);
+  }
+
+  /** A new kafkajs consumer in the group, subscribed and running. */
+  private async runConsumer(): Promise<void> {
+    const consumer = this.kafka.consumer({
+      groupId: this.options.groupId,
+      sessionTimeout: this.options.sessionTimeoutMs,
+      heartbeatInterval: this.options.heartbeatIntervalMs,
+      maxWaitTimeInMs: this.options.maxWaitTimeMs,
+      minBytes: this.options.minBytes,
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      // kafkajs restarts by itself after a retriable error; after any other it has given up.
+      if (payload.restart) {
+        this.options.log('warn', 'consumer crashed; kafkajs restarts it', {
+          groupId: this.options.groupId,
+          error: loggableError(payload.error),
+        });
+      } else if (this.consumer === consumer) {
+        this.scheduleRestart(payload.error);
+      }
+    });
+    this.consumer = consumer;
+    try {
+      await consumer.connect();
+      await consumer.subscribe({
+        topics: [...this.registrations.keys()],
+        fromBeginning: this.options.fromBeginning,
+      });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
+        eachBatch: (payload) => this.processBatch(payload),
+      });
+      if (this.pausedTopics.size > 0) consumer.pause([...this.pausedTopics].map((topic) => ({ topic })));
+    } catch (error) {
+      this.consumer = undefined;
+      await consumer.disconnect().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Whatever made it crash, a consumer never stops for good: it comes back after a capped backoff. */
+  private scheduleRestart(error: unknown): void {
+    if (this.state === 'stopping' || this.state === 'stopped') return;
+    this.state = 'restarting';
+    this.restarts += 1;
+    const delayMs = Math.min(
+      retryDelayMs(this.restarts, RESTART_BACKOFF_BASE_MS),
+      this.options.restartBackoffMaxMs,
+    );
+    this.options.log('error', 'consumer crashed; restarting it', {
+      groupId: this.options.groupId,
+      restartInMs: delayMs,
+      restarts: this.restarts,
+      error: loggableError(error),
+    });
+    this.restartTimer = setTimeout(() => {
+      if (this.state !== 'restarting') return;
+      this.runConsumer().then(
+        () => {
+          if (this.state === 'restarting') this.state = 'running';
+          this.options.log('info', 'consumer restarted', { groupId: this.options.groupId });
+        },
+        (restartError: unknown) => this.scheduleRestart(restartError),
+      );
+    }, delayMs);
   }
 
   private register(topic: string, registration: Registration): this {
@@ -202,7 +244,9 @@ export class ConsumerRunner {
     return this;
   }
 
-  private runningConsumer(): Consumer {
+  /** The consumer, or undefined while it restarts (pauses are applied when it is back). */
+  private whenRunning(): Consumer | undefined {
+    if (this.state === 'restarting') return undefined;
     if (!this.consumer || this.state !== 'running') {
       throw new MessagingError('NOT_RUNNING', `consumer group ${this.options.groupId} is not running`);
     }
@@ -214,216 +258,71 @@ export class ConsumerRunner {
     const registration = this.registrations.get(topic);
     if (!registration || messages.length === 0) return;
     const progress = new BatchProgress(payload, this.options, this.options.log);
-    const mayContinue = () => this.state === 'running' && progress.mayContinue();
+    const work: BatchWork = {
+      topic,
+      partition,
+      progress,
+      mayContinue: () => this.state === 'running' && progress.mayContinue(),
+      finished: (offset) => progress.finished(offset),
+    };
     progress.start();
     let failure: { error: unknown } | undefined;
     try {
       if (registration.mode === 'batch') {
-        await this.processWholeBatch(registration, topic, partition, messages, progress, mayContinue);
+        await this.worker.processWholeBatch(registration, work, messages);
       } else {
         const keyOf = (message: KafkaMessage) => message.key?.toString('utf8') ?? null;
         await runPerKey(
           messages,
-          { keyOf, concurrency: this.options.concurrency, shouldStart: mayContinue },
-          async (message) => {
-            const finished = await this.processRecord(registration, topic, partition, message, mayContinue);
-            if (finished) progress.finished(message.offset);
-            return finished;
-          },
+          { keyOf, concurrency: this.options.concurrency, shouldStart: work.mayContinue },
+          (message) => this.worker.processRecord(registration, work, message),
         );
       }
     } catch (error) {
       // Only a dead letter that could not be written gets here: its event stays uncommitted.
       failure = { error };
     }
-    await progress.close();
+    try {
+      await progress.close();
+    } finally {
+      this.noteLostMembership(work);
+    }
+    const committed = progress.committedOffset;
+    if (committed !== undefined) this.lostDeliveries.forgetCommitted(topic, partition, committed);
     if (failure) throw failure.error;
+    this.restarts = 0;
   }
 
-  /** Resolves true when the event is finished (handled or dead-lettered), false when it was left for later. */
-  private processRecord(
-    registration: EventRegistration,
-    topic: string,
-    partition: number,
-    message: KafkaMessage,
-    mayContinue: () => boolean,
-  ): Promise<boolean> {
-    const headers = readHeaders(message.headers);
-    const fields = eventLogFields(this.options.groupId, topic, partition, message.offset, headers);
-    const parent = propagation.extract(ROOT_CONTEXT, headers);
-    const attributes = {
-      ...this.spanAttributes(topic, partition),
-      'messaging.kafka.offset': Number(message.offset),
-    };
-    return tracer.startActiveSpan(
-      `process ${topic}`,
-      { kind: SpanKind.CONSUMER, attributes },
-      parent,
-      async (span) => {
-        try {
-          const decoded = decodePayload(message.value, registration.schema);
-          if (!decoded.ok) {
-            const error = describeProblems(topic, decoded.problems);
-            recordFailure(span, new Error(error));
-            this.options.log('warn', 'invalid event dead-lettered', { ...fields, error });
-            await this.deadLetter(topic, partition, [{ message, error, attempts: 0 }]);
-            return true;
-          }
-          const due = delayUntilDue(headers[HeaderName.notBefore], Date.now());
-          if (due > 0 && !(await this.wait(due, mayContinue))) return false;
-          const event = consumedEvent(topic, partition, message, headers, decoded.value);
-          const retries = await this.retryInPlace(span, fields, mayContinue, async (processingAttempt) => {
-            const result = await registration.handle({ ...event, processingAttempt });
-            span.setAttribute('switchboard.outcome', result.outcome);
-            if (result.outcome === 'skipped') {
-              this.options.log('debug', 'event skipped', {
-                ...fields,
-                reason: redactPersonalData(result.reason),
-              });
-            }
-          });
-          if (retries.result === 'abandoned') return false;
-          if (retries.result === 'exhausted') {
-            const error = errorMessage(retries.error);
-            this.options.log('error', 'handler failed on every attempt; event dead-lettered', {
-              ...fields,
-              error: loggableError(retries.error),
-            });
-            await this.deadLetter(topic, partition, [{ message, error, attempts: this.options.maxAttempts }]);
-          }
-          return true;
-        } finally {
-          span.end();
-        }
-      },
-    );
+  /** After the group dropped this member in the middle of a batch, its unfinished records get a strike. */
+  private noteLostMembership(work: BatchWork): void {
+    const offsets = work.progress.offsetsLostWithMembership();
+    if (offsets.length === 0) return;
+    this.lostDeliveries.recordLoss(work.topic, work.partition, offsets);
+    this.options.log('warn', 'group membership lost while handling a batch; its records come back', {
+      groupId: this.options.groupId,
+      topic: work.topic,
+      partition: work.partition,
+      offsets: offsets.length === 1 ? offsets[0] : `${offsets[0]}..${offsets[offsets.length - 1]}`,
+      parkedAsPoisonAfter: this.lostDeliveries.threshold,
+    });
   }
+}
 
-  private async processWholeBatch(
-    registration: BatchRegistration,
-    topic: string,
-    partition: number,
-    messages: KafkaMessage[],
-    progress: BatchProgress,
-    mayContinue: () => boolean,
-  ): Promise<void> {
-    if (!mayContinue()) return;
-    const events: Array<{ message: KafkaMessage; event: ConsumedEvent<unknown> }> = [];
-    const invalid: ParkedRecord[] = [];
-    const links: Link[] = [];
-    for (const message of messages) {
-      const headers = readHeaders(message.headers);
-      const producerSpan = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, headers));
-      if (producerSpan) links.push({ context: producerSpan });
-      const decoded = decodePayload(message.value, registration.schema);
-      if (decoded.ok)
-        events.push({ message, event: consumedEvent(topic, partition, message, headers, decoded.value) });
-      else invalid.push({ message, error: describeProblems(topic, decoded.problems), attempts: 0 });
-    }
-    const fields = { groupId: this.options.groupId, topic, partition, firstOffset: messages[0].offset };
-    const attributes = {
-      ...this.spanAttributes(topic, partition),
-      'messaging.batch.message_count': messages.length,
-    };
-    // A batch has many parents: each producer's span is a link rather than the parent.
-    await tracer.startActiveSpan(
-      `process ${topic}`,
-      { kind: SpanKind.CONSUMER, links, attributes },
-      ROOT_CONTEXT,
-      async (span) => {
-        try {
-          if (invalid.length > 0) {
-            this.options.log('warn', 'invalid events dead-lettered', { ...fields, invalid: invalid.length });
-            await this.deadLetter(topic, partition, invalid);
-            for (const { message } of invalid) progress.finished(message.offset);
-          }
-          if (events.length === 0) return;
-          const causes = traceCausesOf(events.map(({ event }) => event.headers));
-          // Events the handler reported failed are tried again on their own; the rest are done.
-          let pending = events;
-          const retries = await this.retryInPlace(span, fields, mayContinue, async (processingAttempt) => {
-            const outcome = await withTraceCauses(causes, () =>
-              registration.handle(pending.map(({ event }) => ({ ...event, processingAttempt }))),
-            );
-            const failed = outcome?.failed ?? [];
-            if (failed.length === 0) return;
-            const failedOffsets = new Map(failed.map(({ event, error }) => [event.offset, error]));
-            for (const { message } of pending) {
-              if (!failedOffsets.has(message.offset)) progress.finished(message.offset);
-            }
-            pending = pending.filter(({ message }) => failedOffsets.has(message.offset));
-            if (pending.length === 0) return;
-            throw new BatchEventsFailed(pending.map(({ message }) => failedOffsets.get(message.offset)));
-          });
-          if (retries.result === 'abandoned') return;
-          if (retries.result === 'exhausted') {
-            const failures =
-              retries.error instanceof BatchEventsFailed
-                ? retries.error.errors.map(errorMessage)
-                : pending.map(() => errorMessage(retries.error));
-            this.options.log('error', 'batch handler failed on every attempt; events dead-lettered', {
-              ...fields,
-              events: pending.length,
-              error: loggableError(retries.error),
-            });
-            const attempts = this.options.maxAttempts;
-            await this.deadLetter(
-              topic,
-              partition,
-              pending.map(({ message }, index) => ({ message, error: failures[index], attempts })),
-            );
-          }
-          for (const { message } of pending) progress.finished(message.offset);
-        } finally {
-          span.end();
-        }
-      },
-    );
-  }
-
-  /** Runs `work` up to maxAttempts times with exponential backoff between tries. */
-  private async retryInPlace(
-    span: Span,
-    fields: MessagingLogFields,
-    mayContinue: () => boolean,
-    work: (processingAttempt: number) => Promise<void>,
-  ): Promise<RetryResult> {
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await work(attempt);
-        return { result: 'succeeded' };
-      } catch (error) {
-        if (attempt >= this.options.maxAttempts) {
-          recordFailure(span, error);
-          return { result: 'exhausted', error };
-        }
-        recordException(span, error);
-        const delay = retryDelayMs(attempt, this.options.retryBackoffMs);
-        this.options.log('warn', 'handler failed; retrying', {
-          ...fields,
-          attempt,
-          retryInMs: delay,
-          error: loggableError(error),
-        });
-        if (!(await this.wait(delay, mayContinue))) return { result: 'abandoned' };
-      }
-    }
-  }
-
-  private async deadLetter(topic: string, partition: number, records: ParkedRecord[]): Promise<void> {
-    await this.publisher.publishDeadLetters(toDeadLetters(topic, partition, records));
-  }
-
-  /** Resolves false, early, when the consumer stops; or after the wait when the batch must not go on. */
-  private async wait(ms: number, mayContinue: () => boolean): Promise<boolean> {
-    return (await waitUnlessStopped(ms, this.stopRequested.signal)) && mayContinue();
-  }
-
-  private spanAttributes(topic: string, partition: number): Record<string, string> {
-    return {
-      ...messagingAttributes('process', topic),
-      'messaging.consumer.group.name': this.options.groupId,
-      'messaging.destination.partition.id': String(partition),
-    };
+/** Resolves true when `work` settled within `ms`, false when it was still going. */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([
+      work.then(
+        () => true,
+        () => true,
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -1,0 +1,359 @@
+import { propagation, ROOT_CONTEXT, SpanKind, trace, type Link, type Span } from '@opentelemetry/api';
+import { HeaderName } from '@switchboard/contracts';
+import { isInfrastructureFault } from '@switchboard/faults';
+import type { KafkaMessage } from 'kafkajs';
+import type { z } from 'zod';
+import { readHeaders } from '../event-headers';
+import type { EventPublisher } from '../event-publisher';
+import { errorMessage, loggableError, redactPersonalData, type MessagingLogFields } from '../messaging-log';
+import { traceCausesOf, withTraceCauses } from '../trace-causes';
+import { messagingAttributes, recordException, recordFailure, tracer } from '../tracing';
+import type { BatchProgress } from './batch-progress';
+import {
+  consumedEvent,
+  eventLogFields,
+  type BatchOutcome,
+  type ConsumedEvent,
+  type HandlerOutcome,
+} from './consumed-event';
+import type { ResolvedConsumerOptions } from './consumer-options';
+import { describeProblems, toDeadLetters, type ParkedRecord } from './dead-letters';
+import { decodePayload } from './decode-payload';
+import type { DependencyOutageLog } from './dependency-outage-log';
+import type { LostDeliveries } from './lost-deliveries';
+import { delayUntilDue, waitUnlessStopped } from './timing';
+import { runAttempts, type AttemptHooks } from './work-attempts';
+
+export type EventRegistration = {
+  mode: 'each';
+  schema: z.ZodType<unknown>;
+  handle(event: ConsumedEvent<unknown>): Promise<HandlerOutcome>;
+};
+export type BatchRegistration = {
+  mode: 'batch';
+  schema: z.ZodType<unknown>;
+  handle(events: ConsumedEvent<unknown>[]): Promise<BatchOutcome | void>;
+};
+export type Registration = EventRegistration | BatchRegistration;
+
+/** One fetched batch of one partition while it is worked on. */
+export interface BatchWork {
+  topic: string;
+  partition: number;
+  progress: BatchProgress;
+  /** False once the consumer stops or the partition is no longer this member's. */
+  mayContinue(): boolean;
+  /** The record is handled or parked: committed once every earlier one of the batch is too. */
+  finished(offset: string): void;
+}
+
+interface PendingEvent {
+  message: KafkaMessage;
+  event: ConsumedEvent<unknown>;
+}
+
+interface SettleContext {
+  span: Span;
+  fields: MessagingLogFields;
+  causes: ReturnType<typeof traceCausesOf>;
+}
+
+/**
+ * Some events of a batch failed; the errors are in the order of those events. When every one of
+ * them is an infrastructure fault, so is this: the events wait for the dependency, not for a retry.
+ */
+class BatchEventsFailed extends Error {
+  readonly infrastructureFault: boolean;
+
+  constructor(readonly errors: unknown[]) {
+    super(`${errors.length} event(s) of the batch failed: ${errorMessage(errors[0])}`);
+    this.name = 'BatchEventsFailed';
+    this.infrastructureFault = errors.every(isInfrastructureFault);
+  }
+}
+
+export interface BatchWorkerDependencies {
+  options: ResolvedConsumerOptions;
+  publisher: EventPublisher;
+  lostDeliveries: LostDeliveries;
+  outage: DependencyOutageLog;
+  /** Aborted when the consumer stops: waits end early. */
+  stopSignal(): AbortSignal;
+}
+
+/**
+ * Works one fetched batch of one partition: decodes and validates each record, parks the invalid
+ * and the poison ones, runs the handler with retries, waits out unavailable dependencies, and
+ * isolates the events a batch handler fails on.
+ */
+export class BatchWorker {
+  private readonly options: ResolvedConsumerOptions;
+
+  constructor(private readonly dependencies: BatchWorkerDependencies) {
+    this.options = dependencies.options;
+  }
+
+  /** Resolves true when the event is finished (handled or dead-lettered), false when it was left for later. */
+  processRecord(registration: EventRegistration, work: BatchWork, message: KafkaMessage): Promise<boolean> {
+    const { topic, partition } = work;
+    const headers = readHeaders(message.headers);
+    const fields = eventLogFields(this.options.groupId, topic, partition, message.offset, headers);
+    const parent = propagation.extract(ROOT_CONTEXT, headers);
+    const attributes = {
+      ...this.spanAttributes(topic, partition),
+      'messaging.kafka.offset': Number(message.offset),
+    };
+    return tracer.startActiveSpan(
+      `process ${topic}`,
+      { kind: SpanKind.CONSUMER, attributes },
+      parent,
+      async (span) => {
+        try {
+          const decoded = decodePayload(message.value, registration.schema);
+          if (!decoded.ok) {
+            const error = describeProblems(topic, decoded.problems);
+            recordFailure(span, new Error(error));
+            this.options.log('warn', 'invalid event dead-lettered', { ...fields, error });
+            return this.park(work, fields, [{ message, error, attempts: 0 }]);
+          }
+          if (this.dependencies.lostDeliveries.isPoison(topic, partition, message.offset)) {
+            return this.parkPoison(work, fields, [message]);
+          }
+          const due = delayUntilDue(headers[HeaderName.notBefore], Date.now());
+          if (due > 0 && !(await this.wait(due, work.mayContinue))) return false;
+          const event = consumedEvent(topic, partition, message, headers, decoded.value);
+          work.progress.started(message.offset);
+          const attempts = await runAttempts(
+            async (processingAttempt) => {
+              const result = await registration.handle({ ...event, processingAttempt });
+              span.setAttribute('switchboard.outcome', result.outcome);
+              if (result.outcome === 'skipped') {
+                this.options.log('debug', 'event skipped', {
+                  ...fields,
+                  reason: redactPersonalData(result.reason),
+                });
+              }
+            },
+            this.attemptPolicy(),
+            this.attemptHooks(span, fields, work),
+          );
+          if (attempts.result === 'abandoned') return false;
+          if (attempts.result !== 'succeeded') {
+            recordFailure(span, attempts.error);
+            this.options.log('error', 'handler failed on every attempt; event dead-lettered', {
+              ...fields,
+              error: loggableError(attempts.error),
+            });
+            const error = errorMessage(attempts.error);
+            return this.park(work, fields, [{ message, error, attempts: attempts.attempts }]);
+          }
+          work.finished(message.offset);
+          return true;
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+
+  async processWholeBatch(
+    registration: BatchRegistration,
+    work: BatchWork,
+    messages: KafkaMessage[],
+  ): Promise<void> {
+    if (!work.mayContinue()) return;
+    const { topic, partition } = work;
+    const events: PendingEvent[] = [];
+    const invalid: ParkedRecord[] = [];
+    const poison: KafkaMessage[] = [];
+    const links: Link[] = [];
+    for (const message of messages) {
+      const headers = readHeaders(message.headers);
+      const producerSpan = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, headers));
+      if (producerSpan) links.push({ context: producerSpan });
+      const decoded = decodePayload(message.value, registration.schema);
+      if (!decoded.ok)
+        invalid.push({ message, error: describeProblems(topic, decoded.problems), attempts: 0 });
+      else if (this.dependencies.lostDeliveries.isPoison(topic, partition, message.offset))
+        poison.push(message);
+      else events.push({ message, event: consumedEvent(topic, partition, message, headers, decoded.value) });
+    }
+    const fields = { groupId: this.options.groupId, topic, partition, firstOffset: messages[0].offset };
+    const attributes = {
+      ...this.spanAttributes(topic, partition),
+      'messaging.batch.message_count': messages.length,
+    };
+    // A batch has many parents: each producer's span is a link rather than the parent.
+    await tracer.startActiveSpan(
+      `process ${topic}`,
+      { kind: SpanKind.CONSUMER, links, attributes },
+      ROOT_CONTEXT,
+      async (span) => {
+        try {
+          if (invalid.length > 0) {
+            this.options.log('warn', 'invalid events dead-lettered', { ...fields, invalid: invalid.length });
+            if (!(await this.park(work, fields, invalid))) return;
+          }
+          if (poison.length > 0 && !(await this.parkPoison(work, fields, poison))) return;
+          if (events.length === 0) return;
+          const causes = traceCausesOf(events.map(({ event }) => event.headers));
+          await this.settle(registration, work, events, { span, fields, causes });
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+
+  /**
+   * Works a group of a batch's events until each is handled or parked. When the handler throws for
+   * a group of several, no event is blamed yet: the group is split in halves and each is worked on
+   * alone, down to single events, so one bad event never parks its good neighbours. Events the
+   * handler itself reports failed (BatchOutcome) are tried again on their own with backoff.
+   * Resolves false when the work was left for redelivery.
+   */
+  private async settle(
+    registration: BatchRegistration,
+    work: BatchWork,
+    group: PendingEvent[],
+    context: SettleContext,
+  ): Promise<boolean> {
+    let pending = group;
+    for (const { message } of pending) work.progress.started(message.offset);
+    const attempts = await runAttempts(
+      async (processingAttempt) => {
+        const outcome = await withTraceCauses(context.causes, () =>
+          registration.handle(pending.map(({ event }) => ({ ...event, processingAttempt }))),
+        );
+        const failedErrors = new Map(
+          (outcome?.failed ?? []).map(({ event, error }) => [event.offset, error]),
+        );
+        for (const { message } of pending) {
+          if (!failedErrors.has(message.offset)) work.finished(message.offset);
+        }
+        pending = pending.filter(({ message }) => failedErrors.has(message.offset));
+        if (pending.length > 0) {
+          throw new BatchEventsFailed(pending.map(({ message }) => failedErrors.get(message.offset)));
+        }
+      },
+      {
+        ...this.attemptPolicy(),
+        isolate: (error) => pending.length > 1 && !(error instanceof BatchEventsFailed),
+      },
+      this.attemptHooks(context.span, context.fields, work),
+    );
+    switch (attempts.result) {
+      case 'succeeded':
+        return true;
+      case 'abandoned':
+        return false;
+      case 'isolate': {
+        this.options.log('warn', 'batch handler failed; working on its events in smaller groups', {
+          ...context.fields,
+          events: pending.length,
+          error: loggableError(attempts.error),
+        });
+        const middle = Math.ceil(pending.length / 2);
+        const [first, second] = [pending.slice(0, middle), pending.slice(middle)];
+        return (
+          (await this.settle(registration, work, first, context)) &&
+          this.settle(registration, work, second, context)
+        );
+      }
+      case 'failed': {
+        recordFailure(context.span, attempts.error);
+        const failures =
+          attempts.error instanceof BatchEventsFailed
+            ? attempts.error.errors.map(errorMessage)
+            : pending.map(() => errorMessage(attempts.error));
+        this.options.log('error', 'batch handler failed on every attempt; events dead-lettered', {
+          ...context.fields,
+          events: pending.length,
+          error: loggableError(attempts.error),
+        });
+        return this.park(
+          work,
+          context.fields,
+          pending.map(({ message }, index) => ({
+            message,
+            error: failures[index],
+            attempts: attempts.attempts,
+          })),
+        );
+      }
+    }
+  }
+
+  private attemptPolicy() {
+    const { maxAttempts, retryBackoffMs, outageBackoffMaxMs } = this.options;
+    return { maxAttempts, retryBackoffMs, outageBackoffMaxMs };
+  }
+
+  private attemptHooks(span: Span | undefined, fields: MessagingLogFields, work: BatchWork): AttemptHooks {
+    return {
+      wait: (ms) => this.wait(ms, work.mayContinue),
+      onRetry: (attempt, error, retryInMs) => {
+        if (span) recordException(span, error);
+        this.options.log('warn', 'handler failed; retrying', {
+          ...fields,
+          attempt,
+          retryInMs,
+          error: loggableError(error),
+        });
+      },
+      onOutage: (error, waitMs) => {
+        work.progress.noteDependencyOutage();
+        this.dependencies.outage.fault(fields, error, waitMs);
+      },
+      onOutageOver: () => this.dependencies.outage.recovered(fields),
+    };
+  }
+
+  /**
+   * Writes dead letters and finishes their records. The broker being unavailable is waited out like
+   * any outage; resolves false when the batch must stop first (the records come back later).
+   */
+  private async park(work: BatchWork, fields: MessagingLogFields, records: ParkedRecord[]): Promise<boolean> {
+    const letters = toDeadLetters(work.topic, work.partition, records);
+    const attempts = await runAttempts(
+      () => this.dependencies.publisher.publishDeadLetters(letters),
+      { ...this.attemptPolicy(), maxAttempts: 1 },
+      this.attemptHooks(undefined, fields, work),
+    );
+    if (attempts.result === 'abandoned') return false;
+    // A dead letter that cannot be written for another reason fails the batch: it is fetched again.
+    if (attempts.result !== 'succeeded') throw attempts.error;
+    for (const { message } of records) work.finished(message.offset);
+    return true;
+  }
+
+  private parkPoison(
+    work: BatchWork,
+    fields: MessagingLogFields,
+    messages: KafkaMessage[],
+  ): Promise<boolean> {
+    const losses = this.dependencies.lostDeliveries.threshold;
+    const error =
+      `poison: its handling lost this consumer its group membership ${losses} times without finishing ` +
+      `(a handler that blocks or hangs past the ${this.options.sessionTimeoutMs} ms session timeout)`;
+    this.options.log('error', 'event parked as poison', { ...fields, events: messages.length, losses });
+    return this.park(
+      work,
+      fields,
+      messages.map((message) => ({ message, error, attempts: losses })),
+    );
+  }
+
+  /** Resolves false, early, when the consumer stops; or after the wait when the batch must not go on. */
+  private async wait(ms: number, mayContinue: () => boolean): Promise<boolean> {
+    return (await waitUnlessStopped(ms, this.dependencies.stopSignal())) && mayContinue();
+  }
+
+  private spanAttributes(topic: string, partition: number): Record<string, string> {
+    return {
+      ...messagingAttributes('process', topic),
+      'messaging.consumer.group.name': this.options.groupId,
+      'messaging.destination.partition.id': String(partition),
+    };
+  }
+}

@@ -1,6 +1,6 @@
 import type { RenderRequested } from '@switchboard/contracts';
 import { CompiledTemplateCache } from '@switchboard/rendering';
-import { RenderMessageUsecase, type VersionFinder } from './render-message.usecase';
+import { FAILURE_REASON_LIMIT, RenderMessageUsecase, type VersionFinder } from './render-message.usecase';
 import { versionAt, type TemplateVersionRecord } from './version-at';
 
 type EmailRenderRequest = Extract<RenderRequested, { channel: 'email' }>;
@@ -98,6 +98,32 @@ describe('RenderMessageUsecase', () => {
   it('fails for good when the data lacks a variable', async () => {
     const result = await usecase.execute(request({ content: { templateKey: 'order-shipped', data: {} } }));
     expect(result).toMatchObject({ result: 'failed', reason: 'missing variable name' });
+  });
+
+  // A version stored before variable names were limited, as in the incident.
+  it('fails a message for a template with a 150,000-character variable with a bounded reason', async () => {
+    const names = ['a', 'b', 'c'].map((letter) => letter.repeat(150_000));
+    const legacy = new RenderMessageUsecase({
+      versions: {
+        versionAt: async () => ({
+          templateId: 'tpl-legacy',
+          templateKey: 'legacy',
+          version: 1,
+          subject: `Hello {{ ${names[0]} }}`,
+          mjml: mjml(names.map((name) => `{{ ${name} }}`).join(' ')),
+          createdAt: new Date('2026-04-01T00:00:00Z'),
+        }),
+      },
+      compiledTemplates,
+      now: () => NOW,
+    });
+
+    const result = await legacy.execute(request({ content: { templateKey: 'legacy', data: {} } }));
+
+    if (result.result !== 'failed') throw new Error('expected a failure');
+    expect(result.reason.length).toBeLessThanOrEqual(FAILURE_REASON_LIMIT);
+    expect(result.reason).toMatch(/^missing variable a+…\[\+149,\d{3} characters\], b+…/);
+    expect(result.event.reason).toBe(result.reason);
   });
 
   it('renders inline content without a template, in the normal lane', async () => {

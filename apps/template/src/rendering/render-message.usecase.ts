@@ -9,12 +9,15 @@ import {
   validate,
 } from '@switchboard/contracts';
 import { type CompiledTemplateCache, renderInlineEmail, TemplateError } from '@switchboard/rendering';
+import { cutText } from '@switchboard/security';
 import { dispatchContractFor, type LaneTopicName } from './dispatch-lane';
 import { renderFailureReason } from './render-failure-reason';
 import { compileTextPart, type LineCompiler, mergeErrors } from './text-part';
 import type { TemplateVersionRecord } from './version-at';
 
 export const TEMPLATE_SERVICE_NAME = 'template';
+/** The most characters of a failure reason: it goes to the timeline, the logs and analytics. */
+export const FAILURE_REASON_LIMIT = 1000;
 
 export interface VersionFinder {
   versionAt(
@@ -150,7 +153,8 @@ export class RenderMessageUsecase {
     return { result: 'rendered', ...outbound, event: this.event(request, 'rendered', { detail }) };
   }
 
-  private failed(request: RenderRequested, reason: string): RenderResult {
+  private failed(request: RenderRequested, detail: string): RenderResult {
+    const reason = cutText(detail, FAILURE_REASON_LIMIT);
     return { result: 'failed', reason, event: this.event(request, 'failed', { reason }) };
   }
 

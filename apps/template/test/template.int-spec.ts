@@ -15,7 +15,7 @@ import {
 } from '@switchboard/contracts';
 import { createKafka, EventPublisher } from '@switchboard/messaging';
 import type { RunningService } from '@switchboard/service-kit';
-import { StructuredLogger } from '@switchboard/telemetry';
+import { LOG_LINE_LIMIT, StructuredLogger } from '@switchboard/telemetry';
 import {
   createTestBroker,
   createTestDatabase,
@@ -26,7 +26,9 @@ import {
   type TopicObserver,
   waitFor,
 } from '@switchboard/testing';
+import { Client } from 'pg';
 import { loadTemplateConfig } from '../src/config';
+import { FAILURE_REASON_LIMIT } from '../src/rendering/render-message.usecase';
 import { startTemplateService } from '../src/template-service';
 
 type EmailRenderRequest = Extract<RenderRequested, { channel: 'email' }>;
@@ -40,6 +42,7 @@ describe('template service', () => {
   let service: RunningService;
   let publisher: EventPublisher;
   let observer: TopicObserver;
+  const logLines: string[] = [];
 
   beforeAll(async () => {
     [broker, database] = await Promise.all([createTestBroker(), createTestDatabase('template_int')]);
@@ -49,7 +52,14 @@ describe('template service', () => {
       PORT: '0',
       LOG_LEVEL: 'warn',
     });
-    service = await startTemplateService(config, new StructuredLogger('template', 'error'));
+    // Warnings are kept for the assertions on log lines; errors are still printed, as before.
+    const logger = new StructuredLogger('template', 'warn', {
+      sink: (line) => {
+        logLines.push(line);
+        if (!line.includes('"level":"warn"')) process.stdout.write(`${line}\n`);
+      },
+    });
+    service = await startTemplateService(config, logger);
     publisher = new EventPublisher(createKafka({ brokers: broker.brokers, clientId: 'template-int-spec' }));
     await publisher.connect();
     observer = await observeTopics(testKafka(broker.brokers), [
@@ -297,6 +307,87 @@ describe('template service', () => {
     await waitFor('the marker to be dispatched', () => dispatchOf('normal', marker.messageId));
     for (const request of [missingVariable, unknownTemplate, beforeTemplate]) {
       expect(dispatchOf('normal', request.messageId)).toBeUndefined();
+    }
+  });
+
+  it('refuses a variable name of 150,000 characters with 400, naming the field and the line', async () => {
+    const refused = await call('POST', 'acme/templates', {
+      key: 'huge-variable',
+      name: 'Huge variable',
+      subject: 'Hello',
+      mjml: mjml(`Hello\n{{ ${'a'.repeat(150_000)} }}`),
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.type).toContain('application/problem+json');
+    expect(refused.body.errors).toEqual([
+      {
+        field: 'mjml',
+        problem: `line 2: {{ ${'a'.repeat(24)}… }} is 150,000 characters long; a variable name is at most 128`,
+      },
+    ]);
+    expect((await call('GET', 'acme/templates/huge-variable')).status).toBe(404);
+
+    const newVersion = await call('POST', 'acme/templates/order-shipped/versions', {
+      sms: { text: `Hi {{ customer.${'n'.repeat(65)} }}` },
+    });
+    expect(newVersion.status).toBe(400);
+    expect(newVersion.body.errors).toEqual([
+      { field: 'sms.text', problem: expect.stringContaining('each part of a variable name is at most 64') },
+    ]);
+  });
+
+  // The incident: a template stored before names were limited, each message using it without data.
+  it('fails messages of a stored template with a 150,000-character variable fast, with bounded reasons and log lines, and renders the others', async () => {
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const templateId = randomUUID();
+      await client.query(
+        `INSERT INTO template.templates (id, tenant_id, key, name, channel, created_at)
+         VALUES ($1, 'initech', 'stored-before-limits', 'Stored before limits', 'email', now() - interval '1 hour')`,
+        [templateId],
+      );
+      await client.query(
+        `INSERT INTO template.template_versions (template_id, version, subject, mjml, created_at)
+         VALUES ($1, 1, 'Hello', $2, now() - interval '1 hour')`,
+        [templateId, mjml(`Hello {{ ${'a'.repeat(150_000)} }}`)],
+      );
+    } finally {
+      await client.end();
+    }
+    const failing = [1, 2, 3, 4].map(() =>
+      renderRequest({ tenantId: 'initech', content: { templateKey: 'stored-before-limits', data: {} } }),
+    );
+    const other = renderRequest({});
+    await publisher.publishMany(RenderRequestedTopic.topic, [...failing, other]);
+
+    await waitFor('the other message to be dispatched', () => dispatchOf('normal', other.messageId));
+    await waitFor('every failure to be reported', () =>
+      failing.every((request) => eventsOf(request.messageId).length > 0),
+    );
+    for (const request of failing) {
+      const [event, ...more] = eventsOf(request.messageId);
+      expect(more).toEqual([]);
+      expect(event).toMatchObject({
+        type: 'failed',
+        source: 'template',
+        reason: expect.stringMatching(/^missing variable a+…\[\+149,\d{3} characters\]$/),
+      });
+      expect(event.reason?.length).toBeLessThanOrEqual(FAILURE_REASON_LIMIT);
+      expect(dispatchOf('normal', request.messageId)).toBeUndefined();
+    }
+    const failureLines = await waitFor('a log line for each failure', () => {
+      const lines = logLines.filter((line) => failing.some((request) => line.includes(request.messageId)));
+      return lines.length === failing.length && lines;
+    });
+    for (const line of failureLines) {
+      expect(line.length).toBeLessThanOrEqual(LOG_LINE_LIMIT);
+      expect(JSON.parse(line)).toMatchObject({
+        level: 'warn',
+        message: 'message cannot be rendered',
+        tenantId: 'initech',
+        reason: expect.stringMatching(/^missing variable a+…\[\+149,\d{3} characters\]$/),
+      });
     }
   });
 

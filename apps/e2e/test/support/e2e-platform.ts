@@ -12,6 +12,7 @@ import {
   startSesEmulator,
   startSesFaultProxy,
   startSnsEmulator,
+  startTcpFaultProxy,
   startTraceCollector,
   type PushService,
   type SesFaultProxy,
@@ -20,6 +21,7 @@ import {
   type RunningPlatform,
   type SesEmulator,
   type StartPlatformOptions,
+  type TcpFaultProxy,
   type TestBroker,
   type TestDatabase,
   type TraceCollector,
@@ -39,7 +41,15 @@ export interface E2ePlatform {
   api: GatewayClient;
   /** Present when started with `channels`: the other senders and their provider sandboxes. */
   channels?: ChannelSandboxes;
+  /** The proxies `faultProxies` asked for, between the services and PostgreSQL or the broker. */
+  faults: FaultProxies;
   stop(): Promise<void>;
+}
+
+/** Reading one that `faultProxies` did not ask for throws. */
+export interface FaultProxies {
+  readonly database: TcpFaultProxy;
+  readonly broker: TcpFaultProxy;
 }
 
 export interface ChannelSandboxes {
@@ -55,11 +65,19 @@ export interface E2ePlatformOptions {
   channels?: boolean;
   /** Extra environment per service, over the defaults (e.g. a sender's retry settings). */
   serviceEnv?: StartPlatformOptions['serviceEnv'];
+  /**
+   * A TCP fault proxy between every service and PostgreSQL and/or the broker, to cut with
+   * `faults.database.cut()`; the test's own clients (`database.url`, `broker.address`) go direct.
+   */
+  faultProxies?: { database?: boolean; broker?: boolean };
 }
 
 export async function startE2ePlatform(options: E2ePlatformOptions = {}): Promise<E2ePlatform> {
-  const broker = await createTestBroker();
+  const broker = await createTestBroker({ faultProxy: options.faultProxies?.broker ?? false });
   const database = await createTestDatabase(options.channels ? 'sb_e2e_channels' : 'sb_e2e');
+  const databaseProxy = options.faultProxies?.database
+    ? await startTcpFaultProxy({ target: hostAndPort(database.url) })
+    : undefined;
   const ses = await startSesEmulator({ port: 0 });
   const traces = await startTraceCollector();
   const sandboxes = options.channels ? await startChannelSandboxes(ses.endpoint) : undefined;
@@ -76,8 +94,8 @@ export async function startE2ePlatform(options: E2ePlatformOptions = {}): Promis
   const vapidKeys = generateVAPIDKeys();
   const platform = await startPlatform({
     infrastructure: {
-      kafkaBrokers: broker.address,
-      databaseUrl: database.url,
+      kafkaBrokers: broker.faultProxy?.address ?? broker.address,
+      databaseUrl: databaseProxy ? withHostAndPort(database.url, databaseProxy.address) : database.url,
       sesEndpoint: sandboxes?.sesFaults.endpoint ?? ses.endpoint,
       otlpEndpoint: traces.endpoint,
     },
@@ -110,7 +128,11 @@ export async function startE2ePlatform(options: E2ePlatformOptions = {}): Promis
     platform,
     api: new GatewayClient(platform.gatewayUrl, DEV_API_KEY),
     channels: sandboxes && { ...sandboxes, inboxUrl: platform.urls['sender-inapp'] ?? '' },
+    faults: faultProxies({ database: databaseProxy, broker: broker.faultProxy }),
     stop: async () => {
+      // The services drain and commit on the way out, which a proxy left cut would stop.
+      databaseProxy?.restore();
+      broker.faultProxy?.restore();
       await platform
         .stop()
         .catch(() => Promise.all(Object.values(platform.services).map((service) => service?.kill())));
@@ -120,11 +142,39 @@ export async function startE2ePlatform(options: E2ePlatformOptions = {}): Promis
         sandboxes?.sns.stop(),
         sandboxes?.push.stop(),
         sandboxes?.sesFaults.stop(),
+        databaseProxy?.stop(),
       ]);
       await broker.stop();
       await database.drop();
     },
   };
+}
+
+function faultProxies(proxies: Partial<Record<keyof FaultProxies, TcpFaultProxy>>): FaultProxies {
+  const asked = (name: keyof FaultProxies): TcpFaultProxy => {
+    const proxy = proxies[name];
+    if (!proxy) throw new Error(`the platform was started without faultProxies.${name}`);
+    return proxy;
+  };
+  return {
+    get database() {
+      return asked('database');
+    },
+    get broker() {
+      return asked('broker');
+    },
+  };
+}
+
+function hostAndPort(url: string): string {
+  const { hostname, port } = new URL(url);
+  return `${hostname}:${port || '5432'}`;
+}
+
+function withHostAndPort(url: string, address: string): string {
+  const changed = new URL(url);
+  changed.host = address;
+  return changed.toString();
 }
 
 async function startChannelSandboxes(sesEndpoint: string): Promise<Omit<ChannelSandboxes, 'inboxUrl'>> {

@@ -427,6 +427,45 @@ describe('SendDispatchesUsecase', () => {
     expect(test.primary.calls).toHaveLength(1);
   });
 
+  it('never dead-letters a dispatch while every provider of the channel is down: it waits, its attempt kept', async () => {
+    const test = setUp({ failuresToOpen: 1, maxAttempts: 3 });
+    test.routes[1].breaker.recordFailure({ kind: 'transient', code: 'x', reason: 'down' });
+    test.primary.behaviour = async () => {
+      throw awsError('ServiceUnavailable', 503);
+    };
+    // Its last attempt, and older than the retry policy allows: only the outage is to blame.
+    const event = consumed({}, 3, { [HeaderName.firstAttemptAt]: '2026-04-01T10:00:00Z' });
+
+    const [outcome] = await test.send([event]);
+
+    expect(outcome).toMatchObject({
+      result: 'retry-scheduled',
+      reason: expect.stringContaining('every sms provider is unavailable'),
+    });
+    expect(test.letters).toEqual([]);
+    expect(test.retries).toEqual([expect.objectContaining({ attempt: 3 })]);
+    expect(test.ledger.rows.get(event.payload.messageId)).toMatchObject({ status: 'sending' });
+    expect(test.eventTypes(event.payload.messageId)).toEqual([
+      'attempt-failed',
+      'circuit-changed',
+      'retry-scheduled',
+    ]);
+  });
+
+  it('still dead-letters a dispatch on its last attempt while another provider of the channel is up', async () => {
+    const test = setUp({ failuresToOpen: 1, maxAttempts: 3 });
+    test.primary.behaviour = async () => {
+      throw awsError('ServiceUnavailable', 503);
+    };
+    // The primary's circuit opens on this failure, but the backup's is closed: the channel is up.
+    const event = consumed({}, 3);
+
+    const [outcome] = await test.send([event]);
+
+    expect(outcome).toMatchObject({ result: 'dead-lettered' });
+    expect(test.letters).toHaveLength(1);
+  });
+
   it('puts off a delivery another sender holds until that lease ends', async () => {
     const test = setUp();
     const event = consumed();

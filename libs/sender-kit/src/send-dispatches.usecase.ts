@@ -455,6 +455,15 @@ export class SendDispatchesUsecase<TDispatch extends Dispatch> {
       }),
     );
     this.circuitEvents(item, transitions, chunk);
+    // Every provider of the channel is down: an outage, not this message's failure. It waits for a
+    // provider to come back without using up an attempt or its age, however long that takes.
+    const channelBackAt = this.channelOutageEndsAt();
+    if (channelBackAt !== undefined) {
+      counters.increment(provider.name, 'retried');
+      chunk.outcomes.push({ messageId, status: 'sending', pinnedProvider, reason, at: now });
+      const waitReason = `every ${this.dependencies.channel} provider is unavailable (last failure ${reason})`;
+      return this.putOff(item, channelBackAt, waitReason, chunk);
+    }
     const decision = retryPolicy.decideRetry({
       attempt,
       firstAttemptAt: item.firstAttemptAt,
@@ -524,6 +533,16 @@ export class SendDispatchesUsecase<TDispatch extends Dispatch> {
       }),
     );
     return { result: 'retry-scheduled', notBefore: until, topic: tier.topic, reason };
+  }
+
+  /** When the first open circuit lets probes through, if no provider's circuit is closed; else undefined. */
+  private channelOutageEndsAt(): Date | undefined {
+    const circuits = this.routes.map((route) => route.breaker.snapshot());
+    if (circuits.some((circuit) => circuit.state === 'closed')) return undefined;
+    const reopenTimes = circuits
+      .map((circuit) => circuit.openUntil?.getTime())
+      .filter((time): time is number => time !== undefined);
+    return new Date(reopenTimes.length > 0 ? Math.min(...reopenTimes) : this.clock.now() + 1000);
   }
 
   private observe<T>(work: () => T): { value: T; transitions: CircuitTransition[] } {

@@ -75,6 +75,12 @@ export const gatewayConfigSpec = defineConfig({
     description: 'Deadline of a call to another service’s internal API (then 503)',
     sensitive: false,
   },
+  ACCEPT_RECORD_TIMEOUT: {
+    schema: env.duration('5s'),
+    description:
+      'How long a request waits for the database to record its messages as accepted before answering 503',
+    sensitive: false,
+  },
   PUBLISH_TIMEOUT: {
     schema: env.duration('10s'),
     description: 'How long a request waits for Kafka to acknowledge its messages before answering 503',

@@ -1,1 +1,2 @@
+export { withDeadline } from './deadline';
 export { DependencyUnavailableError, isInfrastructureFault } from './infrastructure-fault';

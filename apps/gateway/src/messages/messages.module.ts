@@ -27,8 +27,9 @@ import { SendMessage } from './send-message.usecase';
     },
     {
       provide: PostgresAcceptedMessageLog,
-      useFactory: (dataSource: DataSource) => new PostgresAcceptedMessageLog(dataSource),
-      inject: [DataSource],
+      useFactory: (dataSource: DataSource, config: GatewayConfig) =>
+        new PostgresAcceptedMessageLog(dataSource, config.ACCEPT_RECORD_TIMEOUT),
+      inject: [DataSource, GATEWAY_CONFIG],
     },
     { provide: AcceptedMessageLog, useExisting: PostgresAcceptedMessageLog },
     {

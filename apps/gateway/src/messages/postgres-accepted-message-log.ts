@@ -1,15 +1,21 @@
+import { isInfrastructureFault, withDeadline } from '@switchboard/faults';
 import { bulkInsert } from '@switchboard/persistence';
 import type { DataSource } from 'typeorm';
+import { GatewayError } from '../gateway-error';
 import { type AcceptedMessage, AcceptedMessageLog } from './message-ports';
 
 export class PostgresAcceptedMessageLog extends AcceptedMessageLog {
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    /** A database that does not answer must not hold the caller: it hears 503 instead. */
+    private readonly timeoutMs: number,
+  ) {
     super();
   }
 
   // One statement for a whole batch; a repeated id (never expected) is skipped rather than failing it.
   async record(messages: AcceptedMessage[]): Promise<void> {
-    await bulkInsert(
+    const insert = bulkInsert(
       this.dataSource,
       'gateway.accepted_messages',
       messages.map((message) => ({
@@ -19,6 +25,15 @@ export class PostgresAcceptedMessageLog extends AcceptedMessageLog {
       })),
       { onConflictDoNothing: ['message_id'] },
     );
+    try {
+      await withDeadline(insert, this.timeoutMs, 'the database');
+    } catch (error) {
+      if (!isInfrastructureFault(error)) throw error;
+      throw new GatewayError(
+        'SERVICE_UNAVAILABLE',
+        'messages cannot be accepted right now: the database is unavailable; retry later',
+      );
+    }
   }
 
   async find(tenantId: string, messageId: string): Promise<AcceptedMessage | undefined> {

@@ -73,15 +73,23 @@ describe('SendMessageBatch', () => {
     expect(acceptedMessages.recordCalls).toBe(0);
   });
 
-  it('fails as a whole when the publish fails, recording nothing', async () => {
+  it('fails as a whole when the publish fails; the acceptances recorded first are never handed out', async () => {
     const { publisher, acceptedMessages, useCase } = setUp();
     publisher.failWith = new GatewayError('BROKER_UNAVAILABLE', 'broker down');
 
     await expect(useCase.execute({ tenantId: 'acme', items: [item('a@example.com')] })).rejects.toMatchObject(
-      {
-        code: 'BROKER_UNAVAILABLE',
-      },
+      { code: 'BROKER_UNAVAILABLE' },
     );
-    expect(acceptedMessages.recordCalls).toBe(0);
+    expect(acceptedMessages.recordCalls).toBe(1);
+  });
+
+  it('publishes nothing when the acceptances cannot be recorded', async () => {
+    const { publisher, acceptedMessages, useCase } = setUp();
+    acceptedMessages.failWith = new GatewayError('SERVICE_UNAVAILABLE', 'database down');
+
+    await expect(useCase.execute({ tenantId: 'acme', items: [item('a@example.com')] })).rejects.toMatchObject(
+      { code: 'SERVICE_UNAVAILABLE' },
+    );
+    expect(publisher.calls).toEqual([]);
   });
 });

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Logger } from '@nestjs/common';
 import type { BatchItemResult, SendMessageBatchResponse } from '@switchboard/contracts';
 import { buildMessageRequested } from './build-message-requested';
 import { AcceptedMessageLog, MessageRequestPublisher } from './message-ports';
 import { partitionBatch } from './partition-batch';
-import { recordAccepted } from './send-message.usecase';
 
 export interface SendMessageBatchCommand {
   tenantId: string;
@@ -23,8 +21,6 @@ export interface SendMessageBatchOutcome {
  * every item: accepted with its message id, or rejected with the fields that are wrong.
  */
 export class SendMessageBatch {
-  private readonly logger = new Logger(SendMessageBatch.name);
-
   constructor(
     private readonly publisher: MessageRequestPublisher,
     private readonly acceptedMessages: AcceptedMessageLog,
@@ -42,6 +38,10 @@ export class SendMessageBatch {
     }));
 
     if (accepted.length > 0) {
+      // Recorded before they are published, as SendMessage does: a 202 or 207 is found at once.
+      await this.acceptedMessages.record(
+        accepted.map((item) => ({ messageId: item.messageId, tenantId: command.tenantId, acceptedAt })),
+      );
       await this.publisher.publish(
         accepted.map((item) =>
           buildMessageRequested(item.request, {
@@ -50,11 +50,6 @@ export class SendMessageBatch {
             acceptedAt,
           }),
         ),
-      );
-      await recordAccepted(
-        this.acceptedMessages,
-        accepted.map((item) => ({ messageId: item.messageId, tenantId: command.tenantId, acceptedAt })),
-        this.logger,
       );
     }
 

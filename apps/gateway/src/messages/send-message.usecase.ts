@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Logger } from '@nestjs/common';
 import type { SendMessageRequest, SendMessageResponse } from '@switchboard/contracts';
 import { buildMessageRequested } from './build-message-requested';
 import { AcceptedMessageLog, MessageRequestPublisher } from './message-ports';
@@ -11,12 +10,13 @@ export interface SendMessageCommand {
 }
 
 /**
- * Accepts one message: the MessageRequested event is durable before this resolves, so the
- * caller's 202 is a promise the pipeline keeps.
+ * Accepts one message. Its acceptance is recorded first, then the MessageRequested event is made
+ * durable, and only then does this resolve: the caller's 202 is a promise the pipeline keeps, and
+ * the id it carries is found by a status lookup at once. When either step cannot be done the caller
+ * hears 503 and never sees the id; a record left behind by a failed publish is an orphan nobody
+ * asks about, purged with the others.
  */
 export class SendMessage {
-  private readonly logger = new Logger(SendMessage.name);
-
   constructor(
     private readonly publisher: MessageRequestPublisher,
     private readonly acceptedMessages: AcceptedMessageLog,
@@ -26,30 +26,10 @@ export class SendMessage {
 
   async execute(command: SendMessageCommand): Promise<SendMessageResponse> {
     const accepted = { messageId: this.newMessageId(), tenantId: command.tenantId, acceptedAt: this.now() };
+    await this.acceptedMessages.record([accepted]);
     await this.publisher.publish([
       buildMessageRequested(command.request, { ...accepted, idempotencyKey: command.idempotencyKey }),
     ]);
-    await recordAccepted(this.acceptedMessages, [accepted], this.logger);
     return { messageId: accepted.messageId, status: 'accepted' };
-  }
-}
-
-/**
- * Once published the message is accepted whatever happens here; failing the request now would
- * only invite a retry that sends it twice. Status lookups fall back to analytics meanwhile.
- */
-export async function recordAccepted(
-  log: AcceptedMessageLog,
-  messages: Array<{ messageId: string; tenantId: string; acceptedAt: Date }>,
-  logger: Logger,
-): Promise<void> {
-  try {
-    await log.record(messages);
-  } catch (error) {
-    logger.error('published messages but could not record them as accepted', {
-      tenantId: messages[0]?.tenantId,
-      messageIds: messages.length === 1 ? messages[0].messageId : `${messages.length} messages`,
-      error: String(error),
-    });
   }
 }

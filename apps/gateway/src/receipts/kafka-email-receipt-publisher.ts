@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ContractValidationError, type EmailReceipt, EmailReceiptTopic } from '@switchboard/contracts';
+import { withDeadline } from '@switchboard/faults';
 import type { EventPublisher } from '@switchboard/messaging';
 import { ReceiptError } from './receipt-error';
 import { EmailReceiptPublisher } from './receipt-ports';
@@ -17,7 +18,9 @@ export class KafkaEmailReceiptPublisher extends EmailReceiptPublisher {
 
   async publish(receipt: EmailReceipt): Promise<void> {
     try {
-      await withDeadline(this.events.publish(EmailReceiptTopic.topic, receipt), this.timeoutMs);
+      // Should the send still succeed after the deadline, SNS (told 503) retries and the receipt
+      // arrives twice with one notificationId: at least once.
+      await withDeadline(this.events.publish(EmailReceiptTopic.topic, receipt), this.timeoutMs, 'the broker');
     } catch (error) {
       // The receipt was checked against the contract before; failing it here is our bug.
       if (error instanceof ContractValidationError) throw error;
@@ -31,22 +34,5 @@ export class KafkaEmailReceiptPublisher extends EmailReceiptPublisher {
         'the receipt cannot be recorded right now; SNS will retry',
       );
     }
-  }
-}
-
-/**
- * Rejects when `work` has not settled within `timeoutMs`. Should the send still succeed, SNS
- * (told 503) retries and the receipt arrives twice with one notificationId: at least once.
- */
-async function withDeadline(work: Promise<void>, timeoutMs: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no acknowledgement within ${timeoutMs} ms`)), timeoutMs);
-  });
-  work.catch(() => undefined);
-  try {
-    await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -24,7 +24,11 @@ export const DEFAULT_POOL_SIZE = 10;
 /** Each schema keeps its own history, so services migrate independently. */
 export const MIGRATIONS_TABLE_NAME = 'migrations';
 // Bounds a connect to an unreachable host, and the wait for a pooled connection under load.
-const CONNECT_TIMEOUT_MS = 30_000;
+const CONNECT_TIMEOUT_MS = 10_000;
+// A query on a connection that went silent (a network partition, not a refusal) fails after this
+// rather than holding its caller for ever; keepalive finds dead idle connections in the pool.
+const QUERY_TIMEOUT_MS = 30_000;
+const KEEPALIVE_INITIAL_DELAY_MS = 10_000;
 
 /** A TypeORM data source for one service's schema; call initialize() and then migrate(). */
 export function createDataSource(options: DatabaseOptions): DataSource {
@@ -50,6 +54,11 @@ export function dataSourceOptions(options: DatabaseOptions): PostgresDataSourceO
     installExtensions: false,
     poolSize: options.poolSize ?? DEFAULT_POOL_SIZE,
     connectTimeoutMS: CONNECT_TIMEOUT_MS,
+    extra: {
+      query_timeout: QUERY_TIMEOUT_MS,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: KEEPALIVE_INITIAL_DELAY_MS,
+    },
     applicationName: `switchboard-${options.schema}`,
     logger: new NestTypeOrmLogger(options.logQueries ?? false),
   };

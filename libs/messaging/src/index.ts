@@ -1,3 +1,4 @@
+export type { RawRecord } from './consumer/batch-worker';
 export { ConsumerRunner } from './consumer/consumer-runner';
 export type { BatchOutcome, ConsumedEvent, HandlerOutcome } from './consumer/consumed-event';
 export { COLLECTING_FETCH, type ConsumerRunnerOptions } from './consumer/consumer-options';

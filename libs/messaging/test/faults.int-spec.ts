@@ -116,6 +116,42 @@ describe('faults that are not the message', () => {
     expect(handledBatchSizes.length).toBeLessThan(20);
   });
 
+  it('skips, with a log line naming its position, a raw record the database refuses, and stores the rest', async () => {
+    const rawTopic = 'raw.records';
+    await harness.provision([{ topic: rawTopic, partitions: 1 }]);
+    await harness
+      .runner('raw', { maxAttempts: 2 })
+      .onRawBatch(rawTopic, async (records) => {
+        const client = new Client({ connectionString: database.url });
+        await client.connect();
+        try {
+          await client.query(
+            `INSERT INTO delivered (message_id, reason) SELECT * FROM unnest($1::uuid[], $2::text[])`,
+            [
+              records.map((record) => record.key?.toString()),
+              records.map((record) => record.value?.toString()),
+            ],
+          );
+        } finally {
+          await client.end();
+        }
+      })
+      .start();
+    const ids = Array.from({ length: 10 }, () => deliveryEvent().messageId);
+    await harness.produceRaw(
+      rawTopic,
+      ids.map((id, index) => ({ key: id, value: index === 6 ? 'refused' : 'fine' })),
+    );
+
+    await waitFor('the nine other records stored', async () => (await countRows(database.url)) === 9);
+    await waitFor(
+      'every offset committed',
+      async () => (await harness.committedOffset('raw', rawTopic)) === 10,
+    );
+    expect(harness.logLines.join('\n')).toMatch(/record failed every attempt and is skipped.*"offset":"6"/);
+    expect(await harness.endOffset(DEAD_LETTER_TOPIC)).toBe(0);
+  });
+
   it('parks as poison an event whose handling keeps costing the consumer its group membership', async () => {
     const poison = deliveryEvent();
     const others = Array.from({ length: 3 }, () => deliveryEvent());

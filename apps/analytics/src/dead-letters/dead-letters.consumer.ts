@@ -1,7 +1,7 @@
 import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DEAD_LETTER_TOPIC } from '@switchboard/contracts';
-import { readHeaders } from '@switchboard/messaging';
-import type { Consumer, Kafka } from 'kafkajs';
+import { ConsumerRunner, type EventPublisher, type RawRecord } from '@switchboard/messaging';
+import type { Kafka } from 'kafkajs';
 import type { DeadLettersRepository } from './dead-letters.repository';
 import { parkedDeadLetterOf, type ParkedDeadLetter } from './parked-record';
 
@@ -13,65 +13,49 @@ const MAX_WAIT_MS = 500;
 /**
  * Stores every record of the dead-letter topic, a fetched batch in one statement, committing only
  * after it is stored. The topic's records are raw (any payload, JSON or not, with the original
- * headers), so this reads them with kafkajs directly rather than through ConsumerRunner, which decodes
- * payloads against a contract and would park what it cannot decode on this very topic.
+ * headers), so they are taken undecoded: a contract check would park what it cannot decode on
+ * this very topic. The runner waits out a database outage and isolates a letter the database
+ * refuses, so one bad letter never holds the others.
  */
 export class DeadLettersConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(DeadLettersConsumer.name);
-  private consumer: Consumer | undefined;
-  private running = false;
+  private readonly runner: ConsumerRunner;
 
   constructor(
-    private readonly kafka: Kafka,
+    kafka: Kafka,
+    publisher: EventPublisher,
     private readonly deadLetters: DeadLettersRepository,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    const consumer = this.kafka.consumer({
+  ) {
+    this.runner = new ConsumerRunner(kafka, publisher, {
       groupId: DEAD_LETTERS_CONSUMER_GROUP,
-      maxWaitTimeInMs: MAX_WAIT_MS,
-    });
-    consumer.on(consumer.events.CRASH, ({ payload }) => {
-      this.logger.error('dead letters consumer crashed', {
-        error: payload.error.message,
-        restarting: payload.restart,
-      });
-      if (!payload.restart) this.running = false;
-    });
-    this.consumer = consumer;
-    await consumer.connect();
-    await consumer.subscribe({ topics: [DEAD_LETTER_TOPIC], fromBeginning: true });
-    // A batch that fails to store throws: kafkajs fetches it again, nothing is committed past it.
-    await consumer.run({
-      eachBatch: async ({ batch }) => {
-        const letters: ParkedDeadLetter[] = [];
-        for (const message of batch.messages) {
-          const letter = parkedDeadLetterOf({
-            key: message.key ?? null,
-            value: message.value ?? null,
-            headers: readHeaders(message.headers),
-            timestamp: new Date(Number(message.timestamp)),
-          });
-          if (letter) letters.push(letter);
-          else {
-            this.logger.warn('a dead letter without its origin headers was not stored', {
-              partition: batch.partition,
-              offset: message.offset,
-            });
-          }
-        }
-        if (letters.length > 0) await this.deadLetters.store(letters);
-      },
-    });
-    this.running = true;
+      maxWaitTimeMs: MAX_WAIT_MS,
+    }).onRawBatch(DEAD_LETTER_TOPIC, (records) => this.store(records));
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    this.running = false;
-    await this.consumer?.disconnect();
+  onApplicationBootstrap(): Promise<void> {
+    return this.runner.start();
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.runner.stop();
   }
 
   isHealthy(): boolean {
-    return this.running;
+    return this.runner.isHealthy();
+  }
+
+  private async store(records: RawRecord[]): Promise<void> {
+    const letters: ParkedDeadLetter[] = [];
+    for (const record of records) {
+      const letter = parkedDeadLetterOf(record);
+      if (letter) letters.push(letter);
+      else {
+        this.logger.warn('a dead letter without its origin headers was not stored', {
+          partition: record.partition,
+          offset: record.offset,
+        });
+      }
+    }
+    if (letters.length > 0) await this.deadLetters.store(letters);
   }
 }

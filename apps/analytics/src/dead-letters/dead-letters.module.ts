@@ -32,9 +32,9 @@ export class DeadLettersConsumerReadiness implements ReadinessCheck {
     DeadLettersRepository,
     {
       provide: DeadLettersConsumer,
-      useFactory: (kafka: Kafka, repository: DeadLettersRepository) =>
-        new DeadLettersConsumer(kafka, repository),
-      inject: [KAFKA, DeadLettersRepository],
+      useFactory: (kafka: Kafka, publisher: EventPublisher, repository: DeadLettersRepository) =>
+        new DeadLettersConsumer(kafka, publisher, repository),
+      inject: [KAFKA, EventPublisher, DeadLettersRepository],
     },
     {
       provide: KafkaRedrivePublisher,

@@ -31,7 +31,8 @@ export type EventRegistration = {
 };
 export type BatchRegistration = {
   mode: 'batch';
-  schema: z.ZodType<unknown>;
+  /** 'raw': records reach the handler as they are (RawRecord), for the dead-letter topic itself. */
+  schema: z.ZodType<unknown> | 'raw';
   handle(events: ConsumedEvent<unknown>[]): Promise<BatchOutcome | void>;
 };
 export type Registration = EventRegistration | BatchRegistration;
@@ -70,6 +71,28 @@ class BatchEventsFailed extends Error {
     this.name = 'BatchEventsFailed';
     this.infrastructureFault = errors.every(isInfrastructureFault);
   }
+}
+
+/** A record as it was written, for a handler that takes any bytes (the dead-letter topic's). */
+export interface RawRecord {
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: Record<string, string>;
+  /** The record's own timestamp. */
+  timestamp: Date;
+}
+
+function rawRecordOf(partition: number, message: KafkaMessage): RawRecord {
+  return {
+    partition,
+    offset: message.offset,
+    key: message.key ?? null,
+    value: message.value ?? null,
+    headers: readHeaders(message.headers),
+    timestamp: new Date(Number(message.timestamp)),
+  };
 }
 
 export interface BatchWorkerDependencies {
@@ -171,7 +194,10 @@ export class BatchWorker {
       const headers = readHeaders(message.headers);
       const producerSpan = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, headers));
       if (producerSpan) links.push({ context: producerSpan });
-      const decoded = decodePayload(message.value, registration.schema);
+      const decoded =
+        registration.schema === 'raw'
+          ? { ok: true as const, value: rawRecordOf(partition, message) }
+          : decodePayload(message.value, registration.schema);
       if (!decoded.ok)
         invalid.push({ message, error: describeProblems(topic, decoded.problems), attempts: 0 });
       else if (this.dependencies.lostDeliveries.isPoison(topic, partition, message.offset))
@@ -194,7 +220,13 @@ export class BatchWorker {
             this.options.log('warn', 'invalid events dead-lettered', { ...fields, invalid: invalid.length });
             if (!(await this.park(work, fields, invalid))) return;
           }
-          if (poison.length > 0 && !(await this.parkPoison(work, fields, poison))) return;
+          if (poison.length > 0) {
+            const parked =
+              registration.schema === 'raw'
+                ? this.discard(work, fields, poison, 'poison: its handling kept costing the group membership')
+                : await this.parkPoison(work, fields, poison);
+            if (!parked) return;
+          }
           if (events.length === 0) return;
           const causes = traceCausesOf(events.map(({ event }) => event.headers));
           await this.settle(registration, work, events, { span, fields, causes });
@@ -266,6 +298,14 @@ export class BatchWorker {
           attempts.error instanceof BatchEventsFailed
             ? attempts.error.errors.map(errorMessage)
             : pending.map(() => errorMessage(attempts.error));
+        if (registration.schema === 'raw') {
+          return this.discard(
+            work,
+            context.fields,
+            pending.map(({ message }) => message),
+            failures[0],
+          );
+        }
         this.options.log('error', 'batch handler failed on every attempt; events dead-lettered', {
           ...context.fields,
           events: pending.length,
@@ -324,6 +364,27 @@ export class BatchWorker {
     // A dead letter that cannot be written for another reason fails the batch: it is fetched again.
     if (attempts.result !== 'succeeded') throw attempts.error;
     for (const { message } of records) work.finished(message.offset);
+    return true;
+  }
+
+  /**
+   * Records of the dead-letter topic itself have nowhere further to go: one that failed every
+   * attempt on its own merits is logged with its position and skipped, so the topic keeps flowing.
+   */
+  private discard(
+    work: BatchWork,
+    fields: MessagingLogFields,
+    messages: KafkaMessage[],
+    reason: string,
+  ): true {
+    for (const message of messages) {
+      this.options.log('error', 'record failed every attempt and is skipped (no dead-letter topic for it)', {
+        ...fields,
+        offset: message.offset,
+        error: redactPersonalData(reason),
+      });
+      work.finished(message.offset);
+    }
     return true;
   }
 

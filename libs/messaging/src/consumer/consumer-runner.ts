@@ -6,7 +6,7 @@ import type { EventPublisher } from '../event-publisher';
 import { MessagingError } from '../messaging-error';
 import { loggableError } from '../messaging-log';
 import { BatchProgress } from './batch-progress';
-import { BatchWorker, type BatchWork, type Registration } from './batch-worker';
+import { BatchWorker, type BatchWork, type RawRecord, type Registration } from './batch-worker';
 import type { BatchOutcome, ConsumedEvent, HandlerOutcome } from './consumed-event';
 import {
   resolveConsumerOptions,
@@ -94,6 +94,20 @@ export class ConsumerRunner {
       schema: contractOf(topic).schema as z.ZodType<unknown>,
       handle: (events) =>
         handler(events as ConsumedEvent<TopicPayloads[T]>[]) as Promise<BatchOutcome | void>,
+    });
+  }
+
+  /**
+   * The handler gets each fetched batch's records as they were written, undecoded: for the
+   * dead-letter topic itself, whose records may hold anything. Failing records are isolated and
+   * retried like other batches; one that fails every attempt is logged and skipped, as there is
+   * no further topic to park it on.
+   */
+  onRawBatch(topic: string, handler: (records: RawRecord[]) => Promise<void>): this {
+    return this.register(topic, {
+      mode: 'batch',
+      schema: 'raw',
+      handle: (events) => handler(events.map((event) => event.payload as RawRecord)),
     });
   }
 

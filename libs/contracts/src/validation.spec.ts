@@ -6,7 +6,7 @@ import {
   MAX_LISTED_PROBLEMS,
   parseOrThrow,
   validate,
-  validatedOnItsOwn,
+  opaque,
   type ValidationProblem,
 } from './validation';
 
@@ -146,8 +146,8 @@ describe('validate', () => {
     expect(problems.at(-1)).toEqual({ field: '', problem: 'and 30 more problems like these, not listed' });
   });
 
-  it('leaves values marked validatedOnItsOwn to their own check, so one bad batch item fails alone', () => {
-    const Batch = z.strictObject({ messages: z.array(validatedOnItsOwn()).min(1) });
+  it('leaves opaque values alone, so that a batch item is checked on its own and one bad item fails alone', () => {
+    const Batch = z.strictObject({ messages: z.array(opaque()).min(1) });
     const items = [valid, { ...valid, content: { text: 'bad\u0000' } }, nested(MAX_JSON_DEPTH + 5)];
 
     const batch = parseOrThrow(Batch, { messages: items }, 'batch');

@@ -56,7 +56,7 @@ export interface InspectOptions {
   maxDepth?: number;
   /** Default true; false checks only forbidden keys and depth. */
   checkText?: boolean;
-  /** Subtrees that are checked on their own later (batch items): not visited at all. */
+  /** Subtrees not to look into (opaque values, batch items checked on their own): not visited. */
   skip?: readonly PathPattern[];
   /** Where `value` sits in a larger document, prefixed to every field named. */
   at?: ReadonlyArray<string | number>;
@@ -131,7 +131,7 @@ export function inspectInput(value: unknown, options: InspectOptions = {}): Inpu
 
 // The one way every boundary validates: HTTP bodies, Kafka payloads and config alike.
 export function validate<T>(schema: z.ZodType<T>, input: unknown): Validated<T> {
-  const inspection = inspectInput(input, { skip: pathsValidatedOnTheirOwn(schema) });
+  const inspection = inspectInput(input, { skip: opaquePaths(schema) });
   // Too deep or a forbidden key: the schema never sees it (a recursive one could overflow the stack).
   if (inspection.problems.some((problem) => problem.kind !== 'text')) {
     return { ok: false, problems: listedProblems(inspection) };
@@ -162,16 +162,16 @@ export function listedProblems(inspection: InputInspection): ValidationProblem[]
   return listed;
 }
 
-const validatedOnTheirOwn = new WeakSet<z.ZodType>();
+const opaqueSchemas = new WeakSet<z.ZodType>();
 
 /**
- * A value a contract holds without looking into it because it is validated on its own later,
- * such as a batch item: `validate()` leaves its text and depth to that later check, so one bad
- * item does not fail the whole batch. Use the schema it returns as it is (a copy is not marked).
+ * A value a contract carries without looking into it, so `validate()` leaves its text and depth
+ * alone: a batch item, validated on its own later so that one bad item does not fail the whole
+ * batch; a parked event, shown as it was. Use the schema it returns as it is (a copy is unmarked).
  */
-export function validatedOnItsOwn(): z.ZodUnknown {
+export function opaque(): z.ZodUnknown {
   const schema = z.unknown();
-  validatedOnTheirOwn.add(schema);
+  opaqueSchemas.add(schema);
   return schema;
 }
 
@@ -293,15 +293,15 @@ function printableText(text: string): string {
 
 const skipPathsBySchema = new WeakMap<z.ZodType, PathPattern[]>();
 
-/** Where in its input a schema holds values marked validatedOnItsOwn(), found once per schema. */
-function pathsValidatedOnTheirOwn(schema: z.ZodType): PathPattern[] {
+/** Where in its input a schema holds opaque() values, found once per schema. */
+function opaquePaths(schema: z.ZodType): PathPattern[] {
   const known = skipPathsBySchema.get(schema);
   if (known) return known;
   const found: PathPattern[] = [];
   const pending: Array<{ schema: z.ZodType; path: PathPattern }> = [{ schema, path: [] }];
   while (pending.length > 0) {
     const { schema: current, path } = pending.pop() as { schema: z.ZodType; path: PathPattern };
-    if (validatedOnTheirOwn.has(current)) {
+    if (opaqueSchemas.has(current)) {
       found.push(path);
       continue;
     }

@@ -135,10 +135,23 @@ async function bodyRoutes(): Promise<FuzzRoute[]> {
   );
 }
 
-async function send(route: FuzzRoute, body: string, headers: Record<string, string> = {}): Promise<Answer> {
-  const response = await fetch(`${e2e.platform.gatewayUrl}${route.path}`, {
-    method: route.method,
-    headers: { authorization: `Bearer ${DEV_API_KEY}`, 'content-type': 'application/json', ...headers },
+function send(route: FuzzRoute, body: string, headers: Record<string, string> = {}): Promise<Answer> {
+  return request(route.method, route.path, body, headers);
+}
+
+async function request(
+  method: string,
+  path: string,
+  body?: string,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
+  const response = await fetch(`${e2e.platform.gatewayUrl}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${DEV_API_KEY}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
     body,
     signal: AbortSignal.timeout(20_000),
   });
@@ -183,7 +196,7 @@ function statusOfSizedRequest(route: FuzzRoute, body: string): Promise<number> {
   });
 }
 
-function expectNoServerError(route: FuzzRoute, body: string, answer: Answer): void {
+function expectNoServerError(route: Pick<FuzzRoute, 'name'>, body: string, answer: Answer): void {
   if (answer.status >= 500) {
     throw new Error(
       `${route.name} answered ${answer.status} to ${body.length > 300 ? `${body.slice(0, 300)}…` : body}: ${answer.text.slice(0, 500)}`,
@@ -509,6 +522,42 @@ describe('bad upstream events', () => {
       'data.order.note: contains a NUL character (U+0000)',
     );
   });
+
+  it('lists the parked events to their tenant as they were, bad text, forbidden keys and deep nesting included', async () => {
+    const marker = randomUUID();
+    const parked = [
+      upstreamEvent(`nul-${marker}@example.com`, { note: 'a\u0000b' }),
+      upstreamEvent(`surrogate-${marker}@example.com`, { note: 'half \ud800' }),
+      JSON.parse(
+        textWithRawAt(
+          upstreamEvent(`deep-${marker}@example.com`),
+          ['data', 'name'],
+          nestedText(100, 'object'),
+        ),
+      ),
+      withKeyAt(upstreamEvent(`proto-${marker}@example.com`), ['data'], '__proto__', { polluted: true }),
+    ];
+    await producer.send({
+      topic: UPSTREAM_TOPIC,
+      messages: parked.map((event) => ({ value: JSON.stringify(event) })),
+    });
+
+    const listed = await waitFor(`the ${parked.length} parked events in GET /v1/dead-letters`, async () => {
+      const answer = await request('GET', `/v1/dead-letters?topic=${UPSTREAM_TOPIC}&limit=200`);
+      expectNoServerError({ name: 'GET /v1/dead-letters' }, '', answer);
+      const items = (answer.body.items ?? []) as Array<{ payload: unknown; reason: string }>;
+      const mine = items.filter((item) => JSON.stringify(item.payload).includes(marker));
+      return mine.length === parked.length ? mine : undefined;
+    });
+    expect(listed.map((item) => item.reason)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('data.note: contains a NUL character'),
+        expect.stringContaining('data.note: contains an unpaired UTF-16 surrogate'),
+        expect.stringContaining('nests objects and arrays deeper than 32 levels'),
+        expect.stringContaining('data.__proto__: is a forbidden key'),
+      ]),
+    );
+  });
 });
 
 describe('a batch mixing valid and invalid items', () => {
@@ -578,11 +627,8 @@ function isRunning(pid: number): boolean {
   }
 }
 
-async function post(path: string, body: unknown): Promise<Answer> {
-  return send(
-    { method: 'POST', path, name: `POST ${path}`, validBody: body, batch: false, bodyLimitBytes: 0 },
-    JSON.stringify(body),
-  );
+function post(path: string, body: unknown): Promise<Answer> {
+  return request('POST', path, JSON.stringify(body));
 }
 
 async function createTemplate(key: string): Promise<void> {

@@ -112,6 +112,42 @@ describe('validate', () => {
     ]);
   });
 
+  it('counts the nesting of open values (template data) from where they start, so that a payload carrying them deeper stays valid', () => {
+    const Data = z.record(z.string(), z.unknown());
+    const Event = z.strictObject({ data: Data });
+    const Wrapped = z.strictObject({
+      message: z.strictObject({
+        content: z.union([
+          z.strictObject({ templateKey: z.string(), data: Data }),
+          z.strictObject({ subject: z.string() }),
+        ]),
+      }),
+    });
+    const data = { order: nested(MAX_JSON_DEPTH) };
+
+    expect(validate(Event, { data }).ok).toBe(true);
+    expect(validate(Wrapped, { message: { content: { templateKey: 'k', data } } }).ok).toBe(true);
+    const tooDeep = { order: nested(MAX_JSON_DEPTH + 1) };
+    const field = ['order', ...Array.from({ length: MAX_JSON_DEPTH }, () => 'a')].join('.');
+    expect(problemsOf(Event, { data: tooDeep })).toEqual([
+      { field: `data.${field}`, problem: expect.any(String) },
+    ]);
+    expect(problemsOf(Wrapped, { message: { content: { templateKey: 'k', data: tooDeep } } })).toEqual([
+      { field: `message.content.data.${field}`, problem: expect.any(String) },
+    ]);
+  });
+
+  it('counts from the outermost level where the schema describes the value, e.g. deep arrays given for a string', () => {
+    const deepArrays = JSON.parse(`${'['.repeat(40)}${']'.repeat(40)}`);
+
+    expect(problemsOf(Message, { ...valid, recipient: { email: deepArrays } })).toEqual([
+      {
+        field: ['recipient', 'email', ...Array.from({ length: MAX_JSON_DEPTH - 2 }, () => '0')].join('.'),
+        problem: `nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels`,
+      },
+    ]);
+  });
+
   it('refuses 100,000 levels of nesting without overflowing the stack, before a recursive schema runs', () => {
     type Tree = { a?: Tree };
     const Recursive: z.ZodType<Tree> = z.lazy(() => z.strictObject({ a: Recursive.optional() }));

@@ -58,6 +58,12 @@ export interface InspectOptions {
   checkText?: boolean;
   /** Subtrees not to look into (opaque values, batch items checked on their own): not visited. */
   skip?: readonly PathPattern[];
+  /**
+   * Where values that a schema leaves open start (z.unknown(), the values of a record of unknown,
+   * such as template data): their nesting is counted from 1 again there, so that a value valid at
+   * one boundary stays valid when a later payload carries it deeper.
+   */
+  countAgainAt?: readonly PathPattern[];
   /** Where `value` sits in a larger document, prefixed to every field named. */
   at?: ReadonlyArray<string | number>;
 }
@@ -70,7 +76,10 @@ export interface InspectOptions {
 export function inspectInput(value: unknown, options: InspectOptions = {}): InputInspection {
   const maxDepth = options.maxDepth ?? MAX_JSON_DEPTH;
   const checkText = options.checkText ?? true;
-  const skip = options.skip ?? [];
+  const marks: PathMark[] = [
+    ...(options.skip ?? []).map((pattern) => ({ pattern, kind: 'skip' as const })),
+    ...(options.countAgainAt ?? []).map((pattern) => ({ pattern, kind: 'count-again' as const })),
+  ].filter((mark) => mark.pattern.length > 0);
   const problems: InputProblem[] = [];
   let omitted = 0;
   const report = (kind: InputProblemKind, node: PathNode | undefined, problem: string) => {
@@ -93,15 +102,15 @@ export function inspectInput(value: unknown, options: InspectOptions = {}): Inpu
       value,
       depth: 1,
       node: root,
-      patterns: skip.length > 0 ? skip.map((pattern) => ({ pattern, matched: 0 })) : NO_PATTERNS,
+      marks: marks.length > 0 ? marks.map((mark) => ({ mark, matched: 0 })) : NO_MARKS,
     },
   ];
   while (stack.length > 0) {
     const frame = stack.pop() as Frame;
     const children: Frame[] = [];
     const visit = (key: string | number, child: unknown) => {
-      const patterns = frame.patterns.length > 0 ? advance(frame.patterns, key) : NO_PATTERNS;
-      if (patterns === SKIPPED) return;
+      const reached = frame.marks.length > 0 ? advance(frame.marks, key) : NOTHING_REACHED;
+      if (reached.skip) return;
       // Made only when needed: most values are neither containers nor wrong.
       const node = (): PathNode => ({ parent: frame.node, key });
       if (typeof key === 'string') {
@@ -113,8 +122,9 @@ export function inspectInput(value: unknown, options: InspectOptions = {}): Inpu
       if (typeof child === 'string') {
         if (checkText) checkString(child, (problem) => report('text', node(), `contains ${problem}`));
       } else if (isContainer(child)) {
-        if (frame.depth + 1 > maxDepth) report('too-deep', node(), tooDeep(maxDepth));
-        else children.push({ value: child, depth: frame.depth + 1, node: node(), patterns });
+        const depth = reached.countAgain ? 1 : frame.depth + 1;
+        if (depth > maxDepth) report('too-deep', node(), tooDeep(maxDepth));
+        else children.push({ value: child, depth, node: node(), marks: reached.marks });
       }
     };
     if (Array.isArray(frame.value)) {
@@ -131,7 +141,8 @@ export function inspectInput(value: unknown, options: InspectOptions = {}): Inpu
 
 // The one way every boundary validates: HTTP bodies, Kafka payloads and config alike.
 export function validate<T>(schema: z.ZodType<T>, input: unknown): Validated<T> {
-  const inspection = inspectInput(input, { skip: opaquePaths(schema) });
+  const paths = schemaPaths(schema);
+  const inspection = inspectInput(input, { skip: paths.opaque, countAgainAt: paths.open });
   // Too deep or a forbidden key: the schema never sees it (a recursive one could overflow the stack).
   if (inspection.problems.some((problem) => problem.kind !== 'text')) {
     return { ok: false, problems: listedProblems(inspection) };
@@ -192,33 +203,47 @@ interface PathNode {
   key: string | number;
 }
 
-interface PatternProgress {
+interface PathMark {
   pattern: PathPattern;
+  kind: 'skip' | 'count-again';
+}
+
+interface MarkProgress {
+  mark: PathMark;
   /** How many of its segments the path so far has matched. */
   matched: number;
 }
 
 interface Frame {
   value: object;
-  /** 1 for the outermost object or array. */
+  /** 1 for the outermost object or array, or for the start of an open value. */
   depth: number;
   node: PathNode | undefined;
-  /** Skip patterns the path so far still matches. */
-  patterns: readonly PatternProgress[];
+  /** Marks the path so far still matches. */
+  marks: readonly MarkProgress[];
 }
 
-const NO_PATTERNS: readonly PatternProgress[] = [];
-const SKIPPED: readonly PatternProgress[] = [];
+interface Reached {
+  marks: readonly MarkProgress[];
+  skip: boolean;
+  countAgain: boolean;
+}
 
-function advance(patterns: readonly PatternProgress[], key: string | number): readonly PatternProgress[] {
-  const next: PatternProgress[] = [];
-  for (const { pattern, matched } of patterns) {
-    const segment = pattern[matched];
+const NO_MARKS: readonly MarkProgress[] = [];
+const NOTHING_REACHED: Reached = { marks: NO_MARKS, skip: false, countAgain: false };
+
+function advance(progress: readonly MarkProgress[], key: string | number): Reached {
+  const reached: Reached = { marks: NO_MARKS, skip: false, countAgain: false };
+  const next: MarkProgress[] = [];
+  for (const { mark, matched } of progress) {
+    const segment = mark.pattern[matched];
     if (segment !== ANY_SEGMENT && segment !== String(key)) continue;
-    if (matched + 1 === pattern.length) return SKIPPED;
-    next.push({ pattern, matched: matched + 1 });
+    if (matched + 1 < mark.pattern.length) next.push({ mark, matched: matched + 1 });
+    else if (mark.kind === 'skip') reached.skip = true;
+    else reached.countAgain = true;
   }
-  return next.length > 0 ? next : NO_PATTERNS;
+  if (next.length > 0) reached.marks = next;
+  return reached;
 }
 
 function isContainer(value: unknown): value is object {
@@ -291,41 +316,59 @@ function printableText(text: string): string {
     .replace(LONE_SURROGATES, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-const skipPathsBySchema = new WeakMap<z.ZodType, PathPattern[]>();
+interface SchemaPaths {
+  /** Where the schema holds opaque() values. */
+  opaque: PathPattern[];
+  /** Where values the schema leaves open start. */
+  open: PathPattern[];
+}
 
-/** Where in its input a schema holds opaque() values, found once per schema. */
-function opaquePaths(schema: z.ZodType): PathPattern[] {
-  const known = skipPathsBySchema.get(schema);
+const pathsBySchema = new WeakMap<z.ZodType, SchemaPaths>();
+
+/** Where in its input a schema holds opaque and open values, found once per schema. */
+function schemaPaths(schema: z.ZodType): SchemaPaths {
+  const known = pathsBySchema.get(schema);
   if (known) return known;
-  const found: PathPattern[] = [];
-  const pending: Array<{ schema: z.ZodType; path: PathPattern }> = [{ schema, path: [] }];
+  const found: SchemaPaths = { opaque: [], open: [] };
+  const pending: SchemaVisit[] = [{ schema, path: [], inUnion: false }];
   while (pending.length > 0) {
-    const { schema: current, path } = pending.pop() as { schema: z.ZodType; path: PathPattern };
-    if (opaqueSchemas.has(current)) {
-      found.push(path);
-      continue;
-    }
-    if (path.length >= MAX_JSON_DEPTH) continue;
-    for (const child of childSchemas(current, path)) pending.push(child);
+    const { schema: current, path, inUnion } = pending.pop() as SchemaVisit;
+    const type = (current.def as { type: string }).type;
+    // An opaque() inside a union is not honoured (another option may be a field to check there).
+    if (opaqueSchemas.has(current) && !inUnion) found.opaque.push(path);
+    else if (type === 'unknown' || type === 'any') found.open.push(path);
+    else if (path.length < MAX_JSON_DEPTH) pending.push(...childSchemas(current, path, inUnion));
   }
-  skipPathsBySchema.set(schema, found);
+  pathsBySchema.set(schema, found);
   return found;
 }
 
-// Objects, arrays, records and the wrappers around them; a union or a lazy schema is not looked
-// into, so a marker there is not honoured (the value is checked, which is the safe side).
-function childSchemas(schema: z.ZodType, path: PathPattern): Array<{ schema: z.ZodType; path: PathPattern }> {
+interface SchemaVisit {
+  schema: z.ZodType;
+  path: PathPattern;
+  inUnion: boolean;
+}
+
+// Objects, arrays, records, unions and the wrappers around them. A lazy (recursive) schema is not
+// looked into: its values count from the outermost level, which is the safe side.
+function childSchemas(schema: z.ZodType, path: PathPattern, inUnion: boolean): SchemaVisit[] {
   const def = schema.def as unknown as Record<string, unknown> & { type: string };
+  const visit = (child: unknown, at: PathPattern, union = inUnion): SchemaVisit => ({
+    schema: child as z.ZodType,
+    path: at,
+    inUnion: union,
+  });
   switch (def.type) {
     case 'object':
-      return Object.entries(def.shape as Record<string, z.ZodType>).map(([key, child]) => ({
-        schema: child,
-        path: [...path, key],
-      }));
+      return Object.entries(def.shape as Record<string, z.ZodType>).map(([key, child]) =>
+        visit(child, [...path, key]),
+      );
     case 'array':
-      return [{ schema: def.element as z.ZodType, path: [...path, ANY_SEGMENT] }];
+      return [visit(def.element, [...path, ANY_SEGMENT])];
     case 'record':
-      return [{ schema: def.valueType as z.ZodType, path: [...path, ANY_SEGMENT] }];
+      return [visit(def.valueType, [...path, ANY_SEGMENT])];
+    case 'union':
+      return (def.options as z.ZodType[]).map((option) => visit(option, path, true));
     case 'optional':
     case 'nullable':
     case 'default':
@@ -333,9 +376,9 @@ function childSchemas(schema: z.ZodType, path: PathPattern): Array<{ schema: z.Z
     case 'nonoptional':
     case 'readonly':
     case 'catch':
-      return [{ schema: def.innerType as z.ZodType, path }];
+      return [visit(def.innerType, path)];
     case 'pipe':
-      return [{ schema: def.in as z.ZodType, path }];
+      return [visit(def.in, path)];
     default:
       return [];
   }

@@ -488,16 +488,30 @@ describe('bad upstream events', () => {
       messages: badValues.map((value) => ({ key: marker, value })),
     });
 
+    // Valid events after them: a plain one, and one whose data nests as deep as a value may, which
+    // stays valid when ingest carries it one level deeper in the message it publishes.
     const address = `valid-${marker}@example.com`;
+    const deepAddress = `deepest-valid-${marker}@example.com`;
     await producer.send({
       topic: UPSTREAM_TOPIC,
-      messages: [{ key: marker, value: JSON.stringify(upstreamEvent(address)) }],
+      messages: [
+        { key: marker, value: JSON.stringify(upstreamEvent(address)) },
+        {
+          key: marker,
+          value: textWithRawAt(
+            upstreamEvent(deepAddress, { name: 'Deep', order: null }),
+            ['data', 'order'],
+            nestedText(MAX_JSON_DEPTH, 'object'),
+          ),
+        },
+      ],
     });
 
     await waitForEmailTo(address, 60_000);
+    await waitForEmailTo(deepAddress, 60_000);
     expect(
       (await e2e.ses.sentEmails()).filter((email) => email.to.some((to) => to.includes(marker))),
-    ).toHaveLength(1);
+    ).toHaveLength(2);
     const parked = await deadLetters(
       `${badValues.length} dead letters keyed ${marker}`,
       (record) => record.key === marker,

@@ -107,7 +107,14 @@ class InMemoryLedger implements DeliveryLedger {
     return leased;
   }
 
+  /** Refusals still to come, as a database that is down would answer. */
+  refuseOutcomes = 0;
+
   async recordOutcomes(outcomes: readonly DeliveryOutcome[], owner: string): Promise<void> {
+    if (this.refuseOutcomes > 0) {
+      this.refuseOutcomes -= 1;
+      throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    }
     for (const outcome of outcomes) {
       const row = this.rows.get(outcome.messageId);
       if (!row || row.leaseOwner !== owner) continue;
@@ -464,6 +471,21 @@ describe('SendDispatchesUsecase', () => {
 
     expect(outcome).toMatchObject({ result: 'dead-lettered' });
     expect(test.letters).toHaveLength(1);
+  });
+
+  it('waits for the database to record a sent message rather than leaving it to a redelivery that would send it again', async () => {
+    const test = setUp();
+    test.primary.behaviour = async () => ({ providerMessageId: 'sns-9' });
+    test.ledger.refuseOutcomes = 2;
+    const event = consumed();
+
+    const [outcome] = await test.send([event]);
+
+    expect(outcome).toMatchObject({ result: 'sent' });
+    expect(test.primary.calls).toHaveLength(1);
+    expect(test.ledger.refuseOutcomes).toBe(0);
+    expect(test.ledger.rows.get(event.payload.messageId)).toMatchObject({ status: 'sent' });
+    expect(test.eventTypes(event.payload.messageId)).toEqual(['sent']);
   });
 
   it('puts off a delivery another sender holds until that lease ends', async () => {

@@ -19,6 +19,7 @@ import {
 import type { ConsumedEvent, DeadLetter, MessagingLog } from '@switchboard/messaging';
 import type { ChannelProvider, DeliveryDetail } from './channel-provider';
 import type { DeliveryCounters } from './delivery-counters';
+import { despiteOutages } from './despite-outages';
 import type { DeliveryClaim, DeliveryLedger, DeliveryOutcome, FinishedDelivery } from './delivery-ledger';
 
 /** What a provider's rate limit needs to offer (SharedRateLimiter, TokenBucket adapters). */
@@ -233,13 +234,25 @@ export class SendDispatchesUsecase<TDispatch extends Dispatch> {
       await this.dependencies.holdUntil(holdUntil ?? new Date(this.clock.now() + 1000), signal);
       pending = await this.claim(waiting, lease, chunk, results);
     }
-    await ledger.recordOutcomes(chunk.outcomes, lease.owner);
-    const { outbox } = this.dependencies;
-    await Promise.all([
-      outbox.publishEvents(chunk.events),
-      outbox.publishRetries(chunk.retries),
-      outbox.publishDeadLetters(chunk.letters),
-    ]);
+    // The provider calls are made: their outcomes must be recorded before anything else, or a
+    // redelivery would call the provider again. A database or broker outage is waited out here,
+    // rather than failing the batch into a redelivery that would send these messages twice.
+    const { outbox, log } = this.dependencies;
+    await despiteOutages(
+      'record the outcomes of provider calls',
+      () => ledger.recordOutcomes(chunk.outcomes, lease.owner),
+      { signal, log },
+    );
+    await despiteOutages(
+      'publish the outcomes of provider calls',
+      () =>
+        Promise.all([
+          outbox.publishEvents(chunk.events),
+          outbox.publishRetries(chunk.retries),
+          outbox.publishDeadLetters(chunk.letters),
+        ]),
+      { signal, log },
+    );
   }
 
   /** Claims the items; finished ones get their event again, busy ones are put off. */

@@ -89,4 +89,11 @@ describe('payloadView', () => {
     expect(payloadView(Buffer.from('<order/>'))).toBe('<order/>');
     expect(payloadView(null)).toBeNull();
   });
+
+  it('shows as text a JSON payload nested too deep to be written out again', () => {
+    const deep = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
+    const view = payloadView(Buffer.from(deep));
+    expect(view).toBe(deep);
+    expect(() => JSON.stringify(view)).not.toThrow();
+  });
 });

@@ -1,4 +1,4 @@
-import { HeaderName } from '@switchboard/contracts';
+import { HeaderName, inspectInput } from '@switchboard/contracts';
 import { ownerOfDeadLetter } from './dead-letter-owner';
 
 /** A record read from the dead-letter topic, as the consumer hands it over. */
@@ -87,9 +87,13 @@ export function redriveHeaders(stored: Record<string, string>, deadLetterId: str
 export function payloadView(payload: Buffer | null): unknown {
   if (payload === null) return null;
   const text = payload.toString('utf8');
+  let parsed: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    parsed = JSON.parse(text) as unknown;
   } catch {
     return text;
   }
+  // Parked because it nests too deep, it would overflow the stack when written as JSON again.
+  const tooDeep = inspectInput(parsed, { checkText: false }).problems.length > 0;
+  return tooDeep ? text : parsed;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TenantId, Timestamp } from '../common';
+import { opaque } from '../validation';
 
 export const MAX_DEAD_LETTER_PAGE_SIZE = 200;
 export const MAX_REDRIVE_IDS = 1000;
@@ -22,7 +23,7 @@ export const DeadLetterView = z.strictObject({
   reason: z.string(),
   attempts: z.number().int().min(0),
   /** The event as it was parked: parsed JSON, or the raw text when it was not JSON. */
-  payload: z.unknown(),
+  payload: opaque(),
   parkedAt: Timestamp,
   redrivenAt: Timestamp.nullable(),
 });

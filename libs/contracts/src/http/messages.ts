@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MessageId } from '../common';
+import { opaque } from '../validation';
 
 export const MAX_MESSAGES_PER_BATCH = 1000;
 
@@ -14,7 +15,7 @@ export const SendMessageResponse = z.strictObject({
  * against SendMessageRequest, so one bad item is rejected without failing the others.
  */
 export const SendMessageBatchRequest = z.strictObject({
-  messages: z.array(z.unknown()).min(1).max(MAX_MESSAGES_PER_BATCH),
+  messages: z.array(opaque()).min(1).max(MAX_MESSAGES_PER_BATCH),
 });
 
 const FieldProblem = z.strictObject({ field: z.string(), problem: z.string() });

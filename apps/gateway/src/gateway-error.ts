@@ -23,9 +23,11 @@ export function statusOf(code: GatewayErrorCode): number {
       return 422;
     case 'UPSTREAM_FAILED':
       return 502;
+    // Not configured is not a passing outage: 503 would tell the caller to retry in a moment.
+    case 'INBOX_TOKENS_NOT_CONFIGURED':
+      return 404;
     case 'BROKER_UNAVAILABLE':
     case 'SERVICE_UNAVAILABLE':
-    case 'INBOX_TOKENS_NOT_CONFIGURED':
       return 503;
     default:
       return exhaustive(code);

@@ -167,17 +167,20 @@ describe('gateway operator dead letters API (proxy to analytics)', () => {
     const list = document.body.paths['/v1/operator/dead-letters'].get;
     const redrive = document.body.paths['/v1/operator/dead-letters/redrive'].post;
     for (const operation of [list, redrive]) {
-      expect(operation.security).toEqual([{ bearer: [] }]);
+      expect(operation.security).toEqual([{ operator: [] }]);
       expect(operation.description).toContain('operator key');
-      expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['200', '401', '403', '503']));
+      expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['200', '401', '403', '404']));
     }
     expect(list.parameters.map((parameter: { name: string }) => parameter.name)).toEqual(
       expect.arrayContaining(['tenant', 'withoutTenant', 'topic', 'status', 'limit', 'cursor']),
     );
-    expect(document.body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(document.body.components.securitySchemes.operator).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+    });
   });
 
-  it('answers 503 OPERATOR_API_NOT_CONFIGURED on a gateway without operator keys, whatever the key', async () => {
+  it('answers 404 OPERATOR_API_NOT_CONFIGURED on a gateway without operator keys, whatever the key', async () => {
     unconfigured = await createTestGateway({
       analyticsUrl: analytics.url,
       broker: gateway.broker,
@@ -191,7 +194,7 @@ describe('gateway operator dead letters API (proxy to analytics)', () => {
     });
 
     for (const answer of [withTenantKey, withOperatorKey]) {
-      expect(answer.status).toBe(503);
+      expect(answer.status).toBe(404);
       expect(answer.headers.get('content-type')).toContain('application/problem+json');
       expect(answer.body).toMatchObject({
         code: 'OPERATOR_API_NOT_CONFIGURED',

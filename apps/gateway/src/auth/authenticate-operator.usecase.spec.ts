@@ -40,12 +40,12 @@ describe('AuthenticateOperator', () => {
     });
   });
 
-  it('answers 503 OPERATOR_API_NOT_CONFIGURED to anyone when no operator key is configured', async () => {
+  it('answers 404 OPERATOR_API_NOT_CONFIGURED to anyone when no operator key is configured', async () => {
     const unconfigured = new AuthenticateOperator(new OperatorKeys([]), tenantKeys);
 
     for (const authorization of [`Bearer ${OPERATOR_KEY}`, 'Bearer sk_acme', undefined]) {
       await expect(unconfigured.execute(authorization)).rejects.toMatchObject({
-        status: 503,
+        status: 404,
         code: 'OPERATOR_API_NOT_CONFIGURED',
         detail: expect.stringContaining('OPERATOR_API_KEYS'),
       });

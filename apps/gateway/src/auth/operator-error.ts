@@ -10,8 +10,9 @@ export function operatorStatusOf(code: OperatorErrorCode): number {
   switch (code) {
     case 'OPERATOR_KEY_REQUIRED':
       return 403;
+    // Not configured is not a passing outage: 503 would tell the caller to retry in a moment.
     case 'OPERATOR_API_NOT_CONFIGURED':
-      return 503;
+      return 404;
     default:
       return exhaustive(code);
   }

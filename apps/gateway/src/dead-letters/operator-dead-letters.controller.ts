@@ -28,10 +28,10 @@ const OPERATORS_ONLY =
 
 /** The dead letters of every tenant, and of none, for the platform's operators; analytics keeps them. */
 @ApiTags('operator')
-@ApiBearerAuth()
+@ApiBearerAuth('operator')
 @ApiResponse({ status: 401, description: 'no operator key, or an unknown one' })
 @ApiResponse({ status: 403, description: "a tenant's API key: OPERATOR_KEY_REQUIRED" })
-@ApiResponse({ status: 503, description: 'OPERATOR_API_KEYS is not set: OPERATOR_API_NOT_CONFIGURED' })
+@ApiResponse({ status: 404, description: 'OPERATOR_API_KEYS is not set: OPERATOR_API_NOT_CONFIGURED' })
 @UseGuards(OperatorKeyGuard)
 @Controller('v1/operator/dead-letters')
 export class OperatorDeadLettersController {

@@ -13,6 +13,10 @@ export function serveOpenApi(app: NestFastifyApplication): void {
       )
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Your API key' })
+      .addBearerAuth(
+        { type: 'http', scheme: 'bearer', description: 'A platform operator key (OPERATOR_API_KEYS)' },
+        'operator',
+      )
       .build(),
   );
   SwaggerModule.setup('docs', app, document);

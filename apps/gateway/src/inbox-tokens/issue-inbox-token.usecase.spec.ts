@@ -38,11 +38,11 @@ describe('IssueInboxTokenUsecase', () => {
     });
   });
 
-  it('refuses with 503 when no secret is configured', () => {
+  it('refuses with 404 when no secret is configured', () => {
     const issue = new IssueInboxTokenUsecase(undefined);
 
     expect(() => issue.execute('acme', 'user-42', { ttlSeconds: 600 })).toThrow(
-      expect.objectContaining({ code: 'INBOX_TOKENS_NOT_CONFIGURED', status: 503 }) as GatewayError,
+      expect.objectContaining({ code: 'INBOX_TOKENS_NOT_CONFIGURED', status: 404 }) as GatewayError,
     );
   });
 });

@@ -4,6 +4,9 @@ import type { MessageRequested, MessageStatusView } from '@switchboard/contracts
 export abstract class MessageRequestPublisher {
   /** Rejects with BROKER_UNAVAILABLE when the events could not be made durable. */
   abstract publish(events: MessageRequested[]): Promise<void>;
+
+  /** Throws BROKER_UNAVAILABLE while the broker is known to be down, before any work is done. */
+  ensureAvailable(): void {}
 }
 
 export interface AcceptedMessage {

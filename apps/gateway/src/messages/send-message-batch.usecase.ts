@@ -39,6 +39,7 @@ export class SendMessageBatch {
 
     if (accepted.length > 0) {
       // Recorded before they are published, as SendMessage does: a 202 or 207 is found at once.
+      this.publisher.ensureAvailable();
       await this.acceptedMessages.record(
         accepted.map((item) => ({ messageId: item.messageId, tenantId: command.tenantId, acceptedAt })),
       );

@@ -26,6 +26,7 @@ export class SendMessage {
 
   async execute(command: SendMessageCommand): Promise<SendMessageResponse> {
     const accepted = { messageId: this.newMessageId(), tenantId: command.tenantId, acceptedAt: this.now() };
+    this.publisher.ensureAvailable();
     await this.acceptedMessages.record([accepted]);
     await this.publisher.publish([
       buildMessageRequested(command.request, { ...accepted, idempotencyKey: command.idempotencyKey }),

@@ -25,6 +25,42 @@ describe('routeKafkaLogs', () => {
       ['error', 'Error when calling eachBatch', { namespace: 'Runner', groupId: 'router', error: 'boom' }],
     ]);
   });
+
+  it('writes a repeated line once per half minute, saying how many like it were left out', () => {
+    let time = 0;
+    const lines: Array<[string, MessagingLogFields | undefined]> = [];
+    const write = routeKafkaLogs(
+      (_level, message, fields) => lines.push([message, fields]),
+      () => time,
+    )(logLevel.WARN);
+    const connectionError = (port: number) =>
+      write({
+        namespace: 'Connection',
+        level: logLevel.ERROR,
+        label: 'ERROR',
+        log: {
+          message: `Connection error: connect ECONNREFUSED 127.0.0.1:${port}`,
+          timestamp: '',
+          logger: 'kafkajs',
+        },
+      });
+
+    connectionError(9092);
+    for (let second = 1; second < 30; second++) {
+      time = second * 1000;
+      connectionError(9092);
+    }
+    time = 30_000;
+    connectionError(9093);
+
+    expect(lines).toEqual([
+      ['Connection error: connect ECONNREFUSED 127.0.0.1:9092', { namespace: 'Connection' }],
+      [
+        'Connection error: connect ECONNREFUSED 127.0.0.1:9093',
+        { namespace: 'Connection', similarLinesLeftOut: 29 },
+      ],
+    ]);
+  });
 });
 
 describe('createKafka', () => {

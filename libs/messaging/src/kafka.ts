@@ -40,9 +40,24 @@ export function createKafka(settings: KafkaSettings, log: MessagingLog = nestMes
   });
 }
 
-export function routeKafkaLogs(log: MessagingLog): logCreator {
+// While a broker is unreachable kafkajs logs the same failure for every connection and every try:
+// each distinct line is written once per window, with how many like it were left out since.
+const REPEAT_WINDOW_MS = 30_000;
+
+export function routeKafkaLogs(log: MessagingLog, now: () => number = Date.now): logCreator {
+  const repeats = new Map<string, { since: number; suppressed: number }>();
   return () => (entry: LogEntry) => {
+    const key = `${entry.level} ${entry.namespace} ${String(entry.log.message).replace(/\d+/g, '#')}`;
+    const seen = repeats.get(key);
+    const at = now();
+    if (seen && at - seen.since < REPEAT_WINDOW_MS) {
+      seen.suppressed += 1;
+      return;
+    }
+    if (repeats.size > 1000) repeats.clear();
+    repeats.set(key, { since: at, suppressed: 0 });
     const fields: MessagingLogFields = { namespace: entry.namespace };
+    if (seen && seen.suppressed > 0) fields.similarLinesLeftOut = seen.suppressed;
     for (const [name, value] of Object.entries(entry.log)) {
       if (DROPPED_ENTRY_FIELDS.has(name) || value === undefined) continue;
       fields[name] = typeof value === 'object' && value !== null ? describeValue(value) : value;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { waitFor, type PlatformServiceName } from '@switchboard/testing';
 import { startE2ePlatform, type E2ePlatform } from './support/e2e-platform';
+import { EmailStream, OutboxWatcher } from './support/email-traffic';
 
 // Each consumer service in turn is killed with SIGKILL while a steady stream of email flows, and
 // started again at once, as an orchestrator would. The stall is the time from the kill until that
@@ -28,103 +29,6 @@ const KILLED: ReadonlyArray<{ service: PlatformServiceName; signal: string }> = 
   { service: 'analytics', signal: 'first status "sent" of a message sent after the kill' },
 ];
 
-interface SentRequest {
-  address: string;
-  requestedAt: number;
-  status?: number;
-  messageId?: string;
-}
-
-/** POST /v1/messages every 100 ms, each to an address of its own, without waiting for the answers. */
-class EmailStream {
-  readonly requests: SentRequest[] = [];
-  private running = true;
-  private readonly answers: Array<Promise<void>> = [];
-  private readonly loop: Promise<void>;
-
-  constructor(
-    private readonly e2e: E2ePlatform,
-    private readonly runId: string,
-  ) {
-    this.loop = this.run();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    await this.loop;
-    await Promise.all(this.answers);
-  }
-
-  accepted(): SentRequest[] {
-    return this.requests.filter((request) => request.status === 202);
-  }
-
-  private async run(): Promise<void> {
-    const startedAt = Date.now();
-    for (let index = 0; this.running; index++) {
-      const request: SentRequest = {
-        address: `takeover-${this.runId}-${index}@example.com`,
-        requestedAt: Date.now(),
-      };
-      this.requests.push(request);
-      this.answers.push(this.send(request));
-      // A steady pace rather than a wait for something: the next request is due at a fixed time.
-      const dueAt = startedAt + (index + 1) * STREAM_INTERVAL_MS;
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, dueAt - Date.now())));
-    }
-  }
-
-  private async send(request: SentRequest): Promise<void> {
-    try {
-      const answer = await this.e2e.api.post<{ messageId: string }>('/v1/messages', {
-        recipient: { email: request.address },
-        content: { subject: 'Takeover', text: 'Sent while a service was killed.' },
-      });
-      request.status = answer.status;
-      request.messageId = answer.body.messageId;
-    } catch {
-      request.status = 0;
-    }
-  }
-}
-
-/** When each address first appeared at the SES emulator, and how many emails it got. */
-class OutboxWatcher {
-  readonly firstSeenAt = new Map<string, number>();
-  readonly emailsPerAddress = new Map<string, number>();
-  private seen = 0;
-  private running = true;
-  private readonly loop: Promise<void>;
-
-  constructor(
-    private readonly e2e: E2ePlatform,
-    private readonly addressPrefix: string,
-  ) {
-    this.loop = this.run();
-  }
-
-  async stop(): Promise<void> {
-    this.running = false;
-    await this.loop;
-  }
-
-  private async run(): Promise<void> {
-    while (this.running) {
-      // The emulator's store only grows: what is past `seen` arrived since the last look.
-      const emails = await this.e2e.ses.sentEmails().catch(() => undefined);
-      const now = Date.now();
-      for (const email of emails?.slice(this.seen) ?? []) {
-        for (const address of email.to.filter((to) => to.startsWith(this.addressPrefix))) {
-          if (!this.firstSeenAt.has(address)) this.firstSeenAt.set(address, now);
-          this.emailsPerAddress.set(address, (this.emailsPerAddress.get(address) ?? 0) + 1);
-        }
-      }
-      this.seen = emails?.length ?? this.seen;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-}
-
 interface TakeoverMeasure {
   service: PlatformServiceName;
   signal: string;
@@ -143,8 +47,12 @@ const runId = randomUUID().slice(0, 8);
 
 beforeAll(async () => {
   e2e = await startE2ePlatform();
-  outbox = new OutboxWatcher(e2e, `takeover-${runId}-`);
-  stream = new EmailStream(e2e, runId);
+  outbox = new OutboxWatcher(e2e.ses, `takeover-${runId}-`);
+  stream = new EmailStream(e2e.api, {
+    intervalMs: STREAM_INTERVAL_MS,
+    addressPrefix: `takeover-${runId}-`,
+    content: { subject: 'Takeover', text: 'Sent while a service was killed.' },
+  });
 }, 240_000);
 
 afterAll(async () => {
@@ -249,7 +157,7 @@ describe('takeover after SIGKILL of each consumer service, with 10 emails a seco
       120_000,
     ).catch(() => undefined);
     expect(missing()).toEqual([]);
-    const duplicates = [...outbox.emailsPerAddress.values()].reduce((sum, count) => sum + count - 1, 0);
+    const duplicates = outbox.duplicates();
     console.log(
       `takeover: ${accepted.length} accepted, ${outbox.firstSeenAt.size} delivered, 0 lost, ${duplicates} sent twice (bound ${DUPLICATE_BOUND})`,
     );

@@ -6,7 +6,9 @@ export abstract class MessageRequestPublisher {
   abstract publish(events: MessageRequested[]): Promise<void>;
 
   /** Throws BROKER_UNAVAILABLE while the broker is known to be down, before any work is done. */
-  ensureAvailable(): void {}
+  ensureAvailable(): void {
+    // Nothing is known to be down unless an implementation keeps track.
+  }
 }
 
 export interface AcceptedMessage {

@@ -26,6 +26,7 @@ import {
 } from '@switchboard/messaging';
 import { setMaxListeners } from 'node:events';
 import type { Kafka } from 'kafkajs';
+import { abortableSleep } from './abortable-sleep';
 import { DeliveryCounters, type DeliveryCountersSnapshot } from './delivery-counters';
 import type { DeliveryLedger } from './delivery-ledger';
 import { SenderKitError } from './sender-kit-error';
@@ -247,7 +248,7 @@ export class ChannelSender<TDispatch extends Dispatch> {
       this.setPaused(true);
     }
     try {
-      await sleep(Math.max(0, until.getTime() - Date.now()), signal);
+      await abortableSleep(Math.max(0, until.getTime() - Date.now()), signal);
     } finally {
       this.holds -= 1;
       if (this.holds === 0) {
@@ -288,22 +289,4 @@ export class ChannelSender<TDispatch extends Dispatch> {
       publishDeadLetters: (letters) => publisher.publishDeadLetters(letters),
     };
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -1,5 +1,6 @@
 import { isInfrastructureFault } from '@switchboard/faults';
 import type { MessagingLog } from '@switchboard/messaging';
+import { abortableSleep } from './abortable-sleep';
 
 const RETRY_BASE_MS = 200;
 const RETRY_MAX_MS = 2000;
@@ -26,21 +27,7 @@ export async function despiteOutages(
           error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
         });
       }
-      await sleep(Math.min(RETRY_BASE_MS * 2 ** failures, RETRY_MAX_MS), options.signal);
+      await abortableSleep(Math.min(RETRY_BASE_MS * 2 ** failures, RETRY_MAX_MS), options.signal);
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

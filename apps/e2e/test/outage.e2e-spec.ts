@@ -112,7 +112,9 @@ describe('30 s outages of PostgreSQL and of the broker, with 20 emails a second 
   it('answered only 202 or 503 with Retry-After, sent every 202 exactly once and parked nothing', async () => {
     await stream.stop();
     const unexpected = stream.requests.filter((request) => request.status !== 202 && request.status !== 503);
-    expect(unexpected.map(({ status, requestedAt }) => ({ status, requestedAt }))).toEqual([]);
+    expect(unexpected.map(({ status, problem, requestedAt }) => ({ status, problem, requestedAt }))).toEqual(
+      [],
+    );
     const refusedWithoutRetryAfter = stream.requests.filter(
       (request) => request.status === 503 && !request.retryAfter,
     );

@@ -66,8 +66,12 @@ const KAFKA_CONNECTION_ERRORS = new Set([
   'KafkaJSRequestTimeoutError',
   'KafkaJSNumberOfRetriesExceeded',
   'KafkaJSBrokerNotFound',
+  'KafkaJSNoBrokerAvailableError',
+  'KafkaJSGroupCoordinatorNotFound',
   'KafkaJSLockTimeout',
+  'KafkaJSTimeout',
   'KafkaJSMetadataNotLoaded',
+  'KafkaJSTopicMetadataNotLoaded',
 ]);
 
 const MAX_CAUSE_DEPTH = 6;

@@ -9,6 +9,8 @@ export interface SentRequest {
   answeredAt?: number;
   messageId?: string;
   retryAfter?: string | null;
+  /** The problem's code (and error id, for a 500) when the answer was not 202. */
+  problem?: string;
 }
 
 export interface EmailStreamOptions {
@@ -59,13 +61,18 @@ export class EmailStream {
 
   private async send(request: SentRequest): Promise<void> {
     try {
-      const answer = await this.api.post<{ messageId: string }>('/v1/messages', {
-        recipient: { email: request.address },
-        content: this.options.content,
-      });
+      const answer = await this.api.post<{ messageId: string; code?: string; errorId?: string }>(
+        '/v1/messages',
+        {
+          recipient: { email: request.address },
+          content: this.options.content,
+        },
+      );
       request.status = answer.status;
       request.messageId = answer.body.messageId;
       request.retryAfter = answer.headers.get('retry-after');
+      if (answer.status !== 202)
+        request.problem = [answer.body.code, answer.body.errorId].filter(Boolean).join(' ');
     } catch {
       request.status = 0;
     }

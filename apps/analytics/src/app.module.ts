@@ -48,7 +48,11 @@ export function createAppModule(config: AnalyticsConfig): Type<unknown> {
         poolSize: config.DATABASE_POOL_SIZE,
       }),
       MessagingModule.forRoot({
-        kafka: { brokers: config.KAFKA_BROKERS, clientId: 'analytics' },
+        kafka: {
+          brokers: config.KAFKA_BROKERS,
+          clientId: 'analytics',
+          compression: config.KAFKA_COMPRESSION,
+        },
         topics: [{ topic: DeliveryEventTopic.topic, partitions: PIPELINE_TOPIC_PARTITIONS }],
       }),
       HealthModule.register([

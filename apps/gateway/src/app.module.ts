@@ -29,7 +29,7 @@ export function createAppModule(config: GatewayConfig): Type<unknown> {
       GatewayConfigModule.forRoot(config),
       PersistenceModule.forRoot(gatewayDatabaseOptions(config.DATABASE_URL)),
       MessagingModule.forRoot({
-        kafka: { brokers: config.KAFKA_BROKERS, clientId: 'gateway' },
+        kafka: { brokers: config.KAFKA_BROKERS, clientId: 'gateway', compression: config.KAFKA_COMPRESSION },
         topics: [
           { topic: MessageRequestedTopic.topic, partitions: REQUESTED_TOPIC_PARTITIONS },
           { topic: EmailReceiptTopic.topic, partitions: RECEIPT_TOPIC_PARTITIONS },

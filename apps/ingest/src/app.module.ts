@@ -34,7 +34,7 @@ export function createAppModule(config: IngestConfig): Type<unknown> {
         migrations: [CreateIngestMessagesAndTriggers1795595937123, AddMessageChannels1795800000000],
       }),
       MessagingModule.forRoot({
-        kafka: { brokers: config.KAFKA_BROKERS, clientId: 'ingest' },
+        kafka: { brokers: config.KAFKA_BROKERS, clientId: 'ingest', compression: config.KAFKA_COMPRESSION },
         topics: [
           ...[MessageRequestedTopic, MessageAcceptedTopic, DeliveryEventTopic].map(({ topic }) => ({
             topic,

@@ -48,7 +48,7 @@ export function createAppModule(config: RouterConfig, options: RouterOptions = {
         ],
       }),
       MessagingModule.forRoot({
-        kafka: { brokers: config.KAFKA_BROKERS, clientId: 'router' },
+        kafka: { brokers: config.KAFKA_BROKERS, clientId: 'router', compression: config.KAFKA_COMPRESSION },
         topics: [MessageAcceptedTopic, RenderRequestedTopic, DeliveryEventTopic].map(({ topic }) => ({
           topic,
           partitions: PIPELINE_TOPIC_PARTITIONS,

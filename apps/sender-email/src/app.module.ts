@@ -41,7 +41,14 @@ export function createAppModule(config: SenderEmailConfig): Type<unknown> {
         ],
         poolSize: config.DATABASE_POOL_SIZE,
       }),
-      MessagingModule.forRoot({ kafka: { brokers: config.KAFKA_BROKERS, clientId: SENDER_EMAIL }, topics }),
+      MessagingModule.forRoot({
+        kafka: {
+          brokers: config.KAFKA_BROKERS,
+          clientId: SENDER_EMAIL,
+          compression: config.KAFKA_COMPRESSION,
+        },
+        topics,
+      }),
       ChannelSenderModule.register({
         useFactory: (kafka: Kafka, publisher: EventPublisher, dataSource: DataSource) =>
           createEmailSender(kafka, publisher, (sql, parameters) => dataSource.query(sql, parameters), config),

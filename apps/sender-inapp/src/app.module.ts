@@ -32,7 +32,14 @@ export function createAppModule(config: SenderInappConfig): Type<unknown> {
         migrations: [CreateSenderInappInbox1795620000000],
         poolSize: config.DATABASE_POOL_SIZE,
       }),
-      MessagingModule.forRoot({ kafka: { brokers: config.KAFKA_BROKERS, clientId: 'sender-inapp' }, topics }),
+      MessagingModule.forRoot({
+        kafka: {
+          brokers: config.KAFKA_BROKERS,
+          clientId: 'sender-inapp',
+          compression: config.KAFKA_COMPRESSION,
+        },
+        topics,
+      }),
       HealthModule.register([MessagingHealthIndicator, DatabaseHealthIndicator, ConsumerReadiness]),
       InboxModule,
     ],

@@ -30,7 +30,14 @@ export function createAppModule(config: SenderPushConfig): Type<unknown> {
         migrations: [CreateSenderPushDeliveries1795605126000],
         poolSize: config.DATABASE_POOL_SIZE,
       }),
-      MessagingModule.forRoot({ kafka: { brokers: config.KAFKA_BROKERS, clientId: 'sender-push' }, topics }),
+      MessagingModule.forRoot({
+        kafka: {
+          brokers: config.KAFKA_BROKERS,
+          clientId: 'sender-push',
+          compression: config.KAFKA_COMPRESSION,
+        },
+        topics,
+      }),
       ChannelSenderModule.register({
         // The module holds senders of any dispatch type (ChannelSender<T> is invariant in T).
         useFactory: (kafka: Kafka, publisher: EventPublisher, dataSource: DataSource) =>

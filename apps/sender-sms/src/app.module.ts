@@ -30,7 +30,14 @@ export function createAppModule(config: SenderSmsConfig): Type<unknown> {
         migrations: [CreateSenderSmsDeliveries1795600000000],
         poolSize: config.DATABASE_POOL_SIZE,
       }),
-      MessagingModule.forRoot({ kafka: { brokers: config.KAFKA_BROKERS, clientId: 'sender-sms' }, topics }),
+      MessagingModule.forRoot({
+        kafka: {
+          brokers: config.KAFKA_BROKERS,
+          clientId: 'sender-sms',
+          compression: config.KAFKA_COMPRESSION,
+        },
+        topics,
+      }),
       ChannelSenderModule.register({
         useFactory: (kafka: Kafka, publisher: EventPublisher, dataSource: DataSource) =>
           createSmsSender(kafka, publisher, dataSource, config),

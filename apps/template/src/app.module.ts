@@ -34,7 +34,10 @@ export function createAppModule(config: TemplateConfig): Type<unknown> {
         migrations: [CreateTemplates1795595431377, AddChannelParts1795607366135],
         poolSize: config.DATABASE_POOL_SIZE,
       }),
-      MessagingModule.forRoot({ kafka: { brokers: config.KAFKA_BROKERS, clientId: 'template' }, topics }),
+      MessagingModule.forRoot({
+        kafka: { brokers: config.KAFKA_BROKERS, clientId: 'template', compression: config.KAFKA_COMPRESSION },
+        topics,
+      }),
       HealthModule.register([MessagingHealthIndicator, DatabaseHealthIndicator, ConsumerReadiness]),
       TemplatesModule,
       RenderingModule,

@@ -2,6 +2,8 @@ import { defineConfig } from './config-variable';
 import { env } from './env';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+/** Kafka's record batch codecs, as KAFKA_COMPRESSION names them. */
+export const KAFKA_COMPRESSION_CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
 
 /**
  * Variables every service reads; spread them into an app's spec. An app overrides one by
@@ -13,6 +15,12 @@ export const commonVariables = defineConfig({
     description: 'Kafka bootstrap brokers, comma-separated host:port',
     sensitive: false,
     example: 'kafka-1:9092,kafka-2:9092',
+  },
+  KAFKA_COMPRESSION: {
+    schema: env.oneOf(KAFKA_COMPRESSION_CODECS, 'none'),
+    description:
+      'Codec the service compresses what it produces with: none, gzip, snappy, lz4 or zstd (every codec is read whatever this says)',
+    sensitive: false,
   },
   DATABASE_URL: {
     schema: env.url({ protocols: ['postgres', 'postgresql'] }),

@@ -6,7 +6,15 @@ import {
   type TopicName,
   type TopicPayloads,
 } from '@switchboard/contracts';
-import { Partitioners, type IHeaders, type Kafka, type Message, type Producer } from 'kafkajs';
+import { CODEC_IDS, type CodecName } from '@switchboard/kafka-codecs';
+import {
+  Partitioners,
+  type CompressionTypes,
+  type IHeaders,
+  type Kafka,
+  type Message,
+  type Producer,
+} from 'kafkajs';
 import { contractOf } from './contract-of';
 import { eventHeaders, type PublishOptions } from './event-headers';
 import { MessagingError } from './messaging-error';
@@ -45,8 +53,12 @@ export class EventPublisher {
   private readonly queued: QueuedSend[] = [];
   private requestInFlight = false;
   private sendScheduled = false;
+  private readonly compression: CompressionTypes;
 
-  constructor(kafka: Kafka) {
+  /** `compression`: the codec every request's batches are compressed with (default none). */
+  constructor(kafka: Kafka, options: { compression?: CodecName } = {}) {
+    // kafkajs numbers its CompressionTypes as Kafka does.
+    this.compression = CODEC_IDS[options.compression ?? 'none'] as CompressionTypes;
     // kafkajs requires one request in flight for idempotence; the Java-compatible
     // partitioner puts a key on the same partition as any other Kafka client would.
     this.producer = kafka.producer({
@@ -231,7 +243,11 @@ export class EventPublisher {
     }
     this.requestInFlight = true;
     this.producer
-      .sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) })
+      .sendBatch({
+        acks: -1,
+        compression: this.compression,
+        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+      })
       .then(
         () => batch.forEach((queued) => queued.resolve()),
         (error: unknown) => batch.forEach((queued) => queued.reject(error)),

@@ -1,3 +1,4 @@
+export { adoptCommittedOffsets } from './adopt-committed-offsets';
 export type { RawRecord } from './consumer/batch-worker';
 export { ConsumerRunner } from './consumer/consumer-runner';
 export type { BatchOutcome, ConsumedEvent, HandlerOutcome } from './consumer/consumed-event';
@@ -5,6 +6,7 @@ export { COLLECTING_FETCH, type ConsumerRunnerOptions } from './consumer/consume
 export { eventHeaders, readHeaders, type DeadLetterReason, type PublishOptions } from './event-headers';
 export { EventPublisher, type DeadLetter } from './event-publisher';
 export { createKafka, type KafkaSettings } from './kafka';
+export { UNDECODABLE_BATCH_HEADER, UNDECODABLE_FIRST_OFFSET_HEADER } from './kafkajs-codecs';
 export { MessagingError, type MessagingErrorCode } from './messaging-error';
 export {
   nestMessagingLog,

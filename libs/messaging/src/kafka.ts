@@ -1,4 +1,6 @@
+import type { CodecName } from '@switchboard/kafka-codecs';
 import { Kafka, logLevel as KafkaLogLevel, type LogEntry, type logCreator, type RetryOptions } from 'kafkajs';
+import { installKafkaCodecs } from './kafkajs-codecs';
 import { MessagingError } from './messaging-error';
 import {
   nestMessagingLog,
@@ -14,6 +16,8 @@ export interface KafkaSettings {
   logLevel?: MessagingLogLevel;
   /** How kafkajs retries connecting and requests; its defaults (5 retries, up to 30 s) otherwise. */
   retry?: RetryOptions;
+  /** The codec EventPublisher compresses with (KAFKA_COMPRESSION); every codec is read whatever this says. Default none. */
+  compression?: CodecName;
 }
 
 const KAFKA_LOG_LEVELS: Record<MessagingLogLevel, KafkaLogLevel> = {
@@ -31,6 +35,7 @@ export function createKafka(settings: KafkaSettings, log: MessagingLog = nestMes
   if (settings.brokers.length === 0) {
     throw new MessagingError('INVALID_OPTION', 'kafka.brokers must name at least one broker');
   }
+  installKafkaCodecs();
   return new Kafka({
     clientId: settings.clientId,
     brokers: settings.brokers,

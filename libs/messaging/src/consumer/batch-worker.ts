@@ -4,7 +4,8 @@ import { isInfrastructureFault } from '@switchboard/faults';
 import type { KafkaMessage } from 'kafkajs';
 import type { z } from 'zod';
 import { readHeaders } from '../event-headers';
-import type { EventPublisher } from '../event-publisher';
+import type { DeadLetter, EventPublisher } from '../event-publisher';
+import { UNDECODABLE_BATCH_HEADER, UNDECODABLE_FIRST_OFFSET_HEADER } from '../kafkajs-codecs';
 import { errorMessage, loggableError, redactPersonalData, type MessagingLogFields } from '../messaging-log';
 import { traceCausesOf, withTraceCauses } from '../trace-causes';
 import { messagingAttributes, recordException, recordFailure, tracer } from '../tracing';
@@ -84,6 +85,10 @@ export interface RawRecord {
   timestamp: Date;
 }
 
+function isUndecodableBatch(message: KafkaMessage): boolean {
+  return message.headers?.[UNDECODABLE_BATCH_HEADER] !== undefined;
+}
+
 function rawRecordOf(partition: number, message: KafkaMessage): RawRecord {
   return {
     partition,
@@ -97,6 +102,8 @@ function rawRecordOf(partition: number, message: KafkaMessage): RawRecord {
 
 export interface BatchWorkerDependencies {
   options: ResolvedConsumerOptions;
+  /** Told of each record batch parked by position instead of being handled. */
+  onBatchSkipped?(topic: string, reason: 'undecodable'): void;
   publisher: EventPublisher;
   lostDeliveries: LostDeliveries;
   outage: DependencyOutageLog;
@@ -132,6 +139,7 @@ export class BatchWorker {
       parent,
       async (span) => {
         try {
+          if (isUndecodableBatch(message)) return this.parkUndecodableBatch(work, fields, message);
           const decoded = decodePayload(message.value, registration.schema);
           if (!decoded.ok) {
             const error = describeProblems(topic, decoded.problems);
@@ -189,8 +197,13 @@ export class BatchWorker {
     const events: PendingEvent[] = [];
     const invalid: ParkedRecord[] = [];
     const poison: KafkaMessage[] = [];
+    const undecodable: KafkaMessage[] = [];
     const links: Link[] = [];
     for (const message of messages) {
+      if (registration.schema !== 'raw' && isUndecodableBatch(message)) {
+        undecodable.push(message);
+        continue;
+      }
       const headers = readHeaders(message.headers);
       const producerSpan = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, headers));
       if (producerSpan) links.push({ context: producerSpan });
@@ -216,6 +229,9 @@ export class BatchWorker {
       ROOT_CONTEXT,
       async (span) => {
         try {
+          for (const message of undecodable) {
+            if (!(await this.parkUndecodableBatch(work, fields, message))) return;
+          }
           if (invalid.length > 0) {
             this.options.log('warn', 'invalid events dead-lettered', { ...fields, invalid: invalid.length });
             if (!(await this.park(work, fields, invalid))) return;
@@ -349,12 +365,53 @@ export class BatchWorker {
     };
   }
 
-  /**
-   * Writes dead letters and finishes their records. The broker being unavailable is waited out like
-   * any outage; resolves false when the batch must stop first (the records come back later).
-   */
-  private async park(work: BatchWork, fields: MessagingLogFields, records: ParkedRecord[]): Promise<boolean> {
+  private park(work: BatchWork, fields: MessagingLogFields, records: ParkedRecord[]): Promise<boolean> {
     const letters = toDeadLetters(work.topic, work.partition, records);
+    return this.publishLetters(
+      work,
+      fields,
+      letters,
+      records.map(({ message }) => message.offset),
+    );
+  }
+
+  /**
+   * The stand-in for a record batch kafkajs could not decode (see installKafkaCodecs): parked by
+   * position with the batch's bytes as they were fetched, so a fixed build can replay it, and
+   * skipped, so the partition goes on. Decoding the same bytes again gives the same result, and
+   * the codecs are checked at start-up, so there is no point in a second try.
+   */
+  private parkUndecodableBatch(
+    work: BatchWork,
+    fields: MessagingLogFields,
+    message: KafkaMessage,
+  ): Promise<boolean> {
+    const headers = readHeaders(message.headers);
+    const firstOffset = headers[UNDECODABLE_FIRST_OFFSET_HEADER] ?? message.offset;
+    const error = `${headers[UNDECODABLE_BATCH_HEADER]} (offsets ${firstOffset} to ${message.offset})`;
+    this.options.log('error', 'record batch cannot be decoded: parked by position and skipped', {
+      ...fields,
+      offset: firstOffset,
+      lastOffset: message.offset,
+      error,
+    });
+    this.dependencies.onBatchSkipped?.(work.topic, 'undecodable');
+    const letters = toDeadLetters(work.topic, work.partition, [
+      { message: { ...message, offset: firstOffset, headers: {} } as KafkaMessage, error, attempts: 0 },
+    ]);
+    return this.publishLetters(work, fields, letters, [message.offset]);
+  }
+
+  /**
+   * Writes dead letters, then finishes the offsets they stand for. The broker being unavailable is
+   * waited out like any outage; resolves false when the batch must stop first (the records come back later).
+   */
+  private async publishLetters(
+    work: BatchWork,
+    fields: MessagingLogFields,
+    letters: DeadLetter[],
+    offsets: string[],
+  ): Promise<boolean> {
     const attempts = await runAttempts(
       () => this.dependencies.publisher.publishDeadLetters(letters),
       { ...this.attemptPolicy(), maxAttempts: 1 },
@@ -363,7 +420,7 @@ export class BatchWorker {
     if (attempts.result === 'abandoned') return false;
     // A dead letter that cannot be written for another reason fails the batch: it is fetched again.
     if (attempts.result !== 'succeeded') throw attempts.error;
-    for (const { message } of records) work.finished(message.offset);
+    for (const offset of offsets) work.finished(offset);
     return true;
   }
 

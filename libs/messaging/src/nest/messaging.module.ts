@@ -6,6 +6,7 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
+import { checkCodecs } from '@switchboard/kafka-codecs';
 import type { Kafka } from 'kafkajs';
 import { EventPublisher } from '../event-publisher';
 import { createKafka } from '../kafka';
@@ -24,6 +25,8 @@ class MessagingLifecycle implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
+    // A codec that did not load (a native or wasm part missing) fails the start, not every batch later.
+    await checkCodecs();
     if (this.options.topics) await provisionTopics(this.kafka, this.options.topics);
     await this.publisher.connect();
   }
@@ -43,7 +46,11 @@ export class MessagingModule {
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: options },
         { provide: KAFKA, useFactory: () => createKafka(options.kafka) },
-        { provide: EventPublisher, useFactory: (kafka: Kafka) => new EventPublisher(kafka), inject: [KAFKA] },
+        {
+          provide: EventPublisher,
+          useFactory: (kafka: Kafka) => new EventPublisher(kafka, { compression: options.kafka.compression }),
+          inject: [KAFKA],
+        },
         MessagingLifecycle,
         MessagingHealthIndicator,
       ],

@@ -1,6 +1,8 @@
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { type MessageRequested, MessageRequestedTopic, UpstreamEvent } from '@switchboard/contracts';
+import { Logger } from '@nestjs/common';
 import {
+  adoptCommittedOffsets,
   type ConsumedEvent,
   ConsumerRunner,
   type EventPublisher,
@@ -21,49 +23,74 @@ export interface IngestConsumerSettings {
 }
 
 export const INGEST_CONSUMER_GROUP = 'ingest';
+/** Upstream topics have a group of their own: however broken one is, HTTP messages keep flowing. */
+export const INGEST_UPSTREAM_CONSUMER_GROUP = 'ingest-upstream';
 
 /**
- * Ingest's one consumer group: requested messages arrive in batches (one bulk write each);
- * upstream events arrive one by one, validated against the UpstreamEvent envelope (the runner
- * dead-letters the ones that fail), and the ones handled at the same time share one write.
+ * Ingest's two consumer groups. Requested messages (the HTTP path) arrive in batches, one bulk
+ * write each. Upstream events arrive one by one in a group of their own, validated against the
+ * UpstreamEvent envelope (the runner dead-letters the ones that fail), and the ones handled at
+ * the same time share one write.
  */
 export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShutdown, ReadinessCheck {
   readonly name = 'consumer';
-  private readonly runner: ConsumerRunner;
+  private readonly logger = new Logger(IngestConsumer.name);
+  private readonly requested: ConsumerRunner;
+  private readonly upstream: ConsumerRunner | undefined;
   private readonly upstreamEvents: CoalescingBatcher<ReceivedUpstreamEvent, UpstreamEventOutcome>;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     publisher: EventPublisher,
     private readonly acceptMessages: AcceptMessages,
     acceptUpstreamEvents: AcceptUpstreamEvents,
-    settings: IngestConsumerSettings,
+    private readonly settings: IngestConsumerSettings,
   ) {
     this.upstreamEvents = new CoalescingBatcher((batch) => acceptUpstreamEvents.execute(batch));
-    this.runner = new ConsumerRunner(kafka, publisher, {
+    this.requested = new ConsumerRunner(kafka, publisher, {
       groupId: INGEST_CONSUMER_GROUP,
-      concurrency: settings.upstreamConcurrency,
       maxAttempts: settings.maxAttempts,
       partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently,
     }).onBatch(MessageRequestedTopic.topic, (events) =>
       // The runner has validated each payload against this topic's schema.
       this.acceptRequested(events.map((event) => event.payload as MessageRequested)),
     );
-    for (const topic of settings.upstreamTopics) {
-      this.runner.onExternal(topic, UpstreamEvent, (event) => this.acceptUpstream(event));
+    if (settings.upstreamTopics.length > 0) {
+      const upstream = new ConsumerRunner(kafka, publisher, {
+        groupId: INGEST_UPSTREAM_CONSUMER_GROUP,
+        concurrency: settings.upstreamConcurrency,
+        maxAttempts: settings.maxAttempts,
+        partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently,
+      });
+      for (const topic of settings.upstreamTopics) {
+        upstream.onExternal(topic, UpstreamEvent, (event) => this.acceptUpstream(event));
+      }
+      this.upstream = upstream;
     }
   }
 
-  onApplicationBootstrap(): Promise<void> {
-    return this.runner.start();
+  async onApplicationBootstrap(): Promise<void> {
+    await this.requested.start();
+    if (!this.upstream) return;
+    // Upstream topics were read by the 'ingest' group before they had one of their own.
+    const adopted = await adoptCommittedOffsets(this.kafka, {
+      from: INGEST_CONSUMER_GROUP,
+      to: INGEST_UPSTREAM_CONSUMER_GROUP,
+      topics: this.settings.upstreamTopics,
+    });
+    if (adopted > 0) {
+      this.logger.log(`upstream topics continue from where the ingest group was (${adopted} partitions)`);
+    }
+    await this.upstream.start();
   }
 
-  onApplicationShutdown(): Promise<void> {
-    return this.runner.stop();
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([this.requested.stop(), this.upstream?.stop()]);
   }
 
+  /** Both groups consuming; a crashed one is being restarted and counts as not ready meanwhile. */
   async isReady(): Promise<boolean> {
-    return this.runner.isHealthy();
+    return this.requested.isHealthy() && (this.upstream?.isHealthy() ?? true);
   }
 
   private async acceptRequested(messages: MessageRequested[]): Promise<void> {

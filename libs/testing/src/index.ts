@@ -1,4 +1,10 @@
 export { freePort } from './free-port';
+export {
+  kafkaPythonAvailable,
+  kafkaPythonProduce,
+  type KafkaPythonCodec,
+  type KafkaPythonProduceOptions,
+} from './kafka-python';
 export { kcatAvailable, kcatProduce, type KcatProduceOptions } from './kcat';
 export { OtlpSpanKind, type CollectedSpan } from './otlp-json';
 export { repoRoot } from './repo-root';

@@ -11,6 +11,8 @@ export interface KcatProduceOptions {
   key?: string;
   value: string;
   headers?: Record<string, string>;
+  /** kcat's -z: gzip, snappy, lz4 or zstd (librdkafka may send small batches uncompressed). */
+  compression?: 'gzip' | 'snappy' | 'lz4' | 'zstd';
 }
 
 /** Whether kcat (or KCAT_BIN) runs on this machine. */
@@ -49,6 +51,7 @@ export async function kcatProduce(options: KcatProduceOptions): Promise<void> {
     '-D',
     delimiter,
     ...(options.key === undefined ? [] : ['-k', options.key]),
+    ...(options.compression === undefined ? [] : ['-z', options.compression]),
     ...Object.entries(options.headers ?? {}).flatMap(([name, value]) => ['-H', `${name}=${value}`]),
   ];
   const child = spawn(KCAT, args, { stdio: ['pipe', 'ignore', 'pipe'] });

@@ -70,6 +70,8 @@ export interface E2ePlatformOptions {
    * `faults.database.cut()`; the test's own clients (`database.url`, `broker.address`) go direct.
    */
   faultProxies?: { database?: boolean; broker?: boolean };
+  /** Extra environment for every service (e.g. KAFKA_COMPRESSION). */
+  env?: Record<string, string>;
 }
 
 export async function startE2ePlatform(options: E2ePlatformOptions = {}): Promise<E2ePlatform> {
@@ -114,7 +116,7 @@ export async function startE2ePlatform(options: E2ePlatformOptions = {}): Promis
     devApiKey: DEV_API_KEY,
     devTenant: DEV_TENANT,
     ports: { ...ports, ...channelPorts },
-    env: { LOG_LEVEL: 'info' },
+    env: { LOG_LEVEL: 'info', ...options.env },
     serviceEnv: {
       ...options.serviceEnv,
       ingest: { INGEST_UPSTREAM_TOPICS: UPSTREAM_TOPIC, ...options.serviceEnv?.ingest },

@@ -146,6 +146,12 @@ describe.each(['zstd', 'lz4'] as const)('the whole platform producing %s-compres
     });
     expect(parked).toMatchObject({ originalTopic: UPSTREAM_TOPIC, tenantId: null });
     expect(parked.reason).toMatch(/codec 5/);
+    const metrics = await (await fetch(`${e2e.platform.urls.ingest}/metrics/consumers`)).text();
+    expect(metrics).toContain(
+      `switchboard_batches_skipped_total{service="ingest",group="ingest-upstream",topic="${UPSTREAM_TOPIC}",reason="undecodable"} 1`,
+    );
+    expect(metrics).toContain('switchboard_consumer_up{service="ingest",group="ingest-upstream"} 1');
+    expect(metrics).toContain('switchboard_consumer_up{service="ingest",group="ingest"} 1');
 
     await e2e.platform.services.ingest.restart();
     const afterRestart = address('after-restart');

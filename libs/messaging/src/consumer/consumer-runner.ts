@@ -3,6 +3,7 @@ import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { z } from 'zod';
 import { contractOf } from '../contract-of';
 import type { EventPublisher } from '../event-publisher';
+import { consumerMetrics } from '../consumer-metrics';
 import { MessagingError } from '../messaging-error';
 import { loggableError } from '../messaging-log';
 import { BatchProgress } from './batch-progress';
@@ -53,6 +54,8 @@ export class ConsumerRunner {
       lostDeliveries: this.lostDeliveries,
       outage: new DependencyOutageLog(this.options.log),
       stopSignal: () => this.stopRequested.signal,
+      onBatchSkipped: (topic, reason) =>
+        consumerMetrics.countSkippedBatch(this.options.groupId, topic, reason),
     });
   }
 
@@ -120,16 +123,17 @@ export class ConsumerRunner {
     if (this.registrations.size === 0) {
       throw new MessagingError('NO_HANDLERS', `consumer group ${groupId} has no handlers to start`);
     }
-    this.state = 'starting';
+    this.setState('starting');
     this.stopRequested = new AbortController();
     try {
       await this.publisher.connect();
       await this.runConsumer();
     } catch (error) {
-      this.state = 'idle';
+      this.setState('idle');
       throw error;
     }
-    if (this.state === 'starting') this.state = 'running';
+    // stop() may have been called meanwhile (TypeScript cannot see setState change the field).
+    if ((this.state as RunnerState) === 'starting') this.setState('running');
     this.options.log('info', 'consumer started', {
       groupId,
       topics: [...this.registrations.keys()].join(' '),
@@ -142,7 +146,7 @@ export class ConsumerRunner {
    */
   async stop(): Promise<void> {
     if (this.state === 'idle' || this.state === 'stopping' || this.state === 'stopped') return;
-    this.state = 'stopping';
+    this.setState('stopping');
     this.stopRequested.abort();
     clearTimeout(this.restartTimer);
     const consumer = this.consumer;
@@ -155,8 +159,13 @@ export class ConsumerRunner {
         });
       }
     }
-    this.state = 'stopped';
+    this.setState('stopped');
     this.options.log('info', 'consumer stopped', { groupId: this.options.groupId });
+  }
+
+  private setState(state: RunnerState): void {
+    this.state = state;
+    consumerMetrics.setUp(this.options.groupId, state === 'running');
   }
 
   /** Consuming in its group; false before start, after stop, and while a crashed consumer restarts. */
@@ -219,8 +228,9 @@ export class ConsumerRunner {
   /** Whatever made it crash, a consumer never stops for good: it comes back after a capped backoff. */
   private scheduleRestart(error: unknown): void {
     if (this.state === 'stopping' || this.state === 'stopped') return;
-    this.state = 'restarting';
+    this.setState('restarting');
     this.restarts += 1;
+    consumerMetrics.countRestart(this.options.groupId);
     const delayMs = Math.min(
       retryDelayMs(this.restarts, RESTART_BACKOFF_BASE_MS),
       this.options.restartBackoffMaxMs,
@@ -235,7 +245,7 @@ export class ConsumerRunner {
       if (this.state !== 'restarting') return;
       this.runConsumer().then(
         () => {
-          if (this.state === 'restarting') this.state = 'running';
+          if (this.state === 'restarting') this.setState('running');
           this.options.log('info', 'consumer restarted', { groupId: this.options.groupId });
         },
         (restartError: unknown) => this.scheduleRestart(restartError),

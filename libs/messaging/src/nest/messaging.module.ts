@@ -11,6 +11,7 @@ import type { Kafka } from 'kafkajs';
 import { EventPublisher } from '../event-publisher';
 import { createKafka } from '../kafka';
 import { provisionTopics } from '../provision-topics';
+import { ConsumerMetricsController } from './consumer-metrics.controller';
 import { MessagingHealthIndicator } from './messaging-health.indicator';
 import { KAFKA, MESSAGING_OPTIONS, type MessagingModuleOptions } from './tokens';
 
@@ -43,6 +44,7 @@ export class MessagingModule {
     return {
       module: MessagingModule,
       global: true,
+      controllers: [ConsumerMetricsController],
       providers: [
         { provide: MESSAGING_OPTIONS, useValue: options },
         { provide: KAFKA, useFactory: () => createKafka(options.kafka) },

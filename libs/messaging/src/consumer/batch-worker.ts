@@ -286,7 +286,8 @@ export class BatchWorker {
       },
       {
         ...this.attemptPolicy(),
-        isolate: (error) => pending.length > 1 && !(error instanceof BatchEventsFailed),
+        // Not while stopping: an aborted handler says nothing about its events.
+        isolate: (error) => pending.length > 1 && !(error instanceof BatchEventsFailed) && work.mayContinue(),
       },
       this.attemptHooks(context.span, context.fields, work),
     );

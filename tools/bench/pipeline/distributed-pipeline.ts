@@ -21,7 +21,8 @@ import {
   type RunningPlatform,
   type StartPlatformOptions,
 } from '@switchboard/testing';
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { createKafka } from '@switchboard/messaging';
+import type { Consumer } from 'kafkajs';
 import { processCpuSeconds, type LabelledProcess } from './process-cpu';
 import {
   WORKLOAD,
@@ -347,7 +348,11 @@ async function startDeliveryEventConsumer(
   brokerAddress: string,
   record: (value: Buffer | null) => void,
 ): Promise<Consumer> {
-  const kafka = new Kafka({ clientId: CONSUMER_GROUP, brokers: [brokerAddress], logLevel: logLevel.ERROR });
+  // The platform's own client, so that it reads every codec KAFKA_COMPRESSION may choose.
+  const kafka = createKafka(
+    { clientId: CONSUMER_GROUP, brokers: [brokerAddress], logLevel: 'error' },
+    () => undefined,
+  );
   // The times come from the events themselves, so reading them late costs nothing but reading them
   // often does: bigger fetches and no commits keep the bench off the cores the services need.
   const consumer = kafka.consumer({ groupId: CONSUMER_GROUP, minBytes: 64 * 1024, maxWaitTimeInMs: 200 });

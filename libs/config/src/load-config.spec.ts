@@ -153,6 +153,14 @@ describe('describeConfig', () => {
         example: 'kafka-1:9092,kafka-2:9092',
       },
       {
+        name: 'KAFKA_COMPRESSION',
+        description:
+          'Codec the service compresses what it produces with: none, gzip, snappy, lz4 or zstd (every codec is read whatever this says)',
+        sensitive: false,
+        required: false,
+        defaultValue: 'none',
+      },
+      {
         name: 'DATABASE_URL',
         description: 'PostgreSQL connection URL (may carry the password)',
         sensitive: true,

@@ -18,11 +18,10 @@ import {
   SendMessageRequest,
   SendMessageResponse,
 } from '@switchboard/contracts';
-import { parseInput } from '@switchboard/service-kit';
+import { BATCH_BODY_ROUTE, parseInput } from '@switchboard/service-kit';
 import type { FastifyReply } from 'fastify';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { Tenant } from '../auth/tenant.decorator';
-import { LARGE_BODY_ROUTE } from '../http/body-limits';
 import { openApiSchema } from '../http/openapi-schema';
 import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf, IdempotentReply } from '../idempotency/idempotent-reply';
 import { GetMessageStatus } from './get-message-status.usecase';
@@ -74,7 +73,7 @@ export class MessagesController {
   }
 
   @Post('batch')
-  @RouteConfig({ [LARGE_BODY_ROUTE]: true })
+  @RouteConfig({ [BATCH_BODY_ROUTE]: true })
   @HttpCode(202)
   @ApiOperation({
     summary: 'Send up to 1,000 messages; each item is accepted or rejected on its own',

@@ -45,8 +45,6 @@ export interface BatchWork {
   progress: BatchProgress;
   /** False once the consumer stops or the partition is no longer this member's. */
   mayContinue(): boolean;
-  /** The record is handled or parked: committed once every earlier one of the batch is too. */
-  finished(offset: string): void;
 }
 
 interface PendingEvent {
@@ -148,7 +146,7 @@ export class BatchWorker {
             return this.park(work, fields, [{ message, error, attempts: 0 }]);
           }
           if (this.dependencies.lostDeliveries.isPoison(topic, partition, message.offset)) {
-            return this.parkPoison(work, fields, [message]);
+            return this.parkPoison(registration, work, fields, [message]);
           }
           const due = delayUntilDue(headers[HeaderName.notBefore], Date.now());
           if (due > 0 && !(await this.wait(due, work.mayContinue))) return false;
@@ -178,7 +176,7 @@ export class BatchWorker {
             const error = errorMessage(attempts.error);
             return this.park(work, fields, [{ message, error, attempts: attempts.attempts }]);
           }
-          work.finished(message.offset);
+          work.progress.finished(message.offset);
           return true;
         } finally {
           span.end();
@@ -236,13 +234,7 @@ export class BatchWorker {
             this.options.log('warn', 'invalid events dead-lettered', { ...fields, invalid: invalid.length });
             if (!(await this.park(work, fields, invalid))) return;
           }
-          if (poison.length > 0) {
-            const parked =
-              registration.schema === 'raw'
-                ? this.discard(work, fields, poison, 'poison: its handling kept costing the group membership')
-                : await this.parkPoison(work, fields, poison);
-            if (!parked) return;
-          }
+          if (poison.length > 0 && !(await this.parkPoison(registration, work, fields, poison))) return;
           if (events.length === 0) return;
           const causes = traceCausesOf(events.map(({ event }) => event.headers));
           await this.settle(registration, work, events, { span, fields, causes });
@@ -277,7 +269,7 @@ export class BatchWorker {
           (outcome?.failed ?? []).map(({ event, error }) => [event.offset, error]),
         );
         for (const { message } of pending) {
-          if (!failedErrors.has(message.offset)) work.finished(message.offset);
+          if (!failedErrors.has(message.offset)) work.progress.finished(message.offset);
         }
         pending = pending.filter(({ message }) => failedErrors.has(message.offset));
         if (pending.length > 0) {
@@ -315,20 +307,13 @@ export class BatchWorker {
           attempts.error instanceof BatchEventsFailed
             ? attempts.error.errors.map(errorMessage)
             : pending.map(() => errorMessage(attempts.error));
-        if (registration.schema === 'raw') {
-          return this.discard(
-            work,
-            context.fields,
-            pending.map(({ message }) => message),
-            failures[0],
-          );
-        }
-        this.options.log('error', 'batch handler failed on every attempt; events dead-lettered', {
+        this.options.log('error', 'batch handler failed on every attempt; giving its events up', {
           ...context.fields,
           events: pending.length,
           error: loggableError(attempts.error),
         });
-        return this.park(
+        return this.giveUp(
+          registration,
           work,
           context.fields,
           pending.map(({ message }, index) => ({
@@ -421,32 +406,36 @@ export class BatchWorker {
     if (attempts.result === 'abandoned') return false;
     // A dead letter that cannot be written for another reason fails the batch: it is fetched again.
     if (attempts.result !== 'succeeded') throw attempts.error;
-    for (const offset of offsets) work.finished(offset);
+    for (const offset of offsets) work.progress.finished(offset);
     return true;
   }
 
   /**
-   * Records of the dead-letter topic itself have nowhere further to go: one that failed every
-   * attempt on its own merits is logged with its position and skipped, so the topic keeps flowing.
+   * Where events go that will not be handled: the dead-letter topic, or, for the records of that
+   * topic itself (raw batches), nowhere further: each is logged with its position and skipped, so
+   * the topic keeps flowing.
    */
-  private discard(
+  private giveUp(
+    registration: Registration,
     work: BatchWork,
     fields: MessagingLogFields,
-    messages: KafkaMessage[],
-    reason: string,
-  ): true {
-    for (const message of messages) {
+    records: ParkedRecord[],
+  ): Promise<boolean> {
+    if (registration.mode === 'each' || registration.schema !== 'raw')
+      return this.park(work, fields, records);
+    for (const { message, error } of records) {
       this.options.log('error', 'record failed every attempt and is skipped (no dead-letter topic for it)', {
         ...fields,
         offset: message.offset,
-        error: redactPersonalData(reason),
+        error: redactPersonalData(error),
       });
-      work.finished(message.offset);
+      work.progress.finished(message.offset);
     }
-    return true;
+    return Promise.resolve(true);
   }
 
   private parkPoison(
+    registration: Registration,
     work: BatchWork,
     fields: MessagingLogFields,
     messages: KafkaMessage[],
@@ -456,7 +445,8 @@ export class BatchWorker {
       `poison: its handling lost this consumer its group membership ${losses} times without finishing ` +
       `(a handler that blocks or hangs past the ${this.options.sessionTimeoutMs} ms session timeout)`;
     this.options.log('error', 'event parked as poison', { ...fields, events: messages.length, losses });
-    return this.park(
+    return this.giveUp(
+      registration,
       work,
       fields,
       messages.map((message) => ({ message, error, attempts: losses })),

@@ -287,7 +287,6 @@ export class ConsumerRunner {
       partition,
       progress,
       mayContinue: () => this.state === 'running' && progress.mayContinue(),
-      finished: (offset) => progress.finished(offset),
     };
     progress.start();
     let failure: { error: unknown } | undefined;

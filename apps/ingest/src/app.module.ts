@@ -10,6 +10,7 @@ import { MessageEntity } from './messages/message.entity';
 import { MessagesModule } from './messages/messages.module';
 import { CreateIngestMessagesAndTriggers1795595937123 } from './migrations/1795595937123-create-ingest-messages-and-triggers';
 import { AddMessageChannels1795800000000 } from './migrations/1795800000000-add-message-channels';
+import { AddMessageTypeAndDedupKey1796000000000 } from './migrations/1796000000000-add-message-type-and-dedup-key';
 import { TriggerEntity } from './triggers/trigger.entity';
 import { TriggersModule } from './triggers/triggers.module';
 
@@ -31,7 +32,11 @@ export function createAppModule(config: IngestConfig): Type<unknown> {
         url: config.DATABASE_URL,
         schema: INGEST_SCHEMA,
         entities: [MessageEntity, TriggerEntity],
-        migrations: [CreateIngestMessagesAndTriggers1795595937123, AddMessageChannels1795800000000],
+        migrations: [
+          CreateIngestMessagesAndTriggers1795595937123,
+          AddMessageChannels1795800000000,
+          AddMessageTypeAndDedupKey1796000000000,
+        ],
       }),
       MessagingModule.forRoot({
         kafka: { brokers: config.KAFKA_BROKERS, clientId: 'ingest', compression: config.KAFKA_COMPRESSION },

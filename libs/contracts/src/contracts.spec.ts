@@ -23,7 +23,7 @@ describe('contracts', () => {
     expect(unknown?.problem).toBe('is not a known field');
   });
 
-  it('accepts a template send with defaults filled in', () => {
+  it('accepts a template send, leaving channel policy and priority to the message type', () => {
     const result = validate(SendMessageRequest, {
       recipient: { email: 'ada@example.com' },
       content: { templateKey: 'welcome', data: { name: 'Ada' } },
@@ -32,9 +32,7 @@ describe('contracts', () => {
       ok: true,
       value: {
         recipient: { email: 'ada@example.com' },
-        channelPolicy: 'fallback',
         content: { templateKey: 'welcome', data: { name: 'Ada' } },
-        priority: 'normal',
       },
     });
   });

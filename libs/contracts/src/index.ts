@@ -22,3 +22,4 @@ export * from './events/email-receipt/email-receipt';
 export * from './http/inbox';
 export * from './http/recipients';
 export * from './http/dead-letters';
+export * from './http/sending-policy';

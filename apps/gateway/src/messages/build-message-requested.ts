@@ -15,11 +15,13 @@ export function buildMessageRequested(request: SendMessageRequest, facts: Accept
     source: 'http',
     ...(facts.idempotencyKey === undefined ? {} : { idempotencyKey: facts.idempotencyKey }),
     recipient: request.recipient,
+    ...(request.type === undefined ? {} : { type: request.type }),
     ...(request.channels === undefined ? {} : { channels: request.channels }),
-    // 'fallback' is what an absent policy means; leaving it out keeps such events as they were.
-    ...(request.channelPolicy === 'fallback' ? {} : { channelPolicy: request.channelPolicy }),
+    // Absent policy and priority are the message type's, which the router knows.
+    ...(request.channelPolicy === undefined ? {} : { channelPolicy: request.channelPolicy }),
     content: request.content,
-    priority: request.priority,
+    ...(request.priority === undefined ? {} : { priority: request.priority }),
     ...(request.sendAt === undefined ? {} : { sendAt: request.sendAt }),
+    ...(request.dedupKey === undefined ? {} : { dedupKey: request.dedupKey }),
   };
 }

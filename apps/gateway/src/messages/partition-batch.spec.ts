@@ -3,11 +3,11 @@ import { partitionBatch } from './partition-batch';
 describe('partitionBatch', () => {
   const valid = { recipient: { email: 'ada@example.com' }, content: { subject: 'Hi', text: 'Hello' } };
 
-  it('keeps each item at its index, applying defaults to valid ones', () => {
+  it('keeps each item at its index, leaving priority to the message type when an item names none', () => {
     const { valid: accepted, rejected } = partitionBatch([valid, { recipient: { email: 'nope' } }, valid]);
 
     expect(accepted.map((item) => item.index)).toEqual([0, 2]);
-    expect(accepted[0].request.priority).toBe('normal');
+    expect(accepted[0].request.priority).toBeUndefined();
     expect(rejected.map((item) => item.index)).toEqual([1]);
   });
 

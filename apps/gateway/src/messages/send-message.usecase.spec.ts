@@ -19,7 +19,6 @@ function setUp() {
 
 const request = {
   recipient: { email: 'ada@example.com' },
-  channelPolicy: 'fallback' as const,
   content: { templateKey: 'welcome', data: { name: 'Ada' } },
   priority: 'high' as const,
 };

@@ -29,8 +29,14 @@ export class MessageEntity {
   @Column('jsonb')
   content!: MessageContent;
 
-  @Column('text')
-  priority!: 'high' | 'normal' | 'bulk';
+  @Column('text', { nullable: true })
+  priority!: 'high' | 'normal' | 'bulk' | null;
+
+  @Column('text', { name: 'message_type', nullable: true })
+  messageType!: string | null;
+
+  @Column('text', { name: 'dedup_key', nullable: true })
+  dedupKey!: string | null;
 
   @Column('timestamptz', { name: 'send_at', nullable: true })
   sendAt!: Date | null;

@@ -14,7 +14,9 @@ interface MessageRow {
   channels: NonNullable<MessageAccepted['channels']> | null;
   channel_policy: NonNullable<MessageAccepted['channelPolicy']> | null;
   content: MessageAccepted['content'];
-  priority: MessageAccepted['priority'];
+  priority: NonNullable<MessageAccepted['priority']> | null;
+  message_type: string | null;
+  dedup_key: string | null;
   send_at: Date | null;
   accepted_at: Date;
 }
@@ -35,7 +37,7 @@ export class PgMessageStore extends MessageStore {
 
   async findByIds(messageIds: string[]): Promise<MessageAccepted[]> {
     const rows: MessageRow[] = await this.dataSource.query(
-      `SELECT message_id, tenant_id, source, idempotency_key, recipient, channels, channel_policy, content, priority, send_at, accepted_at
+      `SELECT message_id, tenant_id, source, idempotency_key, recipient, channels, channel_policy, content, priority, message_type, dedup_key, send_at, accepted_at
        FROM ingest.messages WHERE message_id = ANY($1::uuid[])`,
       [messageIds],
     );
@@ -53,7 +55,9 @@ function toRow({ message, upstream }: IngestMessage): Record<string, unknown> {
     channels: message.channels ?? null,
     channel_policy: message.channelPolicy ?? null,
     content: JSON.stringify(message.content),
-    priority: message.priority,
+    priority: message.priority ?? null,
+    message_type: message.type ?? null,
+    dedup_key: message.dedupKey ?? null,
     send_at: message.sendAt ?? null,
     accepted_at: message.acceptedAt,
     upstream_topic: upstream?.topic ?? null,
@@ -73,7 +77,9 @@ function fromRow(row: MessageRow): MessageAccepted {
     ...(row.channels === null ? {} : { channels: row.channels }),
     ...(row.channel_policy === null ? {} : { channelPolicy: row.channel_policy }),
     content: row.content,
-    priority: row.priority,
+    ...(row.priority === null ? {} : { priority: row.priority }),
+    ...(row.message_type === null ? {} : { type: row.message_type }),
+    ...(row.dedup_key === null ? {} : { dedupKey: row.dedup_key }),
     ...(row.send_at === null ? {} : { sendAt: row.send_at.toISOString() }),
   };
 }

@@ -51,7 +51,6 @@ describe('upstreamMessage', () => {
       source: 'upstream',
       recipient: { email: 'ada@example.com' },
       content: { templateKey: 'order-shipped', data: { orderNumber: 'A-7' } },
-      priority: 'normal',
     });
     expect(upstream).toEqual(received.position);
   });

@@ -33,7 +33,6 @@ export function upstreamMessage(
       ...(event.idempotencyKey === undefined ? {} : { idempotencyKey: event.idempotencyKey }),
       recipient: event.recipient,
       content: { templateKey: trigger.templateKey, data: event.data },
-      priority: 'normal',
     },
     upstream: position,
   };

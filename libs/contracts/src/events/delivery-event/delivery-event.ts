@@ -8,6 +8,8 @@ export const DeliveryEventType = z.enum([
   'routed',
   'skipped',
   'deferred',
+  /** A message waiting for its time was cancelled by the tenant before it was sent. */
+  'cancelled',
   'rendered',
   'sent',
   'delivered',
@@ -42,6 +44,8 @@ export const DeliveryEvent = z.strictObject({
   provider: z.string().optional(),
   /** Why a message was skipped, deferred or failed. */
   reason: z.string().optional(),
+  /** Router decisions: the sending rule that decided (a PolicyRule name, e.g. `quiet-hours`). */
+  rule: z.string().min(1).max(64).optional(),
   /** Provider message id and similar facts, for the timeline. */
   detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });

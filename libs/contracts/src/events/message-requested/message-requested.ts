@@ -13,6 +13,7 @@ import {
   Timestamp,
 } from '../../common';
 import { defineTopic } from '../../topic-contract';
+import { MessageTypeKey } from '../../http/sending-policy';
 
 export const TemplateContent = z.strictObject({ templateKey: TemplateKey, data: TemplateData.default({}) });
 export const InlineContent = z
@@ -30,12 +31,18 @@ export const MessageContent = z.union([TemplateContent, InlineContent]);
 /** What a caller hands over: the body of POST /v1/messages and of each batch item. */
 export const SendMessageRequest = z.strictObject({
   recipient: Recipient,
-  /** The channels to use, in order of preference; without them the router's default order. */
+  /** The message type (category, defaults, which rules apply); without it the tenant's default type. */
+  type: MessageTypeKey.optional(),
+  /** The channels to use, in order of preference; without them the type's, ordered by the recipient's preferences. */
   channels: Channels.optional(),
-  channelPolicy: ChannelPolicy.default('fallback'),
+  /** Without it the type's channel policy. */
+  channelPolicy: ChannelPolicy.optional(),
   content: MessageContent,
-  priority: Priority.default('normal'),
+  /** Without it the type's default priority. */
+  priority: Priority.optional(),
   sendAt: Timestamp.optional(),
+  /** What makes two messages the same for the type's dedup window; without it a hash of type, content and data. */
+  dedupKey: z.string().min(1).max(255).optional(),
 });
 
 /** A request accepted at the edge (HTTP or upstream event), durable before the caller hears 202. */
@@ -46,12 +53,15 @@ export const MessageRequested = z.strictObject({
   source: z.enum(['http', 'upstream']),
   idempotencyKey: z.string().min(1).max(255).optional(),
   recipient: Recipient,
+  type: MessageTypeKey.optional(),
   channels: Channels.optional(),
-  /** Absent means 'fallback', so that messages accepted before channel choice keep their meaning. */
+  /** Absent: the type's channel policy (the built-in type's is 'fallback', as before types existed). */
   channelPolicy: ChannelPolicy.optional(),
   content: MessageContent,
-  priority: Priority,
+  /** Absent: the type's default priority; lanes before the router read it as 'normal'. */
+  priority: Priority.optional(),
   sendAt: Timestamp.optional(),
+  dedupKey: z.string().min(1).max(255).optional(),
 });
 
 export type SendMessageRequest = z.infer<typeof SendMessageRequest>;

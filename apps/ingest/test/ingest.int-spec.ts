@@ -302,7 +302,6 @@ describe('ingest', () => {
         tenantId: 'acme',
         source: 'upstream',
         content: { templateKey: 'order-shipped', data: { orderNumber: 'A-7' } },
-        priority: 'normal',
       });
       const row = await db.query('SELECT upstream_topic FROM ingest.messages WHERE message_id = $1', [
         message.messageId,

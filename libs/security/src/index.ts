@@ -31,3 +31,17 @@ export {
 } from './recipient-token';
 export { SecurityError, type SecurityErrorCode } from './security-error';
 export { cutText, MASKED_TEXT_LIMIT, maskPersonalData, REDACTED } from './personal-data';
+export {
+  linkKeyringSchema,
+  parseLinkKeyring,
+  PREFERENCE_LINK_LIFETIME_SECONDS,
+  signLink,
+  verifyLink,
+  type LinkClaims,
+  type LinkKeyring,
+  type LinkPurpose,
+  type LinkSigningKey,
+  type LinkSubject,
+  type LinkVerification,
+  type VerifiedLink,
+} from './signed-links';

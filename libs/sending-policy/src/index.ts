@@ -1,1 +1,2 @@
 export * from './quiet-hours';
+export * from './frequency-limits';

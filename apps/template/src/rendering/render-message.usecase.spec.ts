@@ -126,6 +126,40 @@ describe('RenderMessageUsecase', () => {
     expect(result.event.reason).toBe(result.reason);
   });
 
+  it('carries the unsubscribe links into the email and lets its template show them', async () => {
+    const listUnsubscribe = {
+      url: 'https://mail.example.com/v1/unsubscribe/token-1',
+      preferencesUrl: 'https://mail.example.com/preferences/token-2',
+    };
+    const withLinks = new RenderMessageUsecase({
+      versions: {
+        versionAt: async () => ({
+          ...versions[0],
+          templateId: 'tpl-links',
+          mjml: mjml(
+            '<a href="{{ unsubscribeUrl }}">Unsubscribe</a> <a href="{{ preferencesUrl }}">Settings</a>',
+          ),
+        }),
+      },
+      compiledTemplates,
+      now: () => NOW,
+    });
+
+    const result = await withLinks.execute(request({ listUnsubscribe }));
+
+    if (result.result !== 'rendered' || result.channel !== 'email') throw new Error('expected an email');
+    expect(result.dispatch.listUnsubscribe).toEqual(listUnsubscribe);
+    expect(result.dispatch.html).toContain('href="https://mail.example.com/v1/unsubscribe/token-1"');
+    expect(result.dispatch.html).toContain('href="https://mail.example.com/preferences/token-2"');
+  });
+
+  it('sends an email without unsubscribe links when the request has none', async () => {
+    const result = await usecase.execute(request());
+
+    if (result.result !== 'rendered' || result.channel !== 'email') throw new Error('expected an email');
+    expect(result.dispatch).not.toHaveProperty('listUnsubscribe');
+  });
+
   it('renders inline content without a template, in the normal lane', async () => {
     const result = await usecase.execute(
       request({ priority: 'normal', content: { subject: 'Hi', text: 'Fish & chips at 5' } }),

@@ -90,7 +90,11 @@ export class RenderMessageUsecase {
     if (!version) {
       return this.failed(request, `template ${content.templateKey} has no version at ${request.acceptedAt}`);
     }
-    const rendered = await this.renderPart(version, request.channel, content.data);
+    const rendered = await this.renderPart(
+      version,
+      request.channel,
+      withLinkVariables(request, content.data),
+    );
     if (!rendered) {
       return this.failed(
         request,
@@ -210,6 +214,16 @@ async function renderTextFields<Fields extends Record<string, string | undefined
   };
 }
 
+/**
+ * An email's template can link to its own unsubscribe and preference pages as {{unsubscribeUrl}}
+ * and {{preferencesUrl}}; the signed links win over data of the same name, which the caller wrote.
+ */
+function withLinkVariables(request: RenderRequested, data: Record<string, unknown>): Record<string, unknown> {
+  if (request.channel !== 'email' || !request.listUnsubscribe) return data;
+  const { url, preferencesUrl } = request.listUnsubscribe;
+  return { ...data, unsubscribeUrl: url, ...(preferencesUrl ? { preferencesUrl } : {}) };
+}
+
 /** Inline content for any channel: the subject is the title, the text (or the html's text) the body. */
 function inlineContent(channel: ChannelName, email: RenderedContent['email']): RenderedContent[ChannelName] {
   switch (channel) {
@@ -241,6 +255,7 @@ function toDispatch(
         html,
         text,
         ...(template ? { template } : {}),
+        ...(request.listUnsubscribe ? { listUnsubscribe: request.listUnsubscribe } : {}),
       };
     }
     case 'sms':

@@ -2,6 +2,17 @@ import { z } from 'zod';
 import { MessageId, recipientKey, TemplateKey, TenantId } from '../../common';
 import { dispatchTopics } from '../channel-dispatch/dispatch-topics';
 
+/**
+ * RFC 8058 one-click unsubscribe for an email of a type the recipient may opt out of: `url` goes
+ * into the List-Unsubscribe header and takes the provider's POST; `preferencesUrl` opens the
+ * hosted preference page (only for a recipient with an id).
+ */
+export const ListUnsubscribeLinks = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }),
+  preferencesUrl: z.url({ protocol: /^https?$/ }).optional(),
+});
+export type ListUnsubscribeLinks = z.infer<typeof ListUnsubscribeLinks>;
+
 /** A rendered email, ready for the email sender. */
 export const EmailDispatch = z.strictObject({
   tenantId: TenantId,
@@ -11,6 +22,7 @@ export const EmailDispatch = z.strictObject({
   html: z.string(),
   text: z.string(),
   template: z.strictObject({ key: TemplateKey, version: z.int().positive() }).optional(),
+  listUnsubscribe: ListUnsubscribeLinks.optional(),
 });
 export type EmailDispatch = z.infer<typeof EmailDispatch>;
 

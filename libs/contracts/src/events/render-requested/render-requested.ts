@@ -10,6 +10,7 @@ import {
   Timestamp,
 } from '../../common';
 import { defineTopic } from '../../topic-contract';
+import { ListUnsubscribeLinks } from '../email-dispatch/email-dispatch';
 import { MessageContent } from '../message-requested/message-requested';
 
 const RenderRequestBase = {
@@ -25,7 +26,13 @@ const RenderRequestBase = {
 
 /** The router's decision: render this message for this channel and address. */
 export const RenderRequested = z.discriminatedUnion('channel', [
-  z.strictObject({ ...RenderRequestBase, channel: z.literal('email'), address: z.email() }),
+  z.strictObject({
+    ...RenderRequestBase,
+    channel: z.literal('email'),
+    address: z.email(),
+    /** Signed links for the List-Unsubscribe headers, when the message's type allows opting out. */
+    listUnsubscribe: ListUnsubscribeLinks.optional(),
+  }),
   z.strictObject({ ...RenderRequestBase, channel: z.literal('sms'), address: PhoneNumber }),
   z.strictObject({
     ...RenderRequestBase,

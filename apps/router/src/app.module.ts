@@ -8,6 +8,8 @@ import { ConsumerReadiness, ConsumersModule } from './consumers/consumers.module
 import { CreateRouterDecisionsSuppressionsSchedules1795595937123 } from './migrations/1795595937123-create-router-decisions-suppressions-schedules';
 import { CreateRecipientsPushSubscriptions1795700000000 } from './migrations/1795700000000-create-recipients-push-subscriptions';
 import { AddDecisionChannelsAndReroutes1795800000000 } from './migrations/1795800000000-add-decision-channels-and-reroutes';
+import { CreateMessageTypesAndSendingSettings1796200000000 } from './migrations/1796200000000-create-message-types-and-sending-settings';
+import { MessageTypeEntity } from './message-types/message-type.entity';
 import { PushSubscriptionEntity } from './recipients/push-subscription.entity';
 import { RecipientEntity } from './recipients/recipient.entity';
 import { RecipientsModule, type RecipientsOptions } from './recipients/recipients.module';
@@ -18,6 +20,8 @@ import { ScheduleEntity } from './schedules/schedule.entity';
 import { SchedulesModule } from './schedules/schedules.module';
 import { SuppressionEntity } from './suppressions/suppression.entity';
 import { SuppressionsModule } from './suppressions/suppressions.module';
+import { SendingSettingsEntity } from './sending-settings/sending-settings.entity';
+import { SendingPolicyModule } from './sending-settings/sending-policy.module';
 
 export const ROUTER_SCHEMA = 'router';
 // As many as the gateway gives the requested topic, so every stage can spread over as many replicas.
@@ -40,11 +44,14 @@ export function createAppModule(config: RouterConfig, options: RouterOptions = {
           ScheduleEntity,
           RecipientEntity,
           PushSubscriptionEntity,
+          MessageTypeEntity,
+          SendingSettingsEntity,
         ],
         migrations: [
           CreateRouterDecisionsSuppressionsSchedules1795595937123,
           CreateRecipientsPushSubscriptions1795700000000,
           AddDecisionChannelsAndReroutes1795800000000,
+          CreateMessageTypesAndSendingSettings1796200000000,
         ],
       }),
       MessagingModule.forRoot({
@@ -57,6 +64,7 @@ export function createAppModule(config: RouterConfig, options: RouterOptions = {
       HealthModule.register([MessagingHealthIndicator, DatabaseHealthIndicator, ConsumerReadiness]),
       SuppressionsModule,
       RecipientsModule.forRoot(options),
+      SendingPolicyModule,
       RoutingModule,
       SchedulesModule,
       ConsumersModule,

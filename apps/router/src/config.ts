@@ -20,6 +20,15 @@ export const routerConfigSpec = defineConfig({
     schema: env.int({ min: 1, max: 10_000, default: 500 }),
     description: 'Most deferred messages released in one transaction',
   },
+  ROUTER_POLICY_CACHE_TTL: {
+    schema: env.duration('5s'),
+    description:
+      "How long a tenant's message types and sending settings are reused by routing; a change through another replica applies after this",
+  },
+  ROUTER_RECURRING_POLL_INTERVAL: {
+    schema: env.duration('1s'),
+    description: 'How often recurring schedules with a run due are looked for and their runs sent',
+  },
   ROUTER_PUSH_SANDBOX_ORIGINS: {
     schema: env.list(env.string()).optional(),
     description:

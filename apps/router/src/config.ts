@@ -1,4 +1,5 @@
 import { commonVariables, defineConfig, env, loadConfig } from '@switchboard/config';
+import { linkKeyringSchema } from '@switchboard/security';
 
 export const routerConfigSpec = defineConfig({
   ...commonVariables,
@@ -33,6 +34,19 @@ export const routerConfigSpec = defineConfig({
     schema: env.list(env.string()).optional(),
     description:
       'SANDBOX ONLY: loopback origins of a local push service (http://127.0.0.1:<port>) accepted as push endpoints, comma-separated; unset: none',
+  },
+  PUBLIC_BASE_URL: {
+    schema: env.url({ protocols: ['http', 'https'], default: 'http://127.0.0.1:3000' }),
+    description:
+      'Where the gateway is reachable from the internet: unsubscribe and preference page links in emails point there',
+    sensitive: false,
+  },
+  LINK_SIGNING_KEYS: {
+    schema: linkKeyringSchema.optional(),
+    description:
+      'Keys that sign unsubscribe and preference links, keyId:secret comma-separated (secret hex or base64url, at least 32 bytes; the first signs), the same as the gateway’s. Unset: emails carry no List-Unsubscribe headers',
+    sensitive: true,
+    example: '2026a:<32 random bytes, base64url>',
   },
   ROUTER_PUSH_ENDPOINT_LOOKUP_TIMEOUT: {
     schema: env.duration('3s'),

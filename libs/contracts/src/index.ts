@@ -23,3 +23,4 @@ export * from './http/inbox';
 export * from './http/recipients';
 export * from './http/dead-letters';
 export * from './http/sending-policy';
+export * from './http/schedules';

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { type CancellationOutcome, CancellationStore, type TenantMessage } from './cancellation-store';
+
+interface WaitingRow {
+  released_at: Date | null;
+  cancelled_at: Date | null;
+}
+
+@Injectable()
+export class PgCancellationStore extends CancellationStore {
+  constructor(private readonly dataSource: DataSource) {
+    super();
+  }
+
+  async cancel(
+    message: TenantMessage,
+    cancelledAt: Date,
+    publish: () => Promise<void>,
+  ): Promise<CancellationOutcome> {
+    return this.dataSource.transaction(async (manager) => {
+      const decisions: Array<{ decision: string }> = await manager.query(
+        `SELECT decision FROM router.decisions WHERE tenant_id = $1 AND message_id = $2`,
+        [message.tenantId, message.messageId],
+      );
+      if (decisions.length === 0) {
+        await record(manager, message, cancelledAt);
+        return 'pending';
+      }
+      if (decisions[0].decision !== 'deferred') return 'already-sent';
+      // The lock waits for a release in progress (which holds the row), so a message is never both
+      // released and cancelled; the release skips a row locked here and then sees cancelled_at.
+      const waiting: WaitingRow[] = await manager.query(
+        `SELECT released_at, cancelled_at FROM router.schedules
+         WHERE tenant_id = $1 AND message_id = $2 FOR UPDATE`,
+        [message.tenantId, message.messageId],
+      );
+      if (waiting.length === 0 || waiting[0].released_at !== null) return 'already-sent';
+      if (waiting[0].cancelled_at !== null) return 'cancelled';
+      await manager.query(
+        `UPDATE router.schedules SET cancelled_at = $3 WHERE tenant_id = $1 AND message_id = $2`,
+        [message.tenantId, message.messageId, cancelledAt],
+      );
+      await record(manager, message, cancelledAt);
+      await publish();
+      return 'cancelled';
+    });
+  }
+
+  async findCancelled(messages: readonly TenantMessage[]): Promise<Set<string>> {
+    if (messages.length === 0) return new Set();
+    const rows: Array<{ message_id: string }> = await this.dataSource.query(
+      `SELECT c.message_id FROM router.cancellations c
+       JOIN unnest($1::text[], $2::uuid[]) AS wanted(tenant_id, message_id)
+         ON c.tenant_id = wanted.tenant_id AND c.message_id = wanted.message_id`,
+      [messages.map((message) => message.tenantId), messages.map((message) => message.messageId)],
+    );
+    return new Set(rows.map((row) => row.message_id));
+  }
+}
+
+function record(manager: EntityManager, message: TenantMessage, cancelledAt: Date): Promise<unknown> {
+  return manager.query(
+    `INSERT INTO router.cancellations (tenant_id, message_id, cancelled_at) VALUES ($1, $2, $3)
+     ON CONFLICT DO NOTHING`,
+    [message.tenantId, message.messageId, cancelledAt],
+  );
+}

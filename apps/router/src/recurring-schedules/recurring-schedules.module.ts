@@ -1,0 +1,54 @@
+import { Module } from '@nestjs/common';
+import { EventPublisher } from '@switchboard/messaging';
+import type { RouterConfig } from '../config';
+import { ROUTER_CONFIG } from '../router-config.module';
+import { CreateRecurringSchedule } from './create-recurring-schedule.usecase';
+import { DeleteRecurringSchedule } from './delete-recurring-schedule.usecase';
+import { FireDueRecurringSchedules } from './fire-due-recurring-schedules.usecase';
+import { GetRecurringSchedules } from './get-recurring-schedules.usecase';
+import { PgRecurringScheduleStore } from './pg-recurring-schedule-store';
+import { RecurringSchedulePoller } from './recurring-schedule-poller';
+import { RecurringScheduleStore } from './recurring-schedule';
+import { RecurringSchedulesController } from './recurring-schedules.controller';
+import { UpdateRecurringSchedule } from './update-recurring-schedule.usecase';
+
+@Module({
+  controllers: [RecurringSchedulesController],
+  providers: [
+    PgRecurringScheduleStore,
+    { provide: RecurringScheduleStore, useExisting: PgRecurringScheduleStore },
+    {
+      provide: CreateRecurringSchedule,
+      useFactory: (schedules: RecurringScheduleStore) => new CreateRecurringSchedule(schedules),
+      inject: [RecurringScheduleStore],
+    },
+    {
+      provide: GetRecurringSchedules,
+      useFactory: (schedules: RecurringScheduleStore) => new GetRecurringSchedules(schedules),
+      inject: [RecurringScheduleStore],
+    },
+    {
+      provide: UpdateRecurringSchedule,
+      useFactory: (schedules: RecurringScheduleStore) => new UpdateRecurringSchedule(schedules),
+      inject: [RecurringScheduleStore],
+    },
+    {
+      provide: DeleteRecurringSchedule,
+      useFactory: (schedules: RecurringScheduleStore) => new DeleteRecurringSchedule(schedules),
+      inject: [RecurringScheduleStore],
+    },
+    {
+      provide: FireDueRecurringSchedules,
+      useFactory: (schedules: RecurringScheduleStore, events: EventPublisher) =>
+        new FireDueRecurringSchedules(schedules, events),
+      inject: [RecurringScheduleStore, EventPublisher],
+    },
+    {
+      provide: RecurringSchedulePoller,
+      useFactory: (fire: FireDueRecurringSchedules, config: RouterConfig) =>
+        new RecurringSchedulePoller(fire, config.ROUTER_RECURRING_POLL_INTERVAL),
+      inject: [FireDueRecurringSchedules, ROUTER_CONFIG],
+    },
+  ],
+})
+export class RecurringSchedulesModule {}

@@ -1,21 +1,31 @@
 import { Module, type Type } from '@nestjs/common';
-import { DeliveryEventTopic, MessageAcceptedTopic, RenderRequestedTopic } from '@switchboard/contracts';
+import {
+  DeliveryEventTopic,
+  MessageAcceptedTopic,
+  MessageRequestedTopic,
+  RenderRequestedTopic,
+} from '@switchboard/contracts';
 import { MessagingHealthIndicator, MessagingModule } from '@switchboard/messaging';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
 import { HealthModule } from '@switchboard/service-kit';
 import type { RouterConfig } from './config';
+import { CancellationEntity } from './cancellations/cancellation.entity';
+import { CancellationsModule } from './cancellations/cancellations.module';
 import { ConsumerReadiness, ConsumersModule } from './consumers/consumers.module';
 import { CreateRouterDecisionsSuppressionsSchedules1795595937123 } from './migrations/1795595937123-create-router-decisions-suppressions-schedules';
 import { CreateRecipientsPushSubscriptions1795700000000 } from './migrations/1795700000000-create-recipients-push-subscriptions';
 import { AddDecisionChannelsAndReroutes1795800000000 } from './migrations/1795800000000-add-decision-channels-and-reroutes';
 import { CreateMessageTypesAndSendingSettings1796200000000 } from './migrations/1796200000000-create-message-types-and-sending-settings';
 import { MessageTypeEntity } from './message-types/message-type.entity';
+import { AddCancellationsAndRecurringSchedules1796500000000 } from './migrations/1796500000000-add-cancellations-and-recurring-schedules';
 import { CreateRecipientPreferences1796300000000 } from './migrations/1796300000000-create-recipient-preferences';
 import { PreferenceEntity } from './preferences/preference.entity';
 import { PreferencesModule } from './preferences/preferences.module';
 import { PushSubscriptionEntity } from './recipients/push-subscription.entity';
 import { RecipientEntity } from './recipients/recipient.entity';
 import { RecipientsModule, type RecipientsOptions } from './recipients/recipients.module';
+import { RecurringScheduleEntity } from './recurring-schedules/recurring-schedule.entity';
+import { RecurringSchedulesModule } from './recurring-schedules/recurring-schedules.module';
 import { RouterConfigModule } from './router-config.module';
 import { DecisionEntity } from './routing/decision.entity';
 import { RoutingModule } from './routing/routing.module';
@@ -47,6 +57,8 @@ export function createAppModule(config: RouterConfig, options: RouterOptions = {
           ScheduleEntity,
           RecipientEntity,
           PushSubscriptionEntity,
+          CancellationEntity,
+          RecurringScheduleEntity,
           MessageTypeEntity,
           SendingSettingsEntity,
           PreferenceEntity,
@@ -57,14 +69,15 @@ export function createAppModule(config: RouterConfig, options: RouterOptions = {
           AddDecisionChannelsAndReroutes1795800000000,
           CreateMessageTypesAndSendingSettings1796200000000,
           CreateRecipientPreferences1796300000000,
+          AddCancellationsAndRecurringSchedules1796500000000,
         ],
       }),
       MessagingModule.forRoot({
         kafka: { brokers: config.KAFKA_BROKERS, clientId: 'router', compression: config.KAFKA_COMPRESSION },
-        topics: [MessageAcceptedTopic, RenderRequestedTopic, DeliveryEventTopic].map(({ topic }) => ({
-          topic,
-          partitions: PIPELINE_TOPIC_PARTITIONS,
-        })),
+        // Recurring schedules publish their runs as requests, as the gateway does.
+        topics: [MessageAcceptedTopic, RenderRequestedTopic, DeliveryEventTopic, MessageRequestedTopic].map(
+          ({ topic }) => ({ topic, partitions: PIPELINE_TOPIC_PARTITIONS }),
+        ),
       }),
       HealthModule.register([MessagingHealthIndicator, DatabaseHealthIndicator, ConsumerReadiness]),
       SuppressionsModule,
@@ -73,6 +86,8 @@ export function createAppModule(config: RouterConfig, options: RouterOptions = {
       SendingPolicyModule,
       RoutingModule,
       SchedulesModule,
+      CancellationsModule,
+      RecurringSchedulesModule,
       ConsumersModule,
     ],
   })

@@ -4,7 +4,7 @@ import { InMemorySuppressionStore } from './in-memory-suppression-store';
 describe('AddSuppression', () => {
   const createdAt = new Date('2030-01-01T00:00:00.000Z');
 
-  it('suppresses an address and reports it as created', async () => {
+  it('suppresses an address for every category and reports it as created', async () => {
     const addSuppression = new AddSuppression(new InMemorySuppressionStore(() => createdAt));
 
     expect(
@@ -12,12 +12,15 @@ describe('AddSuppression', () => {
         channel: 'email',
         address: 'ada@example.com',
         reason: 'hard bounce',
+        source: 'api',
       }),
     ).toEqual({
       suppression: {
         channel: 'email',
         address: 'ada@example.com',
         reason: 'hard bounce',
+        category: null,
+        source: 'api',
         createdAt: '2030-01-01T00:00:00.000Z',
       },
       created: true,
@@ -30,14 +33,36 @@ describe('AddSuppression', () => {
       channel: 'email',
       address: 'ada@example.com',
       reason: 'hard bounce',
+      source: 'bounce',
     });
 
     const again = await addSuppression.execute('acme', {
       channel: 'email',
       address: 'Ada@Example.com',
       reason: 'complaint',
+      source: 'complaint',
     });
 
-    expect(again).toMatchObject({ created: false, suppression: { reason: 'hard bounce' } });
+    expect(again).toMatchObject({ created: false, suppression: { reason: 'hard bounce', source: 'bounce' } });
+  });
+
+  it('adds a suppression of one category beside the one of every category', async () => {
+    const addSuppression = new AddSuppression(new InMemorySuppressionStore(() => createdAt));
+    await addSuppression.execute('acme', {
+      channel: 'sms',
+      address: '+447700900123',
+      reason: 'replied STOP',
+      source: 'sms-reply',
+    });
+
+    const marketing = await addSuppression.execute('acme', {
+      channel: 'sms',
+      address: '+447700900123',
+      reason: 'asked for no offers',
+      category: 'marketing',
+      source: 'api',
+    });
+
+    expect(marketing).toMatchObject({ created: true, suppression: { category: 'marketing' } });
   });
 });

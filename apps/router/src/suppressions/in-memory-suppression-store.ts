@@ -1,15 +1,19 @@
-import type { CreateSuppressionRequest } from '@switchboard/contracts';
 import {
   type NewSuppression,
   type Suppression,
+  type SuppressionListQuery,
   type SuppressionLookup,
+  type SuppressionRemoval,
   SuppressionStore,
+  type SuppressionToAdd,
+  suppressionEntryKey,
   suppressionKey,
 } from './suppression';
 
 /** The suppression table's rules without a database, for use-case specs. */
 export class InMemorySuppressionStore extends SuppressionStore {
   readonly suppressions = new Map<string, Suppression>();
+  private lastId = 0;
 
   constructor(private readonly now: () => Date = () => new Date()) {
     super();
@@ -17,12 +21,22 @@ export class InMemorySuppressionStore extends SuppressionStore {
 
   async add(
     tenantId: string,
-    request: CreateSuppressionRequest,
+    request: SuppressionToAdd,
   ): Promise<{ suppression: Suppression; created: boolean }> {
-    const key = suppressionKey({ tenantId, ...request });
+    const key = suppressionEntryKey({ tenantId, ...request });
     const existing = this.suppressions.get(key);
     if (existing) return { suppression: existing, created: false };
-    const suppression = { tenantId, ...request, createdAt: this.now() };
+    this.lastId += 1;
+    const suppression: Suppression = {
+      id: String(this.lastId),
+      tenantId,
+      channel: request.channel,
+      address: request.address,
+      reason: request.reason,
+      ...(request.category === undefined ? {} : { category: request.category }),
+      source: request.source ?? 'api',
+      createdAt: this.now(),
+    };
     this.suppressions.set(key, suppression);
     return { suppression, created: true };
   }
@@ -36,9 +50,28 @@ export class InMemorySuppressionStore extends SuppressionStore {
   }
 
   async findFor(lookups: SuppressionLookup[]): Promise<Suppression[]> {
-    return lookups.flatMap((lookup) => {
-      const found = this.suppressions.get(suppressionKey(lookup));
-      return found ? [found] : [];
-    });
+    const wanted = new Set(lookups.map(suppressionKey));
+    return [...this.suppressions.values()].filter((suppression) => wanted.has(suppressionKey(suppression)));
+  }
+
+  async list(query: SuppressionListQuery): Promise<Suppression[]> {
+    return [...this.suppressions.values()]
+      .filter(
+        (suppression) =>
+          suppression.tenantId === query.tenantId &&
+          (query.channel === undefined || suppression.channel === query.channel) &&
+          (query.address === undefined ||
+            suppression.address.toLowerCase() === query.address.toLowerCase()) &&
+          (query.beforeId === undefined || Number(suppression.id) < Number(query.beforeId)),
+      )
+      .sort((left, right) => Number(right.id) - Number(left.id))
+      .slice(0, query.limit);
+  }
+
+  async remove(removal: SuppressionRemoval): Promise<boolean> {
+    const key = suppressionEntryKey(removal);
+    const existing = this.suppressions.get(key);
+    if (!existing || (removal.source !== undefined && existing.source !== removal.source)) return false;
+    return this.suppressions.delete(key);
   }
 }

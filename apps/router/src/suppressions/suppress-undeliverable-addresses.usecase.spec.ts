@@ -23,11 +23,12 @@ function setUp() {
 }
 
 const suppressed = (store: InMemorySuppressionStore) =>
-  [...store.suppressions.values()].map(({ tenantId, channel, address, reason }) => ({
+  [...store.suppressions.values()].map(({ tenantId, channel, address, reason, source }) => ({
     tenantId,
     channel,
     address,
     reason,
+    source,
   }));
 
 describe('SuppressUndeliverableAddresses', () => {
@@ -42,6 +43,7 @@ describe('SuppressUndeliverableAddresses', () => {
         channel: 'email',
         address: 'ada@example.com',
         reason: 'bounce: Permanent: smtp; 550 user unknown',
+        source: 'bounce',
       },
     ]);
   });
@@ -51,7 +53,9 @@ describe('SuppressUndeliverableAddresses', () => {
 
     await suppress.execute([event({ type: 'complained', reason: 'complaint: abuse' }, { bounceType: '' })]);
 
-    expect(suppressed(store)).toEqual([expect.objectContaining({ reason: 'complaint: abuse' })]);
+    expect(suppressed(store)).toEqual([
+      expect.objectContaining({ reason: 'complaint: abuse', source: 'complaint' }),
+    ]);
   });
 
   it('suppresses nothing for a transient or undetermined bounce, a delivery or another channel', async () => {

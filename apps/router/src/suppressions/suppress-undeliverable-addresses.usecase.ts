@@ -1,5 +1,5 @@
 import type { DeliveryEvent } from '@switchboard/contracts';
-import { type NewSuppression, SuppressionStore, suppressionKey } from './suppression';
+import { type NewSuppression, SuppressionStore, suppressionEntryKey } from './suppression';
 
 /** The longest reason a suppression keeps (as the internal API allows). */
 const REASON_LIMIT = 500;
@@ -18,7 +18,7 @@ export class SuppressUndeliverableAddresses {
     const suppressions = new Map<string, NewSuppression>();
     for (const event of events) {
       const suppression = suppressionFor(event);
-      if (suppression) suppressions.set(suppressionKey(suppression), suppression);
+      if (suppression) suppressions.set(suppressionEntryKey(suppression), suppression);
     }
     if (suppressions.size === 0) return 0;
     return this.store.addMany([...suppressions.values()]);
@@ -31,10 +31,13 @@ export function suppressionFor(event: DeliveryEvent): NewSuppression | undefined
   const recipient = event.detail?.recipient;
   if (typeof recipient !== 'string' || recipient.trim() === '') return undefined;
   let reason: string;
+  let source: NewSuppression['source'];
   if (event.type === 'bounced' && event.detail?.bounceType === 'Permanent') {
     reason = `bounce: ${event.reason ?? 'Permanent'}`;
+    source = 'bounce';
   } else if (event.type === 'complained') {
     reason = event.reason ?? 'complaint';
+    source = 'complaint';
   } else {
     return undefined;
   }
@@ -43,5 +46,6 @@ export function suppressionFor(event: DeliveryEvent): NewSuppression | undefined
     channel: 'email',
     address: recipient.trim(),
     reason: reason.slice(0, REASON_LIMIT),
+    source,
   };
 }

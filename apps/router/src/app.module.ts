@@ -19,6 +19,7 @@ import { CreateMessageTypesAndSendingSettings1796200000000 } from './migrations/
 import { MessageTypeEntity } from './message-types/message-type.entity';
 import { AddCancellationsAndRecurringSchedules1796500000000 } from './migrations/1796500000000-add-cancellations-and-recurring-schedules';
 import { CreateRecipientPreferences1796300000000 } from './migrations/1796300000000-create-recipient-preferences';
+import { AddSuppressionCategoryAndSource1796400000000 } from './migrations/1796400000000-add-suppression-category-and-source';
 import { PreferenceEntity } from './preferences/preference.entity';
 import { PreferencesModule } from './preferences/preferences.module';
 import { PushSubscriptionEntity } from './recipients/push-subscription.entity';
@@ -69,6 +70,7 @@ export function createAppModule(config: RouterConfig, options: RouterOptions = {
           AddDecisionChannelsAndReroutes1795800000000,
           CreateMessageTypesAndSendingSettings1796200000000,
           CreateRecipientPreferences1796300000000,
+          AddSuppressionCategoryAndSource1796400000000,
           AddCancellationsAndRecurringSchedules1796500000000,
         ],
       }),

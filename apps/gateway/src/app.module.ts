@@ -11,8 +11,11 @@ import { gatewayDatabaseOptions } from './gateway-database';
 import { HousekeepingModule } from './housekeeping/housekeeping.module';
 import { InboxTokensModule } from './inbox-tokens/inbox-tokens.module';
 import { MessagesModule } from './messages/messages.module';
+import { MessageTypesModule } from './message-types/message-types.module';
+import { PreferencesModule } from './preferences/preferences.module';
 import { ReceiptsModule } from './receipts/receipts.module';
 import { RecipientsModule } from './recipients/recipients.module';
+import { SendingSettingsModule } from './sending-settings/sending-settings.module';
 import { SuppressionsModule } from './suppressions/suppressions.module';
 import { TemplatesModule } from './templates/templates.module';
 import { TriggersModule } from './triggers/triggers.module';
@@ -42,6 +45,9 @@ export function createAppModule(config: GatewayConfig): Type<unknown> {
       TriggersModule,
       SuppressionsModule,
       RecipientsModule,
+      PreferencesModule,
+      MessageTypesModule,
+      SendingSettingsModule,
       InboxTokensModule,
       ReceiptsModule,
       DeadLettersModule,

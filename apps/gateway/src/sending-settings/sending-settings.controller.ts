@@ -1,0 +1,55 @@
+import { Body, Controller, Get, Put, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { SendingSettings, SendingSettingsView } from '@switchboard/contracts';
+import { parseInput } from '@switchboard/service-kit';
+import type { FastifyReply } from 'fastify';
+import { ApiKeyGuard } from '../auth/api-key.guard';
+import { Tenant } from '../auth/tenant.decorator';
+import { openApiSchema } from '../http/openapi-schema';
+import { passThrough } from '../internal-services/pass-through';
+import { RouterSendingSettingsClient } from './router-sending-settings-client';
+
+// Shown as the problem's code when the router rejects a call without a problem document.
+const REJECTED = 'SENDING_SETTINGS_REQUEST_REJECTED';
+
+/** A tenant's sending rules live in the router, which applies them; the gateway forwards. */
+@ApiTags('sending settings')
+@ApiBearerAuth()
+@UseGuards(ApiKeyGuard)
+@Controller('v1/sending-settings')
+export class SendingSettingsController {
+  constructor(private readonly sendingSettings: RouterSendingSettingsClient) {}
+
+  @Get()
+  @ApiOperation({ summary: "The tenant's sending settings (the defaults, updatedAt null, when never set)" })
+  @ApiOkResponse({ schema: openApiSchema(SendingSettingsView, 'output') })
+  async get(@Tenant() tenantId: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
+    return passThrough(reply, await this.sendingSettings.get(tenantId), REJECTED);
+  }
+
+  @Put()
+  @ApiOperation({
+    summary:
+      'Replace the default message type, time zone, quiet hours, frequency limits and phone region (a field left out takes its default)',
+  })
+  @ApiBody({ schema: openApiSchema(SendingSettings) })
+  @ApiOkResponse({ schema: openApiSchema(SendingSettingsView, 'output') })
+  @ApiUnprocessableEntityResponse({
+    description: 'SENDING_SETTINGS_REFUSED: the default message type does not exist',
+  })
+  async put(
+    @Tenant() tenantId: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
+    const settings = parseInput(SendingSettings, body);
+    return passThrough(reply, await this.sendingSettings.put(tenantId, settings), REJECTED);
+  }
+}

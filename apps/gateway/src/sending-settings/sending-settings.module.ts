@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import type { GatewayConfig } from '../config';
+import { GATEWAY_CONFIG } from '../gateway-config.module';
+import { InternalServiceClient } from '../internal-services/internal-service-client';
+import { RouterSendingSettingsClient } from './router-sending-settings-client';
+import { SendingSettingsController } from './sending-settings.controller';
+
+@Module({
+  imports: [AuthModule],
+  controllers: [SendingSettingsController],
+  providers: [
+    {
+      provide: RouterSendingSettingsClient,
+      useFactory: (config: GatewayConfig) =>
+        new RouterSendingSettingsClient(
+          new InternalServiceClient('router', config.ROUTER_URL, config.INTERNAL_HTTP_TIMEOUT),
+        ),
+      inject: [GATEWAY_CONFIG],
+    },
+  ],
+})
+export class SendingSettingsModule {}

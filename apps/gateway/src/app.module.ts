@@ -12,7 +12,6 @@ import { HousekeepingModule } from './housekeeping/housekeeping.module';
 import { InboxTokensModule } from './inbox-tokens/inbox-tokens.module';
 import { MessagesModule } from './messages/messages.module';
 import { MessageTypesModule } from './message-types/message-types.module';
-import { PreferencesModule } from './preferences/preferences.module';
 import { ReceiptsModule } from './receipts/receipts.module';
 import { RecipientsModule } from './recipients/recipients.module';
 import { SendingSettingsModule } from './sending-settings/sending-settings.module';
@@ -45,7 +44,6 @@ export function createAppModule(config: GatewayConfig): Type<unknown> {
       TriggersModule,
       SuppressionsModule,
       RecipientsModule,
-      PreferencesModule,
       MessageTypesModule,
       SendingSettingsModule,
       InboxTokensModule,

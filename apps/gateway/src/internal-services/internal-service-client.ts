@@ -27,7 +27,7 @@ export class InternalServiceClient {
 
   /** 2xx answers and the passed-through client errors; everything else throws a GatewayError. */
   async request(
-    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     path: string,
     body?: unknown,
   ): Promise<UpstreamAnswer> {
@@ -66,7 +66,7 @@ export class InternalServiceClient {
    */
   async requestChecked(
     answerSchema: z.ZodType<unknown>,
-    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     path: string,
     body?: unknown,
   ): Promise<UpstreamAnswer> {

@@ -8,24 +8,27 @@ import { sesProviderSettings, type SenderEmailConfig } from '../config';
 import { SENDER_EMAIL, SENDER_EMAIL_SCHEMA } from '../sender-email-names';
 import { sesClientConfig } from './ses-client-config';
 import { SesEmailProvider } from './ses-email-provider';
+import { SesV2EmailApi } from './ses-v2-email-api';
 
 /** One SES provider per configured entry, in order of preference. */
 export function sesProviders(config: SenderEmailConfig): SesEmailProvider[] {
-  return sesProviderSettings(config).map(
-    (provider) =>
-      new SesEmailProvider(
-        provider.name,
-        new SESClient(
-          sesClientConfig({
-            region: provider.region,
-            endpoint: provider.endpoint ?? config.SES_ENDPOINT,
-            accessKeyId: config.AWS_ACCESS_KEY_ID,
-            secretAccessKey: config.AWS_SECRET_ACCESS_KEY,
-          }),
-        ),
-        config.EMAIL_FROM,
-      ),
-  );
+  return sesProviderSettings(config).map((provider) => {
+    const endpoint = provider.endpoint ?? config.SES_ENDPOINT;
+    const client = new SESClient(
+      sesClientConfig({
+        region: provider.region,
+        endpoint,
+        accessKeyId: config.AWS_ACCESS_KEY_ID,
+        secretAccessKey: config.AWS_SECRET_ACCESS_KEY,
+      }),
+    );
+    return new SesEmailProvider(
+      provider.name,
+      client,
+      config.EMAIL_FROM,
+      new SesV2EmailApi(client, endpoint),
+    );
+  });
 }
 
 /** The email channel on the shared sender runtime: lanes, retry topics, ledger, rate limits, breakers. */

@@ -7,6 +7,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import type { EmailDispatch } from '@switchboard/contracts';
 import { SesEmailProvider } from './ses-email-provider';
+import type { SesV2EmailApi } from './ses-v2-email-api';
 
 const dispatch: EmailDispatch = {
   tenantId: 'acme',
@@ -100,5 +101,40 @@ describe('SesEmailProvider', () => {
       kind: 'transient',
       code: 'ServiceUnavailable',
     });
+  });
+
+  it('sends an email with unsubscribe links through SES v2 with the RFC 8058 headers', async () => {
+    const { client, calls } = clientAnswering(async () => ({ MessageId: 'v1' }));
+    const sent: unknown[] = [];
+    const v2 = {
+      sendEmail: async (email: unknown) => {
+        sent.push(email);
+        return { messageId: 'ses-v2-7' };
+      },
+    } as unknown as SesV2EmailApi;
+    const provider = new SesEmailProvider('ses-eu-west-1', client, 'noreply@example.com', v2);
+    const listUnsubscribe = {
+      url: 'https://mail.example.com/v1/unsubscribe/abc.def',
+      preferencesUrl: 'https://mail.example.com/preferences/ghi.jkl',
+    };
+
+    await expect(
+      provider.send({ ...dispatch, listUnsubscribe }, { attempt: 1, signal: new AbortController().signal }),
+    ).resolves.toEqual({ providerMessageId: 'ses-v2-7' });
+
+    expect(calls).toHaveLength(0);
+    expect(sent).toEqual([
+      {
+        from: 'noreply@example.com',
+        to: 'ada@example.com',
+        subject: 'Your order shipped',
+        html: '<p>Hi</p>',
+        text: 'Hi',
+        headers: [
+          { name: 'List-Unsubscribe', value: '<https://mail.example.com/v1/unsubscribe/abc.def>' },
+          { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
+        ],
+      },
+    ]);
   });
 });

@@ -5,16 +5,30 @@ import { classifySesError, type ProviderFailure } from '@switchboard/delivery';
 import { inTraceOfMessage } from '@switchboard/messaging';
 import type { ChannelProvider, ProviderSendContext, ProviderSendResult } from '@switchboard/sender-kit';
 import { inSpan } from '@switchboard/telemetry';
+import { SesV2EmailApi } from './ses-v2-email-api';
 
-/** Amazon SES in one region (or an emulator at a configured endpoint), through the V1 SendEmail action. */
+// RFC 8058: the provider POSTs this body to the List-Unsubscribe URL, with no login.
+const ONE_CLICK = 'List-Unsubscribe=One-Click';
+
+/**
+ * Amazon SES in one region (or an emulator at a configured endpoint): API v1 SendEmail, or API v2
+ * SendEmail for an email with one-click unsubscribe headers, which v1 cannot carry.
+ */
 export class SesEmailProvider implements ChannelProvider<EmailDispatch> {
+  private readonly v2: SesV2EmailApi;
+
   constructor(
     readonly name: string,
     private readonly client: SESClient,
     private readonly from: string,
-  ) {}
+    v2?: SesV2EmailApi,
+  ) {
+    this.v2 = v2 ?? new SesV2EmailApi(client);
+  }
 
   send(dispatch: EmailDispatch, context: ProviderSendContext): Promise<ProviderSendResult> {
+    if (dispatch.listUnsubscribe)
+      return this.sendWithUnsubscribeHeaders(dispatch, dispatch.listUnsubscribe.url, context);
     const attributes = {
       'messaging.message.id': dispatch.messageId,
       'switchboard.tenant': dispatch.tenantId,
@@ -43,6 +57,41 @@ export class SesEmailProvider implements ChannelProvider<EmailDispatch> {
         );
         if (!output.MessageId) throw new Error('SES answered SendEmail without a MessageId');
         return { providerMessageId: output.MessageId };
+      }),
+    );
+  }
+
+  private sendWithUnsubscribeHeaders(
+    dispatch: EmailDispatch,
+    url: string,
+    context: ProviderSendContext,
+  ): Promise<ProviderSendResult> {
+    const attributes = {
+      'messaging.message.id': dispatch.messageId,
+      'switchboard.tenant': dispatch.tenantId,
+      'switchboard.provider': this.name,
+      'switchboard.attempt': context.attempt,
+      'rpc.system': 'aws-api',
+      'rpc.service': 'SESv2',
+      'rpc.method': 'SendEmail',
+    };
+    return inTraceOfMessage(dispatch.messageId, () =>
+      inSpan('ses SendEmail', { kind: SpanKind.CLIENT, attributes }, async () => {
+        const { messageId } = await this.v2.sendEmail(
+          {
+            from: this.from,
+            to: dispatch.to,
+            subject: dispatch.subject,
+            html: dispatch.html,
+            text: dispatch.text,
+            headers: [
+              { name: 'List-Unsubscribe', value: `<${url}>` },
+              { name: 'List-Unsubscribe-Post', value: ONE_CLICK },
+            ],
+          },
+          context.signal,
+        );
+        return { providerMessageId: messageId };
       }),
     );
   }

@@ -278,6 +278,97 @@ describe('RecipientBudget', () => {
   });
 });
 
+describe('RecipientBudget, several sends at once', () => {
+  const threeADay: FrequencyLimit = { limit: 3, windowSeconds: DAY };
+  const oneSmsADay: FrequencyLimit = { channel: 'sms', limit: 1, windowSeconds: DAY };
+  const onEmailAndSms: SendCandidate[] = [
+    { category: 'alert', channel: 'email' },
+    { category: 'alert', channel: 'sms' },
+  ];
+
+  it('needs room under a limit for every send it applies to', () => {
+    const budget = new RecipientBudget([threeADay], [sent(20, 'alert'), sent(2, 'alert')]);
+    // One more fits, two do not: the one sent 20 hours ago must leave first.
+    expect(budget.check(onEmailAndSms[0], NOW).allowed).toBe(true);
+    expect(budget.checkTogether(onEmailAndSms, NOW)).toEqual({
+      allowed: false,
+      limit: threeADay,
+      nextAllowedAt: new Date('2026-06-01T16:00:00Z'),
+    });
+  });
+
+  it('counts under a channel limit only the send on that channel', () => {
+    const budget = new RecipientBudget([oneSmsADay], [sent(2, 'alert', 'email')]);
+    expect(budget.checkTogether(onEmailAndSms, NOW)).toEqual({ allowed: true });
+  });
+
+  it('says the sends never fit together when a limit is smaller than their number', () => {
+    const twoAnHour: FrequencyLimit = { limit: 2, windowSeconds: 3600 };
+    const budget = new RecipientBudget([twoAnHour], []);
+    const onThreeChannels: SendCandidate[] = [...onEmailAndSms, { category: 'alert', channel: 'push' }];
+    expect(budget.checkTogether(onThreeChannels, NOW)).toEqual({
+      allowed: false,
+      limit: twoAnHour,
+      nextAllowedAt: null,
+    });
+  });
+
+  it('counts all the sends when they fit, and none when they do not', () => {
+    const budget = new RecipientBudget([threeADay], []);
+    expect(budget.tryConsumeTogether(onEmailAndSms, NOW).allowed).toBe(true);
+    expect(budget.tryConsumeTogether(onEmailAndSms, NOW).allowed).toBe(false);
+    expect(budget.tryConsume(onEmailAndSms[0], NOW).allowed).toBe(true);
+    expect(budget.tryConsume(onEmailAndSms[0], NOW).allowed).toBe(false);
+  });
+
+  it('agrees with a brute-force count, and fits exactly from nextAllowedAt on', () => {
+    const channel = fc.constantFrom<ChannelName>('email', 'sms', 'push', 'inapp');
+    const category = fc.constantFrom('marketing', 'alert');
+    const limit = fc.record(
+      { category, channel, limit: fc.integer({ min: 1, max: 4 }), windowSeconds: fc.constantFrom(60, 3600) },
+      { requiredKeys: ['limit', 'windowSeconds'] },
+    );
+    const send = fc.record({
+      at: fc.integer({ min: NOW.getTime() - 2 * 3600_000, max: NOW.getTime() }).map((ms) => new Date(ms)),
+      category,
+      channel,
+    });
+    const fitsAt = (
+      limits: FrequencyLimit[],
+      history: RecentSend[],
+      candidates: SendCandidate[],
+      at: number,
+    ) =>
+      limits.every((each) => {
+        const wanted = candidates.filter((candidate) => limitApplies(each, candidate)).length;
+        const inWindow = history.filter(
+          (past) => limitApplies(each, past) && past.at.getTime() > at - each.windowSeconds * 1000,
+        ).length;
+        return wanted === 0 || inWindow + wanted <= each.limit;
+      });
+    fc.assert(
+      fc.property(
+        fc.array(limit, { maxLength: 4 }),
+        fc.array(send, { maxLength: 20 }),
+        fc.array(fc.record({ category, channel }), { minLength: 1, maxLength: 4 }),
+        (limits, history, candidates) => {
+          const verdict = new RecipientBudget(limits, history).checkTogether(candidates, NOW);
+          expect(verdict.allowed).toBe(fitsAt(limits, history, candidates, NOW.getTime()));
+          if (verdict.allowed) return;
+          if (verdict.nextAllowedAt === null) {
+            expect(fitsAt(limits, [], candidates, NOW.getTime())).toBe(false);
+            return;
+          }
+          const next = verdict.nextAllowedAt.getTime();
+          expect(fitsAt(limits, history, candidates, next)).toBe(true);
+          expect(fitsAt(limits, history, candidates, next - 1)).toBe(false);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('maxWindowSeconds', () => {
   it('is the longest window, or 0 without limits', () => {
     expect(maxWindowSeconds([])).toBe(0);

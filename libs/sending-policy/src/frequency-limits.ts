@@ -18,6 +18,10 @@ export type FrequencyVerdict =
   /** `limit` is the one that holds the message longest; by `nextAllowedAt` it fits under every limit. */
   | { allowed: false; limit: FrequencyLimit; nextAllowedAt: Date };
 
+/** A verdict on several sends at once; a null `nextAllowedAt`: `limit` is too small for them ever to fit together. */
+export type FrequencyVerdictTogether =
+  { allowed: true } | { allowed: false; limit: FrequencyLimit; nextAllowedAt: Date | null };
+
 /** Whether a limit counts a message of this category on this channel: a limit without a category or channel counts all. */
 export function limitApplies(limit: FrequencyLimit, candidate: SendCandidate): boolean {
   return (
@@ -68,19 +72,32 @@ export class RecipientBudget {
 
   /** The verdict for the candidate at `now`, without counting it. */
   check(candidate: SendCandidate, now: Date): FrequencyVerdict {
+    // One send never needs more room than a limit (at least 1) has, so a time always exists.
+    return this.checkTogether([candidate], now) as FrequencyVerdict;
+  }
+
+  /**
+   * The verdict for sending all the candidates at once (one message on several channels), without
+   * counting them: each limit must have room for every candidate it applies to. `nextAllowedAt` is
+   * null when a limit is smaller than the number of candidates it applies to: they never fit together.
+   */
+  checkTogether(candidates: readonly SendCandidate[], now: Date): FrequencyVerdictTogether {
     const nowMs = now.getTime();
     let holding: { limit: FrequencyLimit; nextAllowedAt: number } | undefined;
-    this.limits.forEach((limit, index) => {
-      if (!limitApplies(limit, candidate)) return;
+    for (const [index, limit] of this.limits.entries()) {
+      const wanted = candidates.filter((candidate) => limitApplies(limit, candidate)).length;
+      if (wanted === 0) continue;
+      if (wanted > limit.limit) return { allowed: false, limit, nextAllowedAt: null };
       const times = this.sendTimes[index];
       const windowMs = limit.windowSeconds * 1000;
       const firstInWindow = firstAfter(times, nowMs - windowMs);
       const inWindow = times.length - firstInWindow;
-      if (inWindow < limit.limit) return;
-      // The candidate fits once all but limit - 1 of the sends in the window have left it.
-      const nextAllowedAt = times[firstInWindow + inWindow - limit.limit] + windowMs;
+      const mustLeave = inWindow + wanted - limit.limit;
+      if (mustLeave <= 0) continue;
+      // The candidates fit once the oldest `mustLeave` sends in the window have left it.
+      const nextAllowedAt = times[firstInWindow + mustLeave - 1] + windowMs;
       if (!holding || nextAllowedAt > holding.nextAllowedAt) holding = { limit, nextAllowedAt };
-    });
+    }
     // Sends only leave windows as time passes, so the latest of the limits' times fits them all.
     return holding
       ? { allowed: false, limit: holding.limit, nextAllowedAt: new Date(holding.nextAllowedAt) }
@@ -91,6 +108,13 @@ export class RecipientBudget {
   tryConsume(candidate: SendCandidate, now: Date): FrequencyVerdict {
     const verdict = this.check(candidate, now);
     if (verdict.allowed) this.record({ ...candidate, at: now });
+    return verdict;
+  }
+
+  /** Like tryConsume for several sends at once: all are counted, or none. */
+  tryConsumeTogether(candidates: readonly SendCandidate[], now: Date): FrequencyVerdictTogether {
+    const verdict = this.checkTogether(candidates, now);
+    if (verdict.allowed) for (const candidate of candidates) this.record({ ...candidate, at: now });
     return verdict;
   }
 

@@ -18,6 +18,7 @@ import { AddDecisionChannelsAndReroutes1795800000000 } from './migrations/179580
 import { CreateMessageTypesAndSendingSettings1796200000000 } from './migrations/1796200000000-create-message-types-and-sending-settings';
 import { MessageTypeEntity } from './message-types/message-type.entity';
 import { AddCancellationsAndRecurringSchedules1796500000000 } from './migrations/1796500000000-add-cancellations-and-recurring-schedules';
+import { AddRecipientAttributes1796600000000 } from './migrations/1796600000000-add-recipient-attributes';
 import { CreateRecipientPreferences1796300000000 } from './migrations/1796300000000-create-recipient-preferences';
 import { AddSuppressionCategoryAndSource1796400000000 } from './migrations/1796400000000-add-suppression-category-and-source';
 import { PreferenceEntity } from './preferences/preference.entity';
@@ -72,6 +73,7 @@ export function createAppModule(config: RouterConfig, options: RouterOptions = {
           CreateRecipientPreferences1796300000000,
           AddSuppressionCategoryAndSource1796400000000,
           AddCancellationsAndRecurringSchedules1796500000000,
+          AddRecipientAttributes1796600000000,
         ],
       }),
       MessagingModule.forRoot({

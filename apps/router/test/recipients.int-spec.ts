@@ -76,7 +76,7 @@ describe('router recipients API', () => {
     return recipientId;
   }
 
-  it('upserts a recipient and gives it back; null clears a field, a left-out field stays', async () => {
+  it('upserts a recipient and gives it back; a second PUT replaces the profile, clearing what it leaves out', async () => {
     const recipientId = `ada-${randomUUID()}`;
 
     const created = await call('PUT', `acme/recipients/${recipientId}`, {
@@ -85,7 +85,11 @@ describe('router recipients API', () => {
       timeZone: 'Europe/London',
       locale: 'en-GB',
     });
-    const changed = await call('PUT', `acme/recipients/${recipientId}`, { phone: null });
+    const changed = await call('PUT', `acme/recipients/${recipientId}`, {
+      email: 'ada@example.com',
+      phone: null,
+      locale: 'en-GB',
+    });
     const read = await call('GET', `acme/recipients/${recipientId}`);
 
     expect(created.status).toBe(201);
@@ -96,8 +100,9 @@ describe('router recipients API', () => {
         recipientId,
         email: 'ada@example.com',
         phone: null,
-        timeZone: 'Europe/London',
+        timeZone: null,
         locale: 'en-GB',
+        attributes: {},
         pushSubscriptions: [],
         updatedAt: expect.any(String),
       },

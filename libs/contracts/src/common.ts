@@ -1,3 +1,4 @@
+import { domainToASCII } from 'node:url';
 import { z } from 'zod';
 
 export const TenantId = z
@@ -22,6 +23,22 @@ export const TemplateData = z.record(z.string(), z.unknown());
 
 export const EmailRecipient = z.strictObject({ email: z.email().max(254) });
 
+const PlainEmailAddress = z.email();
+
+function isEmailAddress(text: string): boolean {
+  if (PlainEmailAddress.safeParse(text).success) return true;
+  const at = text.lastIndexOf('@');
+  if (at <= 0) return false;
+  const asciiDomain = domainToASCII(text.slice(at + 1));
+  return asciiDomain !== '' && PlainEmailAddress.safeParse(`${text.slice(0, at)}@${asciiDomain}`).success;
+}
+
+/**
+ * An email address as z.email() reads it, or one with an internationalised domain
+ * (ada@bücher.example): the gateway and the router write such a domain in ASCII before it goes on.
+ */
+export const EmailAddress = z.string().max(254).refine(isEmailAddress, { message: 'Invalid email address' });
+
 /** E.164: a plus sign, a country code and at most 15 digits, no spaces. */
 export const PhoneNumber = z
   .string()
@@ -40,7 +57,7 @@ export const RecipientId = z
 export const Recipient = z
   .strictObject({
     id: RecipientId.optional(),
-    email: z.email().max(254).optional(),
+    email: EmailAddress.optional(),
     phone: PhoneNumber.optional(),
   })
   .refine(

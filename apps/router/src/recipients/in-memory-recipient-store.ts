@@ -1,5 +1,6 @@
 import {
   type GoneSubscription,
+  type ImportedProfile,
   type NewPushSubscription,
   type PushSubscriptionRegistration,
   type Recipient,
@@ -28,6 +29,7 @@ export class InMemoryRecipientStore extends RecipientStore {
       phone: null,
       timeZone: null,
       locale: null,
+      attributes: {},
       pushSubscriptions: [],
       createdAt: this.now(),
       updatedAt: this.now(),
@@ -35,6 +37,25 @@ export class InMemoryRecipientStore extends RecipientStore {
     Object.assign(recipient, changes, { updatedAt: this.now() });
     this.recipients.set(key(tenantId, recipientId), recipient);
     return { recipient: structuredClone(recipient), created: !existing };
+  }
+
+  async update(
+    tenantId: string,
+    recipientId: string,
+    change: (current: Recipient) => RecipientChanges,
+  ): Promise<Recipient | undefined> {
+    const recipient = this.recipients.get(key(tenantId, recipientId));
+    if (!recipient) return undefined;
+    Object.assign(recipient, change(structuredClone(recipient)), { updatedAt: this.now() });
+    return structuredClone(recipient);
+  }
+
+  async importProfiles(tenantId: string, profiles: readonly ImportedProfile[]): Promise<Set<string>> {
+    const created = new Set<string>();
+    for (const { recipientId, profile } of profiles) {
+      if ((await this.upsert(tenantId, recipientId, profile)).created) created.add(recipientId);
+    }
+    return created;
   }
 
   async find(tenantId: string, recipientId: string): Promise<Recipient | undefined> {

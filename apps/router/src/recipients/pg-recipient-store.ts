@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   type GoneSubscription,
+  type ImportedProfile,
   type NewPushSubscription,
   type PushSubscriptionRegistration,
   type Recipient,
@@ -16,6 +17,7 @@ interface RecipientRow {
   phone: string | null;
   time_zone: string | null;
   locale: string | null;
+  attributes: Record<string, unknown>;
   created_at: Date;
   updated_at: Date;
 }
@@ -33,6 +35,7 @@ const CHANGE_COLUMNS: Record<keyof RecipientChanges, string> = {
   phone: 'phone',
   timeZone: 'time_zone',
   locale: 'locale',
+  attributes: 'attributes',
 };
 
 @Injectable()
@@ -56,8 +59,8 @@ export class PgRecipientStore extends RecipientStore {
       ].join(', ');
       // xmax is 0 only on a row this statement inserted.
       const [{ created }]: Array<{ created: boolean }> = await manager.query(
-        `INSERT INTO router.recipients (tenant_id, recipient_id, email, phone, time_zone, locale)
-         VALUES ($1, $2, $3, $4, $5, $6)
+        `INSERT INTO router.recipients (tenant_id, recipient_id, email, phone, time_zone, locale, attributes)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)
          ON CONFLICT (tenant_id, recipient_id) DO UPDATE SET ${updates}
          RETURNING (xmax = 0) AS created`,
         [
@@ -67,12 +70,71 @@ export class PgRecipientStore extends RecipientStore {
           changes.phone ?? null,
           changes.timeZone ?? null,
           changes.locale ?? null,
+          JSON.stringify(changes.attributes ?? {}),
         ],
       );
       const recipient = await findIn(manager, tenantId, recipientId);
       if (!recipient) throw new Error('the recipient was upserted but is not there');
       return { recipient, created };
     });
+  }
+
+  async update(
+    tenantId: string,
+    recipientId: string,
+    change: (current: Recipient) => RecipientChanges,
+  ): Promise<Recipient | undefined> {
+    return this.dataSource.transaction(async (manager) => {
+      const locked: unknown[] = await manager.query(
+        `SELECT 1 FROM router.recipients WHERE tenant_id = $1 AND recipient_id = $2 FOR UPDATE`,
+        [tenantId, recipientId],
+      );
+      if (locked.length === 0) return undefined;
+      const current = await findIn(manager, tenantId, recipientId);
+      if (!current) throw new Error('the recipient was locked but is not there');
+      const changes = change(current);
+      const changed = (Object.keys(CHANGE_COLUMNS) as Array<keyof RecipientChanges>).filter(
+        (field) => changes[field] !== undefined,
+      );
+      const values = changed.map((field) =>
+        field === 'attributes' ? JSON.stringify(changes.attributes) : changes[field],
+      );
+      const assignments = [
+        ...changed.map((field, index) => `${CHANGE_COLUMNS[field]} = $${index + 3}`),
+        'updated_at = now()',
+      ].join(', ');
+      await manager.query(
+        `UPDATE router.recipients SET ${assignments} WHERE tenant_id = $1 AND recipient_id = $2`,
+        [tenantId, recipientId, ...values],
+      );
+      return findIn(manager, tenantId, recipientId);
+    });
+  }
+
+  async importProfiles(tenantId: string, profiles: readonly ImportedProfile[]): Promise<Set<string>> {
+    if (profiles.length === 0) return new Set();
+    // One statement for the whole batch: a column of values per field, unnested into rows.
+    const rows: Array<{ recipient_id: string; created: boolean }> = await this.dataSource.query(
+      `INSERT INTO router.recipients (tenant_id, recipient_id, email, phone, time_zone, locale, attributes)
+       SELECT $1, imported.recipient_id, imported.email, imported.phone, imported.time_zone,
+              imported.locale, imported.attributes::jsonb
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+         AS imported(recipient_id, email, phone, time_zone, locale, attributes)
+       ON CONFLICT (tenant_id, recipient_id) DO UPDATE SET
+         email = EXCLUDED.email, phone = EXCLUDED.phone, time_zone = EXCLUDED.time_zone,
+         locale = EXCLUDED.locale, attributes = EXCLUDED.attributes, updated_at = now()
+       RETURNING recipient_id, (xmax = 0) AS created`,
+      [
+        tenantId,
+        profiles.map(({ recipientId }) => recipientId),
+        profiles.map(({ profile }) => profile.email),
+        profiles.map(({ profile }) => profile.phone),
+        profiles.map(({ profile }) => profile.timeZone),
+        profiles.map(({ profile }) => profile.locale),
+        profiles.map(({ profile }) => JSON.stringify(profile.attributes)),
+      ],
+    );
+    return new Set(rows.filter((row) => row.created).map((row) => row.recipient_id));
   }
 
   find(tenantId: string, recipientId: string): Promise<Recipient | undefined> {
@@ -177,7 +239,7 @@ async function findIn(
   recipientId: string,
 ): Promise<Recipient | undefined> {
   const [row]: RecipientRow[] = await manager.query(
-    `SELECT tenant_id, recipient_id, email, phone, time_zone, locale, created_at, updated_at
+    `SELECT tenant_id, recipient_id, email, phone, time_zone, locale, attributes, created_at, updated_at
      FROM router.recipients WHERE tenant_id = $1 AND recipient_id = $2`,
     [tenantId, recipientId],
   );
@@ -194,6 +256,7 @@ async function findIn(
     phone: row.phone,
     timeZone: row.time_zone,
     locale: row.locale,
+    attributes: row.attributes,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     pushSubscriptions: subscriptions.map((subscription) => ({

@@ -21,6 +21,10 @@ export class RecipientEntity {
   @Column('text', { nullable: true })
   locale!: string | null;
 
+  /** The tenant's own facts about the person (plan, country), at most 8 KiB of JSON. */
+  @Column('jsonb', { default: () => "'{}'" })
+  attributes!: Record<string, unknown>;
+
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt!: Date;
 

@@ -8,6 +8,7 @@ export interface Recipient {
   phone: string | null;
   timeZone: string | null;
   locale: string | null;
+  attributes: Record<string, unknown>;
   /** Oldest first. */
   pushSubscriptions: StoredPushSubscription[];
   createdAt: Date;
@@ -27,6 +28,16 @@ export interface RecipientChanges {
   phone?: string | null;
   timeZone?: string | null;
   locale?: string | null;
+  /** Replaces the attributes whole. */
+  attributes?: Record<string, unknown>;
+}
+
+/** A whole profile, as PUT and the bulk import write it. */
+export type RecipientProfile = Required<RecipientChanges>;
+
+export interface ImportedProfile {
+  recipientId: string;
+  profile: RecipientProfile;
 }
 
 export interface NewPushSubscription {
@@ -52,6 +63,23 @@ export abstract class RecipientStore {
     recipientId: string,
     changes: RecipientChanges,
   ): Promise<{ recipient: Recipient; created: boolean }>;
+
+  /**
+   * Changes an existing recipient by what `change` makes of it, with the recipient locked in
+   * between so that concurrent changes do not lose each other's; `change` may throw to change
+   * nothing. Undefined when there is no such recipient.
+   */
+  abstract update(
+    tenantId: string,
+    recipientId: string,
+    change: (current: Recipient) => RecipientChanges,
+  ): Promise<Recipient | undefined>;
+
+  /**
+   * Writes whole profiles in bulk (one statement), creating recipients that are new; their push
+   * subscriptions stay. The recipient ids must differ. Answers the ids that were created.
+   */
+  abstract importProfiles(tenantId: string, profiles: readonly ImportedProfile[]): Promise<Set<string>>;
 
   abstract find(tenantId: string, recipientId: string): Promise<Recipient | undefined>;
 
@@ -83,6 +111,7 @@ export function toRecipientView(recipient: Recipient): RecipientView {
     phone: recipient.phone,
     timeZone: recipient.timeZone,
     locale: recipient.locale,
+    attributes: recipient.attributes,
     pushSubscriptions: recipient.pushSubscriptions.map(({ endpoint, createdAt }) => ({
       endpoint,
       createdAt: createdAt.toISOString(),

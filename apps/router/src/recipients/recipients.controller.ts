@@ -6,12 +6,16 @@ import {
   HttpCode,
   HttpStatus,
   Param,
+  Patch,
   Post,
   Put,
   Query,
   Res,
 } from '@nestjs/common';
 import {
+  ImportRecipientsRequest,
+  type ImportRecipientsResponse,
+  PatchRecipientRequest,
   RecipientId,
   type RecipientView,
   RegisterPushSubscriptionRequest,
@@ -22,10 +26,13 @@ import { parseInput } from '@switchboard/service-kit';
 import { z } from 'zod';
 import { DeleteRecipient } from './delete-recipient.usecase';
 import { GetRecipient } from './get-recipient.usecase';
+import { ImportRecipients } from './import-recipients.usecase';
+import { PatchRecipient } from './patch-recipient.usecase';
 import { RegisterPushSubscription } from './register-push-subscription.usecase';
 import { RemovePushSubscription } from './remove-push-subscription.usecase';
 import { UpsertRecipient } from './upsert-recipient.usecase';
 
+const TenantPath = z.object({ tenantId: TenantId });
 const RecipientPath = z.object({ tenantId: TenantId, recipientId: RecipientId });
 const EndpointQuery = z.object({ endpoint: z.string().min(1).max(2048) });
 
@@ -35,18 +42,34 @@ interface StatusReply {
 }
 
 /** Internal: the gateway forwards the public recipients API here. */
-@Controller('internal/tenants/:tenantId/recipients/:recipientId')
+@Controller('internal/tenants/:tenantId/recipients')
 export class RecipientsController {
   constructor(
     private readonly upsertRecipient: UpsertRecipient,
+    private readonly patchRecipient: PatchRecipient,
+    private readonly importRecipients: ImportRecipients,
     private readonly getRecipient: GetRecipient,
     private readonly deleteRecipient: DeleteRecipient,
     private readonly registerPushSubscription: RegisterPushSubscription,
     private readonly removePushSubscription: RemovePushSubscription,
   ) {}
 
-  /** 201 when the recipient is new, 200 when it was changed. */
-  @Put()
+  /** Whole profiles in bulk: 200 when every item was written, 207 otherwise (see each result). */
+  @Post('batch')
+  async import(
+    @Param() path: unknown,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: StatusReply,
+  ): Promise<ImportRecipientsResponse> {
+    const { tenantId } = parseInput(TenantPath, path, 'path');
+    const { recipients } = parseInput(ImportRecipientsRequest, body);
+    const { status, body: answer } = await this.importRecipients.execute(tenantId, recipients);
+    reply.status(status);
+    return answer;
+  }
+
+  /** 201 when the recipient is new, 200 when its profile was replaced. */
+  @Put(':recipientId')
   async upsert(
     @Param() path: unknown,
     @Body() body: unknown,
@@ -62,13 +85,19 @@ export class RecipientsController {
     return recipient;
   }
 
-  @Get()
+  @Patch(':recipientId')
+  patch(@Param() path: unknown, @Body() body: unknown): Promise<RecipientView> {
+    const { tenantId, recipientId } = parseInput(RecipientPath, path, 'path');
+    return this.patchRecipient.execute(tenantId, recipientId, parseInput(PatchRecipientRequest, body));
+  }
+
+  @Get(':recipientId')
   get(@Param() path: unknown): Promise<RecipientView> {
     const { tenantId, recipientId } = parseInput(RecipientPath, path, 'path');
     return this.getRecipient.execute(tenantId, recipientId);
   }
 
-  @Delete()
+  @Delete(':recipientId')
   @HttpCode(HttpStatus.NO_CONTENT)
   async delete(@Param() path: unknown): Promise<void> {
     const { tenantId, recipientId } = parseInput(RecipientPath, path, 'path');
@@ -76,7 +105,7 @@ export class RecipientsController {
   }
 
   /** 201 with the recipient when the endpoint is new, 200 when it was registered already. */
-  @Post('push-subscriptions')
+  @Post(':recipientId/push-subscriptions')
   async register(
     @Param() path: unknown,
     @Body() body: unknown,
@@ -92,7 +121,7 @@ export class RecipientsController {
     return recipient;
   }
 
-  @Delete('push-subscriptions')
+  @Delete(':recipientId/push-subscriptions')
   @HttpCode(HttpStatus.NO_CONTENT)
   async unregister(@Param() path: unknown, @Query() query: unknown): Promise<void> {
     const { tenantId, recipientId } = parseInput(RecipientPath, path, 'path');

@@ -6,6 +6,8 @@ import { ROUTER_CONFIG } from '../router-config.module';
 import { addressLookupWithTimeout } from './address-lookup-with-timeout';
 import { DeleteRecipient } from './delete-recipient.usecase';
 import { GetRecipient } from './get-recipient.usecase';
+import { ImportRecipients } from './import-recipients.usecase';
+import { PatchRecipient } from './patch-recipient.usecase';
 import { PgRecipientStore } from './pg-recipient-store';
 import { RecipientStore } from './recipient';
 import { RecipientsController } from './recipients.controller';
@@ -48,6 +50,8 @@ export class RecipientsModule {
           inject: [ROUTER_CONFIG],
         },
         { provide: UpsertRecipient, ...useCase((store) => new UpsertRecipient(store)) },
+        { provide: PatchRecipient, ...useCase((store) => new PatchRecipient(store)) },
+        { provide: ImportRecipients, ...useCase((store) => new ImportRecipients(store)) },
         { provide: GetRecipient, ...useCase((store) => new GetRecipient(store)) },
         { provide: DeleteRecipient, ...useCase((store) => new DeleteRecipient(store)) },
         { provide: RemovePushSubscription, ...useCase((store) => new RemovePushSubscription(store)) },

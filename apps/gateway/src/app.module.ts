@@ -14,6 +14,7 @@ import { MessagesModule } from './messages/messages.module';
 import { MessageTypesModule } from './message-types/message-types.module';
 import { ReceiptsModule } from './receipts/receipts.module';
 import { RecipientsModule } from './recipients/recipients.module';
+import { SchedulesModule } from './schedules/schedules.module';
 import { SendingSettingsModule } from './sending-settings/sending-settings.module';
 import { SuppressionsModule } from './suppressions/suppressions.module';
 import { TemplatesModule } from './templates/templates.module';
@@ -44,6 +45,7 @@ export function createAppModule(config: GatewayConfig): Type<unknown> {
       TriggersModule,
       SuppressionsModule,
       RecipientsModule,
+      SchedulesModule,
       MessageTypesModule,
       SendingSettingsModule,
       InboxTokensModule,

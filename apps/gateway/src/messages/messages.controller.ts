@@ -1,9 +1,21 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
   ApiBody,
+  ApiConflictResponse,
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
@@ -11,7 +23,9 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import {
+  CancelMessageResponse,
   MAX_MESSAGES_PER_BATCH,
+  MessageId,
   MessageStatusView,
   SendMessageBatchRequest,
   SendMessageBatchResponse,
@@ -20,13 +34,20 @@ import {
 } from '@switchboard/contracts';
 import { BATCH_BODY_ROUTE, parseInput } from '@switchboard/service-kit';
 import type { FastifyReply } from 'fastify';
+import { z } from 'zod';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { Tenant } from '../auth/tenant.decorator';
 import { openApiSchema } from '../http/openapi-schema';
 import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf, IdempotentReply } from '../idempotency/idempotent-reply';
+import { passThrough } from '../internal-services/pass-through';
 import { GetMessageStatus } from './get-message-status.usecase';
+import { RouterMessageClient } from './router-message-client';
 import { SendMessageBatch } from './send-message-batch.usecase';
 import { SendMessage } from './send-message.usecase';
+
+const MessagePath = z.object({ messageId: MessageId });
+// Shown as the problem's code when the router rejects a cancellation without a problem document.
+const CANCEL_REJECTED = 'CANCEL_REQUEST_REJECTED';
 
 const IDEMPOTENCY_KEY_DOC = {
   name: 'Idempotency-Key',
@@ -46,6 +67,7 @@ export class MessagesController {
     private readonly sendMessageBatch: SendMessageBatch,
     private readonly getMessageStatus: GetMessageStatus,
     private readonly idempotentReply: IdempotentReply,
+    private readonly router: RouterMessageClient,
   ) {}
 
   @Post()
@@ -103,6 +125,26 @@ export class MessagesController {
   @ApiOkResponse({ schema: openApiSchema(MessageStatusView, 'output') })
   status(@Tenant() tenantId: string, @Param('messageId') messageId: string): Promise<MessageStatusView> {
     return this.getMessageStatus.execute(tenantId, messageId);
+  }
+
+  @Delete(':messageId')
+  @ApiOperation({
+    summary:
+      'Cancel a message that has not been sent (one waiting for sendAt, quiet hours or a frequency limit)',
+    description:
+      "200 when cancelled (its timeline ends 'cancelled'); 202 when the message has not reached routing yet: " +
+      "it will end 'cancelled' when it does; 409 MESSAGE_ALREADY_SENT once it was routed, skipped or released.",
+  })
+  @ApiOkResponse({ schema: openApiSchema(CancelMessageResponse, 'output') })
+  @ApiAcceptedResponse({ schema: openApiSchema(CancelMessageResponse, 'output') })
+  @ApiConflictResponse({ description: 'MESSAGE_ALREADY_SENT: too late to cancel' })
+  async cancel(
+    @Tenant() tenantId: string,
+    @Param() path: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
+    const { messageId } = parseInput(MessagePath, path, 'path');
+    return passThrough(reply, await this.router.cancel(tenantId, messageId), CANCEL_REJECTED);
   }
 }
 

@@ -12,6 +12,7 @@ import { KafkaMessageRequestPublisher } from './kafka-message-request-publisher'
 import { AcceptedMessageLog, MessageRequestPublisher, MessageStatusSource } from './message-ports';
 import { MessagesController } from './messages.controller';
 import { PostgresAcceptedMessageLog } from './postgres-accepted-message-log';
+import { RouterMessageClient } from './router-message-client';
 import { SendMessageBatch } from './send-message-batch.usecase';
 import { SendMessage } from './send-message.usecase';
 
@@ -37,6 +38,14 @@ import { SendMessage } from './send-message.usecase';
       useFactory: (config: GatewayConfig) =>
         new AnalyticsMessageStatusSource(
           new InternalServiceClient('analytics', config.ANALYTICS_URL, config.INTERNAL_HTTP_TIMEOUT),
+        ),
+      inject: [GATEWAY_CONFIG],
+    },
+    {
+      provide: RouterMessageClient,
+      useFactory: (config: GatewayConfig) =>
+        new RouterMessageClient(
+          new InternalServiceClient('router', config.ROUTER_URL, config.INTERNAL_HTTP_TIMEOUT),
         ),
       inject: [GATEWAY_CONFIG],
     },

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import type { GatewayConfig } from '../config';
+import { GATEWAY_CONFIG } from '../gateway-config.module';
+import { InternalServiceClient } from '../internal-services/internal-service-client';
+import { RouterScheduleClient } from './router-schedule-client';
+import { SchedulesController } from './schedules.controller';
+
+@Module({
+  imports: [AuthModule],
+  controllers: [SchedulesController],
+  providers: [
+    {
+      provide: RouterScheduleClient,
+      useFactory: (config: GatewayConfig) =>
+        new RouterScheduleClient(
+          new InternalServiceClient('router', config.ROUTER_URL, config.INTERNAL_HTTP_TIMEOUT),
+        ),
+      inject: [GATEWAY_CONFIG],
+    },
+  ],
+})
+export class SchedulesModule {}

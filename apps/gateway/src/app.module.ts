@@ -12,6 +12,7 @@ import { HousekeepingModule } from './housekeeping/housekeeping.module';
 import { InboxTokensModule } from './inbox-tokens/inbox-tokens.module';
 import { MessagesModule } from './messages/messages.module';
 import { MessageTypesModule } from './message-types/message-types.module';
+import { PreferencesModule } from './preferences/preferences.module';
 import { ReceiptsModule } from './receipts/receipts.module';
 import { RecipientsModule } from './recipients/recipients.module';
 import { SchedulesModule } from './schedules/schedules.module';
@@ -45,6 +46,7 @@ export function createAppModule(config: GatewayConfig): Type<unknown> {
       TriggersModule,
       SuppressionsModule,
       RecipientsModule,
+      PreferencesModule,
       SchedulesModule,
       MessageTypesModule,
       SendingSettingsModule,

@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import type { GatewayConfig } from '../config';
+import { GATEWAY_CONFIG } from '../gateway-config.module';
+import { InternalServiceClient } from '../internal-services/internal-service-client';
+import { MyPreferencesController } from './my-preferences.controller';
+import { RecipientPreferencesController } from './preferences.controller';
+import { RecipientTokenGuard } from './recipient-token.guard';
+import { RouterPreferenceClient } from './router-preference-client';
+
+// Exports the client: the hosted preference page and one-click unsubscribe call the router with it too.
+@Module({
+  imports: [AuthModule],
+  controllers: [RecipientPreferencesController, MyPreferencesController],
+  providers: [
+    RecipientTokenGuard,
+    {
+      provide: RouterPreferenceClient,
+      useFactory: (config: GatewayConfig) =>
+        new RouterPreferenceClient(
+          new InternalServiceClient('router', config.ROUTER_URL, config.INTERNAL_HTTP_TIMEOUT),
+        ),
+      inject: [GATEWAY_CONFIG],
+    },
+  ],
+  exports: [RouterPreferenceClient],
+})
+export class PreferencesModule {}

@@ -11,6 +11,7 @@ import { MessagesModule } from './messages/messages.module';
 import { CreateIngestMessagesAndTriggers1795595937123 } from './migrations/1795595937123-create-ingest-messages-and-triggers';
 import { AddMessageChannels1795800000000 } from './migrations/1795800000000-add-message-channels';
 import { AddMessageTypeAndDedupKey1796000000000 } from './migrations/1796000000000-add-message-type-and-dedup-key';
+import { AddTriggerMessageType1796200000000 } from './migrations/1796200000000-add-trigger-message-type';
 import { TriggerEntity } from './triggers/trigger.entity';
 import { TriggersModule } from './triggers/triggers.module';
 
@@ -36,6 +37,7 @@ export function createAppModule(config: IngestConfig): Type<unknown> {
           CreateIngestMessagesAndTriggers1795595937123,
           AddMessageChannels1795800000000,
           AddMessageTypeAndDedupKey1796000000000,
+          AddTriggerMessageType1796200000000,
         ],
       }),
       MessagingModule.forRoot({

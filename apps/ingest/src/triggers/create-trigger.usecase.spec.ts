@@ -24,6 +24,15 @@ describe('CreateTrigger', () => {
     expect(await new ListTriggers(store).execute('globex')).toEqual({ triggers: [] });
   });
 
+  it('keeps the message type a trigger names and shows it; a trigger without one shows none', async () => {
+    const typed = await createTrigger.execute('acme', { ...request, messageType: 'order-update' });
+    const untyped = await createTrigger.execute('acme', { ...request, eventType: 'order.delivered' });
+
+    expect(typed.messageType).toBe('order-update');
+    expect(store.triggers.map((trigger) => trigger.messageType)).toEqual(['order-update', null]);
+    expect('messageType' in untyped).toBe(false);
+  });
+
   it('refuses a second trigger for the same event type with TRIGGER_EXISTS', async () => {
     await createTrigger.execute('acme', request);
 

@@ -18,7 +18,8 @@ export class InMemoryTriggerStore extends TriggerStore {
     ) {
       return undefined;
     }
-    const trigger = { tenantId, ...request, createdAt: this.now() };
+    const { messageType, ...rest } = request;
+    const trigger = { tenantId, ...rest, messageType: messageType ?? null, createdAt: this.now() };
     this.triggers.push(trigger);
     return trigger;
   }

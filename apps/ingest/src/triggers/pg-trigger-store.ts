@@ -8,10 +8,11 @@ interface TriggerRow {
   event_type: string;
   template_key: string;
   channel: 'email';
+  message_type: string | null;
   created_at: Date;
 }
 
-const COLUMNS = 'tenant_id, event_type, template_key, channel, created_at';
+const COLUMNS = 'tenant_id, event_type, template_key, channel, message_type, created_at';
 
 @Injectable()
 export class PgTriggerStore extends TriggerStore {
@@ -21,11 +22,11 @@ export class PgTriggerStore extends TriggerStore {
 
   async create(tenantId: string, request: CreateTriggerRequest): Promise<Trigger | undefined> {
     const rows: TriggerRow[] = await this.dataSource.query(
-      `INSERT INTO ingest.triggers (tenant_id, event_type, template_key, channel)
-       VALUES ($1, $2, $3, $4)
+      `INSERT INTO ingest.triggers (tenant_id, event_type, template_key, channel, message_type)
+       VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (tenant_id, event_type) DO NOTHING
        RETURNING ${COLUMNS}`,
-      [tenantId, request.eventType, request.templateKey, request.channel],
+      [tenantId, request.eventType, request.templateKey, request.channel, request.messageType ?? null],
     );
     return rows.length === 0 ? undefined : fromRow(rows[0]);
   }
@@ -45,6 +46,7 @@ function fromRow(row: TriggerRow): Trigger {
     eventType: row.event_type,
     templateKey: row.template_key,
     channel: row.channel,
+    messageType: row.message_type,
     createdAt: row.created_at,
   };
 }

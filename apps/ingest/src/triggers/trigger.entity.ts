@@ -15,6 +15,9 @@ export class TriggerEntity {
   @Column('text', { default: 'email' })
   channel!: 'email';
 
+  @Column('text', { name: 'message_type', nullable: true })
+  messageType!: string | null;
+
   @Column('timestamptz', { name: 'created_at', default: () => 'now()' })
   createdAt!: Date;
 }

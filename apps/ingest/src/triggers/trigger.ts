@@ -6,6 +6,8 @@ export interface Trigger {
   eventType: string;
   templateKey: string;
   channel: 'email';
+  /** The type of the messages made; null: the tenant's default type. */
+  messageType: string | null;
   createdAt: Date;
 }
 
@@ -23,6 +25,7 @@ export function toTriggerView(trigger: Trigger): TriggerView {
     eventType: trigger.eventType,
     templateKey: trigger.templateKey,
     channel: trigger.channel,
+    ...(trigger.messageType === null ? {} : { messageType: trigger.messageType }),
     createdAt: trigger.createdAt.toISOString(),
   };
 }

@@ -7,6 +7,7 @@ const orderShipped: Trigger = {
   eventType: 'order.shipped',
   templateKey: 'order-shipped',
   channel: 'email',
+  messageType: null,
   createdAt: new Date('2030-01-01T00:00:00Z'),
 };
 const triggersByTenant = new Map([['acme', new Map([[orderShipped.eventType, orderShipped]])]]);
@@ -63,5 +64,13 @@ describe('upstreamMessage', () => {
     );
 
     expect(message.idempotencyKey).toBe('A-7-shipped');
+  });
+
+  it("is of the trigger's message type, and names none when the trigger leaves it to the tenant's default", () => {
+    const typed = upstreamMessage(received, { ...orderShipped, messageType: 'order-update' }, new Date());
+    const untyped = upstreamMessage(received, orderShipped, new Date());
+
+    expect(typed.message.type).toBe('order-update');
+    expect('type' in untyped.message).toBe(false);
   });
 });

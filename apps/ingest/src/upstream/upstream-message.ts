@@ -17,7 +17,7 @@ export function findTrigger(
   return triggersByTenant.get(event.tenant)?.get(event.type);
 }
 
-/** The message an event becomes: the trigger's template, the event's data and recipient. */
+/** The message an event becomes: the trigger's template and type, the event's data and recipient. */
 export function upstreamMessage(
   received: ReceivedUpstreamEvent,
   trigger: Trigger,
@@ -30,6 +30,7 @@ export function upstreamMessage(
       messageId: upstreamMessageId(event, position),
       acceptedAt: acceptedAt.toISOString(),
       source: 'upstream',
+      ...(trigger.messageType === null ? {} : { type: trigger.messageType }),
       ...(event.idempotencyKey === undefined ? {} : { idempotencyKey: event.idempotencyKey }),
       recipient: event.recipient,
       content: { templateKey: trigger.templateKey, data: event.data },

@@ -40,3 +40,30 @@ describe('gateway config: OPERATOR_API_KEYS', () => {
     expect(problems).not.toContain(OPERATOR_KEY);
   });
 });
+
+describe('gateway config: SMS_REPLY_TOPICS', () => {
+  const topic = 'arn:aws:sns:eu-west-1:123456789012:sms-replies';
+
+  it('reads each two-way SMS topic with its tenant, and none when unset', () => {
+    const config = loadGatewayConfig({ ...required, SMS_REPLY_TOPICS: `${topic}=acme, ${topic}-2=globex` });
+
+    expect(config.SMS_REPLY_TOPICS).toEqual([
+      { topicArn: topic, tenantId: 'acme' },
+      { topicArn: `${topic}-2`, tenantId: 'globex' },
+    ]);
+    expect(loadGatewayConfig(required).SMS_REPLY_TOPICS).toBeUndefined();
+  });
+
+  it('refuses an entry without a tenant or with something other than a topic ARN, naming the entry', () => {
+    expect(problemsOf({ SMS_REPLY_TOPICS: topic })).toMatch(
+      /SMS_REPLY_TOPICS: entry 1: must be <SNS topic ARN>=<tenant id>/,
+    );
+    expect(problemsOf({ SMS_REPLY_TOPICS: `${topic}=acme,https://example.com=acme` })).toContain('entry 2');
+  });
+
+  it('refuses a topic given to two tenants', () => {
+    expect(problemsOf({ SMS_REPLY_TOPICS: `${topic}=acme,${topic}=globex` })).toContain(
+      'SMS_REPLY_TOPICS: must name each topic once',
+    );
+  });
+});

@@ -161,6 +161,30 @@ export const gatewayConfigSpec = defineConfig({
       'SANDBOX AND TESTS ONLY, never in production: SNS messages are checked against this certificate instead of one fetched from the SNS host (URL rules still apply)',
     sensitive: false,
   },
+  SMS_REPLY_TOPICS: {
+    schema: env
+      .list(
+        z
+          .string()
+          .regex(
+            /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}=[a-zA-Z0-9_-]{1,64}$/,
+            'must be <SNS topic ARN>=<tenant id>, e.g. arn:aws:sns:eu-west-1:123456789012:sms-replies=acme',
+          )
+          .transform((entry) => {
+            const separator = entry.lastIndexOf('=');
+            return { topicArn: entry.slice(0, separator), tenantId: entry.slice(separator + 1) };
+          }),
+      )
+      .refine(
+        (topics) => new Set(topics.map(({ topicArn }) => topicArn)).size === topics.length,
+        'must name each topic once: a topic belongs to one tenant',
+      )
+      .optional(),
+    description:
+      'Two-way SMS topics whose inbound replies (STOP, START...) POST /v1/sms-replies accepts, each with the tenant its numbers belong to, <topicArn>=<tenantId> comma-separated. Unset: that route answers 404',
+    sensitive: false,
+    example: 'arn:aws:sns:eu-west-1:123456789012:sms-replies=acme',
+  },
 });
 
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;

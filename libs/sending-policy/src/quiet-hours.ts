@@ -41,8 +41,24 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return formatter;
 }
 
-/** The wall-clock date and time at `at` in an IANA zone. */
+// A batch is decided at one `now`, for recipients in a few zones: most readings repeat.
+const LOCAL_DATE_TIME_CACHE_SIZE = 4096;
+const localDateTimeCache = new Map<string, LocalDateTime>();
+
+/** The wall-clock date and time at `at` in an IANA zone (to the second). */
 export function localDateTimeAt(at: Date, timeZone: string): LocalDateTime {
+  const second = Math.floor(at.getTime() / 1000);
+  const key = `${timeZone} ${second}`;
+  let local = localDateTimeCache.get(key);
+  if (!local) {
+    local = readWallClock(new Date(second * 1000), timeZone);
+    if (localDateTimeCache.size >= LOCAL_DATE_TIME_CACHE_SIZE) localDateTimeCache.clear();
+    localDateTimeCache.set(key, local);
+  }
+  return { ...local };
+}
+
+function readWallClock(at: Date, timeZone: string): LocalDateTime {
   const fields: Record<string, string> = {};
   for (const part of formatterFor(timeZone).formatToParts(at)) fields[part.type] = part.value;
   const year = Number(fields.year);
@@ -71,18 +87,33 @@ function offsetAt(instantMs: number, timeZone: string): number {
   return wallClockAsUtc(localDateTimeAt(new Date(wholeSecond), timeZone)) - wholeSecond;
 }
 
+// Quiet hours of many recipients end at the same few wall-clock times: remember the conversions.
+const LOCAL_TIME_CACHE_SIZE = 4096;
+const localTimeCache = new Map<string, readonly number[]>();
+
 /**
  * Every instant at which the zone's wall clock reads `date` `time`, earliest first: one on an
  * ordinary day, two when the clock is set back over that time, none when it jumps over it.
  */
 export function instantsOfLocalTime(date: LocalDate, time: LocalTime, timeZone: string): Date[] {
+  const key = `${timeZone} ${date.year}-${date.month}-${date.day} ${time.hour}:${time.minute}`;
+  let instants = localTimeCache.get(key);
+  if (!instants) {
+    instants = computeInstantsOfLocalTime(date, time, timeZone);
+    if (localTimeCache.size >= LOCAL_TIME_CACHE_SIZE) localTimeCache.clear();
+    localTimeCache.set(key, instants);
+  }
+  return instants.map((instant) => new Date(instant));
+}
+
+function computeInstantsOfLocalTime(date: LocalDate, time: LocalTime, timeZone: string): number[] {
   const wallClock = wallClockAsUtc({ ...date, ...time, second: 0 });
   // Any offset in force at that wall time is one of those in force within a day of it.
   const offsets = new Set([-DAY_MS, 0, DAY_MS].map((shift) => offsetAt(wallClock + shift, timeZone)));
   const instants = [...offsets]
     .map((offset) => wallClock - offset)
     .filter((instant) => offsetAt(instant, timeZone) === wallClock - instant);
-  return [...new Set(instants)].sort((left, right) => left - right).map((instant) => new Date(instant));
+  return [...new Set(instants)].sort((left, right) => left - right);
 }
 
 /**

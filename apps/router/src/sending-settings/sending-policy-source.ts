@@ -10,6 +10,7 @@ import { defaultSendingSettings, SendingSettingsStore } from './sending-settings
 /**
  * What routing needs of one tenant: its settings (the defaults when it has stored none) and its
  * message types by key, the built-in `default` among them unless the tenant defined its own.
+ * Shared by every batch while cached: read it, never change it.
  */
 export interface TenantSendingPolicy {
   settings: SendingSettings;

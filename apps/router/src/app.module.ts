@@ -15,14 +15,15 @@ import { ConsumerReadiness, ConsumersModule } from './consumers/consumers.module
 import { CreateRouterDecisionsSuppressionsSchedules1795595937123 } from './migrations/1795595937123-create-router-decisions-suppressions-schedules';
 import { CreateRecipientsPushSubscriptions1795700000000 } from './migrations/1795700000000-create-recipients-push-subscriptions';
 import { AddDecisionChannelsAndReroutes1795800000000 } from './migrations/1795800000000-add-decision-channels-and-reroutes';
+import { AddPolicyLedger1796100000000 } from './migrations/1796100000000-add-policy-ledger';
 import { CreateMessageTypesAndSendingSettings1796200000000 } from './migrations/1796200000000-create-message-types-and-sending-settings';
 import { MessageTypeEntity } from './message-types/message-type.entity';
-import { AddCancellationsAndRecurringSchedules1796500000000 } from './migrations/1796500000000-add-cancellations-and-recurring-schedules';
-import { AddRecipientAttributes1796600000000 } from './migrations/1796600000000-add-recipient-attributes';
-import { CreateRecipientPreferences1796300000000 } from './migrations/1796300000000-create-recipient-preferences';
 import { AddSuppressionCategoryAndSource1796400000000 } from './migrations/1796400000000-add-suppression-category-and-source';
+import { CreateRecipientPreferences1796300000000 } from './migrations/1796300000000-create-recipient-preferences';
 import { PreferenceEntity } from './preferences/preference.entity';
 import { PreferencesModule } from './preferences/preferences.module';
+import { AddCancellationsAndRecurringSchedules1796500000000 } from './migrations/1796500000000-add-cancellations-and-recurring-schedules';
+import { AddRecipientAttributes1796600000000 } from './migrations/1796600000000-add-recipient-attributes';
 import { PushSubscriptionEntity } from './recipients/push-subscription.entity';
 import { RecipientEntity } from './recipients/recipient.entity';
 import { RecipientsModule, type RecipientsOptions } from './recipients/recipients.module';
@@ -69,6 +70,7 @@ export function createAppModule(config: RouterConfig, options: RouterOptions = {
           CreateRouterDecisionsSuppressionsSchedules1795595937123,
           CreateRecipientsPushSubscriptions1795700000000,
           AddDecisionChannelsAndReroutes1795800000000,
+          AddPolicyLedger1796100000000,
           CreateMessageTypesAndSendingSettings1796200000000,
           CreateRecipientPreferences1796300000000,
           AddSuppressionCategoryAndSource1796400000000,

@@ -167,6 +167,8 @@ describe('router', () => {
     expect(await created.json()).toEqual({
       channel: 'email',
       address,
+      category: null,
+      source: 'api',
       reason: 'hard bounce',
       createdAt: expect.any(String),
     });

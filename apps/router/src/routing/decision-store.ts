@@ -1,11 +1,22 @@
-import type { ChannelName, ChannelPolicyName, RenderRequested } from '@switchboard/contracts';
+import type {
+  ChannelName,
+  ChannelPolicyName,
+  MessageAccepted,
+  PolicyRuleName,
+  RenderRequested,
+} from '@switchboard/contracts';
 import type { RouteDecisionName } from './decide-route';
+import type { LedgerQuery, LedgerState, LedgerWrites } from './policy-ledger';
 
-/** A routing decision as the router records it, once per message. */
+/** A routing decision as the router records it, once per message (a released deferral replaces it). */
 export interface DecisionRecord {
   tenantId: string;
   messageId: string;
   decision: RouteDecisionName;
+  /** The sending rule that decided a message not routed now. */
+  rule?: PolicyRuleName;
+  /** The message type the message was decided under. */
+  messageType?: string;
   /** The first chosen channel, or the one channel considered when a message was skipped. */
   channel?: ChannelName;
   address?: string;
@@ -17,14 +28,17 @@ export interface DecisionRecord {
    * 'fallback' the first and keeps the others for when a channel fails.
    */
   renderRequests: RenderRequested[];
+  /** Routed only: the recipient's preferred order changed the channel order. */
+  orderedByPreference?: boolean;
 }
 
-/** A deferred message, released as these render requests once it is due. */
-export interface ScheduledRender {
+/** A deferred message: decided again, with every rule, once it is due. */
+export interface DeferredMessage {
   tenantId: string;
   messageId: string;
   dueAt: Date;
-  renderRequests: RenderRequested[];
+  rule: PolicyRuleName;
+  message: MessageAccepted;
 }
 
 /** A message moved from a failed channel to the next one of its decision. */
@@ -37,12 +51,29 @@ export interface Reroute {
   reroutedAt: Date;
 }
 
+/** What deciding a batch produces, recorded in one transaction. */
+export interface BatchDecisions {
+  records: DecisionRecord[];
+  deferred: DeferredMessage[];
+  writes: LedgerWrites;
+}
+
+export interface DecideNewBatch {
+  messageIds: string[];
+  ledger: LedgerQuery;
+  /**
+   * Decides the messages among the batch not decided before, with the recipients' ledger loaded
+   * while their locks are held (so two replicas never spend one budget twice).
+   */
+  decide(state: LedgerState, undecided: ReadonlySet<string>): BatchDecisions;
+}
+
 export abstract class DecisionStore {
   /**
-   * Records the decisions of messages not decided before, and the schedules of the ones among
-   * them that were deferred, in one transaction; returns the ids it recorded.
+   * Records the decisions of the batch's messages not decided before, their deferrals and what
+   * they spent or claimed, in one transaction; returns the ids it recorded.
    */
-  abstract recordNew(decisions: DecisionRecord[], schedules: ScheduledRender[]): Promise<Set<string>>;
+  abstract decideNew(batch: DecideNewBatch): Promise<Set<string>>;
 
   /** The recorded decisions among these message ids. */
   abstract findByIds(messageIds: string[]): Promise<DecisionRecord[]>;

@@ -10,7 +10,13 @@ export class DecisionEntity {
   tenantId!: string;
 
   @Column('text')
-  decision!: 'routed' | 'skipped' | 'deferred';
+  decision!: 'routed' | 'skipped' | 'deferred' | 'cancelled';
+
+  @Column('text', { nullable: true })
+  rule!: string | null;
+
+  @Column('text', { name: 'message_type', nullable: true })
+  messageType!: string | null;
 
   @Column('text', { nullable: true })
   reason!: string | null;

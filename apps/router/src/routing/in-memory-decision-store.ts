@@ -1,20 +1,43 @@
-import { type DecisionRecord, DecisionStore, type Reroute, type ScheduledRender } from './decision-store';
+import {
+  type DecideNewBatch,
+  type DecisionRecord,
+  DecisionStore,
+  type DeferredMessage,
+  type Reroute,
+} from './decision-store';
+import type { ContentClaim, SendRecord } from './policy-ledger';
 
-/** The decision and schedule tables' rules without a database, for use-case specs. */
+/** The decision, schedule and ledger tables' rules without a database, for use-case specs. */
 export class InMemoryDecisionStore extends DecisionStore {
   readonly decisions = new Map<string, DecisionRecord>();
-  readonly schedules = new Map<string, ScheduledRender & { releasedAt?: Date }>();
+  readonly schedules = new Map<string, DeferredMessage & { releasedAt?: Date; cancelledAt?: Date }>();
   readonly reroutes = new Map<string, Reroute>();
+  readonly sends: SendRecord[] = [];
+  readonly claims = new Map<string, ContentClaim>();
 
-  async recordNew(decisions: DecisionRecord[], schedules: ScheduledRender[]): Promise<Set<string>> {
+  async decideNew(batch: DecideNewBatch): Promise<Set<string>> {
+    const undecided = new Set(batch.messageIds.filter((id) => !this.decisions.has(id)));
+    if (undecided.size === 0) return new Set();
+    const since = batch.ledger.sendsSince.getTime();
+    const { records, deferred, writes } = batch.decide(
+      {
+        sends: this.sends.filter((send) => send.sentAt.getTime() > since),
+        claims: [...this.claims.values()],
+      },
+      undecided,
+    );
     const recorded = new Set<string>();
-    for (const decision of decisions) {
+    for (const decision of records) {
       if (this.decisions.has(decision.messageId)) continue;
       this.decisions.set(decision.messageId, decision);
       recorded.add(decision.messageId);
     }
-    for (const schedule of schedules) {
-      if (recorded.has(schedule.messageId)) this.schedules.set(schedule.messageId, schedule);
+    for (const deferral of deferred) {
+      if (recorded.has(deferral.messageId)) this.schedules.set(deferral.messageId, deferral);
+    }
+    this.sends.push(...writes.sends);
+    for (const claim of writes.claims) {
+      this.claims.set(JSON.stringify([claim.tenantId, claim.recipient, claim.fingerprint]), claim);
     }
     return recorded;
   }

@@ -1,14 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import type { ChannelName, ChannelPolicyName, RenderRequested } from '@switchboard/contracts';
+import type { ChannelName, ChannelPolicyName, PolicyRuleName, RenderRequested } from '@switchboard/contracts';
 import { bulkInsert } from '@switchboard/persistence';
 import { DataSource } from 'typeorm';
 import type { RouteDecisionName } from './decide-route';
-import { type DecisionRecord, DecisionStore, type Reroute, type ScheduledRender } from './decision-store';
+import type { EntityManager } from 'typeorm';
+import {
+  type DecideNewBatch,
+  type DecisionRecord,
+  DecisionStore,
+  type DeferredMessage,
+  type Reroute,
+} from './decision-store';
+import { lockAndLoadLedger, writeLedger } from './pg-policy-ledger';
 
 interface DecisionRow {
   message_id: string;
   tenant_id: string;
   decision: RouteDecisionName;
+  rule: PolicyRuleName | null;
+  message_type: string | null;
   reason: string | null;
   channel: ChannelName | null;
   address: string | null;
@@ -23,34 +33,34 @@ export class PgDecisionStore extends DecisionStore {
     super();
   }
 
-  async recordNew(decisions: DecisionRecord[], schedules: ScheduledRender[]): Promise<Set<string>> {
+  async decideNew(batch: DecideNewBatch): Promise<Set<string>> {
     return this.dataSource.transaction(async (manager) => {
-      const inserted = await bulkInsert(manager, 'router.decisions', decisions.map(toRow), {
+      const state = await lockAndLoadLedger(manager, batch.ledger);
+      const decidedBefore: Array<{ message_id: string }> = await manager.query(
+        `SELECT message_id FROM router.decisions WHERE message_id = ANY($1::uuid[])`,
+        [batch.messageIds],
+      );
+      const before = new Set(decidedBefore.map((row) => row.message_id));
+      const undecided = new Set(batch.messageIds.filter((id) => !before.has(id)));
+      if (undecided.size === 0) return new Set<string>();
+      const { records, deferred, writes } = batch.decide(state, undecided);
+      const inserted = await bulkInsert(manager, 'router.decisions', records.map(toRow), {
         onConflictDoNothing: true,
         returning: ['message_id'],
       });
       const recorded = new Set(inserted.map((row) => String(row.message_id)));
-      const newSchedules = schedules.filter((schedule) => recorded.has(schedule.messageId));
-      if (newSchedules.length > 0) {
-        await bulkInsert(
-          manager,
-          'router.schedules',
-          newSchedules.map((schedule) => ({
-            message_id: schedule.messageId,
-            tenant_id: schedule.tenantId,
-            due_at: schedule.dueAt,
-            payload: JSON.stringify(schedule.renderRequests),
-          })),
-          { onConflictDoNothing: true },
-        );
-      }
+      await insertDeferrals(
+        manager,
+        deferred.filter((deferral) => recorded.has(deferral.messageId)),
+      );
+      await writeLedger(manager, writes);
       return recorded;
     });
   }
 
   async findByIds(messageIds: string[]): Promise<DecisionRecord[]> {
     const rows: DecisionRow[] = await this.dataSource.query(
-      `SELECT message_id, tenant_id, decision, reason, channel, address, decided_at, channel_policy, render_requests
+      `SELECT message_id, tenant_id, decision, rule, message_type, reason, channel, address, decided_at, channel_policy, render_requests
        FROM router.decisions WHERE message_id = ANY($1::uuid[])`,
       [messageIds],
     );
@@ -80,11 +90,31 @@ export class PgDecisionStore extends DecisionStore {
   }
 }
 
-function toRow(decision: DecisionRecord): Record<string, unknown> {
+/** The deferred messages, to be decided again once due. */
+export async function insertDeferrals(manager: EntityManager, deferred: DeferredMessage[]): Promise<void> {
+  if (deferred.length === 0) return;
+  await bulkInsert(
+    manager,
+    'router.schedules',
+    deferred.map((deferral) => ({
+      message_id: deferral.messageId,
+      tenant_id: deferral.tenantId,
+      due_at: deferral.dueAt,
+      payload: '[]',
+      message: JSON.stringify(deferral.message),
+      rule: deferral.rule,
+    })),
+    { onConflictDoNothing: true },
+  );
+}
+
+export function toRow(decision: DecisionRecord): Record<string, unknown> {
   return {
     message_id: decision.messageId,
     tenant_id: decision.tenantId,
     decision: decision.decision,
+    rule: decision.rule ?? null,
+    message_type: decision.messageType ?? null,
     reason: decision.reason ?? null,
     channel: decision.channel ?? null,
     address: decision.address ?? null,
@@ -99,6 +129,8 @@ function fromRow(row: DecisionRow): DecisionRecord {
     tenantId: row.tenant_id,
     messageId: row.message_id,
     decision: row.decision,
+    ...(row.rule === null ? {} : { rule: row.rule }),
+    ...(row.message_type === null ? {} : { messageType: row.message_type }),
     ...(row.channel === null ? {} : { channel: row.channel }),
     ...(row.address === null ? {} : { address: row.address }),
     ...(row.reason === null ? {} : { reason: row.reason }),

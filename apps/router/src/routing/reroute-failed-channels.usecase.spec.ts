@@ -7,6 +7,7 @@ import {
 import { InMemoryRecipientStore } from '../recipients/in-memory-recipient-store';
 import { InMemorySuppressionStore } from '../suppressions/in-memory-suppression-store';
 import { InMemoryDecisionStore } from './in-memory-decision-store';
+import { loadFactsWithoutPolicy } from './load-policy-facts';
 import { RecordingEventSink } from './recording-event-sink';
 import { RerouteFailedChannels } from './reroute-failed-channels.usecase';
 import { RouteMessages } from './route-messages.usecase';
@@ -54,8 +55,7 @@ describe('RerouteFailedChannels', () => {
   async function route(overrides: Partial<MessageAccepted> = {}): Promise<void> {
     const routeMessages = new RouteMessages(
       decisions,
-      new InMemorySuppressionStore(),
-      new InMemoryRecipientStore(),
+      loadFactsWithoutPolicy(new InMemorySuppressionStore(), new InMemoryRecipientStore()),
       new RecordingEventSink(),
     );
     await routeMessages.execute([message(overrides)]);

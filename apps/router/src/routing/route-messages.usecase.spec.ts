@@ -2,6 +2,7 @@ import { DeliveryEventTopic, type MessageAccepted, RenderRequestedTopic } from '
 import { InMemoryRecipientStore } from '../recipients/in-memory-recipient-store';
 import { InMemorySuppressionStore } from '../suppressions/in-memory-suppression-store';
 import { InMemoryDecisionStore } from './in-memory-decision-store';
+import { loadFactsWithoutPolicy } from './load-policy-facts';
 import { RecordingEventSink } from './recording-event-sink';
 import { RouteMessages } from './route-messages.usecase';
 
@@ -34,7 +35,9 @@ describe('RouteMessages', () => {
     recipients = new InMemoryRecipientStore();
     events = new RecordingEventSink();
     clock = now;
-    routeMessages = new RouteMessages(decisions, suppressions, recipients, events, () => clock);
+    routeMessages = new RouteMessages(decisions, loadFactsWithoutPolicy(suppressions, recipients), events, {
+      now: () => clock,
+    });
   });
 
   it('routes a message to rendering with its acceptance time, and records a routed event', async () => {
@@ -59,6 +62,7 @@ describe('RouteMessages', () => {
         occurredAt: now.toISOString(),
         source: 'router',
         channel: 'email',
+        detail: { messageType: 'default' },
       },
     ]);
     expect(decisions.decisions.get(message().messageId)?.decision).toBe('routed');
@@ -83,18 +87,20 @@ describe('RouteMessages', () => {
     expect(events.on(RenderRequestedTopic)).toHaveLength(1);
   });
 
-  it('defers a message scheduled for later and keeps its render request for the release', async () => {
+  it('defers a message scheduled for later and keeps the message to decide again once due', async () => {
     await routeMessages.execute([message({ sendAt: '2030-01-01T13:00:00.000Z' })]);
 
     expect(events.on(RenderRequestedTopic)).toEqual([]);
     expect(events.on(DeliveryEventTopic)).toEqual([
-      expect.objectContaining({ type: 'deferred', reason: 'scheduled for 2030-01-01T13:00:00.000Z' }),
+      expect.objectContaining({
+        type: 'deferred',
+        rule: 'scheduled',
+        reason: 'scheduled for 2030-01-01T13:00:00.000Z',
+      }),
     ]);
     const schedule = decisions.schedules.get(message().messageId);
     expect(schedule?.dueAt).toEqual(new Date('2030-01-01T13:00:00.000Z'));
-    expect(schedule?.renderRequests).toEqual([
-      expect.objectContaining({ address: 'ada@example.com', priority: 'high' }),
-    ]);
+    expect(schedule?.message).toEqual(message({ sendAt: '2030-01-01T13:00:00.000Z' }));
   });
 
   it('keeps the first decision of a redelivered message and publishes it again unchanged', async () => {

@@ -1,29 +1,52 @@
 import { Module } from '@nestjs/common';
 import { EventPublisher } from '@switchboard/messaging';
+import { Metrics } from '@switchboard/telemetry';
+import { CancellationStore } from '../cancellations/cancellation-store';
+import { CancellationsModule } from '../cancellations/cancellations.module';
+import { PreferenceStore } from '../preferences/preference';
 import { RecipientStore } from '../recipients/recipient';
+import { SendingPolicyModule } from '../sending-settings/sending-policy.module';
+import { SendingPolicySource } from '../sending-settings/sending-policy-source';
+import { UnsubscribeLinks } from '../unsubscribe/unsubscribe-links';
+import { UnsubscribeLinksModule } from '../unsubscribe/unsubscribe-links.module';
 import { SuppressionStore } from '../suppressions/suppression';
 import { SuppressionsModule } from '../suppressions/suppressions.module';
 import { DecisionStore } from './decision-store';
+import { LoadPolicyFacts } from './load-policy-facts';
 import { PgDecisionStore } from './pg-decision-store';
 import { RouteMessages } from './route-messages.usecase';
 
+/** Counts every decision by outcome and rule: `switchboard.router.decisions{decision, rule}`. */
+export const ROUTER_METRICS = new Metrics('router');
+
 @Module({
-  imports: [SuppressionsModule],
+  imports: [SuppressionsModule, SendingPolicyModule, CancellationsModule, UnsubscribeLinksModule],
   providers: [
     PgDecisionStore,
     { provide: DecisionStore, useExisting: PgDecisionStore },
     {
-      provide: RouteMessages,
-      // RecipientStore comes from the global RecipientsModule.
+      provide: LoadPolicyFacts,
+      // RecipientStore and PreferenceStore come from global modules.
       useFactory: (
-        decisions: DecisionStore,
         suppressions: SuppressionStore,
         recipients: RecipientStore,
+        policy: SendingPolicySource,
+        preferences: PreferenceStore,
+        cancellations: CancellationStore,
+      ) => new LoadPolicyFacts({ suppressions, recipients, policy, preferences, cancellations }),
+      inject: [SuppressionStore, RecipientStore, SendingPolicySource, PreferenceStore, CancellationStore],
+    },
+    {
+      provide: RouteMessages,
+      useFactory: (
+        decisions: DecisionStore,
+        loadFacts: LoadPolicyFacts,
         events: EventPublisher,
-      ) => new RouteMessages(decisions, suppressions, recipients, events),
-      inject: [DecisionStore, SuppressionStore, RecipientStore, EventPublisher],
+        links: UnsubscribeLinks,
+      ) => new RouteMessages(decisions, loadFacts, events, { metrics: ROUTER_METRICS, links }),
+      inject: [DecisionStore, LoadPolicyFacts, EventPublisher, UnsubscribeLinks],
     },
   ],
-  exports: [RouteMessages, DecisionStore],
+  exports: [RouteMessages, DecisionStore, LoadPolicyFacts, UnsubscribeLinksModule],
 })
 export class RoutingModule {}

@@ -1,14 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import type { RenderRequested } from '@switchboard/contracts';
+import type { MessageAccepted, RenderRequested } from '@switchboard/contracts';
+import { bulkInsert } from '@switchboard/persistence';
 import { DataSource } from 'typeorm';
-import type { ScheduledRender } from '../routing/decision-store';
-import { ScheduleStore } from './schedule-store';
+import { toRow } from '../routing/pg-decision-store';
+import { lockAndLoadLedger, writeLedger } from '../routing/pg-policy-ledger';
+import { type DueDeferral, type ReleasePlan, ScheduleStore } from './schedule-store';
 
 interface ScheduleRow {
   message_id: string;
   tenant_id: string;
   due_at: Date;
   payload: RenderRequested | RenderRequested[];
+  message: MessageAccepted | null;
 }
 
 @Injectable()
@@ -17,36 +20,70 @@ export class PgScheduleStore extends ScheduleStore {
     super();
   }
 
-  // The row locks keep other replicas away from these schedules until the transaction ends;
-  // SKIP LOCKED lets them take the next ones instead of waiting.
-  async releaseDue(
-    now: Date,
-    limit: number,
-    release: (due: ScheduledRender[]) => Promise<void>,
-  ): Promise<ScheduledRender[]> {
+  async findDue(now: Date, limit: number): Promise<DueDeferral[]> {
+    const rows: ScheduleRow[] = await this.dataSource.query(
+      `SELECT message_id, tenant_id, due_at, payload, message FROM router.schedules
+       WHERE released_at IS NULL AND cancelled_at IS NULL AND due_at <= $1
+       ORDER BY due_at
+       LIMIT $2`,
+      [now, limit],
+    );
+    return rows.map((row) => ({
+      tenantId: row.tenant_id,
+      messageId: row.message_id,
+      dueAt: row.due_at,
+      ...(row.message === null ? {} : { message: row.message }),
+      // Schedules recorded before channel choice hold a single render request.
+      renderRequests: Array.isArray(row.payload) ? row.payload : [row.payload],
+    }));
+  }
+
+  // The row locks keep other replicas away from these deferrals until the transaction ends;
+  // SKIP LOCKED lets them take others instead of waiting. Facts were loaded before it began:
+  // on the embedded database an open transaction blocks every other connection.
+  async release(due: DueDeferral[], now: Date, plan: ReleasePlan): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const rows: ScheduleRow[] = await manager.query(
-        `SELECT message_id, tenant_id, due_at, payload FROM router.schedules
-         WHERE released_at IS NULL AND due_at <= $1
-         ORDER BY due_at
-         LIMIT $2
+      const claimedRows: Array<{ message_id: string }> = await manager.query(
+        `SELECT message_id FROM router.schedules
+         WHERE message_id = ANY($1::uuid[]) AND released_at IS NULL AND cancelled_at IS NULL AND due_at <= $2
          FOR UPDATE SKIP LOCKED`,
-        [now, limit],
+        [due.map((deferral) => deferral.messageId), now],
       );
-      if (rows.length === 0) return [];
-      const due = rows.map((row) => ({
-        tenantId: row.tenant_id,
-        messageId: row.message_id,
-        dueAt: row.due_at,
-        // Schedules recorded before channel choice hold a single render request.
-        renderRequests: Array.isArray(row.payload) ? row.payload : [row.payload],
-      }));
-      await release(due);
-      await manager.query(`UPDATE router.schedules SET released_at = $1 WHERE message_id = ANY($2::uuid[])`, [
-        now,
-        due.map((schedule) => schedule.messageId),
-      ]);
-      return due;
+      const claimedIds = new Set(claimedRows.map((row) => row.message_id));
+      if (claimedIds.size === 0) return 0;
+      const claimed = due.filter((deferral) => claimedIds.has(deferral.messageId));
+
+      const state = await lockAndLoadLedger(manager, plan.ledger);
+      const { records, deferred, writes } = plan.decide(claimedIds, state);
+      if (records.length > 0) {
+        await manager.query(`DELETE FROM router.decisions WHERE message_id = ANY($1::uuid[])`, [
+          records.map((record) => record.messageId),
+        ]);
+        await bulkInsert(manager, 'router.decisions', records.map(toRow));
+      }
+      if (deferred.length > 0) {
+        await manager.query(
+          `UPDATE router.schedules AS s SET due_at = d.due_at, rule = d.rule
+           FROM unnest($1::uuid[], $2::timestamptz[], $3::text[]) AS d(message_id, due_at, rule)
+           WHERE s.message_id = d.message_id`,
+          [
+            deferred.map((deferral) => deferral.messageId),
+            deferred.map((deferral) => deferral.dueAt),
+            deferred.map((deferral) => deferral.rule),
+          ],
+        );
+      }
+      const waitingAgain = new Set(deferred.map((deferral) => deferral.messageId));
+      const released = [...claimedIds].filter((id) => !waitingAgain.has(id));
+      if (released.length > 0) {
+        await manager.query(
+          `UPDATE router.schedules SET released_at = $1 WHERE message_id = ANY($2::uuid[])`,
+          [now, released],
+        );
+      }
+      await writeLedger(manager, writes);
+      await plan.publish(claimed, records);
+      return claimedIds.size;
     });
   }
 }

@@ -1,5 +1,6 @@
 import { DeliveryEventTopic, type MessageAccepted, RenderRequestedTopic } from '@switchboard/contracts';
 import { InMemoryDecisionStore } from '../routing/in-memory-decision-store';
+import { loadFactsWithoutPolicy } from '../routing/load-policy-facts';
 import { RecordingEventSink } from '../routing/recording-event-sink';
 import { RouteMessages } from '../routing/route-messages.usecase';
 import { InMemoryRecipientStore } from '../recipients/in-memory-recipient-store';
@@ -30,19 +31,17 @@ describe('ReleaseDueSchedules', () => {
     clock = new Date('2030-01-01T12:00:00.000Z');
     events = new RecordingEventSink();
     decisions = new InMemoryDecisionStore();
-    const routeMessages = new RouteMessages(
-      decisions,
-      new InMemorySuppressionStore(),
-      new InMemoryRecipientStore(),
-      events,
-      () => clock,
-    );
+    const loadFacts = loadFactsWithoutPolicy(new InMemorySuppressionStore(), new InMemoryRecipientStore());
+    const routeMessages = new RouteMessages(decisions, loadFacts, events, { now: () => clock });
     await routeMessages.execute([
       message(1, '2030-01-01T12:01:00.000Z'),
       message(2, '2030-01-01T12:02:00.000Z'),
       message(3, '2030-01-01T12:03:00.000Z'),
     ]);
-    release = new ReleaseDueSchedules(new InMemoryScheduleStore(decisions.schedules), events, () => clock, 2);
+    release = new ReleaseDueSchedules(new InMemoryScheduleStore(decisions), loadFacts, events, {
+      now: () => clock,
+      batchSize: 2,
+    });
   });
 
   it('releases nothing before it is due', async () => {
@@ -63,9 +62,11 @@ describe('ReleaseDueSchedules', () => {
     expect(events.on(DeliveryEventTopic).filter((event) => event.type === 'routed')).toEqual([
       expect.objectContaining({
         occurredAt: clock.toISOString(),
-        detail: { scheduledFor: '2030-01-01T12:01:00.000Z' },
+        detail: { messageType: 'default', scheduledFor: '2030-01-01T12:01:00.000Z' },
       }),
-      expect.objectContaining({ detail: { scheduledFor: '2030-01-01T12:02:00.000Z' } }),
+      expect.objectContaining({
+        detail: { messageType: 'default', scheduledFor: '2030-01-01T12:02:00.000Z' },
+      }),
     ]);
   });
 

@@ -1,48 +1,106 @@
-import { type DeliveryEvent, DeliveryEventTopic, RenderRequestedTopic } from '@switchboard/contracts';
-import type { ScheduledRender } from '../routing/decision-store';
+import {
+  type DeliveryEvent,
+  DeliveryEventTopic,
+  type RenderRequested,
+  RenderRequestedTopic,
+} from '@switchboard/contracts';
+import type { Metrics } from '@switchboard/telemetry';
+import { decideBatch, ledgerQueryFor } from '../routing/decide-batch';
+import { decisionEvent, requestsToPublish } from '../routing/decision-events';
+import type { DecisionRecord } from '../routing/decision-store';
 import { type EventSink, ROUTER_SOURCE } from '../routing/event-sink';
-import { ScheduleStore } from './schedule-store';
+import type { LoadPolicyFacts } from '../routing/load-policy-facts';
+import type { UnsubscribeLinkFactory } from '../routing/policy-ports';
+import { type DueDeferral, ScheduleStore } from './schedule-store';
 
 export const DEFAULT_RELEASE_BATCH_SIZE = 500;
 
+export interface ReleaseDueSchedulesOptions {
+  batchSize?: number;
+  links?: UnsubscribeLinkFactory;
+  metrics?: Pick<Metrics, 'increment'>;
+  now?: () => Date;
+}
+
 /**
- * Publishes the render requests of deferred messages whose time has come, in bulk, with a
- * 'routed' delivery event each. Returns how many it released; a full batch means more may be due.
+ * Decides deferred messages again once their time has come — a preference changed meanwhile, quiet
+ * hours or a frequency limit still holding them all count — and publishes the render requests of
+ * those routed now, with a delivery event each. Returns how many it took; a full batch means more
+ * may be due.
  */
 export class ReleaseDueSchedules {
+  readonly batchSize: number;
+  private readonly now: () => Date;
+
   constructor(
     private readonly schedules: ScheduleStore,
+    private readonly loadFacts: LoadPolicyFacts,
     private readonly events: EventSink,
-    private readonly now: () => Date = () => new Date(),
-    readonly batchSize = DEFAULT_RELEASE_BATCH_SIZE,
-  ) {}
+    private readonly options: ReleaseDueSchedulesOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? DEFAULT_RELEASE_BATCH_SIZE;
+    this.now = options.now ?? (() => new Date());
+  }
 
   async execute(): Promise<number> {
     const now = this.now();
-    const released = await this.schedules.releaseDue(now, this.batchSize, async (due) => {
-      await Promise.all([
-        this.events.publishMany(
-          RenderRequestedTopic.topic,
-          due.flatMap((schedule) => schedule.renderRequests),
+    const due = await this.schedules.findDue(now, this.batchSize);
+    if (due.length === 0) return 0;
+    const messages = due.flatMap((deferral) => (deferral.message ? [deferral.message] : []));
+    const facts = await this.loadFacts.execute(messages);
+    const claimed = await this.schedules.release(due, now, {
+      ledger: ledgerQueryFor(messages, facts, now),
+      decide: (claimedIds, state) =>
+        decideBatch(
+          messages.filter((message) => claimedIds.has(message.messageId)),
+          facts,
+          state,
+          claimedIds,
+          { now, released: true, ...(this.options.links ? { links: this.options.links } : {}) },
         ),
-        this.events.publishMany(
-          DeliveryEventTopic.topic,
-          due.map((schedule) => releasedEvent(schedule, now)),
-        ),
-      ]);
+      publish: (claimedDeferrals, decisions) => this.publish(claimedDeferrals, decisions, now),
     });
-    return released.length;
+    // A batch that another replica took whole still says "more may be due".
+    return claimed === 0 ? 0 : due.length;
+  }
+
+  private async publish(claimed: DueDeferral[], decisions: DecisionRecord[], now: Date): Promise<void> {
+    const byId = new Map(decisions.map((decision) => [decision.messageId, decision]));
+    const renderRequests: RenderRequested[] = [];
+    const deliveryEvents: DeliveryEvent[] = [];
+    for (const deferral of claimed) {
+      const decision = byId.get(deferral.messageId);
+      if (decision) {
+        renderRequests.push(...requestsToPublish(decision));
+        const event = decisionEvent(decision);
+        deliveryEvents.push({
+          ...event,
+          detail: { ...event.detail, scheduledFor: deferral.dueAt.toISOString() },
+        });
+        this.options.metrics?.increment('router.decisions', {
+          decision: decision.decision,
+          rule: decision.rule ?? 'none',
+        });
+      } else if (deferral.message === undefined) {
+        renderRequests.push(...deferral.renderRequests);
+        deliveryEvents.push(legacyReleasedEvent(deferral, now));
+      }
+    }
+    await Promise.all([
+      this.events.publishMany(RenderRequestedTopic.topic, renderRequests),
+      this.events.publishMany(DeliveryEventTopic.topic, deliveryEvents),
+    ]);
   }
 }
 
-function releasedEvent(schedule: ScheduledRender, releasedAt: Date): DeliveryEvent {
+function legacyReleasedEvent(deferral: DueDeferral, releasedAt: Date): DeliveryEvent {
   return {
-    tenantId: schedule.tenantId,
-    messageId: schedule.messageId,
+    tenantId: deferral.tenantId,
+    messageId: deferral.messageId,
     type: 'routed',
     occurredAt: releasedAt.toISOString(),
     source: ROUTER_SOURCE,
-    channel: schedule.renderRequests[0]?.channel,
-    detail: { scheduledFor: schedule.dueAt.toISOString() },
+    channel: deferral.renderRequests[0]?.channel,
+    detail: { scheduledFor: deferral.dueAt.toISOString() },
   };
 }

@@ -2,20 +2,34 @@ import { Module } from '@nestjs/common';
 import { EventPublisher } from '@switchboard/messaging';
 import type { RouterConfig } from '../config';
 import { ROUTER_CONFIG } from '../router-config.module';
+import { LoadPolicyFacts } from '../routing/load-policy-facts';
+import { UnsubscribeLinks } from '../unsubscribe/unsubscribe-links';
+import { ROUTER_METRICS, RoutingModule } from '../routing/routing.module';
 import { PgScheduleStore } from './pg-schedule-store';
 import { ReleaseDueSchedules } from './release-due-schedules.usecase';
 import { SchedulePoller } from './schedule-poller';
 import { ScheduleStore } from './schedule-store';
 
 @Module({
+  imports: [RoutingModule],
   providers: [
     PgScheduleStore,
     { provide: ScheduleStore, useExisting: PgScheduleStore },
     {
       provide: ReleaseDueSchedules,
-      useFactory: (schedules: ScheduleStore, events: EventPublisher, config: RouterConfig) =>
-        new ReleaseDueSchedules(schedules, events, () => new Date(), config.ROUTER_SCHEDULE_RELEASE_BATCH),
-      inject: [ScheduleStore, EventPublisher, ROUTER_CONFIG],
+      useFactory: (
+        schedules: ScheduleStore,
+        loadFacts: LoadPolicyFacts,
+        events: EventPublisher,
+        links: UnsubscribeLinks,
+        config: RouterConfig,
+      ) =>
+        new ReleaseDueSchedules(schedules, loadFacts, events, {
+          batchSize: config.ROUTER_SCHEDULE_RELEASE_BATCH,
+          metrics: ROUTER_METRICS,
+          links,
+        }),
+      inject: [ScheduleStore, LoadPolicyFacts, EventPublisher, UnsubscribeLinks, ROUTER_CONFIG],
     },
     {
       provide: SchedulePoller,

@@ -1,0 +1,151 @@
+import { type MessageAccepted, type RecipientPreferences } from '@switchboard/contracts';
+import type { RecipientStore } from '../recipients/recipient';
+import {
+  type Suppression,
+  type SuppressionLookup,
+  SuppressionStore,
+  suppressionKey,
+} from '../suppressions/suppression';
+import type { StoredContactPoints, Suppressed } from './decide-route';
+import {
+  type CancellationLookup,
+  DEFAULT_SENDING_POLICY,
+  NO_CANCELLATIONS,
+  NO_PREFERENCES,
+  NO_SENDING_POLICY,
+  type PreferenceLookup,
+  preferenceKey,
+  type SendingPolicyLookup,
+  type TenantSendingPolicy,
+} from './policy-ports';
+
+/** Everything the rules read about a batch's messages, loaded in bulk before deciding. */
+export interface PolicyFacts {
+  policyOf(tenantId: string): TenantSendingPolicy;
+  storedOf(message: MessageAccepted): StoredContactPoints | undefined;
+  preferencesOf(message: MessageAccepted): RecipientPreferences | undefined;
+  suppressedFor(message: MessageAccepted): Suppressed;
+  isCancelled(messageId: string): boolean;
+}
+
+export interface PolicySources {
+  suppressions: Pick<SuppressionStore, 'findFor'>;
+  recipients: Pick<RecipientStore, 'find'>;
+  policy: SendingPolicyLookup;
+  preferences: PreferenceLookup;
+  cancellations: CancellationLookup;
+}
+
+/** Loads a batch's facts: one query per kind of fact, whatever the batch's size (recipients excepted). */
+export class LoadPolicyFacts {
+  constructor(private readonly sources: PolicySources) {}
+
+  async execute(messages: MessageAccepted[]): Promise<PolicyFacts> {
+    const recipientKeys = new Map<string, { tenantId: string; recipientId: string }>();
+    for (const message of messages) {
+      if (message.recipient.id !== undefined) {
+        recipientKeys.set(preferenceKey(message.tenantId, message.recipient.id), {
+          tenantId: message.tenantId,
+          recipientId: message.recipient.id,
+        });
+      }
+    }
+    const [policies, stored, preferences, cancelled] = await Promise.all([
+      this.sources.policy.forTenants([...new Set(messages.map((message) => message.tenantId))]),
+      this.storedContactPoints([...recipientKeys.values()]),
+      this.sources.preferences.findMany([...recipientKeys.values()]),
+      this.sources.cancellations.findCancelled(
+        messages.map(({ tenantId, messageId }) => ({ tenantId, messageId })),
+      ),
+    ]);
+    const suppressions = await this.suppressionsFor(messages, stored);
+    return {
+      policyOf: (tenantId) => policies.get(tenantId) ?? DEFAULT_SENDING_POLICY,
+      storedOf: (message) =>
+        message.recipient.id === undefined
+          ? undefined
+          : stored.get(preferenceKey(message.tenantId, message.recipient.id)),
+      preferencesOf: (message) =>
+        message.recipient.id === undefined
+          ? undefined
+          : preferences.get(preferenceKey(message.tenantId, message.recipient.id)),
+      suppressedFor: (message) => (channel, address) => {
+        const found = suppressions.get(suppressionKey({ tenantId: message.tenantId, channel, address }));
+        if (!found || found.length === 0) return undefined;
+        // A suppression for every category outranks one for a single category.
+        const everyCategory = found.find((suppression) => categoryOf(suppression) === null);
+        const chosen = everyCategory ?? found[0];
+        return { reason: chosen.reason, category: categoryOf(chosen) };
+      },
+      isCancelled: (messageId) => cancelled.has(messageId),
+    };
+  }
+
+  // TODO(#11): one bulk query for all recipients of a batch instead of one per recipient.
+  private async storedContactPoints(
+    keys: Array<{ tenantId: string; recipientId: string }>,
+  ): Promise<Map<string, StoredContactPoints>> {
+    const found = new Map<string, StoredContactPoints>();
+    await Promise.all(
+      keys.map(async ({ tenantId, recipientId }) => {
+        const recipient = await this.sources.recipients.find(tenantId, recipientId);
+        if (!recipient) return;
+        found.set(preferenceKey(tenantId, recipientId), {
+          email: recipient.email,
+          phone: recipient.phone,
+          timeZone: recipient.timeZone,
+          pushSubscriptions: recipient.pushSubscriptions.map(({ endpoint, p256dh, auth }) => ({
+            endpoint,
+            keys: { p256dh, auth },
+          })),
+        });
+      }),
+    );
+    return found;
+  }
+
+  /** One query for the suppressions of every address any message of the batch could go to. */
+  private async suppressionsFor(
+    messages: MessageAccepted[],
+    stored: Map<string, StoredContactPoints>,
+  ): Promise<Map<string, Suppression[]>> {
+    const lookups: SuppressionLookup[] = [];
+    for (const message of messages) {
+      const { tenantId, recipient } = message;
+      const contacts =
+        recipient.id === undefined ? undefined : stored.get(preferenceKey(tenantId, recipient.id));
+      const email = recipient.email ?? contacts?.email;
+      const phone = recipient.phone ?? contacts?.phone;
+      if (email) lookups.push({ tenantId, channel: 'email', address: email });
+      if (phone) lookups.push({ tenantId, channel: 'sms', address: phone });
+      if (recipient.id !== undefined) {
+        lookups.push({ tenantId, channel: 'push', address: recipient.id });
+        lookups.push({ tenantId, channel: 'inapp', address: recipient.id });
+      }
+    }
+    const found = new Map<string, Suppression[]>();
+    for (const suppression of await this.sources.suppressions.findFor(lookups)) {
+      const key = suppressionKey(suppression);
+      found.set(key, [...(found.get(key) ?? []), suppression]);
+    }
+    return found;
+  }
+}
+
+function categoryOf(suppression: Suppression): string | null {
+  return (suppression as Suppression & { category?: string | null }).category ?? null;
+}
+
+/** Facts from the given stores with no tenant policy, preferences or cancellations stored (specs, benches). */
+export function loadFactsWithoutPolicy(
+  suppressions: Pick<SuppressionStore, 'findFor'>,
+  recipients: Pick<RecipientStore, 'find'>,
+): LoadPolicyFacts {
+  return new LoadPolicyFacts({
+    suppressions,
+    recipients,
+    policy: NO_SENDING_POLICY,
+    preferences: NO_PREFERENCES,
+    cancellations: NO_CANCELLATIONS,
+  });
+}

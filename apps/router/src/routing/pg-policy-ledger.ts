@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import type { ChannelName } from '@switchboard/contracts';
+import { bulkInsert } from '@switchboard/persistence';
+import type { EntityManager } from 'typeorm';
+import type { ContentClaim, LedgerQuery, LedgerState, LedgerWrites, SendRecord } from './policy-ledger';
+
+interface SendRow {
+  tenant_id: string;
+  recipient: string;
+  message_id: string;
+  category: string;
+  channel: ChannelName;
+  sent_at: Date;
+}
+
+interface ClaimRow {
+  tenant_id: string;
+  recipient: string;
+  fingerprint: string;
+  message_id: string;
+  expires_at: Date;
+}
+
+/**
+ * The frequency counters and dedup claims in PostgreSQL. Every caller takes the recipients'
+ * transaction-scoped advisory locks first (in one sorted order, so two replicas never deadlock),
+ * then reads and writes their ledger: the budget of one recipient is spent by one transaction at a
+ * time, whichever replica runs it.
+ */
+export async function lockAndLoadLedger(manager: EntityManager, query: LedgerQuery): Promise<LedgerState> {
+  if (query.recipients.length === 0) return { sends: [], claims: [] };
+  const keys = [
+    ...new Set(query.recipients.map(({ tenantId, recipient }) => lockKey(tenantId, recipient))),
+  ].sort((left, right) => (BigInt(left) < BigInt(right) ? -1 : BigInt(left) > BigInt(right) ? 1 : 0));
+  await manager.query(
+    `SELECT pg_advisory_xact_lock(key) FROM (SELECT unnest($1::bigint[]) AS key ORDER BY 1) AS sorted`,
+    [keys],
+  );
+  const tenants = query.recipients.map(({ tenantId }) => tenantId);
+  const recipients = query.recipients.map(({ recipient }) => recipient);
+  const sends: SendRow[] = await manager.query(
+    `SELECT s.tenant_id, s.recipient, s.message_id, s.category, s.channel, s.sent_at
+     FROM router.sends s
+     JOIN unnest($1::text[], $2::text[]) AS wanted(tenant_id, recipient)
+       ON s.tenant_id = wanted.tenant_id AND s.recipient = wanted.recipient
+     WHERE s.sent_at > $3`,
+    [tenants, recipients, query.sendsSince],
+  );
+  const claims: ClaimRow[] =
+    query.claims.length === 0
+      ? []
+      : await manager.query(
+          `SELECT c.tenant_id, c.recipient, c.fingerprint, c.message_id, c.expires_at
+           FROM router.content_claims c
+           JOIN unnest($1::text[], $2::text[], $3::text[]) AS wanted(tenant_id, recipient, fingerprint)
+             ON c.tenant_id = wanted.tenant_id AND c.recipient = wanted.recipient AND c.fingerprint = wanted.fingerprint
+           WHERE c.expires_at > now()`,
+          [
+            query.claims.map(({ tenantId }) => tenantId),
+            query.claims.map(({ recipient }) => recipient),
+            query.claims.map(({ fingerprint }) => fingerprint),
+          ],
+        );
+  return { sends: sends.map(fromSendRow), claims: claims.map(fromClaimRow) };
+}
+
+/** Writes what a batch spent and claimed; a claim replaces an expired one of the same content. */
+export async function writeLedger(manager: EntityManager, writes: LedgerWrites): Promise<void> {
+  if (writes.sends.length > 0) {
+    await bulkInsert(
+      manager,
+      'router.sends',
+      writes.sends.map((send) => ({
+        tenant_id: send.tenantId,
+        recipient: send.recipient,
+        message_id: send.messageId,
+        category: send.category,
+        channel: send.channel,
+        sent_at: send.sentAt,
+      })),
+    );
+  }
+  if (writes.claims.length > 0) {
+    // Under the recipients' locks no live claim of the same content can appear meanwhile, so
+    // replacing a row here only ever replaces an expired one.
+    await manager.query(
+      `INSERT INTO router.content_claims (tenant_id, recipient, fingerprint, message_id, expires_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::uuid[], $5::timestamptz[])
+       ON CONFLICT (tenant_id, recipient, fingerprint)
+       DO UPDATE SET message_id = EXCLUDED.message_id, expires_at = EXCLUDED.expires_at`,
+      [
+        writes.claims.map((claim) => claim.tenantId),
+        writes.claims.map((claim) => claim.recipient),
+        writes.claims.map((claim) => claim.fingerprint),
+        writes.claims.map((claim) => claim.messageId),
+        writes.claims.map((claim) => claim.expiresAt),
+      ],
+    );
+  }
+}
+
+/** A signed 64-bit key per recipient for pg_advisory_xact_lock, as a decimal string. */
+function lockKey(tenantId: string, recipient: string): string {
+  return createHash('sha256')
+    .update(JSON.stringify([tenantId, recipient]))
+    .digest()
+    .readBigInt64BE(0)
+    .toString();
+}
+
+function fromSendRow(row: SendRow): SendRecord {
+  return {
+    tenantId: row.tenant_id,
+    recipient: row.recipient,
+    messageId: row.message_id,
+    category: row.category,
+    channel: row.channel,
+    sentAt: row.sent_at,
+  };
+}
+
+function fromClaimRow(row: ClaimRow): ContentClaim {
+  return {
+    tenantId: row.tenant_id,
+    recipient: row.recipient,
+    fingerprint: row.fingerprint,
+    messageId: row.message_id,
+    expiresAt: row.expires_at,
+  };
+}

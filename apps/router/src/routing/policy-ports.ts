@@ -1,0 +1,55 @@
+import {
+  type MessageTypeDefinition,
+  type RecipientPreferences,
+  SendingSettings,
+} from '@switchboard/contracts';
+
+/** A tenant's sending settings and message types, as routing reads them. */
+export interface TenantSendingPolicy {
+  settings: SendingSettings;
+  types: ReadonlyMap<string, MessageTypeDefinition>;
+}
+
+/** The sending policy of every tenant of a batch, in as few queries as the source can. */
+export interface SendingPolicyLookup {
+  forTenants(tenantIds: readonly string[]): Promise<Map<string, TenantSendingPolicy>>;
+}
+
+/** Recipients' preferences, keyed by preferenceKey(tenantId, recipientId). */
+export interface PreferenceLookup {
+  findMany(
+    keys: Array<{ tenantId: string; recipientId: string }>,
+  ): Promise<Map<string, RecipientPreferences>>;
+}
+
+/** Messages a tenant cancelled before the router decided them (ids of those cancelled). */
+export interface CancellationLookup {
+  findCancelled(messages: ReadonlyArray<{ tenantId: string; messageId: string }>): Promise<Set<string>>;
+}
+
+/** The RFC 8058 links of an email of an opt-outable category; undefined when links are not configured. */
+export interface UnsubscribeLinkFactory {
+  forEmail(subject: {
+    tenantId: string;
+    recipientId?: string;
+    address: string;
+    category: string;
+  }): { url: string; preferencesUrl?: string } | undefined;
+}
+
+export function preferenceKey(tenantId: string, recipientId: string): string {
+  return JSON.stringify([tenantId, recipientId]);
+}
+
+/** A tenant that has set nothing: the defaults of every setting and no types of its own. */
+export const DEFAULT_SENDING_POLICY: TenantSendingPolicy = {
+  settings: SendingSettings.parse({}),
+  types: new Map(),
+};
+
+/** Routing without any tenant policy stored: every tenant has the defaults. */
+export const NO_SENDING_POLICY: SendingPolicyLookup = {
+  forTenants: async () => new Map(),
+};
+export const NO_PREFERENCES: PreferenceLookup = { findMany: async () => new Map() };
+export const NO_CANCELLATIONS: CancellationLookup = { findCancelled: async () => new Set() };

@@ -50,6 +50,10 @@ export {
 export {
   connectToSnsEmulator,
   startSnsEmulator,
+  testSnsSigningIdentity,
+  type InboundSms,
+  type InboundSmsDelivery,
+  type SnsSigningIdentity,
   type SentSms,
   type SmsFaultSettings,
   type SmsMessageAttribute,

@@ -1,7 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { createSign, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { closeServer, listen, reachableHost, readBody } from './http-server';
+import { repoRoot } from './repo-root';
 import { FaultPlan, faultSettingsShape, type FaultSettings, type SandboxFaults } from './sandbox-faults';
 import {
   escapeXml,
@@ -45,6 +48,27 @@ export interface SmsFaultSettings extends FaultSettings {
   optedOut?: string[];
 }
 
+/** A reply a person sends to one of the tenant's numbers, as two-way SMS receives it. */
+export interface InboundSms {
+  /** The person's number (SNS gives E.164; anything else is passed on as given). */
+  originationNumber: string;
+  /** The tenant's number the reply was sent to. */
+  destinationNumber: string;
+  body: string;
+  /** The two-way SMS topic of the destination number; its HTTP subscriptions receive the reply. */
+  topicArn: string;
+}
+
+/** What became of a simulated reply: the SNS Notification and each subscription's answer. */
+export interface InboundSmsDelivery {
+  inboundMessageId: string;
+  /** The Notification's MessageId (what a subscriber deduplicates by). */
+  snsMessageId: string;
+  /** The Notification as posted, signed: post it again to simulate SNS redelivering it. */
+  notification: Record<string, string>;
+  deliveries: Array<{ endpoint: string; status: number; body: string }>;
+}
+
 /** Reads and empties the SMS outbox of an SNS emulator, in this process or another. */
 export interface SmsOutbox {
   sentSms(): Promise<SentSms[]>;
@@ -53,6 +77,13 @@ export interface SmsOutbox {
   /** Empties the outbox and the attempt log; faults stay. */
   clear(): Promise<void>;
   faults: SandboxFaults<SmsFaultSettings>;
+  /**
+   * Subscribes an HTTP(S) endpoint to a topic. It is confirmed at once: SNS's confirmation is a GET
+   * of an Amazon URL, which a subscriber rightly refuses to send anywhere else.
+   */
+  subscribe(topicArn: string, endpoint: string): Promise<{ subscriptionArn: string }>;
+  /** Delivers an inbound reply to the topic's subscriptions as two-way SMS does, and waits for their answers. */
+  simulateInboundSms(reply: InboundSms): Promise<InboundSmsDelivery>;
 }
 
 export interface SnsEmulator extends SmsOutbox {
@@ -60,7 +91,31 @@ export interface SnsEmulator extends SmsOutbox {
   endpoint: string;
   /** The SMS outbox in a browser. */
   viewerUrl: string;
+  /**
+   * The certificate of the key its notifications are signed with: a subscriber checks them against
+   * it (the gateway's SNS_TRUSTED_SIGNING_CERTIFICATE_PEM), as it cannot be fetched from an SNS host.
+   */
+  signingCertificatePem: string;
   stop(): Promise<void>;
+}
+
+/** The key pair an emulator signs its notifications with. */
+export interface SnsSigningIdentity {
+  keyPem: string;
+  certificatePem: string;
+}
+
+/**
+ * The security lib's test-only key pair (trusted nowhere, protecting nothing), the default identity
+ * of an emulator: Node cannot make an X.509 certificate for a fresh key without another package.
+ */
+export function testSnsSigningIdentity(): SnsSigningIdentity {
+  const fixture = (name: string) =>
+    readFileSync(join(repoRoot(), 'libs', 'security', 'test', 'fixtures', name), 'utf8');
+  return {
+    keyPem: fixture('test-only-sns-signing-key.pem'),
+    certificatePem: fixture('test-only-sns-signing-certificate.pem'),
+  };
 }
 
 const E164 = /^\+[1-9]\d{1,14}$/;
@@ -68,6 +123,30 @@ const SNS_XML_NAMESPACE = 'http://sns.amazonaws.com/doc/2010-03-31/';
 const BODY_LIMIT_BYTES = 1024 * 1024;
 /** SNS refuses an SMS over 1600 bytes; longer texts must be split by the caller. */
 const SMS_MESSAGE_LIMIT_BYTES = 1600;
+
+/** Where a signed notification says its certificate is: an SNS host, as subscribers insist. */
+const SIGNING_CERTIFICATE_URL = 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-emulator.pem';
+// Within the 5 s a control call waits for the emulator's answer.
+const DELIVERY_TIMEOUT_MS = 4000;
+const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+
+const subscriptionSchema = z.strictObject({
+  topicArn: z.string().regex(TOPIC_ARN, 'must be an SNS topic ARN'),
+  endpoint: z.url({ protocol: /^https?$/ }),
+});
+
+const inboundSmsSchema = z.strictObject({
+  originationNumber: z.string().min(1).max(32),
+  destinationNumber: z.string().min(1).max(32),
+  body: z.string().max(SMS_MESSAGE_LIMIT_BYTES),
+  topicArn: z.string().regex(TOPIC_ARN, 'must be an SNS topic ARN'),
+});
+
+interface Subscription {
+  subscriptionArn: string;
+  topicArn: string;
+  endpoint: string;
+}
 
 const smsFaultSchema = z.strictObject({
   ...faultSettingsShape,
@@ -86,13 +165,18 @@ interface SnsError {
  * published, and fails on demand with SNS's own error documents so the SDK raises its typed
  * exceptions. Other processes reach the outbox and the faults over HTTP (`connectToSnsEmulator`).
  */
-export async function startSnsEmulator(options: { port?: number; host?: string } = {}): Promise<SnsEmulator> {
+export async function startSnsEmulator(
+  options: { port?: number; host?: string; signing?: SnsSigningIdentity } = {},
+): Promise<SnsEmulator> {
   const host = options.host ?? '127.0.0.1';
+  const signing = options.signing ?? testSnsSigningIdentity();
   const sent: SentSms[] = [];
   const attempts: SmsPublishAttempt[] = [];
+  const subscriptions: Subscription[] = [];
   const faults = new FaultPlan<SmsFaultSettings>(smsFaultSchema, ['status', 'throttle']);
+  const state = { sent, attempts, faults, subscriptions, signingKeyPem: signing.keyPem };
   const server = createServer((request, response) => {
-    handle(request, response, { sent, attempts, faults }).catch((error: Error) => {
+    handle(request, response, state).catch((error: Error) => {
       if (!response.headersSent) sendJson(response, 500, { error: error.message });
     });
   });
@@ -106,11 +190,17 @@ export async function startSnsEmulator(options: { port?: number; host?: string }
   }
   const endpoint = `http://${reachableHost(host)}:${port}`;
   const outbox = connectToSnsEmulator(endpoint);
-  return { endpoint, viewerUrl: `${endpoint}/`, ...outbox, stop: () => closeServer(server) };
+  return {
+    endpoint,
+    viewerUrl: `${endpoint}/`,
+    signingCertificatePem: signing.certificatePem,
+    ...outbox,
+    stop: () => closeServer(server),
+  };
 }
 
 export function connectToSnsEmulator(endpoint: string): SmsOutbox {
-  const call = (method: 'GET' | 'PUT' | 'DELETE', path: string, body?: unknown) =>
+  const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) =>
     requestSandbox('SNS emulator', endpoint, method, path, body);
   return {
     sentSms: async () => ((await call('GET', '/sms')) as { messages: SentSms[] }).messages,
@@ -121,6 +211,12 @@ export function connectToSnsEmulator(endpoint: string): SmsOutbox {
       clear: async () => void (await call('DELETE', '/faults')),
       get: async () => (await call('GET', '/faults')) as SmsFaultSettings,
     },
+    subscribe: async (topicArn, subscriber) =>
+      (await call('POST', '/subscriptions', { topicArn, endpoint: subscriber })) as {
+        subscriptionArn: string;
+      },
+    simulateInboundSms: async (reply) =>
+      (await call('POST', '/simulate/inbound-sms', reply)) as InboundSmsDelivery,
   };
 }
 
@@ -128,6 +224,8 @@ interface EmulatorState {
   sent: SentSms[];
   attempts: SmsPublishAttempt[];
   faults: FaultPlan<SmsFaultSettings>;
+  subscriptions: Subscription[];
+  signingKeyPem: string;
 }
 
 async function handle(
@@ -175,9 +273,122 @@ async function handle(
       state.faults.clear();
       sendJson(response, 200, {});
       return;
+    case 'GET /subscriptions':
+      sendJson(response, 200, { subscriptions: state.subscriptions });
+      return;
+    case 'POST /subscriptions': {
+      const parsed = parseRequest(subscriptionSchema, body, response);
+      if (!parsed) return;
+      const subscription = { ...parsed, subscriptionArn: `${parsed.topicArn}:${randomUUID()}` };
+      state.subscriptions.push(subscription);
+      sendJson(response, 200, { subscriptionArn: subscription.subscriptionArn });
+      return;
+    }
+    case 'POST /simulate/inbound-sms': {
+      const reply = parseRequest(inboundSmsSchema, body, response);
+      if (!reply) return;
+      const subscribers = state.subscriptions.filter(({ topicArn }) => topicArn === reply.topicArn);
+      if (subscribers.length === 0) {
+        sendJson(response, 404, { error: `no HTTP subscription to ${reply.topicArn}` });
+        return;
+      }
+      sendJson(response, 200, await deliverInboundSms(reply, subscribers, state));
+      return;
+    }
     default:
       sendJson(response, 404, { error: `no route for ${route}` });
   }
+}
+
+function parseRequest<T>(schema: z.ZodType<T>, body: Buffer, response: ServerResponse): T | undefined {
+  let parsed: z.ZodSafeParseResult<T>;
+  try {
+    parsed = schema.safeParse(parseJsonBody(body));
+  } catch (error) {
+    if (!(error instanceof SandboxRequestError)) throw error;
+    sendJson(response, 400, { error: error.message });
+    return undefined;
+  }
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    sendJson(response, 400, { error: problems.join('; ') });
+    return undefined;
+  }
+  return parsed.data;
+}
+
+/**
+ * Posts the reply to each subscription as two-way SMS does: an SNS Notification (JSON in a
+ * text/plain body) whose Message is the inbound message document, signed with the emulator's key.
+ */
+async function deliverInboundSms(
+  reply: InboundSms,
+  subscribers: Subscription[],
+  state: EmulatorState,
+): Promise<InboundSmsDelivery> {
+  const inboundMessageId = randomUUID();
+  const previous = state.sent.filter((sms) => sms.phoneNumber === reply.originationNumber).at(-1);
+  const message = JSON.stringify({
+    originationNumber: reply.originationNumber,
+    destinationNumber: reply.destinationNumber,
+    messageKeyword: reply.body.trim().split(/\s+/)[0]?.toUpperCase() ?? '',
+    messageBody: reply.body,
+    inboundMessageId,
+    previousPublishedMessageId: previous?.messageId ?? '',
+  });
+  const snsMessageId = randomUUID();
+  const notification = signNotification(
+    {
+      Type: 'Notification',
+      MessageId: snsMessageId,
+      TopicArn: reply.topicArn,
+      Message: message,
+      Timestamp: new Date().toISOString(),
+    },
+    state.signingKeyPem,
+  );
+  const deliveries = await Promise.all(
+    subscribers.map(async (subscriber) => {
+      const signed = {
+        ...notification,
+        UnsubscribeURL: `https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${subscriber.subscriptionArn}`,
+      };
+      try {
+        const answer = await fetch(subscriber.endpoint, {
+          method: 'POST',
+          headers: {
+            'content-type': 'text/plain; charset=UTF-8',
+            'x-amz-sns-message-type': 'Notification',
+            'x-amz-sns-message-id': snsMessageId,
+            'x-amz-sns-topic-arn': reply.topicArn,
+            'x-amz-sns-subscription-arn': subscriber.subscriptionArn,
+          },
+          body: JSON.stringify(signed),
+          signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+        });
+        return { endpoint: subscriber.endpoint, status: answer.status, body: await answer.text() };
+      } catch (error) {
+        return { endpoint: subscriber.endpoint, status: 0, body: (error as Error).message };
+      }
+    }),
+  );
+  return { inboundMessageId, snsMessageId, notification, deliveries };
+}
+
+/** Signature version 2 (SHA256withRSA) over the fields AWS documents, in its order. */
+function signNotification(fields: Record<string, string>, keyPem: string): Record<string, string> {
+  const signed = ['Message', 'MessageId', 'Subject', 'Timestamp', 'TopicArn', 'Type']
+    .filter((key) => key in fields)
+    .map((key) => `${key}\n${fields[key]}\n`)
+    .join('');
+  const signer = createSign('RSA-SHA256');
+  signer.update(signed, 'utf8');
+  return {
+    ...fields,
+    SignatureVersion: '2',
+    Signature: signer.sign(keyPem, 'base64'),
+    SigningCertURL: SIGNING_CERTIFICATE_URL,
+  };
 }
 
 async function answerAction(

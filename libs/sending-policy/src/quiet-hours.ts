@@ -63,7 +63,7 @@ function readWallClock(at: Date, timeZone: string): LocalDateTime {
   for (const part of formatterFor(timeZone).formatToParts(at)) fields[part.type] = part.value;
   const year = Number(fields.year);
   return {
-    // Years before the common era come as "1 BC": astronomical numbering keeps Date.UTC arithmetic right.
+    // Years before the common era come as "1 BC": astronomical numbering keeps the arithmetic right.
     year: fields.era === 'BC' ? 1 - year : year,
     month: Number(fields.month),
     day: Number(fields.day),

@@ -56,6 +56,24 @@ describe('gateway preferences API (proxy to the router)', () => {
     return issued.body.token as string;
   }
 
+  it('documents both APIs, with the schemas of the contracts and how the end-user routes authenticate', async () => {
+    const response = await fetch(`${gateway.url}/docs-json`);
+    const document = (await response.json()) as {
+      paths: Record<
+        string,
+        Record<string, { description?: string; requestBody?: unknown; security?: unknown }>
+      >;
+    };
+
+    const tenantRoutes = document.paths['/v1/recipients/{recipientId}/preferences'];
+    const endUserRoutes = document.paths['/v1/me/preferences'];
+    expect(Object.keys(tenantRoutes)).toEqual(expect.arrayContaining(['get', 'put']));
+    expect(Object.keys(endUserRoutes)).toEqual(expect.arrayContaining(['get', 'put']));
+    expect(JSON.stringify(tenantRoutes.put.requestBody)).toContain('channelOrder');
+    expect(endUserRoutes.get.description).toContain('recipient token');
+    expect(endUserRoutes.put.description).toContain('not an API key');
+  });
+
   describe('for the tenant, with an API key', () => {
     it("replaces and reads a recipient's preferences at the tenant's internal route", async () => {
       const preferences = {

@@ -33,6 +33,8 @@ export const CronExpression = z
   .min(1)
   .max(120)
   .superRefine((expression, context) => {
+    // An empty expression is already refused by min(1).
+    if (expression === '') return;
     const problem = cronProblem(expression);
     if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
   });

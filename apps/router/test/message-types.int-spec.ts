@@ -6,6 +6,7 @@ import {
   createTestDatabase,
   type TestBroker,
   type TestDatabase,
+  waitFor,
 } from '@switchboard/testing';
 import { DataSource } from 'typeorm';
 import { loadRouterConfig } from '../src/config';
@@ -305,6 +306,45 @@ describe('router message types and sending settings', () => {
       expect(before.get(tenant)?.types.has('receipt')).toBe(false);
       expect(afterType.get(tenant)?.types.get('receipt')).toMatchObject({ defaultPriority: 'high' });
       expect(afterSettings.get(tenant)?.settings.defaultMessageType).toBe('receipt');
+    });
+  });
+  describe('a second replica', () => {
+    let otherReplica: RunningService;
+
+    beforeAll(async () => {
+      otherReplica = await startRouter(
+        loadRouterConfig({
+          KAFKA_BROKERS: broker.address,
+          DATABASE_URL: database.url,
+          PORT: '0',
+          ROUTER_POLICY_CACHE_TTL: '10s',
+        }),
+        new StructuredLogger('router', 'warn'),
+      );
+    });
+
+    afterAll(async () => {
+      await otherReplica?.close();
+    });
+
+    it('keeps what it cached until its TTL runs out, then sees a change made through another replica', async () => {
+      const tenant = newTenant();
+      const source = otherReplica.app.get(SendingPolicySource);
+      await source.forTenants([tenant]);
+
+      await call('PUT', `${tenant}/sending-settings`, { timeZone: 'America/New_York' });
+      const soonAfter = await source.forTenants([tenant]);
+      const later = await waitFor(
+        'the other replica to read the new settings',
+        async () => {
+          const policies = await source.forTenants([tenant]);
+          return policies.get(tenant)?.settings.timeZone === 'America/New_York' && policies;
+        },
+        30_000,
+      );
+
+      expect(soonAfter.get(tenant)?.settings.timeZone).toBe('UTC');
+      expect(later.get(tenant)?.settings.timeZone).toBe('America/New_York');
     });
   });
 });

@@ -59,6 +59,35 @@ describe('SendingPolicySource', () => {
     expect(messageTypes.queries).toBe(2);
   });
 
+  it('lets batches processed at the same time share the load of the tenants they both miss', async () => {
+    const { source, messageTypes, settings } = setUp();
+    await messageTypes.create('acme', 'newsletter', marketing);
+
+    const [first, second] = await Promise.all([
+      source.forTenants(['acme', 'globex']),
+      source.forTenants(['globex', 'acme']),
+    ]);
+
+    expect([messageTypes.queries, settings.queries]).toEqual([1, 1]);
+    expect(second.get('acme')).toBe(first.get('acme'));
+    expect(second.get('acme')?.types.has('newsletter')).toBe(true);
+  });
+
+  it('fails the batches waiting on a load that fails, and loads again for the next one', async () => {
+    const { source, messageTypes } = setUp();
+    const listForTenants = jest
+      .spyOn(messageTypes, 'listForTenants')
+      .mockRejectedValueOnce(new Error('connection reset'));
+
+    await expect(Promise.all([source.forTenants(['acme']), source.forTenants(['acme'])])).rejects.toThrow(
+      'connection reset',
+    );
+    const policies = await source.forTenants(['acme']);
+
+    expect(listForTenants).toHaveBeenCalledTimes(2);
+    expect(policies.get('acme')?.types.has('default')).toBe(true);
+  });
+
   it('does not cache what a load read before a write that happened while it ran', async () => {
     const { source, messageTypes } = setUp();
     const slowLoad = source.forTenants(['acme']);

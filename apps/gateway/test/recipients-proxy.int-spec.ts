@@ -7,6 +7,7 @@ const view = {
   phone: null,
   timeZone: 'Europe/London',
   locale: null,
+  attributes: {},
   pushSubscriptions: [{ endpoint: 'https://push.example.com/send/1', createdAt: '2030-01-01T00:00:00.000Z' }],
   updatedAt: '2030-01-01T00:00:00.000Z',
 };

@@ -27,4 +27,30 @@ describe('partitionBatch', () => {
     expect(accepted).toEqual([]);
     expect(rejected.map((item) => item.index)).toEqual([0, 1, 2]);
   });
+
+  it('cleans each item’s email and rejects placeholders and unassigned numbers by field', () => {
+    const { valid: accepted, rejected } = partitionBatch([
+      { ...valid, recipient: { email: 'ada@MÜNCHEN.de' } },
+      { ...valid, recipient: { email: 'test@test.com' } },
+      { ...valid, recipient: { phone: '+447700900123' } },
+    ]);
+
+    expect(accepted).toEqual([
+      { index: 0, request: { ...valid, recipient: { email: 'ada@xn--mnchen-3ya.de' } } },
+    ]);
+    expect(rejected).toEqual([
+      {
+        index: 1,
+        problems: [
+          { field: 'recipient.email', problem: 'is a placeholder, not an address anyone receives mail at' },
+        ],
+      },
+      {
+        index: 2,
+        problems: [
+          { field: 'recipient.phone', problem: 'is not a number in use in the numbering plan of +44' },
+        ],
+      },
+    ]);
+  });
 });

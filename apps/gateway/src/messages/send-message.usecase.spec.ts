@@ -98,4 +98,38 @@ describe('SendMessage', () => {
     // The caller never sees this id: the record is an orphan nobody asks about.
     expect(acceptedMessages.recordCalls).toBe(1);
   });
+
+  it('publishes the recipient email with its domain lower-cased and in ASCII', async () => {
+    const { publisher, useCase } = setUp();
+
+    await useCase.execute({
+      tenantId: 'acme',
+      request: { ...request, recipient: { email: 'Ada@Bücher.Example', phone: '+447400123456' } },
+    });
+
+    expect(publisher.calls[0][0].recipient).toEqual({
+      email: 'Ada@xn--bcher-kva.example',
+      phone: '+447400123456',
+    });
+  });
+
+  it('refuses a placeholder email and an unassigned number naming each field, recording nothing', async () => {
+    const { publisher, acceptedMessages, useCase } = setUp();
+
+    const refusal = await useCase
+      .execute({
+        tenantId: 'acme',
+        request: { ...request, recipient: { email: 'noemail@example.com', phone: '+15555550123' } },
+      })
+      .catch((error: unknown) => error);
+
+    expect(refusal).toMatchObject({
+      problems: [
+        { field: 'recipient.email', problem: 'is a placeholder, not an address anyone receives mail at' },
+        { field: 'recipient.phone', problem: 'is not a number in use in the numbering plan of +1' },
+      ],
+    });
+    expect(acceptedMessages.recordCalls).toBe(0);
+    expect(publisher.calls).toEqual([]);
+  });
 });

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { SendMessageRequest, SendMessageResponse } from '@switchboard/contracts';
+import {
+  ContractValidationError,
+  type SendMessageRequest,
+  type SendMessageResponse,
+} from '@switchboard/contracts';
 import { buildMessageRequested } from './build-message-requested';
 import { AcceptedMessageLog, MessageRequestPublisher } from './message-ports';
+import { cleanRecipientAddresses } from './partition-batch';
 
 export interface SendMessageCommand {
   tenantId: string;
@@ -25,11 +30,14 @@ export class SendMessage {
   ) {}
 
   async execute(command: SendMessageCommand): Promise<SendMessageResponse> {
+    // Before anything is recorded: a placeholder address or an unassigned number is the caller's 400.
+    const cleaned = cleanRecipientAddresses(command.request);
+    if (!cleaned.ok) throw new ContractValidationError('request body', cleaned.problems);
     const accepted = { messageId: this.newMessageId(), tenantId: command.tenantId, acceptedAt: this.now() };
     this.publisher.ensureAvailable();
     await this.acceptedMessages.record([accepted]);
     await this.publisher.publish([
-      buildMessageRequested(command.request, { ...accepted, idempotencyKey: command.idempotencyKey }),
+      buildMessageRequested(cleaned.value, { ...accepted, idempotencyKey: command.idempotencyKey }),
     ]);
     return { messageId: accepted.messageId, status: 'accepted' };
   }

@@ -1,27 +1,49 @@
-import { Body, Controller, Delete, Get, Param, Post, Put, Query, Res, UseGuards } from '@nestjs/common';
 import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
+import {
+  ApiBadRequestResponse,
   ApiBearerAuth,
   ApiBody,
   ApiCreatedResponse,
   ApiNoContentResponse,
+  ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiResponse,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import {
+  ImportedRecipient,
+  ImportRecipientsRequest,
+  ImportRecipientsResponse,
+  MAX_RECIPIENTS_PER_BATCH,
+  PatchRecipientRequest,
   RecipientId,
   RecipientView,
   RegisterPushSubscriptionRequest,
   UpsertRecipientRequest,
 } from '@switchboard/contracts';
-import { parseInput } from '@switchboard/service-kit';
+import { BATCH_BODY_ROUTE, parseInput } from '@switchboard/service-kit';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { Tenant } from '../auth/tenant.decorator';
 import { openApiSchema } from '../http/openapi-schema';
 import { passThrough } from '../internal-services/pass-through';
+import { ImportRecipients } from './import-recipients.usecase';
 import { RouterRecipientClient } from './router-recipient-client';
 
 // Shown as the problem's code when the router rejects a call without a problem document.
@@ -35,15 +57,48 @@ const RemovedEndpoint = z.object({ endpoint: z.url().max(2048) });
 @ApiTags('recipients')
 @ApiBearerAuth()
 @UseGuards(ApiKeyGuard)
-@Controller('v1/recipients/:recipientId')
+@Controller('v1/recipients')
 export class RecipientsController {
-  constructor(private readonly recipients: RouterRecipientClient) {}
+  constructor(
+    private readonly recipients: RouterRecipientClient,
+    private readonly importRecipients: ImportRecipients,
+  ) {}
 
-  @Put()
-  @ApiOperation({ summary: 'Create a recipient or change its contact points (null clears one)' })
+  @Post('batch')
+  @RouteConfig({ [BATCH_BODY_ROUTE]: true })
+  @ApiOperation({
+    summary: 'Import up to 1,000 recipient profiles; each item is written or rejected on its own',
+    description:
+      'Each item is a whole profile as PUT takes it, with its recipientId: it creates the recipient or ' +
+      'replaces its profile (push subscriptions and preferences stay). A recipient id that an earlier ' +
+      'item named is rejected. 200 when every item was written, 207 when some were rejected (see each result).',
+  })
+  @ApiBody({ schema: importRequestDoc() })
+  @ApiOkResponse({ schema: openApiSchema(ImportRecipientsResponse, 'output') })
+  @ApiResponse({ status: 207, schema: openApiSchema(ImportRecipientsResponse, 'output') })
+  async import(
+    @Tenant() tenantId: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ImportRecipientsResponse> {
+    const { recipients } = parseInput(ImportRecipientsRequest, body);
+    const outcome = await this.importRecipients.execute(tenantId, recipients);
+    reply.status(outcome.status);
+    return outcome.body;
+  }
+
+  @Put(':recipientId')
+  @ApiOperation({
+    summary:
+      'Create a recipient or replace its profile: a field left out is cleared (push subscriptions and preferences are not part of the profile and stay)',
+    description:
+      'The email domain is stored lower-cased and in ASCII; placeholder addresses and phone numbers ' +
+      'no numbering plan has assigned are refused with 400 naming the field.',
+  })
   @ApiBody({ schema: openApiSchema(UpsertRecipientRequest) })
   @ApiCreatedResponse({ description: 'New recipient', schema: openApiSchema(RecipientView, 'output') })
-  @ApiOkResponse({ description: 'Changed recipient', schema: openApiSchema(RecipientView, 'output') })
+  @ApiOkResponse({ description: 'Replaced profile', schema: openApiSchema(RecipientView, 'output') })
+  @ApiBadRequestResponse({ description: 'A field is wrong; each is named' })
   async upsert(
     @Tenant() tenantId: string,
     @Param() path: unknown,
@@ -55,7 +110,27 @@ export class RecipientsController {
     return passThrough(reply, await this.recipients.upsert(tenantId, recipientId, request), REJECTED);
   }
 
-  @Get()
+  @Patch(':recipientId')
+  @ApiOperation({
+    summary:
+      'Change some fields of a recipient (null clears one); attributes are merged key by key, null deleting a key',
+  })
+  @ApiBody({ schema: openApiSchema(PatchRecipientRequest) })
+  @ApiOkResponse({ description: 'Changed recipient', schema: openApiSchema(RecipientView, 'output') })
+  @ApiNotFoundResponse({ description: 'The tenant has no such recipient' })
+  @ApiUnprocessableEntityResponse({ description: 'The merged attributes would exceed 100 keys or 8 KiB' })
+  async patch(
+    @Tenant() tenantId: string,
+    @Param() path: unknown,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
+    const { recipientId } = parseInput(RecipientPath, path, 'path');
+    const request = parseInput(PatchRecipientRequest, body);
+    return passThrough(reply, await this.recipients.patch(tenantId, recipientId, request), REJECTED);
+  }
+
+  @Get(':recipientId')
   @ApiOperation({ summary: 'A recipient, with the endpoints of its push subscriptions (never their keys)' })
   @ApiOkResponse({ schema: openApiSchema(RecipientView, 'output') })
   async get(
@@ -67,7 +142,7 @@ export class RecipientsController {
     return passThrough(reply, await this.recipients.get(tenantId, recipientId), REJECTED);
   }
 
-  @Delete()
+  @Delete(':recipientId')
   @ApiOperation({ summary: 'Delete a recipient and its push subscriptions' })
   @ApiNoContentResponse({ description: 'Deleted' })
   async delete(
@@ -79,7 +154,7 @@ export class RecipientsController {
     return passThrough(reply, await this.recipients.delete(tenantId, recipientId), REJECTED);
   }
 
-  @Post('push-subscriptions')
+  @Post(':recipientId/push-subscriptions')
   @ApiOperation({ summary: "Register a browser's push subscription (oldest dropped beyond 20)" })
   @ApiBody({ schema: openApiSchema(RegisterPushSubscriptionRequest) })
   @ApiCreatedResponse({ description: 'New subscription', schema: openApiSchema(RecipientView, 'output') })
@@ -100,7 +175,7 @@ export class RecipientsController {
     );
   }
 
-  @Delete('push-subscriptions')
+  @Delete(':recipientId/push-subscriptions')
   @ApiOperation({ summary: 'Remove a push subscription; endpoint in the body or the query' })
   @ApiNoContentResponse({ description: 'Removed' })
   async removePushSubscription(
@@ -121,4 +196,21 @@ export class RecipientsController {
       REJECTED,
     );
   }
+}
+
+// The contract keeps items `unknown` so each is validated alone; the docs show what an item must be.
+function importRequestDoc() {
+  return {
+    type: 'object' as const,
+    required: ['recipients'],
+    additionalProperties: false,
+    properties: {
+      recipients: {
+        type: 'array' as const,
+        minItems: 1,
+        maxItems: MAX_RECIPIENTS_PER_BATCH,
+        items: openApiSchema(ImportedRecipient),
+      },
+    },
+  };
 }

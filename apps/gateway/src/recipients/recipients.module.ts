@@ -3,6 +3,7 @@ import { AuthModule } from '../auth/auth.module';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG } from '../gateway-config.module';
 import { InternalServiceClient } from '../internal-services/internal-service-client';
+import { ImportRecipients } from './import-recipients.usecase';
 import { RecipientsController } from './recipients.controller';
 import { RouterRecipientClient } from './router-recipient-client';
 
@@ -17,6 +18,11 @@ import { RouterRecipientClient } from './router-recipient-client';
           new InternalServiceClient('router', config.ROUTER_URL, config.INTERNAL_HTTP_TIMEOUT),
         ),
       inject: [GATEWAY_CONFIG],
+    },
+    {
+      provide: ImportRecipients,
+      useFactory: (router: RouterRecipientClient) => new ImportRecipients(router),
+      inject: [RouterRecipientClient],
     },
   ],
 })

@@ -1,4 +1,7 @@
 import {
+  type ImportedRecipient,
+  ImportRecipientsResponse,
+  type PatchRecipientRequest,
   type RegisterPushSubscriptionRequest,
   RecipientView,
   type UpsertRecipientRequest,
@@ -11,6 +14,20 @@ export class RouterRecipientClient {
 
   upsert(tenantId: string, recipientId: string, request: UpsertRecipientRequest): Promise<UpstreamAnswer> {
     return this.http.requestChecked(RecipientView, 'PUT', recipientPath(tenantId, recipientId), request);
+  }
+
+  patch(tenantId: string, recipientId: string, request: PatchRecipientRequest): Promise<UpstreamAnswer> {
+    return this.http.requestChecked(RecipientView, 'PATCH', recipientPath(tenantId, recipientId), request);
+  }
+
+  /** Writes whole profiles in one call; the results' indexes are positions in `recipients`. */
+  importRecipients(tenantId: string, recipients: readonly ImportedRecipient[]): Promise<UpstreamAnswer> {
+    return this.http.requestChecked(
+      ImportRecipientsResponse,
+      'POST',
+      `/internal/tenants/${encodeURIComponent(tenantId)}/recipients/batch`,
+      { recipients },
+    );
   }
 
   get(tenantId: string, recipientId: string): Promise<UpstreamAnswer> {

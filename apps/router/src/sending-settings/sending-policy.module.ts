@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import type { RouterConfig } from '../config';
 import { CreateMessageType } from '../message-types/create-message-type.usecase';
 import { GetMessageType } from '../message-types/get-message-type.usecase';
@@ -18,7 +18,9 @@ import { SendingSettingsController } from './sending-settings.controller';
 /**
  * Message types and sending settings: their internal API, and the cached source routing reads
  * them from. One module, because every write must reach the same source to invalidate it.
+ * Global so that routing and the schedule release inject the source without importing this.
  */
+@Global()
 @Module({
   controllers: [MessageTypesController, SendingSettingsController],
   providers: [

@@ -6,7 +6,7 @@ export type RecipientErrorCode =
   | 'PUSH_SUBSCRIPTION_NOT_FOUND'
   /** The subscription is well formed but may not be stored (e.g. its endpoint is not public). */
   | 'PUSH_SUBSCRIPTION_REFUSED'
-  /** A field is well formed but its value is not usable (e.g. an unknown time zone). */
+  /** A field is well formed but its value is not usable (e.g. attributes too large once merged). */
   | 'RECIPIENT_REFUSED';
 
 export function statusOf(code: RecipientErrorCode): number {

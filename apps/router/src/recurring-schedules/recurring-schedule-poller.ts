@@ -1,6 +1,11 @@
 import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { FireDueRecurringSchedules } from './fire-due-recurring-schedules.usecase';
 
+/** The part of a metrics counter the poller uses (an OpenTelemetry Counter is one). */
+export interface RunCounter {
+  add(value: number, attributes: { outcome: 'sent' | 'skipped' }): void;
+}
+
 /**
  * Sends the due runs of recurring schedules every interval, and again at once while full batches
  * come back. An idle tick is one indexed query. A failed pass is logged and retried at the next tick.
@@ -14,6 +19,7 @@ export class RecurringSchedulePoller implements OnApplicationBootstrap, OnApplic
   constructor(
     private readonly fireDueRecurringSchedules: FireDueRecurringSchedules,
     private readonly intervalMs: number,
+    private readonly runs?: RunCounter,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -43,6 +49,8 @@ export class RecurringSchedulePoller implements OnApplicationBootstrap, OnApplic
       do {
         const fired = await this.fireDueRecurringSchedules.execute();
         claimed = fired.claimed;
+        if (fired.sent > 0) this.runs?.add(fired.sent, { outcome: 'sent' });
+        if (fired.skipped > 0) this.runs?.add(fired.skipped, { outcome: 'skipped' });
         if (claimed > 0)
           this.logger.log(
             `sent ${fired.sent} run(s) of recurring schedules, skipped ${fired.skipped} too late`,

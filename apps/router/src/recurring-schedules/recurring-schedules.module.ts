@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventPublisher } from '@switchboard/messaging';
+import { Metrics } from '@switchboard/telemetry';
 import type { RouterConfig } from '../config';
 import { ROUTER_CONFIG } from '../router-config.module';
 import { CreateRecurringSchedule } from './create-recurring-schedule.usecase';
@@ -46,7 +47,14 @@ import { UpdateRecurringSchedule } from './update-recurring-schedule.usecase';
     {
       provide: RecurringSchedulePoller,
       useFactory: (fire: FireDueRecurringSchedules, config: RouterConfig) =>
-        new RecurringSchedulePoller(fire, config.ROUTER_RECURRING_POLL_INTERVAL),
+        new RecurringSchedulePoller(
+          fire,
+          config.ROUTER_RECURRING_POLL_INTERVAL,
+          new Metrics('router').counter('switchboard.router.recurring_runs', {
+            description:
+              'Runs of recurring schedules, by outcome: sent, or skipped for being later than the tolerance',
+          }),
+        ),
       inject: [FireDueRecurringSchedules, ROUTER_CONFIG],
     },
   ],

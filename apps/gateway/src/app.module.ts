@@ -17,6 +17,7 @@ import { ReceiptsModule } from './receipts/receipts.module';
 import { RecipientsModule } from './recipients/recipients.module';
 import { SchedulesModule } from './schedules/schedules.module';
 import { SendingSettingsModule } from './sending-settings/sending-settings.module';
+import { SmsRepliesModule } from './sms-replies/sms-replies.module';
 import { SuppressionsModule } from './suppressions/suppressions.module';
 import { TemplatesModule } from './templates/templates.module';
 import { TriggersModule } from './triggers/triggers.module';
@@ -52,6 +53,7 @@ export function createAppModule(config: GatewayConfig): Type<unknown> {
       SendingSettingsModule,
       InboxTokensModule,
       ReceiptsModule,
+      SmsRepliesModule,
       DeadLettersModule,
       HousekeepingModule,
     ],

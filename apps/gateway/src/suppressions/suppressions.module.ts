@@ -19,5 +19,7 @@ import { SuppressionsController } from './suppressions.controller';
       inject: [GATEWAY_CONFIG],
     },
   ],
+  // SMS replies opt numbers out and in through the same router API.
+  exports: [RouterSuppressionClient],
 })
 export class SuppressionsModule {}

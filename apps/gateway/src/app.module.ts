@@ -21,6 +21,8 @@ import { SmsRepliesModule } from './sms-replies/sms-replies.module';
 import { SuppressionsModule } from './suppressions/suppressions.module';
 import { TemplatesModule } from './templates/templates.module';
 import { TriggersModule } from './triggers/triggers.module';
+import { PreferencePageModule } from './preference-page/preference-page.module';
+import { UnsubscribeModule } from './unsubscribe/unsubscribe.module';
 
 // Only used when the gateway is first to create the topic; an existing topic is left as it is.
 const REQUESTED_TOPIC_PARTITIONS = 6;
@@ -56,6 +58,8 @@ export function createAppModule(config: GatewayConfig): Type<unknown> {
       SmsRepliesModule,
       DeadLettersModule,
       HousekeepingModule,
+      UnsubscribeModule,
+      PreferencePageModule,
     ],
   })
   class GatewayModule {}

@@ -41,6 +41,29 @@ describe('gateway config: OPERATOR_API_KEYS', () => {
   });
 });
 
+describe('gateway config: LINK_SIGNING_KEYS', () => {
+  it('checks no links unless keys are given', () => {
+    expect(loadGatewayConfig(required).LINK_SIGNING_KEYS).toBeUndefined();
+  });
+
+  it('reads every key, so that links of a key being retired still open', () => {
+    const config = loadGatewayConfig({
+      ...required,
+      LINK_SIGNING_KEYS: `new:${'1'.repeat(64)},old:${Buffer.alloc(32, 9).toString('base64url')}`,
+    });
+
+    expect(config.LINK_SIGNING_KEYS?.keys.map((key) => key.keyId)).toEqual(['new', 'old']);
+  });
+
+  it('refuses a secret shorter than 32 bytes, naming the variable and not showing the secret', () => {
+    const attempt = () => loadGatewayConfig({ ...required, LINK_SIGNING_KEYS: 'new:c2hvcnQ' });
+
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/LINK_SIGNING_KEYS/);
+    expect(attempt).not.toThrow(/c2hvcnQ/);
+  });
+});
+
 describe('gateway config: SMS_REPLY_TOPICS', () => {
   const topic = 'arn:aws:sns:eu-west-1:123456789012:sms-replies';
 

@@ -6,6 +6,7 @@ import {
   loadConfig,
   type Environment,
 } from '@switchboard/config';
+import { linkKeyringSchema } from '@switchboard/security';
 import { z } from 'zod';
 
 const MINIMUM_INBOX_TOKEN_SECRET_BYTES = 32;
@@ -125,6 +126,13 @@ export const gatewayConfigSpec = defineConfig({
     description:
       'Recipient token secrets shared with sender-inapp, comma-separated; tokens are signed with the first. Unset: no inbox tokens are issued',
     sensitive: true,
+  },
+  LINK_SIGNING_KEYS: {
+    schema: linkKeyringSchema.optional(),
+    description:
+      'Keys that check the unsubscribe and preference page links in emails, keyId:secret comma-separated (secret hex or base64url, at least 32 bytes; the first signs), the same as the router’s. Unset: those pages answer 404',
+    sensitive: true,
+    example: '2026a:<32 random bytes, base64url>',
   },
   API_KEY_CACHE_TTL: {
     schema: env.duration('30s'),

@@ -6,6 +6,7 @@ import type { GatewayConfig } from './config';
 import { installBodyLimits } from './http/body-limits';
 import { serveOpenApi } from './http/openapi';
 import { acceptSnsTextBodies } from './receipts/sns-text-body';
+import { acceptPublicFormBodies } from './unsubscribe/public-form-bodies';
 
 /** Starts the gateway's HTTP API; main.ts and the int-specs boot it the same way. */
 export function startGateway(
@@ -25,6 +26,7 @@ export function startGateway(
         largeBytes: config.MAX_BATCH_BODY_BYTES,
       });
       acceptSnsTextBodies(app);
+      acceptPublicFormBodies(app);
       serveOpenApi(app);
     },
   });

@@ -4,8 +4,8 @@ import {
   type SendingSettingsView,
 } from '@switchboard/contracts';
 import { MessageTypeStore } from '../message-types/message-type';
-import { MessageTypeError } from '../message-types/message-type-error';
 import type { SendingPolicyChanges } from './sending-policy-source';
+import { SendingSettingsError } from './sending-settings-error';
 import { SendingSettingsStore, toSendingSettingsView } from './sending-settings';
 
 /** Replaces a tenant's settings; the default message type they name must exist. */
@@ -24,7 +24,7 @@ export class PutSendingSettings {
       defaultType !== BUILT_IN_MESSAGE_TYPE_KEY &&
       !(await this.messageTypes.find(tenantId, defaultType))
     ) {
-      throw new MessageTypeError(
+      throw new SendingSettingsError(
         'SENDING_SETTINGS_REFUSED',
         `the default message type "${defaultType}" does not exist`,
         [{ field: 'defaultMessageType', problem: `the tenant has no message type "${defaultType}"` }],

@@ -68,9 +68,18 @@ export function normalisePhoneNumber(
  * address checks' to refuse, with their own reason.
  */
 export function canReceiveSms(e164: string): boolean {
+  const known = smsCapability.get(e164);
+  if (known !== undefined) return known;
   const checked = normalisePhoneNumber(e164);
-  return !checked.ok || checked.value.canReceiveSms;
+  const capable = !checked.ok || checked.value.canReceiveSms;
+  // The router asks for every SMS it routes, mostly about the same numbers; reading one takes ~20 µs.
+  if (smsCapability.size >= SMS_CAPABILITY_CACHE_SIZE) smsCapability.clear();
+  smsCapability.set(e164, capable);
+  return capable;
 }
+
+const SMS_CAPABILITY_CACHE_SIZE = 10_000;
+const smsCapability = new Map<string, boolean>();
 
 function parseProblem(error: unknown, text: string, defaultRegion: string | undefined): string {
   if (!(error instanceof ParseError)) throw error;

@@ -126,6 +126,14 @@ export class PgRecurringScheduleStore extends RecurringScheduleStore {
     limit: number,
     advance: (due: RecurringSchedule[]) => Promise<RunAdvance[]>,
   ): Promise<RunAdvance[]> {
+    // An idle tick is this one indexed query, with no transaction: on the embedded database an
+    // open transaction holds up every other connection.
+    const anyDue: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM router.recurring_schedules
+       WHERE status = 'active' AND next_run_at IS NOT NULL AND next_run_at <= $1 LIMIT 1`,
+      [now],
+    );
+    if (anyDue.length === 0) return [];
     return this.dataSource.transaction(async (manager) => {
       const rows: ScheduleRow[] = await manager.query(
         `SELECT ${COLUMNS} FROM router.recurring_schedules

@@ -4,6 +4,8 @@ import {
   DeliveryEventTopic,
   type MessageAccepted,
   MessageAcceptedTopic,
+  type RenderRequested,
+  RenderRequestedTopic,
 } from '@switchboard/contracts';
 import { createDataSource } from '@switchboard/persistence';
 import type { RunningService } from '@switchboard/service-kit';
@@ -46,7 +48,7 @@ describe('cancelling a message', () => {
     );
     const kafka = testKafka(broker.brokers, 'cancellations-int-spec');
     producer = await connectProducer(kafka);
-    observer = await observeTopics(kafka, [DeliveryEventTopic.topic]);
+    observer = await observeTopics(kafka, [DeliveryEventTopic.topic, RenderRequestedTopic.topic]);
     db = new Client({ connectionString: database.url });
     await db.connect();
   });
@@ -77,6 +79,11 @@ describe('cancelling a message', () => {
       ...overrides,
     };
   }
+
+  const rendered = (messageId: string) =>
+    observer
+      .payloads<RenderRequested>(RenderRequestedTopic.topic)
+      .some((request) => request.messageId === messageId);
 
   /** Produces the message and waits for the router's first decision on it. */
   async function decided(message: MessageAccepted, type: DeliveryEvent['type']): Promise<void> {
@@ -221,6 +228,41 @@ describe('cancelling a message', () => {
     } finally {
       await store.destroy();
     }
+  });
+
+  it('never releases a cancelled message, though its time comes', async () => {
+    const cancelled = acceptedMessage({ sendAt: inAnHour() });
+    const sentinel = acceptedMessage({ sendAt: inAnHour() });
+    await decided(cancelled, 'deferred');
+    await decided(sentinel, 'deferred');
+    expect((await cancel('acme', cancelled.messageId)).status).toBe(200);
+
+    await db.query(
+      `UPDATE router.schedules SET due_at = now() - interval '1 second' WHERE message_id = ANY($1)`,
+      [[cancelled.messageId, sentinel.messageId]],
+    );
+
+    // Both were due at once: once the other is released, the cancelled one would have been too.
+    await waitFor('the other message to be released', () => rendered(sentinel.messageId));
+    expect(rendered(cancelled.messageId)).toBe(false);
+    expect((await schedule(cancelled.messageId)).released_at).toBeNull();
+    expect(eventsOf(cancelled.messageId).map((event) => event.type)).toEqual(['deferred', 'cancelled']);
+  });
+
+  it('ends a message cancelled before the router saw it as cancelled when it arrives, and answers 200 from then on', async () => {
+    const message = acceptedMessage();
+    expect((await cancel('acme', message.messageId)).status).toBe(202);
+
+    await decided(message, 'cancelled');
+
+    expect(eventsOf(message.messageId)).toEqual([
+      expect.objectContaining({ type: 'cancelled', rule: 'cancelled', reason: 'cancelled by the tenant' }),
+    ]);
+    expect(rendered(message.messageId)).toBe(false);
+    expect(await cancel('acme', message.messageId)).toMatchObject({
+      status: 200,
+      body: { messageId: message.messageId, status: 'cancelled' },
+    });
   });
 
   it('answers 400 naming the message id when it is not a UUID', async () => {

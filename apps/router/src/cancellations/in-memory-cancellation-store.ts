@@ -2,7 +2,7 @@ import { type CancellationOutcome, CancellationStore, type TenantMessage } from 
 
 /** Where a message of the in-memory router stands: decided and, if deferred, waiting or released. */
 export interface InMemoryMessageState {
-  decision?: 'routed' | 'skipped' | 'deferred';
+  decision?: 'routed' | 'skipped' | 'deferred' | 'cancelled';
   released?: boolean;
   cancelledAt?: Date;
 }
@@ -24,6 +24,7 @@ export class InMemoryCancellationStore extends CancellationStore {
       if (!this.cancellations.has(key)) this.cancellations.set(key, cancelledAt);
       return 'pending';
     }
+    if (state.decision === 'cancelled') return 'cancelled';
     if (state.decision !== 'deferred' || state.released) return 'already-sent';
     if (state.cancelledAt !== undefined) return 'cancelled';
     await publish();

@@ -27,6 +27,8 @@ export class PgCancellationStore extends CancellationStore {
         await record(manager, message, cancelledAt);
         return 'pending';
       }
+      // Routing ends a message 'cancelled' when a cancellation came before it: asked again, the answer stays.
+      if (decisions[0].decision === 'cancelled') return 'cancelled';
       if (decisions[0].decision !== 'deferred') return 'already-sent';
       // The lock waits for a release in progress (which holds the row), so a message is never both
       // released and cancelled; the release skips a row locked here and then sees cancelled_at.

@@ -99,6 +99,24 @@ describe('router recipient profiles', () => {
     });
   });
 
+  it('concurrent PATCHes of different attributes all keep their key (none is lost)', async () => {
+    const recipientId = newId();
+    await call('PUT', `acme/recipients/${recipientId}`, { attributes: { plan: 'pro' } });
+
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        call('PATCH', `acme/recipients/${recipientId}`, { attributes: { [`seen${index}`]: index } }),
+      ),
+    );
+
+    expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+    const { attributes } = (await call('GET', `acme/recipients/${recipientId}`)).body;
+    expect(attributes).toEqual({
+      plan: 'pro',
+      ...Object.fromEntries(Array.from({ length: 20 }, (_, index) => [`seen${index}`, index])),
+    });
+  });
+
   it('PATCH of a recipient the tenant does not have answers 404 and creates nothing', async () => {
     const recipientId = newId();
 

@@ -51,6 +51,13 @@ describe('CancelMessage', () => {
     expect(events.on(DeliveryEventTopic)).toEqual([]);
   });
 
+  it('answers cancelled again, without an event, for a message routing ended cancelled', async () => {
+    store.messages.set(`acme/${messageId}`, { decision: 'cancelled' });
+
+    expect(await cancelMessage.execute(acme)).toEqual({ messageId, status: 'cancelled' });
+    expect(events.on(DeliveryEventTopic)).toEqual([]);
+  });
+
   it('records a cancellation for routing when the router has not decided yet', async () => {
     expect(await cancelMessage.execute(acme)).toEqual({ messageId, status: 'cancelling' });
 

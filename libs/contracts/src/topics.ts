@@ -4,18 +4,18 @@ import { EmailReceiptTopic } from './events/email-receipt/email-receipt';
 import { InappChannelTopics } from './events/inapp-dispatch/inapp-dispatch';
 import { PushChannelTopics } from './events/push-dispatch/push-dispatch';
 import { SmsChannelTopics } from './events/sms-dispatch/sms-dispatch';
-import { MessageAcceptedTopic } from './events/message-accepted/message-accepted';
-import { MessageRequestedTopic } from './events/message-requested/message-requested';
-import { RenderRequestedTopic } from './events/render-requested/render-requested';
+import { MessageAcceptedTopics } from './events/message-accepted/message-accepted';
+import { MessageRequestedTopics } from './events/message-requested/message-requested';
+import { RenderRequestedTopics } from './events/render-requested/render-requested';
 import type { PayloadOf, TopicContract } from './topic-contract';
 
 /** Where anything that cannot be processed is parked, with headers saying why. */
 export const DEAD_LETTER_TOPIC = 'sb.dlq.v1';
 
 export const TopicContracts = {
-  [MessageRequestedTopic.topic]: MessageRequestedTopic,
-  [MessageAcceptedTopic.topic]: MessageAcceptedTopic,
-  [RenderRequestedTopic.topic]: RenderRequestedTopic,
+  ...laneTopics(MessageRequestedTopics),
+  ...laneTopics(MessageAcceptedTopics),
+  ...laneTopics(RenderRequestedTopics),
   ...channelTopics(EmailChannelTopics),
   ...channelTopics(SmsChannelTopics),
   ...channelTopics(PushChannelTopics),
@@ -23,6 +23,13 @@ export const TopicContracts = {
   [DeliveryEventTopic.topic]: DeliveryEventTopic,
   [EmailReceiptTopic.topic]: EmailReceiptTopic,
 } as const satisfies Record<string, TopicContract<unknown>>;
+
+/** The priority lanes of one hop, each under its topic name. */
+function laneTopics<const Lanes extends Record<string, TopicContract<unknown>>>(lanes: Lanes) {
+  return Object.fromEntries(Object.values(lanes).map((contract) => [contract.topic, contract])) as {
+    [Contract in Lanes[keyof Lanes] as Contract['topic']]: Contract;
+  };
+}
 
 /** The lanes and retry tiers of one channel, each under its topic name. */
 function channelTopics<

@@ -4,6 +4,7 @@ import {
   Channels,
   MessageId,
   Priority,
+  type PriorityName,
   Recipient,
   recipientIdentity,
   recipientKey,
@@ -68,10 +69,38 @@ export type SendMessageRequest = z.infer<typeof SendMessageRequest>;
 export type MessageRequested = z.infer<typeof MessageRequested>;
 export type MessageContent = z.infer<typeof MessageContent>;
 
-export const MessageRequestedTopic = defineTopic({
-  topic: 'sb.messages.requested.v1',
-  schemaName: 'MessageRequested',
-  schemaVersion: 1,
-  schema: MessageRequested,
-  key: (payload) => recipientKey(payload.tenantId, recipientIdentity(payload.recipient)),
-});
+const messageRequestedTopic = <const Topic extends `sb.${string}.v1`>(topic: Topic) =>
+  defineTopic({
+    topic,
+    schemaName: 'MessageRequested',
+    schemaVersion: 1,
+    schema: MessageRequested,
+    key: (payload) => recipientKey(payload.tenantId, recipientIdentity(payload.recipient)),
+  });
+
+/**
+ * The normal lane. It keeps the name of the single topic there was before lanes, so requests
+ * already on it when a cluster is upgraded are still read (by the normal lane's consumer).
+ */
+export const MessageRequestedTopic = messageRequestedTopic('sb.messages.requested.v1');
+
+/** One topic per priority lane, so a bulk backlog never delays a high-priority request. */
+export const MessageRequestedTopics = {
+  high: messageRequestedTopic('sb.messages.requested.high.v1'),
+  normal: MessageRequestedTopic,
+  bulk: messageRequestedTopic('sb.messages.requested.bulk.v1'),
+} as const;
+
+/**
+ * Before the router nothing knows the message type, so a request without a priority of its own
+ * travels the normal lane; the router resolves the type's default for the hops after it.
+ */
+export function requestedLaneOf(message: { priority?: PriorityName | undefined }): PriorityName {
+  return message.priority ?? 'normal';
+}
+
+export function messageRequestedTopicFor(
+  priority: PriorityName | undefined,
+): (typeof MessageRequestedTopics)[PriorityName]['topic'] {
+  return MessageRequestedTopics[priority ?? 'normal'].topic;
+}

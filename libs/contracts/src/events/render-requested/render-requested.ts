@@ -3,6 +3,7 @@ import {
   MessageId,
   PhoneNumber,
   Priority,
+  type PriorityName,
   PushSubscription,
   RecipientId,
   recipientKey,
@@ -45,10 +46,30 @@ export const RenderRequested = z.discriminatedUnion('channel', [
 ]);
 export type RenderRequested = z.infer<typeof RenderRequested>;
 
-export const RenderRequestedTopic = defineTopic({
-  topic: 'sb.render.requested.v1',
-  schemaName: 'RenderRequested',
-  schemaVersion: 1,
-  schema: RenderRequested,
-  key: (payload) => recipientKey(payload.tenantId, payload.recipientId ?? payload.address),
-});
+const renderRequestedTopic = <const Topic extends `sb.${string}.v1`>(topic: Topic) =>
+  defineTopic({
+    topic,
+    schemaName: 'RenderRequested',
+    schemaVersion: 1,
+    schema: RenderRequested,
+    key: (payload) => recipientKey(payload.tenantId, payload.recipientId ?? payload.address),
+  });
+
+/**
+ * The normal lane. It keeps the name of the single topic there was before lanes, so render
+ * requests already on it when a cluster is upgraded are still rendered.
+ */
+export const RenderRequestedTopic = renderRequestedTopic('sb.render.requested.v1');
+
+/** One topic per priority lane: the render request's priority, which the router resolved. */
+export const RenderRequestedTopics = {
+  high: renderRequestedTopic('sb.render.requested.high.v1'),
+  normal: RenderRequestedTopic,
+  bulk: renderRequestedTopic('sb.render.requested.bulk.v1'),
+} as const;
+
+export function renderRequestedTopicFor(
+  priority: PriorityName,
+): (typeof RenderRequestedTopics)[PriorityName]['topic'] {
+  return RenderRequestedTopics[priority].topic;
+}

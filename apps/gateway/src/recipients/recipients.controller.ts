@@ -71,7 +71,9 @@ export class RecipientsController {
     description:
       'Each item is a whole profile as PUT takes it, with its recipientId: it creates the recipient or ' +
       'replaces its profile (push subscriptions and preferences stay). A recipient id that an earlier ' +
-      'item named is rejected. 200 when every item was written, 207 when some were rejected (see each result).',
+      'item named is rejected. 200 when every item was written, 207 when some were rejected (see each result). ' +
+      "The body has the batch routes' size limit (MAX_BATCH_BODY_BYTES, 4 MiB by default): profiles with " +
+      'attributes near their 8 KiB limit take more than one call per 1,000.',
   })
   @ApiBody({ schema: importRequestDoc() })
   @ApiOkResponse({ schema: openApiSchema(ImportRecipientsResponse, 'output') })

@@ -74,6 +74,17 @@ const launcherConfig = defineConfig({
       'Operator key of the gateway (dead letters of every tenant, /v1/operator/*); generated once and kept in the data directory when unset',
     sensitive: true,
   },
+  LINK_SIGNING_KEYS: {
+    schema: env.string({ default: '' }),
+    description:
+      'Keys that sign unsubscribe and preference links (keyId:secret,...); generated once and kept in the data directory when unset',
+    sensitive: true,
+  },
+  PUBLIC_BASE_URL: {
+    schema: env.string({ default: '' }),
+    description:
+      'Where links in emails point (a tunnel to the gateway, say); the gateway’s own URL when unset',
+  },
   OTEL_EXPORTER_OTLP_ENDPOINT: {
     schema: env.string({ default: '' }),
     description: 'OpenTelemetry collector for the services’ traces (e.g. http://127.0.0.1:4318)',
@@ -153,6 +164,7 @@ async function main(): Promise<void> {
     const operatorApiKey = config.SWITCHBOARD_OPERATOR_API_KEY || developmentOperatorKey(dataDir);
     const vapidKeys = developmentVapidKeys(dataDir);
     const inboxTokenSecret = developmentInboxTokenSecret(dataDir);
+    const linkSigningKeys = config.LINK_SIGNING_KEYS || developmentLinkSigningKeys(dataDir);
     console.log('Starting the services (the first start compiles them and takes a little longer)...');
     const platform = await startPlatform({
       infrastructure: {
@@ -163,6 +175,8 @@ async function main(): Promise<void> {
       },
       devApiKey,
       operatorApiKey,
+      linkSigningKeys,
+      ...(config.PUBLIC_BASE_URL ? { publicBaseUrl: config.PUBLIC_BASE_URL } : {}),
       channels: {
         sms: { snsEndpoint },
         push: {
@@ -235,6 +249,11 @@ function developmentVapidKeys(dataDir: string): { publicKey: string; privateKey:
 /** The secret shared by the gateway and sender-inapp, kept so that issued inbox tokens survive a restart. */
 function developmentInboxTokenSecret(dataDir: string): string {
   return keptSecret(join(dataDir, 'inbox-token-secret'), () => randomBytes(32).toString('base64url'));
+}
+
+/** The key that signs unsubscribe links, kept so that links in emails already sent keep working. */
+function developmentLinkSigningKeys(dataDir: string): string {
+  return keptSecret(join(dataDir, 'link-signing-keys'), () => `dev:${randomBytes(32).toString('base64url')}`);
 }
 
 /** The secret in `file`, or a new one made and written there (readable by this user only). */

@@ -58,6 +58,13 @@ export interface StartPlatformOptions {
   devTenant?: string;
   /** The gateway's operator key (OPERATOR_API_KEYS: dead letters of every tenant); one is made when unset. */
   operatorApiKey?: string;
+  /**
+   * LINK_SIGNING_KEYS of the router and gateway (`keyId:secret,...`): emails of opt-outable types
+   * then carry signed one-click unsubscribe links to the gateway. Unset: no links.
+   */
+  linkSigningKeys?: string;
+  /** Where the router's links point; the gateway's URL unless set (a tunnel or proxy in front of it). */
+  publicBaseUrl?: string;
   /** Channel senders to start besides the always-started services; none when unset. */
   channels?: ChannelSenderSettings;
   /** Per-service port overrides (tests use free ports so a running `npm start` does not collide). */
@@ -107,6 +114,9 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
   const inboxTokenSecrets: Record<string, string> = channels.inapp
     ? { INBOX_TOKEN_SECRETS: channels.inapp.tokenSecrets.join(',') }
     : {};
+  const linkSigningKeys: Record<string, string> = options.linkSigningKeys
+    ? { LINK_SIGNING_KEYS: options.linkSigningKeys }
+    : {};
   const specific: Record<AnyPlatformServiceName, Record<string, string>> = {
     gateway: {
       SWITCHBOARD_DEV_API_KEY: options.devApiKey,
@@ -117,12 +127,18 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
       INGEST_URL: urls.ingest,
       ROUTER_URL: urls.router,
       ...inboxTokenSecrets,
+      ...linkSigningKeys,
     },
     ingest: {},
-    // The router checks push endpoints at registration; the local push service is on loopback.
-    router: channels.push?.sandboxOrigins?.length
-      ? { ROUTER_PUSH_SANDBOX_ORIGINS: channels.push.sandboxOrigins.join(',') }
-      : {},
+    router: {
+      // The router checks push endpoints at registration; the local push service is on loopback.
+      ...(channels.push?.sandboxOrigins?.length
+        ? { ROUTER_PUSH_SANDBOX_ORIGINS: channels.push.sandboxOrigins.join(',') }
+        : {}),
+      // Unsubscribe links in emails point at the gateway.
+      PUBLIC_BASE_URL: options.publicBaseUrl ?? urls.gateway,
+      ...linkSigningKeys,
+    },
     template: {},
     // A sandbox needs no verified sender; with real SES, EMAIL_FROM must come from the environment.
     // It has no SES sending quota either: the rate is the pipeline's to find (the bench pushes

@@ -92,7 +92,14 @@ function moduleBoundaries({ testFiles }) {
   ];
 }
 
-const TEST_FILES = ['**/*.spec.ts', '**/*.int-spec.ts', '**/test/**/*.ts', '**/e2e/**/*.ts'];
+// Benches drive real infrastructure the way tests do, so they may use the test harness too.
+const TEST_FILES = [
+  '**/*.spec.ts',
+  '**/*.int-spec.ts',
+  '**/test/**/*.ts',
+  '**/e2e/**/*.ts',
+  '**/bench/**/*.ts',
+];
 
 export default [
   ...nx.configs['flat/base'],

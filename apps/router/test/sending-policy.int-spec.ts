@@ -24,6 +24,7 @@ import type { Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { loadRouterConfig } from '../src/config';
 import { startRouter } from '../src/router';
+import { LedgerHousekeeping } from '../src/routing/ledger-housekeeping';
 
 // Every rule against real PostgreSQL and the broker, with two router replicas in one group: the
 // frequency limit must hold exactly whichever replica decides which message.
@@ -282,5 +283,31 @@ describe('sending policy (two router replicas)', () => {
       rule: 'unknown-message-type',
       reason: 'unknown message type "nobody-made-this"',
     });
+  });
+
+  it('purges ledger rows no rule can read any more and keeps the rest', async () => {
+    const tenant = `purge-${randomUUID().slice(0, 8)}`;
+    const [old, fresh] = [randomUUID(), randomUUID()];
+    await db.query(
+      `INSERT INTO router.sends (tenant_id, recipient, message_id, category, channel, sent_at)
+       VALUES ($1, 'ada', $2, 'marketing', 'email', now() - interval '40 days'),
+              ($1, 'ada', $3, 'marketing', 'email', now() - interval '1 day')`,
+      [tenant, old, fresh],
+    );
+    await db.query(
+      `INSERT INTO router.content_claims (tenant_id, recipient, fingerprint, message_id, expires_at)
+       VALUES ($1, 'ada', 'expired', $2, now() - interval '1 minute'),
+              ($1, 'ada', 'live', $3, now() + interval '1 hour')`,
+      [tenant, old, fresh],
+    );
+
+    await replicas[0].app.get(LedgerHousekeeping).purge();
+
+    const sends = await db.query('SELECT message_id FROM router.sends WHERE tenant_id = $1', [tenant]);
+    const claims = await db.query('SELECT fingerprint FROM router.content_claims WHERE tenant_id = $1', [
+      tenant,
+    ]);
+    expect(sends.rows).toEqual([{ message_id: fresh }]);
+    expect(claims.rows).toEqual([{ fingerprint: 'live' }]);
   });
 });

@@ -57,12 +57,13 @@ export interface PolicyLedger {
   /**
    * Whether sends on these channels fit every frequency limit now; records them when they do
    * (all or none, so that a message sent on several channels is counted on each or not at all).
+   * nextAllowedAt is null when they can never fit together (a limit smaller than the channels).
    */
   spend(
     channels: readonly ChannelName[],
     category: string,
     limits: readonly FrequencyLimit[],
-  ): { allowed: true } | { allowed: false; limit: FrequencyLimit; nextAllowedAt: Date };
+  ): { allowed: true } | { allowed: false; limit: FrequencyLimit; nextAllowedAt: Date | null };
 }
 
 export interface RouteFacts {
@@ -249,7 +250,7 @@ export function decideRoute(facts: RouteFacts): RouteDecision {
     );
     if (!verdict.allowed) {
       const limit = describeLimit(verdict.limit);
-      if (definition.overLimit === 'drop') {
+      if (definition.overLimit === 'drop' || verdict.nextAllowedAt === null) {
         return { decision: 'skipped', rule: 'frequency-limit', reason: `over the frequency limit: ${limit}` };
       }
       return {
@@ -257,7 +258,8 @@ export function decideRoute(facts: RouteFacts): RouteDecision {
         rule: 'frequency-limit',
         targets,
         reason: `over the frequency limit: ${limit}; waits until ${verdict.nextAllowedAt.toISOString()}`,
-        dueAt: verdict.nextAllowedAt,
+        // Never before a second from now, so that a deferral cannot come due again at once.
+        dueAt: new Date(Math.max(verdict.nextAllowedAt.getTime(), now.getTime() + 1000)),
       };
     }
   }

@@ -1,4 +1,10 @@
 import { type MessageAccepted, type RecipientPreferences } from '@switchboard/contracts';
+import {
+  type ContactPointLookup,
+  contactPointsKey,
+  type RecipientContactPoints,
+} from '../recipients/pg-contact-point-lookup';
+import { preferencesKey } from '../preferences/preference';
 import type { RecipientStore } from '../recipients/recipient';
 import {
   type Suppression,
@@ -14,7 +20,6 @@ import {
   NO_PREFERENCES,
   NO_SENDING_POLICY,
   type PreferenceLookup,
-  preferenceKey,
   type SendingPolicyLookup,
   type TenantSendingPolicy,
 } from './policy-ports';
@@ -30,7 +35,7 @@ export interface PolicyFacts {
 
 export interface PolicySources {
   suppressions: Pick<SuppressionStore, 'findFor'>;
-  recipients: Pick<RecipientStore, 'find'>;
+  recipients: ContactPointLookup;
   policy: SendingPolicyLookup;
   preferences: PreferenceLookup;
   cancellations: CancellationLookup;
@@ -44,7 +49,7 @@ export class LoadPolicyFacts {
     const recipientKeys = new Map<string, { tenantId: string; recipientId: string }>();
     for (const message of messages) {
       if (message.recipient.id !== undefined) {
-        recipientKeys.set(preferenceKey(message.tenantId, message.recipient.id), {
+        recipientKeys.set(contactPointsKey(message.tenantId, message.recipient.id), {
           tenantId: message.tenantId,
           recipientId: message.recipient.id,
         });
@@ -64,11 +69,11 @@ export class LoadPolicyFacts {
       storedOf: (message) =>
         message.recipient.id === undefined
           ? undefined
-          : stored.get(preferenceKey(message.tenantId, message.recipient.id)),
+          : stored.get(contactPointsKey(message.tenantId, message.recipient.id)),
       preferencesOf: (message) =>
         message.recipient.id === undefined
           ? undefined
-          : preferences.get(preferenceKey(message.tenantId, message.recipient.id)),
+          : preferences.get(preferencesKey(message.tenantId, message.recipient.id)),
       suppressedFor: (message) => (channel, address) => {
         const found = suppressions.get(suppressionKey({ tenantId: message.tenantId, channel, address }));
         if (!found || found.length === 0) return undefined;
@@ -81,26 +86,21 @@ export class LoadPolicyFacts {
     };
   }
 
-  // TODO(#11): one bulk query for all recipients of a batch instead of one per recipient.
   private async storedContactPoints(
     keys: Array<{ tenantId: string; recipientId: string }>,
   ): Promise<Map<string, StoredContactPoints>> {
     const found = new Map<string, StoredContactPoints>();
-    await Promise.all(
-      keys.map(async ({ tenantId, recipientId }) => {
-        const recipient = await this.sources.recipients.find(tenantId, recipientId);
-        if (!recipient) return;
-        found.set(preferenceKey(tenantId, recipientId), {
-          email: recipient.email,
-          phone: recipient.phone,
-          timeZone: recipient.timeZone,
-          pushSubscriptions: recipient.pushSubscriptions.map(({ endpoint, p256dh, auth }) => ({
-            endpoint,
-            keys: { p256dh, auth },
-          })),
-        });
-      }),
-    );
+    for (const [key, recipient] of await this.sources.recipients.findMany(keys)) {
+      found.set(key, {
+        email: recipient.email,
+        phone: recipient.phone,
+        timeZone: recipient.timeZone,
+        pushSubscriptions: recipient.pushSubscriptions.map(({ endpoint, p256dh, auth }) => ({
+          endpoint,
+          keys: { p256dh, auth },
+        })),
+      });
+    }
     return found;
   }
 
@@ -113,7 +113,7 @@ export class LoadPolicyFacts {
     for (const message of messages) {
       const { tenantId, recipient } = message;
       const contacts =
-        recipient.id === undefined ? undefined : stored.get(preferenceKey(tenantId, recipient.id));
+        recipient.id === undefined ? undefined : stored.get(contactPointsKey(tenantId, recipient.id));
       const email = recipient.email ?? contacts?.email;
       const phone = recipient.phone ?? contacts?.phone;
       if (email) lookups.push({ tenantId, channel: 'email', address: email });
@@ -143,9 +143,23 @@ export function loadFactsWithoutPolicy(
 ): LoadPolicyFacts {
   return new LoadPolicyFacts({
     suppressions,
-    recipients,
+    recipients: contactPointsOf(recipients),
     policy: NO_SENDING_POLICY,
     preferences: NO_PREFERENCES,
     cancellations: NO_CANCELLATIONS,
   });
+}
+
+/** A lookup over a store's one-by-one find, for specs without a database. */
+export function contactPointsOf(recipients: Pick<RecipientStore, 'find'>): ContactPointLookup {
+  return {
+    findMany: async (keys) => {
+      const found = new Map<string, RecipientContactPoints>();
+      for (const { tenantId, recipientId } of keys) {
+        const recipient = await recipients.find(tenantId, recipientId);
+        if (recipient) found.set(contactPointsKey(tenantId, recipientId), recipient);
+      }
+      return found;
+    },
+  };
 }

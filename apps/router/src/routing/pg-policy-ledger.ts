@@ -128,3 +128,22 @@ function fromClaimRow(row: ClaimRow): ContentClaim {
     expiresAt: row.expires_at,
   };
 }
+
+/** The longest window a frequency limit may have (FrequencyLimit.windowSeconds at most 31 days). */
+const LONGEST_WINDOW_MS = 31 * 24 * 3600 * 1000;
+
+/** Deletes sends no window can count any more and claims past their window; how many rows went. */
+export async function purgeExpiredLedger(manager: EntityManager, now: Date): Promise<number> {
+  const [sends, claims] = await Promise.all([
+    manager.query(`DELETE FROM router.sends WHERE sent_at < $1`, [
+      new Date(now.getTime() - LONGEST_WINDOW_MS),
+    ]),
+    manager.query(`DELETE FROM router.content_claims WHERE expires_at < $1`, [now]),
+  ]);
+  return deletedCount(sends) + deletedCount(claims);
+}
+
+// TypeORM's postgres driver answers a DELETE with [rows, affected count].
+function deletedCount(result: unknown): number {
+  return Array.isArray(result) && typeof result[1] === 'number' ? result[1] : 0;
+}

@@ -96,14 +96,13 @@ export class BatchLedger {
           );
           this.budgets.set(key, budget);
         }
-        // Every channel must fit before any is counted. Each is checked on its own, so a limit
-        // across channels may let a message sent on several channels at once go one over.
+        // All the channels of one message fit together or none is counted.
+        const verdict = budget.tryConsumeTogether(
+          channels.map((channel) => ({ category, channel })),
+          now,
+        );
+        if (!verdict.allowed) return verdict;
         for (const channel of channels) {
-          const verdict = budget.check({ category, channel }, now);
-          if (!verdict.allowed) return verdict;
-        }
-        for (const channel of channels) {
-          budget.record({ category, channel, at: now });
           const send = { tenantId, recipient, messageId, category, channel, sentAt: now };
           this.sendsOf(tenantId, recipient).push(send);
           this.writes.sends.push(send);

@@ -15,7 +15,7 @@ export interface SendingPolicyLookup {
   forTenants(tenantIds: readonly string[]): Promise<Map<string, TenantSendingPolicy>>;
 }
 
-/** Recipients' preferences, keyed by preferenceKey(tenantId, recipientId). */
+/** Recipients' preferences, keyed by preferencesKey(tenantId, recipientId); absent: the defaults. */
 export interface PreferenceLookup {
   findMany(
     keys: Array<{ tenantId: string; recipientId: string }>,
@@ -35,10 +35,6 @@ export interface UnsubscribeLinkFactory {
     address: string;
     category: string;
   }): { url: string; preferencesUrl?: string } | undefined;
-}
-
-export function preferenceKey(tenantId: string, recipientId: string): string {
-  return JSON.stringify([tenantId, recipientId]);
 }
 
 /** A tenant that has set nothing: the defaults of every setting and no types of its own. */

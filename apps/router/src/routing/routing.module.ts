@@ -4,7 +4,7 @@ import { Metrics } from '@switchboard/telemetry';
 import { CancellationStore } from '../cancellations/cancellation-store';
 import { CancellationsModule } from '../cancellations/cancellations.module';
 import { PreferenceStore } from '../preferences/preference';
-import { RecipientStore } from '../recipients/recipient';
+import { ContactPointLookup, PgContactPointLookup } from '../recipients/pg-contact-point-lookup';
 import { SendingPolicyModule } from '../sending-settings/sending-policy.module';
 import { SendingPolicySource } from '../sending-settings/sending-policy-source';
 import { UnsubscribeLinks } from '../unsubscribe/unsubscribe-links';
@@ -12,6 +12,7 @@ import { UnsubscribeLinksModule } from '../unsubscribe/unsubscribe-links.module'
 import { SuppressionStore } from '../suppressions/suppression';
 import { SuppressionsModule } from '../suppressions/suppressions.module';
 import { DecisionStore } from './decision-store';
+import { LedgerHousekeeping } from './ledger-housekeeping';
 import { LoadPolicyFacts } from './load-policy-facts';
 import { PgDecisionStore } from './pg-decision-store';
 import { RouteMessages } from './route-messages.usecase';
@@ -24,17 +25,20 @@ export const ROUTER_METRICS = new Metrics('router');
   providers: [
     PgDecisionStore,
     { provide: DecisionStore, useExisting: PgDecisionStore },
+    LedgerHousekeeping,
+    PgContactPointLookup,
+    { provide: ContactPointLookup, useExisting: PgContactPointLookup },
     {
       provide: LoadPolicyFacts,
-      // RecipientStore and PreferenceStore come from global modules.
+      // PreferenceStore comes from a global module.
       useFactory: (
         suppressions: SuppressionStore,
-        recipients: RecipientStore,
+        recipients: ContactPointLookup,
         policy: SendingPolicySource,
         preferences: PreferenceStore,
         cancellations: CancellationStore,
       ) => new LoadPolicyFacts({ suppressions, recipients, policy, preferences, cancellations }),
-      inject: [SuppressionStore, RecipientStore, SendingPolicySource, PreferenceStore, CancellationStore],
+      inject: [SuppressionStore, ContactPointLookup, SendingPolicySource, PreferenceStore, CancellationStore],
     },
     {
       provide: RouteMessages,

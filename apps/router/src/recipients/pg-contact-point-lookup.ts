@@ -1,0 +1,69 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+/** What routing needs of a stored recipient: where to reach them and their clock. */
+export interface RecipientContactPoints {
+  email: string | null;
+  phone: string | null;
+  timeZone: string | null;
+  /** Oldest first. */
+  pushSubscriptions: Array<{ endpoint: string; p256dh: string; auth: string }>;
+}
+
+/** Contact points of many recipients at once, keyed by contactPointsKey(tenantId, recipientId). */
+export abstract class ContactPointLookup {
+  abstract findMany(
+    keys: ReadonlyArray<{ tenantId: string; recipientId: string }>,
+  ): Promise<Map<string, RecipientContactPoints>>;
+}
+
+export function contactPointsKey(tenantId: string, recipientId: string): string {
+  return JSON.stringify([tenantId, recipientId]);
+}
+
+interface ContactPointRow {
+  tenant_id: string;
+  recipient_id: string;
+  email: string | null;
+  phone: string | null;
+  time_zone: string | null;
+  push_subscriptions: Array<{ endpoint: string; p256dh: string; auth: string }> | null;
+}
+
+/**
+ * One query for a whole batch's recipients, their push subscriptions folded in, instead of two
+ * queries per recipient: routing reads every recipient a batch names.
+ */
+@Injectable()
+export class PgContactPointLookup extends ContactPointLookup {
+  constructor(private readonly dataSource: DataSource) {
+    super();
+  }
+
+  async findMany(
+    keys: ReadonlyArray<{ tenantId: string; recipientId: string }>,
+  ): Promise<Map<string, RecipientContactPoints>> {
+    const found = new Map<string, RecipientContactPoints>();
+    if (keys.length === 0) return found;
+    const rows: ContactPointRow[] = await this.dataSource.query(
+      `SELECT r.tenant_id, r.recipient_id, r.email, r.phone, r.time_zone,
+              (SELECT json_agg(json_build_object('endpoint', s.endpoint, 'p256dh', s.p256dh, 'auth', s.auth)
+                               ORDER BY s.created_at, s.id)
+               FROM router.push_subscriptions s
+               WHERE s.tenant_id = r.tenant_id AND s.recipient_id = r.recipient_id) AS push_subscriptions
+       FROM router.recipients r
+       JOIN unnest($1::text[], $2::text[]) AS wanted(tenant_id, recipient_id)
+         ON r.tenant_id = wanted.tenant_id AND r.recipient_id = wanted.recipient_id`,
+      [keys.map(({ tenantId }) => tenantId), keys.map(({ recipientId }) => recipientId)],
+    );
+    for (const row of rows) {
+      found.set(contactPointsKey(row.tenant_id, row.recipient_id), {
+        email: row.email,
+        phone: row.phone,
+        timeZone: row.time_zone,
+        pushSubscriptions: row.push_subscriptions ?? [],
+      });
+    }
+    return found;
+  }
+}

@@ -31,7 +31,8 @@ interface MessageStatus {
 
 /** A recipient id and E.164 number no other test uses. */
 function uniqueRecipient(label: string) {
-  const digits = String(Math.floor(Math.random() * 1e7)).padStart(7, '0');
+  // A local number's first digit is 2 to 9: others are not assigned, and the API refuses them.
+  const digits = `${2 + Math.floor(Math.random() * 8)}${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
   return { id: `${label}-${randomUUID().slice(0, 8)}`, phone: `+1415${digits}` };
 }
 

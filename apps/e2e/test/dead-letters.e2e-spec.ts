@@ -83,7 +83,8 @@ interface MessageStatus {
 
 /** A recipient with an E.164 number no other test uses. */
 async function storedRecipient(label: string): Promise<{ id: string; phone: string }> {
-  const digits = String(Math.floor(Math.random() * 1e7)).padStart(7, '0');
+  // A local number's first digit is 2 to 9: others are not assigned, and the API refuses them.
+  const digits = `${2 + Math.floor(Math.random() * 8)}${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
   const recipient = { id: `${label}-${randomUUID().slice(0, 8)}`, phone: `+1415${digits}` };
   const saved = await e2e.api.request('PUT', `/v1/recipients/${recipient.id}`, { phone: recipient.phone });
   expect([200, 201]).toContain(saved.status);

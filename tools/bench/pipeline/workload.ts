@@ -105,7 +105,8 @@ function recipientFor(channel: ChannelName, name: string): ChannelMessage['recip
     case 'email':
       return { email: `${name}@bench.example.com` };
     case 'sms':
-      return { phone: `+1555${String(nextPhoneNumber++).padStart(7, '0')}` };
+      // Assigned San Francisco numbers: the API refuses numbers that cannot exist.
+      return { phone: `+1415${2_000_000 + nextPhoneNumber++}` };
     case 'push':
     case 'inapp':
       return { id: name };

@@ -3,6 +3,12 @@ export type { RawRecord } from './consumer/batch-worker';
 export { ConsumerRunner } from './consumer/consumer-runner';
 export type { BatchOutcome, ConsumedEvent, HandlerOutcome } from './consumer/consumed-event';
 export { COLLECTING_FETCH, type ConsumerRunnerOptions } from './consumer/consumer-options';
+export {
+  highPriorityGroupId,
+  PriorityLaneConsumer,
+  type PriorityLaneHandler,
+  type PriorityLaneTopics,
+} from './consumer/priority-lanes';
 export { eventHeaders, readHeaders, type DeadLetterReason, type PublishOptions } from './event-headers';
 export { EventPublisher, type DeadLetter } from './event-publisher';
 export { createKafka, type KafkaSettings } from './kafka';

@@ -1,5 +1,5 @@
 import { Module, type Type } from '@nestjs/common';
-import { EmailReceiptTopic, MessageRequestedTopic } from '@switchboard/contracts';
+import { EmailReceiptTopic, MessageRequestedTopics } from '@switchboard/contracts';
 import { MessagingHealthIndicator, MessagingModule } from '@switchboard/messaging';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
 import { HealthModule } from '@switchboard/service-kit';
@@ -38,7 +38,10 @@ export function createAppModule(config: GatewayConfig): Type<unknown> {
       MessagingModule.forRoot({
         kafka: { brokers: config.KAFKA_BROKERS, clientId: 'gateway', compression: config.KAFKA_COMPRESSION },
         topics: [
-          { topic: MessageRequestedTopic.topic, partitions: REQUESTED_TOPIC_PARTITIONS },
+          ...Object.values(MessageRequestedTopics).map(({ topic }) => ({
+            topic,
+            partitions: REQUESTED_TOPIC_PARTITIONS,
+          })),
           { topic: EmailReceiptTopic.topic, partitions: RECEIPT_TOPIC_PARTITIONS },
         ],
       }),

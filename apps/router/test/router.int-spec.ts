@@ -293,7 +293,7 @@ describe('router', () => {
     });
     expect(event).toMatchObject({
       type: 'skipped',
-      reason: 'invalid address: the .invalid domain never receives mail',
+      reason: 'invalid address: the address is in the reserved .invalid domain, which never receives mail',
     });
   });
 

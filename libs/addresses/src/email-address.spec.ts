@@ -84,11 +84,17 @@ describe('normaliseEmailAddress', () => {
     'unknown@acme.com',
     'ada@noemail.com',
     'ada@none.com',
-    'ada@nowhere.invalid',
   ])('refuses the placeholder %s', (input) => {
     expect(normaliseEmailAddress(input)).toEqual({
       ok: false,
       problem: 'is a placeholder, not an address anyone receives mail at',
+    });
+  });
+
+  it('refuses the reserved .invalid domain, saying it never receives mail', () => {
+    expect(normaliseEmailAddress('ada@nowhere.INVALID')).toEqual({
+      ok: false,
+      problem: 'is in the reserved .invalid domain, which never receives mail',
     });
   });
 });

@@ -34,9 +34,8 @@ export const PLACEHOLDER_LOCAL_PARTS: readonly string[] = [
   'unknown',
   'undefined',
 ];
-/** Domains that receive no mail: placeholders, and the reserved `.invalid` (RFC 2606). */
+/** Domains that receive no mail (the reserved `.invalid`, RFC 2606, is refused on its own). */
 export const PLACEHOLDER_DOMAINS: readonly string[] = ['noemail.com', 'nomail.com', 'none.com'];
-const PLACEHOLDER_TOP_LEVEL_DOMAINS: readonly string[] = ['invalid'];
 
 export interface NormalisedEmailAddress {
   /** The local part as given, `@`, the domain in lower-case ASCII: `Ada.Lovelace@xn--bcher-kva.example`. */
@@ -78,6 +77,8 @@ export function normaliseEmailAddress(input: string): AddressCheck<NormalisedEma
   if (address.length > MAX_ADDRESS_LENGTH) {
     return refused(`is longer than ${MAX_ADDRESS_LENGTH} characters`);
   }
+  if (domain.endsWith('.invalid'))
+    return refused('is in the reserved .invalid domain, which never receives mail');
   if (isPlaceholder(localPart.toLowerCase(), domain)) {
     return refused('is a placeholder, not an address anyone receives mail at');
   }
@@ -99,12 +100,10 @@ function hostNameProblem(domain: string): string | undefined {
 }
 
 function isPlaceholder(localPart: string, domain: string): boolean {
-  const topLevelDomain = domain.slice(domain.lastIndexOf('.') + 1);
   return (
     PLACEHOLDER_ADDRESSES.includes(`${localPart}@${domain}`) ||
     PLACEHOLDER_LOCAL_PARTS.includes(localPart) ||
-    PLACEHOLDER_DOMAINS.includes(domain) ||
-    PLACEHOLDER_TOP_LEVEL_DOMAINS.includes(topLevelDomain)
+    PLACEHOLDER_DOMAINS.includes(domain)
   );
 }
 

@@ -28,6 +28,13 @@ function preferences(value: unknown): RecipientPreferences {
 }
 
 describe('decideRoute', () => {
+  it('writes an internationalised domain in ASCII for the provider', () => {
+    expect(decideRoute(facts({ message: { recipient: { email: 'ada@Bücher.example' } } }))).toMatchObject({
+      decision: 'routed',
+      targets: [{ channel: 'email', address: 'ada@xn--bcher-kva.example' }],
+    });
+  });
+
   it('routes a message to email at the recipient address when nothing stands in the way', () => {
     expect(decideRoute(facts({ message: { recipient } }))).toEqual({
       decision: 'routed',
@@ -42,7 +49,7 @@ describe('decideRoute', () => {
       rule: 'invalid-address',
       channel: 'email',
       address: 'ada@nowhere.invalid',
-      reason: 'invalid address: the .invalid domain never receives mail',
+      reason: 'invalid address: the address is in the reserved .invalid domain, which never receives mail',
     });
   });
 

@@ -8,9 +8,8 @@ import type {
   RecipientPreferences,
   SendingSettings,
 } from '@switchboard/contracts';
-import { canReceiveSms } from '@switchboard/addresses';
+import { canReceiveSms, normaliseEmailAddress } from '@switchboard/addresses';
 import { type EffectiveMessageType, optOut, orderChannels, quietHoursEnd } from '@switchboard/sending-policy';
-import { emailAddressProblem } from './email-address';
 
 /** Without a channel list in the message or its type, the channels are tried in this order. */
 export const DEFAULT_CHANNEL_ORDER: readonly ChannelName[] = ['email', 'push', 'inapp', 'sms'];
@@ -160,12 +159,12 @@ export function decideRoute(facts: RouteFacts): RouteDecision {
   const targets: ChannelTarget[] = [];
   const unavailable: Unavailable[] = [];
   for (const channel of considered) {
-    const target = contacts.get(channel);
-    if (target === undefined) {
+    const contact = contacts.get(channel);
+    if (contact === undefined) {
       unavailable.push({ channel, rule: 'no-contact-point', reason: MISSING_CONTACT_POINT[channel] });
       continue;
     }
-    const addressProblem = problemOfAddress(channel, target.address);
+    const { target, addressProblem } = checkAddress(contact);
     const optedOut = definition.optOutAllowed
       ? optOut(facts.preferences, definition.category, channel)
       : undefined;
@@ -302,10 +301,18 @@ function describeLimit(limit: FrequencyLimit): string {
   return `${limit.limit} ${scope === '' ? 'message' : `${scope} message`}${limit.limit === 1 ? '' : 's'} per ${limit.windowSeconds}s`;
 }
 
-function problemOfAddress(channel: ChannelName, address: string): string | undefined {
-  if (channel === 'email') return emailAddressProblem(address);
-  if (channel === 'sms' && !canReceiveSms(address)) return 'the number cannot receive SMS (a fixed line)';
-  return undefined;
+/** What keeps an address from taking its channel; an email address comes back cleaned (an internationalised domain in ASCII). */
+function checkAddress(target: ChannelTarget): { target: ChannelTarget; addressProblem?: string } {
+  if (target.channel === 'email') {
+    const checked = normaliseEmailAddress(target.address);
+    return checked.ok
+      ? { target: { ...target, address: checked.value.address } }
+      : { target, addressProblem: `the address ${checked.problem}` };
+  }
+  if (target.channel === 'sms' && !canReceiveSms(target.address)) {
+    return { target, addressProblem: 'the number cannot receive SMS (a fixed line)' };
+  }
+  return { target };
 }
 
 const MISSING_CONTACT_POINT: Record<ChannelName, string> = {

@@ -2,7 +2,9 @@ import { Logger } from '@nestjs/common';
 import {
   ContractValidationError,
   type MessageRequested,
-  MessageRequestedTopic,
+  messageRequestedTopicFor,
+  type PriorityName,
+  requestedLaneOf,
 } from '@switchboard/contracts';
 import { isInfrastructureFault, withDeadline } from '@switchboard/faults';
 import type { EventPublisher } from '@switchboard/messaging';
@@ -33,8 +35,13 @@ export class KafkaMessageRequestPublisher extends MessageRequestPublisher {
   async publish(events: MessageRequested[]): Promise<void> {
     this.ensureAvailable();
     try {
+      // Publishes made together go out in one request to the broker, whatever their lanes.
       await withDeadline(
-        this.events.publishMany(MessageRequestedTopic.topic, events),
+        Promise.all(
+          [...byLane(events)].map(([lane, messages]) =>
+            this.events.publishMany(messageRequestedTopicFor(lane), messages),
+          ),
+        ),
         this.timeoutMs,
         'the broker',
       );
@@ -50,6 +57,18 @@ export class KafkaMessageRequestPublisher extends MessageRequestPublisher {
       throw unavailable();
     }
   }
+}
+
+/** Each request goes down the lane of its own priority (normal without one), so bulk never holds up high. */
+function byLane(events: MessageRequested[]): Map<PriorityName, MessageRequested[]> {
+  const lanes = new Map<PriorityName, MessageRequested[]>();
+  for (const event of events) {
+    const lane = requestedLaneOf(event);
+    const messages = lanes.get(lane);
+    if (messages) messages.push(event);
+    else lanes.set(lane, [event]);
+  }
+  return lanes;
 }
 
 function unavailable(): GatewayError {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import {
   MessageRequested,
-  MessageRequestedTopic,
+  MessageRequestedTopics,
   type MessageRequested as MessageRequestedPayload,
 } from '@switchboard/contracts';
 import type { RunningService } from '@switchboard/service-kit';
@@ -44,7 +44,7 @@ export interface TestGateway {
   database: TestDatabase;
   /** The development key, of tenant `acme`. */
   apiKey: string;
-  /** Every MessageRequested event read from the topic so far. */
+  /** Every MessageRequested event read from the lanes so far. */
   requested: RequestedEvent[];
   call(method: string, path: string, options?: CallOptions): Promise<GatewayAnswer>;
   /** Stops reading the topic (before stopping the broker on purpose). */
@@ -158,7 +158,10 @@ async function readRequestedEvents(brokers: string[], into: RequestedEvent[]): P
   const kafka = new Kafka({ clientId: 'gateway-test-reader', brokers, logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: `gateway-test-${randomUUID()}`, maxWaitTimeInMs: 100 });
   await consumer.connect();
-  await consumer.subscribe({ topic: MessageRequestedTopic.topic, fromBeginning: true });
+  await consumer.subscribe({
+    topics: Object.values(MessageRequestedTopics).map(({ topic }) => topic),
+    fromBeginning: true,
+  });
   await consumer.run({
     eachMessage: async ({ message }) => {
       const headers = Object.fromEntries(

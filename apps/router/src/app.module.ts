@@ -2,7 +2,7 @@ import { Module, type Type } from '@nestjs/common';
 import {
   DeliveryEventTopic,
   MessageAcceptedTopic,
-  MessageRequestedTopic,
+  MessageRequestedTopics,
   RenderRequestedTopic,
 } from '@switchboard/contracts';
 import { MessagingHealthIndicator, MessagingModule } from '@switchboard/messaging';
@@ -80,10 +80,13 @@ export function createAppModule(config: RouterConfig, options: RouterOptions = {
       }),
       MessagingModule.forRoot({
         kafka: { brokers: config.KAFKA_BROKERS, clientId: 'router', compression: config.KAFKA_COMPRESSION },
-        // Recurring schedules publish their runs as requests, as the gateway does.
-        topics: [MessageAcceptedTopic, RenderRequestedTopic, DeliveryEventTopic, MessageRequestedTopic].map(
-          ({ topic }) => ({ topic, partitions: PIPELINE_TOPIC_PARTITIONS }),
-        ),
+        // Recurring schedules publish their runs as requests, on every lane, as the gateway does.
+        topics: [
+          MessageAcceptedTopic,
+          RenderRequestedTopic,
+          DeliveryEventTopic,
+          ...Object.values(MessageRequestedTopics),
+        ].map(({ topic }) => ({ topic, partitions: PIPELINE_TOPIC_PARTITIONS })),
       }),
       HealthModule.register([MessagingHealthIndicator, DatabaseHealthIndicator, ConsumerReadiness]),
       SuppressionsModule,

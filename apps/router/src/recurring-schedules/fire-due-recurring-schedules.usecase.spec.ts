@@ -1,4 +1,4 @@
-import { MessageRequestedTopic } from '@switchboard/contracts';
+import { MessageRequestedTopics } from '@switchboard/contracts';
 import { RecordingEventSink } from '../routing/recording-event-sink';
 import { CreateRecurringSchedule } from './create-recurring-schedule.usecase';
 import { FireDueRecurringSchedules } from './fire-due-recurring-schedules.usecase';
@@ -27,7 +27,7 @@ describe('FireDueRecurringSchedules', () => {
     create = new CreateRecurringSchedule(store, () => clock);
   });
 
-  const sent = () => events.on(MessageRequestedTopic);
+  const sent = () => Object.values(MessageRequestedTopics).flatMap((lane) => events.on(lane));
 
   it('sends nothing before the first run, then the run once as a request with an id derived from schedule and run', async () => {
     const schedule = await create.execute('acme', {
@@ -93,6 +93,23 @@ describe('FireDueRecurringSchedules', () => {
       lastRunAt: null,
       nextRunAt: new Date('2030-01-02T09:00:00.000Z'),
     });
+  });
+
+  it("publishes each run on its priority's lane, and one without a priority on the normal lane", async () => {
+    await create.execute('acme', { cron: '0 9 * * *', timeZone: 'UTC', message, toleranceSeconds: 3600 });
+    await create.execute('acme', {
+      cron: '0 9 * * *',
+      timeZone: 'UTC',
+      message: { ...message, priority: undefined },
+      toleranceSeconds: 3600,
+    });
+    clock = new Date('2030-01-01T09:00:01.000Z');
+
+    await fire.execute();
+
+    expect(events.on(MessageRequestedTopics.bulk).map((request) => request.priority)).toEqual(['bulk']);
+    expect(events.on(MessageRequestedTopics.normal).map((request) => request.priority)).toEqual([undefined]);
+    expect(events.on(MessageRequestedTopics.high)).toEqual([]);
   });
 
   it('claims at most one batch per call', async () => {

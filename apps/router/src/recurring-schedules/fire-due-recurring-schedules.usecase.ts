@@ -1,5 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { type MessageRequested, MessageRequestedTopic } from '@switchboard/contracts';
+import {
+  type MessageRequested,
+  MessageRequestedTopics,
+  type PriorityName,
+  requestedLaneOf,
+} from '@switchboard/contracts';
 import type { EventSink } from '../routing/event-sink';
 import { nextRunAfter } from './next-runs';
 import { occurrenceMessageId } from './occurrence-message-id';
@@ -56,7 +61,7 @@ export class FireDueRecurringSchedules {
           skipped,
         });
       }
-      if (requests.length > 0) await this.events.publishMany(MessageRequestedTopic.topic, requests);
+      await this.publishByLane(requests);
       fired.claimed = due.length;
       fired.sent = requests.length;
       fired.skipped = due.length - requests.length;
@@ -64,6 +69,24 @@ export class FireDueRecurringSchedules {
     });
     return fired;
   }
+
+  // Each run takes its priority's lane, as a request over HTTP does, so bulk runs never hold up high ones.
+  private async publishByLane(requests: MessageRequested[]): Promise<void> {
+    await Promise.all(
+      [...runMessageLanes(requests)].map(([lane, laneRequests]) =>
+        this.events.publishMany(MessageRequestedTopics[lane].topic, laneRequests),
+      ),
+    );
+  }
+}
+
+function runMessageLanes(requests: MessageRequested[]): Map<PriorityName, MessageRequested[]> {
+  const lanes = new Map<PriorityName, MessageRequested[]>();
+  for (const request of requests) {
+    const lane = requestedLaneOf(request);
+    lanes.set(lane, [...(lanes.get(lane) ?? []), request]);
+  }
+  return lanes;
 }
 
 function runMessage(schedule: RecurringSchedule, runAt: Date, now: Date): MessageRequested {

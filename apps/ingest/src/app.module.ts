@@ -1,5 +1,5 @@
 import { Module, type Type } from '@nestjs/common';
-import { DeliveryEventTopic, MessageAcceptedTopic, MessageRequestedTopic } from '@switchboard/contracts';
+import { DeliveryEventTopic, MessageAcceptedTopics, MessageRequestedTopics } from '@switchboard/contracts';
 import { MessagingHealthIndicator, MessagingModule } from '@switchboard/messaging';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
 import { HealthModule } from '@switchboard/service-kit';
@@ -43,7 +43,11 @@ export function createAppModule(config: IngestConfig): Type<unknown> {
       MessagingModule.forRoot({
         kafka: { brokers: config.KAFKA_BROKERS, clientId: 'ingest', compression: config.KAFKA_COMPRESSION },
         topics: [
-          ...[MessageRequestedTopic, MessageAcceptedTopic, DeliveryEventTopic].map(({ topic }) => ({
+          ...[
+            ...Object.values(MessageRequestedTopics),
+            ...Object.values(MessageAcceptedTopics),
+            DeliveryEventTopic,
+          ].map(({ topic }) => ({
             topic,
             partitions: PIPELINE_TOPIC_PARTITIONS,
           })),

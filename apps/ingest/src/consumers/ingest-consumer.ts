@@ -1,5 +1,5 @@
 import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { type MessageRequested, MessageRequestedTopic, UpstreamEvent } from '@switchboard/contracts';
+import { type MessageRequested, MessageRequestedTopics, UpstreamEvent } from '@switchboard/contracts';
 import { Logger } from '@nestjs/common';
 import {
   adoptCommittedOffsets,
@@ -7,6 +7,7 @@ import {
   ConsumerRunner,
   type EventPublisher,
   type HandlerOutcome,
+  PriorityLaneConsumer,
 } from '@switchboard/messaging';
 import type { ReadinessCheck } from '@switchboard/service-kit';
 import type { Kafka } from 'kafkajs';
@@ -27,15 +28,16 @@ export const INGEST_CONSUMER_GROUP = 'ingest';
 export const INGEST_UPSTREAM_CONSUMER_GROUP = 'ingest-upstream';
 
 /**
- * Ingest's two consumer groups. Requested messages (the HTTP path) arrive in batches, one bulk
- * write each. Upstream events arrive one by one in a group of their own, validated against the
+ * Ingest's consumer groups. Requested messages (the HTTP path) arrive in batches, one bulk write
+ * each, from their priority lanes: the high lane in a group of its own ('ingest.high'), normal and
+ * bulk in 'ingest'. Upstream events arrive one by one in a group of their own, validated against the
  * UpstreamEvent envelope (the runner dead-letters the ones that fail), and the ones handled at
  * the same time share one write.
  */
 export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShutdown, ReadinessCheck {
   readonly name = 'consumer';
   private readonly logger = new Logger(IngestConsumer.name);
-  private readonly requested: ConsumerRunner;
+  private readonly requested: PriorityLaneConsumer<(typeof MessageRequestedTopics)['normal']['topic']>;
   private readonly upstream: ConsumerRunner | undefined;
   private readonly upstreamEvents: CoalescingBatcher<ReceivedUpstreamEvent, UpstreamEventOutcome>;
 
@@ -47,13 +49,18 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
     private readonly settings: IngestConsumerSettings,
   ) {
     this.upstreamEvents = new CoalescingBatcher((batch) => acceptUpstreamEvents.execute(batch));
-    this.requested = new ConsumerRunner(kafka, publisher, {
-      groupId: INGEST_CONSUMER_GROUP,
-      maxAttempts: settings.maxAttempts,
-      partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently,
-    }).onBatch(MessageRequestedTopic.topic, (events) =>
-      // The runner has validated each payload against this topic's schema.
-      this.acceptRequested(events.map((event) => event.payload as MessageRequested)),
+    this.requested = new PriorityLaneConsumer(
+      kafka,
+      publisher,
+      {
+        groupId: INGEST_CONSUMER_GROUP,
+        maxAttempts: settings.maxAttempts,
+        partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently,
+      },
+      MessageRequestedTopics,
+      (events) =>
+        // The runner has validated each payload against its lane's schema.
+        this.acceptRequested(events.map((event) => event.payload as MessageRequested)),
     );
     if (settings.upstreamTopics.length > 0) {
       const upstream = new ConsumerRunner(kafka, publisher, {

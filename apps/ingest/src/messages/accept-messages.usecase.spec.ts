@@ -1,4 +1,9 @@
-import { DeliveryEventTopic, type MessageAccepted, MessageAcceptedTopic } from '@switchboard/contracts';
+import {
+  DeliveryEventTopic,
+  type MessageAccepted,
+  MessageAcceptedTopic,
+  MessageAcceptedTopics,
+} from '@switchboard/contracts';
 import { AcceptMessages } from './accept-messages.usecase';
 import { InMemoryMessageStore } from './in-memory-message-store';
 import { RecordingEventSink } from './recording-event-sink';
@@ -53,6 +58,19 @@ describe('AcceptMessages', () => {
     expect(events.on(MessageAcceptedTopic)).toEqual([message(), message()]);
     const occurredAt = events.on(DeliveryEventTopic).map((event) => event.occurredAt);
     expect(new Set(occurredAt).size).toBe(1);
+  });
+
+  it('hands each message on in the lane of its own priority, one without a priority in the normal lane', async () => {
+    const messageId = (last: number) => `00000000-0000-4000-8000-00000000001${last}`;
+    const bulk = message({ messageId: messageId(1), priority: 'bulk' });
+    const high = message({ messageId: messageId(2), priority: 'high' });
+    const unset = message({ messageId: messageId(3), priority: undefined });
+
+    await acceptMessages.execute([{ message: bulk }, { message: high }, { message: unset }]);
+
+    expect(events.on(MessageAcceptedTopics.bulk)).toEqual([bulk]);
+    expect(events.on(MessageAcceptedTopics.high)).toEqual([high]);
+    expect(events.on(MessageAcceptedTopics.normal)).toEqual([unset]);
   });
 
   it('treats the same message twice in one batch as one message', async () => {

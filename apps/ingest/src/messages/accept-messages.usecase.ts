@@ -2,7 +2,9 @@ import {
   type DeliveryEvent,
   DeliveryEventTopic,
   type MessageAccepted,
-  MessageAcceptedTopic,
+  messageAcceptedTopicFor,
+  type PriorityName,
+  requestedLaneOf,
 } from '@switchboard/contracts';
 import { type EventSink, INGEST_SOURCE, type IngestMessage } from './ingest-message';
 import { MessageStore } from './message-store';
@@ -68,7 +70,9 @@ export class AcceptMessages {
     }
 
     await Promise.all([
-      this.events.publishMany(MessageAcceptedTopic.topic, toPublish),
+      ...[...byLane(toPublish)].map(([lane, messages]) =>
+        this.events.publishMany(messageAcceptedTopicFor(lane), messages),
+      ),
       this.events.publishMany(DeliveryEventTopic.topic, [
         ...toPublish.map(acceptedEvent),
         ...duplicates.map(duplicateEvent),
@@ -76,6 +80,18 @@ export class AcceptMessages {
     ]);
     return outcomes;
   }
+}
+
+/** A message goes on in the lane it came in: its own priority, normal without one. */
+function byLane(messages: MessageAccepted[]): Map<PriorityName, MessageAccepted[]> {
+  const lanes = new Map<PriorityName, MessageAccepted[]>();
+  for (const message of messages) {
+    const lane = requestedLaneOf(message);
+    const laneMessages = lanes.get(lane);
+    if (laneMessages) laneMessages.push(message);
+    else lanes.set(lane, [message]);
+  }
+  return lanes;
 }
 
 function acceptedEvent(message: MessageAccepted): DeliveryEvent {

@@ -1,7 +1,9 @@
 import {
   messageAcceptedTopicFor,
   messageRequestedTopicFor,
+  renderRequestedLanes,
   renderRequestedTopicFor,
+  type RenderRequested,
   requestedLaneOf,
   TopicContracts,
 } from '../../index';
@@ -41,5 +43,29 @@ describe('priority lanes of the requested, accepted and render hops', () => {
       expect(TopicContracts[messageAcceptedTopicFor(priority)].schemaName).toBe('MessageAccepted');
       expect(TopicContracts[renderRequestedTopicFor(priority)].schemaName).toBe('RenderRequested');
     }
+  });
+
+  it('groups render requests by the lane of the priority the router resolved, keeping their order', () => {
+    const request = (messageId: string, priority: RenderRequested['priority']): RenderRequested => ({
+      tenantId: 'acme',
+      messageId,
+      acceptedAt: '2030-01-01T10:00:00.000Z',
+      priority,
+      content: { subject: 'Hi', text: 'Hello' },
+      channel: 'inapp',
+      address: 'user-42',
+    });
+    const lanes = renderRequestedLanes([
+      request('m-1', 'bulk'),
+      request('m-2', 'high'),
+      request('m-3', 'bulk'),
+      request('m-4', 'normal'),
+    ]);
+    expect(lanes.map(([topic, requests]) => [topic, requests.map((each) => each.messageId)])).toEqual([
+      ['sb.render.requested.bulk.v1', ['m-1', 'm-3']],
+      ['sb.render.requested.high.v1', ['m-2']],
+      ['sb.render.requested.v1', ['m-4']],
+    ]);
+    expect(renderRequestedLanes([])).toEqual([]);
   });
 });

@@ -68,8 +68,22 @@ export const RenderRequestedTopics = {
   bulk: renderRequestedTopic('sb.render.requested.bulk.v1'),
 } as const;
 
-export function renderRequestedTopicFor(
-  priority: PriorityName,
-): (typeof RenderRequestedTopics)[PriorityName]['topic'] {
+export function renderRequestedTopicFor(priority: PriorityName): RenderRequestedTopicName {
   return RenderRequestedTopics[priority].topic;
+}
+
+export type RenderRequestedTopicName = (typeof RenderRequestedTopics)[PriorityName]['topic'];
+
+/** Render requests grouped by the topic of their lane, in their order, for one publish per lane. */
+export function renderRequestedLanes(
+  requests: RenderRequested[],
+): Array<[RenderRequestedTopicName, RenderRequested[]]> {
+  const lanes = new Map<RenderRequestedTopicName, RenderRequested[]>();
+  for (const request of requests) {
+    const topic = renderRequestedTopicFor(request.priority);
+    const lane = lanes.get(topic);
+    if (lane) lane.push(request);
+    else lanes.set(topic, [request]);
+  }
+  return [...lanes];
 }

@@ -1,9 +1,9 @@
 import { Module, type Type } from '@nestjs/common';
 import {
   DeliveryEventTopic,
-  MessageAcceptedTopic,
+  MessageAcceptedTopics,
   MessageRequestedTopics,
-  RenderRequestedTopic,
+  RenderRequestedTopics,
 } from '@switchboard/contracts';
 import { MessagingHealthIndicator, MessagingModule } from '@switchboard/messaging';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
@@ -82,8 +82,8 @@ export function createAppModule(config: RouterConfig, options: RouterOptions = {
         kafka: { brokers: config.KAFKA_BROKERS, clientId: 'router', compression: config.KAFKA_COMPRESSION },
         // Recurring schedules publish their runs as requests, on every lane, as the gateway does.
         topics: [
-          MessageAcceptedTopic,
-          RenderRequestedTopic,
+          ...Object.values(MessageAcceptedTopics),
+          ...Object.values(RenderRequestedTopics),
           DeliveryEventTopic,
           ...Object.values(MessageRequestedTopics),
         ].map(({ topic }) => ({ topic, partitions: PIPELINE_TOPIC_PARTITIONS })),

@@ -5,7 +5,7 @@ import {
   type MessageAccepted,
   MessageAcceptedTopic,
   type RenderRequested,
-  RenderRequestedTopic,
+  RenderRequestedTopics,
 } from '@switchboard/contracts';
 import type { RunningService } from '@switchboard/service-kit';
 import { StructuredLogger } from '@switchboard/telemetry';
@@ -46,7 +46,10 @@ describe('router', () => {
     );
     const kafka = testKafka(broker.brokers, 'router-int-spec');
     producer = await connectProducer(kafka);
-    observer = await observeTopics(kafka, [RenderRequestedTopic.topic, DeliveryEventTopic.topic]);
+    observer = await observeTopics(kafka, [
+      ...Object.values(RenderRequestedTopics).map(({ topic }) => topic),
+      DeliveryEventTopic.topic,
+    ]);
     db = new Client({ connectionString: database.url });
     await db.connect();
   });
@@ -60,7 +63,9 @@ describe('router', () => {
     await database?.drop();
   });
 
-  const renderRequests = () => observer.payloads<RenderRequested>(RenderRequestedTopic.topic);
+  // Every lane: each request goes to the lane of its priority.
+  const renderRequests = () =>
+    Object.values(RenderRequestedTopics).flatMap(({ topic }) => observer.payloads<RenderRequested>(topic));
   const eventsOf = (messageId: string) =>
     observer
       .payloads<DeliveryEvent>(DeliveryEventTopic.topic)

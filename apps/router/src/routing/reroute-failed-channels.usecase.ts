@@ -2,7 +2,7 @@ import {
   type DeliveryEvent,
   DeliveryEventTopic,
   type RenderRequested,
-  RenderRequestedTopic,
+  renderRequestedTopicFor,
 } from '@switchboard/contracts';
 import { DecisionStore } from './decision-store';
 import { type EventSink, ROUTER_SOURCE } from './event-sink';
@@ -63,7 +63,7 @@ export class RerouteFailedChannels {
           reroutedAt,
         },
         async () => {
-          await this.events.publishMany(RenderRequestedTopic.topic, [next]);
+          await this.events.publishMany(renderRequestedTopicFor(next.priority), [next]);
           await this.events.publishMany(DeliveryEventTopic.topic, [reroutedEvent]);
         },
       );

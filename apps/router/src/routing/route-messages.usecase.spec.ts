@@ -1,4 +1,4 @@
-import { DeliveryEventTopic, type MessageAccepted, RenderRequestedTopic } from '@switchboard/contracts';
+import { DeliveryEventTopic, type MessageAccepted, RenderRequestedTopics } from '@switchboard/contracts';
 import { InMemoryRecipientStore } from '../recipients/in-memory-recipient-store';
 import { InMemorySuppressionStore } from '../suppressions/in-memory-suppression-store';
 import { InMemoryDecisionStore } from './in-memory-decision-store';
@@ -7,6 +7,8 @@ import { RecordingEventSink } from './recording-event-sink';
 import { RouteMessages } from './route-messages.usecase';
 
 const now = new Date('2030-01-01T12:00:00.000Z');
+
+// The messages here are high priority, so their render requests go to the high lane.
 
 function message(overrides: Partial<MessageAccepted> = {}): MessageAccepted {
   return {
@@ -43,7 +45,7 @@ describe('RouteMessages', () => {
   it('routes a message to rendering with its acceptance time, and records a routed event', async () => {
     await routeMessages.execute([message()]);
 
-    expect(events.on(RenderRequestedTopic)).toEqual([
+    expect(events.on(RenderRequestedTopics.high)).toEqual([
       {
         tenantId: 'acme',
         messageId: message().messageId,
@@ -73,7 +75,7 @@ describe('RouteMessages', () => {
 
     await routeMessages.execute([message()]);
 
-    expect(events.on(RenderRequestedTopic)).toEqual([]);
+    expect(events.on(RenderRequestedTopics.high)).toEqual([]);
     expect(events.on(DeliveryEventTopic)).toEqual([
       expect.objectContaining({ type: 'skipped', reason: 'suppressed: hard bounce' }),
     ]);
@@ -84,13 +86,13 @@ describe('RouteMessages', () => {
 
     await routeMessages.execute([message()]);
 
-    expect(events.on(RenderRequestedTopic)).toHaveLength(1);
+    expect(events.on(RenderRequestedTopics.high)).toHaveLength(1);
   });
 
   it('defers a message scheduled for later and keeps the message to decide again once due', async () => {
     await routeMessages.execute([message({ sendAt: '2030-01-01T13:00:00.000Z' })]);
 
-    expect(events.on(RenderRequestedTopic)).toEqual([]);
+    expect(events.on(RenderRequestedTopics.high)).toEqual([]);
     expect(events.on(DeliveryEventTopic)).toEqual([
       expect.objectContaining({
         type: 'deferred',
@@ -114,7 +116,7 @@ describe('RouteMessages', () => {
       redelivered: true,
       decision: { decision: 'routed' },
     });
-    expect(events.on(RenderRequestedTopic)).toHaveLength(2);
+    expect(events.on(RenderRequestedTopics.high)).toHaveLength(2);
     const [first, again] = events.on(DeliveryEventTopic);
     expect(again).toEqual(first);
   });
@@ -126,7 +128,7 @@ describe('RouteMessages', () => {
 
     await routeMessages.execute([message()]);
 
-    expect(events.on(RenderRequestedTopic)).toEqual([]);
+    expect(events.on(RenderRequestedTopics.high)).toEqual([]);
   });
 
   it('does not schedule a redelivered message a second time', async () => {
@@ -155,7 +157,7 @@ describe('RouteMessages', () => {
 
       await routeMessages.execute([message({ recipient: { id: 'user-42' }, channels: ['email', 'sms'] })]);
 
-      expect(events.on(RenderRequestedTopic)).toEqual([
+      expect(events.on(RenderRequestedTopics.high)).toEqual([
         expect.objectContaining({ channel: 'sms', address: '+14155550123', recipientId: 'user-42' }),
       ]);
     });
@@ -166,7 +168,7 @@ describe('RouteMessages', () => {
       await routeMessages.execute([message({ recipient: { id: 'user-42' } })]);
 
       // The id alone gives the in-app inbox, which comes before sms in the default order.
-      expect(events.on(RenderRequestedTopic)).toEqual([
+      expect(events.on(RenderRequestedTopics.high)).toEqual([
         expect.objectContaining({ channel: 'inapp', address: 'user-42' }),
       ]);
       expect(decisions.decisions.get(message().messageId)?.renderRequests.map((r) => r.channel)).toEqual([
@@ -180,7 +182,7 @@ describe('RouteMessages', () => {
 
       await routeMessages.execute([message({ recipient: { id: 'user-42' }, channels: ['push', 'email'] })]);
 
-      expect(events.on(RenderRequestedTopic)).toEqual([
+      expect(events.on(RenderRequestedTopics.high)).toEqual([
         expect.objectContaining({
           channel: 'push',
           address: 'user-42',
@@ -204,7 +206,7 @@ describe('RouteMessages', () => {
         message({ recipient: { id: 'user-42', email: 'new@example.com' }, channels: ['email'] }),
       ]);
 
-      expect(events.on(RenderRequestedTopic)).toEqual([
+      expect(events.on(RenderRequestedTopics.high)).toEqual([
         expect.objectContaining({ address: 'new@example.com' }),
       ]);
     });
@@ -215,7 +217,7 @@ describe('RouteMessages', () => {
 
       await routeMessages.execute([message({ recipient: { id: 'user-42' }, channels: ['email', 'sms'] })]);
 
-      expect(events.on(RenderRequestedTopic)).toEqual([expect.objectContaining({ channel: 'sms' })]);
+      expect(events.on(RenderRequestedTopics.high)).toEqual([expect.objectContaining({ channel: 'sms' })]);
     });
 
     it('skips a message no channel can take, naming why for each channel', async () => {
@@ -225,7 +227,7 @@ describe('RouteMessages', () => {
         message({ recipient: { email: 'ada@example.com' }, channels: ['email', 'sms', 'push'] }),
       ]);
 
-      expect(events.on(RenderRequestedTopic)).toEqual([]);
+      expect(events.on(RenderRequestedTopics.high)).toEqual([]);
       expect(events.on(DeliveryEventTopic)).toEqual([
         expect.objectContaining({
           type: 'skipped',
@@ -241,7 +243,9 @@ describe('RouteMessages', () => {
         message({ recipient: { id: 'user-42' }, channels: ['sms', 'push', 'email'], channelPolicy: 'all' }),
       ]);
 
-      expect(events.on(RenderRequestedTopic).map((request) => [request.channel, request.address])).toEqual([
+      expect(
+        events.on(RenderRequestedTopics.high).map((request) => [request.channel, request.address]),
+      ).toEqual([
         ['sms', '+14155550123'],
         ['email', 'ada@example.com'],
       ]);

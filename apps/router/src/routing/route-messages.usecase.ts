@@ -3,7 +3,7 @@ import {
   DeliveryEventTopic,
   type MessageAccepted,
   type RenderRequested,
-  RenderRequestedTopic,
+  renderRequestedLanes,
 } from '@switchboard/contracts';
 import type { Metrics } from '@switchboard/telemetry';
 import { decideBatch, ledgerQueryFor } from './decide-batch';
@@ -101,7 +101,7 @@ export class RouteMessages {
       renderRequests.push(...requestsToPublish(decision));
     }
     await Promise.all([
-      this.events.publishMany(RenderRequestedTopic.topic, renderRequests),
+      ...renderRequestedLanes(renderRequests).map(([topic, lane]) => this.events.publishMany(topic, lane)),
       this.events.publishMany(DeliveryEventTopic.topic, deliveryEvents),
     ]);
   }

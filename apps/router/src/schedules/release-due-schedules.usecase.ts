@@ -2,7 +2,7 @@ import {
   type DeliveryEvent,
   DeliveryEventTopic,
   type RenderRequested,
-  RenderRequestedTopic,
+  renderRequestedLanes,
 } from '@switchboard/contracts';
 import type { Metrics } from '@switchboard/telemetry';
 import { decideBatch, ledgerQueryFor } from '../routing/decide-batch';
@@ -87,7 +87,7 @@ export class ReleaseDueSchedules {
       }
     }
     await Promise.all([
-      this.events.publishMany(RenderRequestedTopic.topic, renderRequests),
+      ...renderRequestedLanes(renderRequests).map(([topic, lane]) => this.events.publishMany(topic, lane)),
       this.events.publishMany(DeliveryEventTopic.topic, deliveryEvents),
     ]);
   }

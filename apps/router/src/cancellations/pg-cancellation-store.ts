@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { lockMessages } from '../routing/pg-policy-ledger';
 import { type CancellationOutcome, CancellationStore, type TenantMessage } from './cancellation-store';
 
 interface WaitingRow {
@@ -19,6 +20,9 @@ export class PgCancellationStore extends CancellationStore {
     publish: () => Promise<void>,
   ): Promise<CancellationOutcome> {
     return this.dataSource.transaction(async (manager) => {
+      // Routing decides under the same lock: it either decided first (found below) or will find
+      // the cancellation recorded here, so a 202 'cancelling' is always honoured.
+      await lockMessages(manager, [message]);
       const decisions: Array<{ decision: string }> = await manager.query(
         `SELECT decision FROM router.decisions WHERE tenant_id = $1 AND message_id = $2`,
         [message.tenantId, message.messageId],

@@ -60,6 +60,8 @@ export interface BatchDecisions {
 
 export interface DecideNewBatch {
   messageIds: string[];
+  /** The batch's messages by tenant, locked against a concurrent cancellation while deciding. */
+  messages: Array<{ tenantId: string; messageId: string }>;
   ledger: LedgerQuery;
   /**
    * Decides the messages among the batch not decided before, with the recipients' ledger loaded

@@ -11,7 +11,7 @@ import {
   type DeferredMessage,
   type Reroute,
 } from './decision-store';
-import { lockAndLoadLedger, writeLedger } from './pg-policy-ledger';
+import { findCancelledIn, lockAndLoadLedger, lockMessages, writeLedger } from './pg-policy-ledger';
 
 interface DecisionRow {
   message_id: string;
@@ -35,6 +35,9 @@ export class PgDecisionStore extends DecisionStore {
 
   async decideNew(batch: DecideNewBatch): Promise<Set<string>> {
     return this.dataSource.transaction(async (manager) => {
+      // The messages' locks serialise routing with a tenant cancelling one of them: whichever
+      // comes second sees the other (a decision, or a cancellation to honour).
+      await lockMessages(manager, batch.messages);
       const state = await lockAndLoadLedger(manager, batch.ledger);
       const decidedBefore: Array<{ message_id: string }> = await manager.query(
         `SELECT message_id FROM router.decisions WHERE message_id = ANY($1::uuid[])`,
@@ -43,7 +46,11 @@ export class PgDecisionStore extends DecisionStore {
       const before = new Set(decidedBefore.map((row) => row.message_id));
       const undecided = new Set(batch.messageIds.filter((id) => !before.has(id)));
       if (undecided.size === 0) return new Set<string>();
-      const { records, deferred, writes } = batch.decide(state, undecided);
+      const cancelled = await findCancelledIn(
+        manager,
+        batch.messages.filter(({ messageId }) => undecided.has(messageId)),
+      );
+      const { records, deferred, writes } = batch.decide({ ...state, cancelled }, undecided);
       const inserted = await bulkInsert(manager, 'router.decisions', records.map(toRow), {
         onConflictDoNothing: true,
         returning: ['message_id'],

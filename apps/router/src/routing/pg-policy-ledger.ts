@@ -29,12 +29,9 @@ interface ClaimRow {
  */
 export async function lockAndLoadLedger(manager: EntityManager, query: LedgerQuery): Promise<LedgerState> {
   if (query.recipients.length === 0) return { sends: [], claims: [] };
-  const keys = [
-    ...new Set(query.recipients.map(({ tenantId, recipient }) => lockKey(tenantId, recipient))),
-  ].sort((left, right) => (BigInt(left) < BigInt(right) ? -1 : BigInt(left) > BigInt(right) ? 1 : 0));
-  await manager.query(
-    `SELECT pg_advisory_xact_lock(key) FROM (SELECT unnest($1::bigint[]) AS key ORDER BY 1) AS sorted`,
-    [keys],
+  await takeLocks(
+    manager,
+    query.recipients.map(({ tenantId, recipient }) => lockKey(tenantId, recipient)),
   );
   const tenants = query.recipients.map(({ tenantId }) => tenantId);
   const recipients = query.recipients.map(({ recipient }) => recipient);
@@ -101,11 +98,56 @@ export async function writeLedger(manager: EntityManager, writes: LedgerWrites):
 
 /** A signed 64-bit key per recipient for pg_advisory_xact_lock, as a decimal string. */
 function lockKey(tenantId: string, recipient: string): string {
-  return createHash('sha256')
-    .update(JSON.stringify([tenantId, recipient]))
-    .digest()
-    .readBigInt64BE(0)
-    .toString();
+  return hashKey(JSON.stringify([tenantId, recipient]));
+}
+
+/** The advisory lock key of one message, shared by routing and cancelling (never a recipient's: the input differs). */
+export function messageLockKey(tenantId: string, messageId: string): string {
+  return hashKey(JSON.stringify(['message', tenantId, messageId]));
+}
+
+function hashKey(text: string): string {
+  return createHash('sha256').update(text).digest().readBigInt64BE(0).toString();
+}
+
+/**
+ * Takes the messages' transaction-scoped advisory locks, in one sorted order. Routing takes them
+ * before the recipients' locks, cancelling takes one alone, so no two transactions wait in a circle.
+ */
+export async function lockMessages(
+  manager: EntityManager,
+  messages: ReadonlyArray<{ tenantId: string; messageId: string }>,
+): Promise<void> {
+  await takeLocks(
+    manager,
+    messages.map(({ tenantId, messageId }) => messageLockKey(tenantId, messageId)),
+  );
+}
+
+/** The messages among these that their tenant cancelled (read under the messages' locks). */
+export async function findCancelledIn(
+  manager: EntityManager,
+  messages: ReadonlyArray<{ tenantId: string; messageId: string }>,
+): Promise<Set<string>> {
+  if (messages.length === 0) return new Set();
+  const rows: Array<{ message_id: string }> = await manager.query(
+    `SELECT c.message_id FROM router.cancellations c
+     JOIN unnest($1::text[], $2::uuid[]) AS wanted(tenant_id, message_id)
+       ON c.tenant_id = wanted.tenant_id AND c.message_id = wanted.message_id`,
+    [messages.map(({ tenantId }) => tenantId), messages.map(({ messageId }) => messageId)],
+  );
+  return new Set(rows.map((row) => row.message_id));
+}
+
+async function takeLocks(manager: EntityManager, keys: string[]): Promise<void> {
+  if (keys.length === 0) return;
+  const sorted = [...new Set(keys)].sort((left, right) =>
+    BigInt(left) < BigInt(right) ? -1 : BigInt(left) > BigInt(right) ? 1 : 0,
+  );
+  await manager.query(
+    `SELECT pg_advisory_xact_lock(key) FROM (SELECT unnest($1::bigint[]) AS key ORDER BY 1) AS sorted`,
+    [sorted],
+  );
 }
 
 function fromSendRow(row: SendRow): SendRecord {

@@ -31,6 +31,8 @@ export interface LedgerQuery {
 }
 
 export interface LedgerState {
+  /** Messages of the batch a tenant cancelled, read under the messages' locks (fresh routing only). */
+  cancelled?: ReadonlySet<string>;
   sends: SendRecord[];
   /** Claims that have not expired yet. */
   claims: ContentClaim[];

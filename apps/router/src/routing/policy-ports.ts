@@ -1,14 +1,7 @@
-import {
-  type MessageTypeDefinition,
-  type RecipientPreferences,
-  SendingSettings,
-} from '@switchboard/contracts';
+import { type RecipientPreferences, SendingSettings } from '@switchboard/contracts';
+import type { TenantSendingPolicy } from '../sending-settings/sending-policy-source';
 
-/** A tenant's sending settings and message types, as routing reads them. */
-export interface TenantSendingPolicy {
-  settings: SendingSettings;
-  types: ReadonlyMap<string, MessageTypeDefinition>;
-}
+export type { TenantSendingPolicy };
 
 /** The sending policy of every tenant of a batch, in as few queries as the source can. */
 export interface SendingPolicyLookup {

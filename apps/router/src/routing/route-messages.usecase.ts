@@ -56,6 +56,7 @@ export class RouteMessages {
     let decidedNow: DecisionRecord[] = [];
     const recorded = await this.decisions.decideNew({
       messageIds: messages.map((message) => message.messageId),
+      messages: messages.map(({ tenantId, messageId }) => ({ tenantId, messageId })),
       ledger: ledgerQueryFor(messages, facts, decidedAt),
       decide: (state, undecided) => {
         const decided = decideBatch(messages, facts, state, undecided, {

@@ -1,7 +1,7 @@
 import { BUILT_IN_MESSAGE_TYPE, MessageTypeDefinition, SendingSettings } from '@switchboard/contracts';
 import { InMemoryMessageTypeStore } from '../message-types/in-memory-message-type-store';
 import { InMemorySendingSettingsStore } from './in-memory-sending-settings-store';
-import { messageTypeOf, SendingPolicySource } from './sending-policy-source';
+import { SendingPolicySource } from './sending-policy-source';
 
 describe('SendingPolicySource', () => {
   const marketing = MessageTypeDefinition.parse({ category: 'marketing' });
@@ -99,32 +99,5 @@ describe('SendingPolicySource', () => {
     const policies = await source.forTenants(['acme']);
 
     expect(policies.get('acme')?.types.has('newsletter')).toBe(true);
-  });
-});
-
-describe('messageTypeOf', () => {
-  const marketing = MessageTypeDefinition.parse({ category: 'marketing' });
-  const policy = (defaultMessageType: string | null) => ({
-    settings: SendingSettings.parse({ defaultMessageType }),
-    types: new Map([
-      ['default', BUILT_IN_MESSAGE_TYPE],
-      ['newsletter', marketing],
-    ]),
-  });
-
-  it('takes the named type, else the tenant default, else the built-in one', () => {
-    expect(messageTypeOf(policy(null), 'newsletter')).toEqual({ key: 'newsletter', definition: marketing });
-    expect(messageTypeOf(policy('newsletter'), undefined)).toEqual({
-      key: 'newsletter',
-      definition: marketing,
-    });
-    expect(messageTypeOf(policy(null), undefined)).toEqual({
-      key: 'default',
-      definition: BUILT_IN_MESSAGE_TYPE,
-    });
-  });
-
-  it('finds nothing for a type the tenant does not have', () => {
-    expect(messageTypeOf(policy(null), 'receipt')).toBeUndefined();
   });
 });

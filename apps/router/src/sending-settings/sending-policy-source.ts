@@ -125,17 +125,3 @@ export class SendingPolicySource implements SendingPolicyChanges {
     return this.generations.get(tenantId) ?? 0;
   }
 }
-
-/**
- * The type a message is sent as: the one it names, else the tenant's default type, else the
- * built-in one. Undefined when the named type does not exist (the router skips the message with
- * rule `unknown-message-type`).
- */
-export function messageTypeOf(
-  policy: TenantSendingPolicy,
-  requestedKey: string | undefined,
-): { key: string; definition: MessageTypeDefinition } | undefined {
-  const key = requestedKey ?? policy.settings.defaultMessageType ?? BUILT_IN_MESSAGE_TYPE_KEY;
-  const definition = policy.types.get(key);
-  return definition ? { key, definition } : undefined;
-}

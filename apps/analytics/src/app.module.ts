@@ -11,6 +11,7 @@ import { CreateAnalyticsTimeline1795595431377 } from './migrations/1795595431377
 import { CreateDeadLetters1795690000000 } from './migrations/1795690000000-create-dead-letters';
 import { CreateDeliveryMetrics1795800000000 } from './migrations/1795800000000-create-delivery-metrics';
 import { IndexDeadLettersByTime1795912000000 } from './migrations/1795912000000-index-dead-letters-by-time';
+import { AddDeliveryEventRule1796100000000 } from './migrations/1796100000000-add-delivery-event-rule';
 import { DeliveryEventCountEntity } from './metrics/delivery-event-count.entity';
 import { MessageStatusCountEntity } from './metrics/message-status-count.entity';
 import { MetricsModule } from './metrics/metrics.module';
@@ -44,6 +45,7 @@ export function createAppModule(config: AnalyticsConfig): Type<unknown> {
           CreateDeadLetters1795690000000,
           CreateDeliveryMetrics1795800000000,
           IndexDeadLettersByTime1795912000000,
+          AddDeliveryEventRule1796100000000,
         ],
         poolSize: config.DATABASE_POOL_SIZE,
       }),

@@ -31,6 +31,10 @@ export class DeliveryEventEntity {
   @Column('text', { nullable: true })
   reason!: string | null;
 
+  /** Router decisions: the sending rule that decided. */
+  @Column('text', { nullable: true })
+  rule!: string | null;
+
   @Column('jsonb', { nullable: true })
   detail!: Record<string, string | number | boolean> | null;
 }

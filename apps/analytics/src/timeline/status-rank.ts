@@ -17,6 +17,8 @@ const STATUS_RANK: Record<DeliveryEventTypeName, number> = {
   accepted: 0,
   routed: 1,
   deferred: 1,
+  // A waiting message the tenant cancelled: the same stage as its deferral, and later.
+  cancelled: 1,
   skipped: 1,
   rendered: 2,
   // Parked, but a redrive can still send it: below 'sent' so the send that follows shows.

@@ -15,6 +15,7 @@ interface TimelineRow {
   channel: MessageTimelineEntry['channel'] | null;
   provider: string | null;
   reason: string | null;
+  rule: string | null;
   detail: MessageTimelineEntry['detail'] | null;
 }
 
@@ -43,9 +44,9 @@ export class TimelineRepository {
     await this.dataSource.query(
       `WITH stored_events AS (
          INSERT INTO analytics.delivery_events
-           (tenant_id, message_id, type, occurred_at, source, channel, provider, reason, detail)
+           (tenant_id, message_id, type, occurred_at, source, channel, provider, reason, detail, rule)
          SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::timestamptz[], $5::text[], $6::text[],
-                              $7::text[], $8::text[], $9::jsonb[])
+                              $7::text[], $8::text[], $9::jsonb[], $21::text[])
          ON CONFLICT DO NOTHING
          RETURNING channel, provider, type
        ),
@@ -109,6 +110,7 @@ export class TimelineRepository {
         orderedCircuits.map((change) => change.provider),
         orderedCircuits.map((change) => change.state),
         orderedCircuits.map((change) => change.changedAt.toISOString()),
+        events.map((event) => event.rule ?? null),
       ],
     );
   }
@@ -121,7 +123,7 @@ export class TimelineRepository {
     );
     if (statuses.length === 0) return undefined;
     const rows: TimelineRow[] = await this.dataSource.query(
-      `SELECT type, occurred_at, source, channel, provider, reason, detail
+      `SELECT type, occurred_at, source, channel, provider, reason, rule, detail
        FROM analytics.delivery_events
        WHERE message_id = $1 AND tenant_id = $2
        ORDER BY occurred_at, id`,
@@ -139,6 +141,7 @@ function toTimelineEntry(row: TimelineRow): MessageTimelineEntry {
     ...(row.channel === null ? {} : { channel: row.channel }),
     ...(row.provider === null ? {} : { provider: row.provider }),
     ...(row.reason === null ? {} : { reason: row.reason }),
+    ...(row.rule === null ? {} : { rule: row.rule }),
     ...(row.detail === null ? {} : { detail: row.detail }),
   };
 }

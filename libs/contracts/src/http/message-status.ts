@@ -10,6 +10,8 @@ export const MessageTimelineEntry = z.strictObject({
   channel: Channel.optional(),
   provider: z.string().optional(),
   reason: z.string().optional(),
+  /** Router decisions: the sending rule that decided (`opted-out`, `quiet-hours`, `frequency-limit`, ...). */
+  rule: z.string().optional(),
   detail: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
 

@@ -1,5 +1,5 @@
 import { Module, type Type } from '@nestjs/common';
-import { DeliveryEventTopic, RenderRequestedTopic } from '@switchboard/contracts';
+import { DeliveryEventTopic, RenderRequestedTopics } from '@switchboard/contracts';
 import { MessagingHealthIndicator, MessagingModule } from '@switchboard/messaging';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
 import { HealthModule } from '@switchboard/service-kit';
@@ -19,10 +19,12 @@ const PIPELINE_TOPIC_PARTITIONS = 6;
 
 /** The template service's root module for one config (runService takes a module class, so it is made here). */
 export function createAppModule(config: TemplateConfig): Type<unknown> {
-  const topics = [RenderRequestedTopic, ...DISPATCH_LANES, DeliveryEventTopic].map(({ topic }) => ({
-    topic,
-    partitions: PIPELINE_TOPIC_PARTITIONS,
-  }));
+  const topics = [...Object.values(RenderRequestedTopics), ...DISPATCH_LANES, DeliveryEventTopic].map(
+    ({ topic }) => ({
+      topic,
+      partitions: PIPELINE_TOPIC_PARTITIONS,
+    }),
+  );
 
   @Module({
     imports: [

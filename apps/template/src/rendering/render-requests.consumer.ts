@@ -1,6 +1,11 @@
 import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { DeliveryEventTopic, type RenderRequested, RenderRequestedTopic } from '@switchboard/contracts';
-import { type ConsumedEvent, ConsumerRunner, type EventPublisher } from '@switchboard/messaging';
+import {
+  DeliveryEventTopic,
+  type RenderRequested,
+  type RenderRequestedTopicName,
+  RenderRequestedTopics,
+} from '@switchboard/contracts';
+import { type ConsumedEvent, type EventPublisher, PriorityLaneConsumer } from '@switchboard/messaging';
 import type { Kafka } from 'kafkajs';
 import type { ChannelDispatch, RenderMessageUsecase } from './render-message.usecase';
 
@@ -16,11 +21,12 @@ export const TEMPLATE_CONSUMER_GROUP = 'template';
  * lane of each message's channel and priority) and delivery events with one request per topic. A
  * message that cannot render (no such template, no part for its channel, a missing variable) is
  * reported 'failed' and not retried; anything else fails the batch, which the runner retries and
- * then dead-letters.
+ * then dead-letters. The high lane has a group of its own ('template.high'), so a bulk backlog never
+ * holds it up.
  */
 export class RenderRequestsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(RenderRequestsConsumer.name);
-  private readonly runner: ConsumerRunner;
+  private readonly runner: PriorityLaneConsumer<RenderRequestedTopicName>;
 
   constructor(
     kafka: Kafka,
@@ -28,11 +34,17 @@ export class RenderRequestsConsumer implements OnApplicationBootstrap, BeforeApp
     private readonly renderMessage: RenderMessageUsecase,
     settings: RenderRequestsConsumerSettings,
   ) {
-    this.runner = new ConsumerRunner(kafka, publisher, {
-      groupId: TEMPLATE_CONSUMER_GROUP,
-      maxAttempts: settings.maxAttempts,
-      partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently,
-    }).onBatch(RenderRequestedTopic.topic, (events) => this.renderBatch(events));
+    this.runner = new PriorityLaneConsumer(
+      kafka,
+      publisher,
+      {
+        groupId: TEMPLATE_CONSUMER_GROUP,
+        maxAttempts: settings.maxAttempts,
+        partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently,
+      },
+      RenderRequestedTopics,
+      (events) => this.renderBatch(events),
+    );
   }
 
   onApplicationBootstrap(): Promise<void> {

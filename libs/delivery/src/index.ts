@@ -35,6 +35,7 @@ export { TokenBucket, type TokenBucketOptions, type TokenGrant } from './token-b
 export {
   SHARED_RATE_LIMITER_TABLE,
   SharedRateLimiter,
+  type AcquireOptions,
   sharedRateLimiterDropTableSql,
   sharedRateLimiterTableSql,
   type SharedRateLimiterOptions,

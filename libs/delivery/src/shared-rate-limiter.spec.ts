@@ -43,6 +43,34 @@ describe('SharedRateLimiter options', () => {
     ).toThrow(/query: must be a function/);
   });
 
+  it('reserves the high-priority share of the burst, always leaving a token to the others', () => {
+    const limiter = (burst: number, highPriorityShare: number) =>
+      new SharedRateLimiter({ query, bucketKey: 'ses', ratePerSecond: 10, burst, highPriorityShare });
+    expect(limiter(14, 0.2).reservedTokens).toBeCloseTo(2.8);
+    expect(limiter(14, 0).reservedTokens).toBe(0);
+    expect(limiter(1, 0.2).reservedTokens).toBe(0);
+    expect(() => limiter(14, 0.95)).toThrow(/highPriorityShare/);
+  });
+
+  it('refuses a normal-priority count that only the reserve could make up, before touching the database', async () => {
+    let queries = 0;
+    const limiter = new SharedRateLimiter({
+      query: async () => {
+        queries += 1;
+        return [];
+      },
+      bucketKey: 'ses',
+      ratePerSecond: 10,
+      burst: 10,
+      highPriorityShare: 0.2,
+    });
+    await expect(limiter.acquire(9)).rejects.toThrow(/less the high-priority reserve \(8\)/);
+    await expect(limiter.acquire(9, undefined, { priority: 'high' })).rejects.toThrow(
+      /rows of the statement/,
+    );
+    expect(queries).toBe(1);
+  });
+
   it('refuses a count above the burst before touching the database', async () => {
     let queries = 0;
     const limiter = new SharedRateLimiter({

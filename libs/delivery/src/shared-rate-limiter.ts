@@ -1,3 +1,4 @@
+import type { PriorityName } from '@switchboard/contracts';
 import { z } from 'zod';
 import { systemClock, type Clock } from './clock';
 import { parseArgument, parseOptions } from './delivery-error';
@@ -40,16 +41,22 @@ function tableName(schema: string): string {
  * latest committed row), so replicas never grant the same token twice. Time is the database's,
  * never a replica's clock; GREATEST keeps refilled_at from going back when a statement that
  * started earlier got the lock later. It takes between $4 (needed) and $5 (wanted) tokens, or
- * none when fewer than $4 are there, and records the count so RETURNING can report it.
+ * none when fewer than $4 are there above the $6 tokens held back for high priority (0 when high
+ * priority asks), and records the count so RETURNING can report it.
  */
 function takeTokensSql(schema: string): string {
-  return `INSERT INTO ${tableName(schema)} AS bucket (bucket_key, tokens, refilled_at, granted_by_last_take)
-VALUES ($1, $3::float8 - LEAST($5::int, $3::float8), statement_timestamp(), LEAST($5::int, $3::float8)::int)
+  return `WITH first_take AS (
+  SELECT CASE WHEN floor($3::float8 - $6::float8) >= $4::int
+    THEN LEAST($5::int, floor($3::float8 - $6::float8))::int ELSE 0 END AS granted
+)
+INSERT INTO ${tableName(schema)} AS bucket (bucket_key, tokens, refilled_at, granted_by_last_take)
+SELECT $1, $3::float8 - first_take.granted, statement_timestamp(), first_take.granted FROM first_take
 ON CONFLICT (bucket_key) DO UPDATE SET (tokens, refilled_at, granted_by_last_take) = (
   SELECT decision.available - decision.granted, decision.taken_at, decision.granted
   FROM (
     SELECT refill.available, refill.taken_at,
-      CASE WHEN floor(refill.available) >= $4::int THEN LEAST($5::int, floor(refill.available))::int ELSE 0 END AS granted
+      CASE WHEN floor(refill.available - $6::float8) >= $4::int
+        THEN LEAST($5::int, floor(refill.available - $6::float8))::int ELSE 0 END AS granted
     FROM (
       SELECT clock.taken_at,
         LEAST($3::float8, bucket.tokens + EXTRACT(EPOCH FROM (clock.taken_at - bucket.refilled_at))::float8 * $2::float8) AS available
@@ -71,6 +78,11 @@ const sharedRateLimiterOptionsSchema = rateLimitSchema
     schema: schemaNameSchema.default('public'),
     /** Tokens taken from the database at once and handed out locally; defaults to ~0.1 s worth. */
     leaseSize: z.number().int().min(1).optional(),
+    /**
+     * The part of the burst that only high priority may take: normal and bulk never draw the bucket
+     * below it, high may use it all. At least one token is always left to the others.
+     */
+    highPriorityShare: z.number().min(0).max(0.9).default(0),
     /** Leased tokens not used by then are dropped, so an idle replica cannot save up a burst. */
     leaseTtlMs: z.number().int().positive().default(1000),
     clock: z
@@ -88,6 +100,22 @@ const sharedRateLimiterOptionsSchema = rateLimitSchema
 
 export type SharedRateLimiterOptions = z.input<typeof sharedRateLimiterOptionsSchema>;
 
+export interface AcquireOptions {
+  /** Only 'high' may take the tokens held back by highPriorityShare. Default 'normal'. */
+  priority?: PriorityName;
+}
+
+/** Tokens taken from the database and handed out in this replica, with when they expire. */
+class Lease {
+  tokens = 0;
+  expiresAt = 0;
+
+  available(now: number): number {
+    if (this.tokens > 0 && now >= this.expiresAt) this.tokens = 0;
+    return this.tokens;
+  }
+}
+
 // A floor on the wait between two asks of the database, so contention never becomes a hot loop.
 const MINIMUM_WAIT_MS = 5;
 
@@ -95,21 +123,36 @@ const MINIMUM_WAIT_MS = 5;
  * A token bucket shared by every replica through one PostgreSQL row, so that together they keep
  * to a provider's rate: over any period they take at most rate × period + burst tokens. Each
  * replica leases a few tokens per round trip and hands them out locally.
+ *
+ * With a high-priority share, normal and bulk callers stop while the bucket is down to that share
+ * of the burst, so a high-priority call finds tokens at once and, while it waits, has the refill
+ * to itself. High-priority callers queue apart from the others and never wait behind them.
  */
 export class SharedRateLimiter {
   readonly bucketKey: string;
   readonly ratePerSecond: number;
   readonly burst: number;
   readonly leaseSize: number;
+  /** Tokens of the burst that only high priority may take. */
+  readonly reservedTokens: number;
   private readonly query: SqlQuery;
   private readonly sql: string;
   private readonly leaseTtlMs: number;
   private readonly clock: Clock;
   private readonly countSchema: z.ZodType<number>;
-  private leased = 0;
-  private leaseExpiresAt = 0;
-  /** Callers are served one at a time, in order, so a large request is not starved by small ones. */
-  private queueTail: Promise<void> = Promise.resolve();
+  private readonly unreservedCountSchema: z.ZodType<number>;
+  /** Taken above the reserve: anyone may use them. */
+  private readonly openLease = new Lease();
+  /** Taken by high priority, possibly from the reserve: only high priority may use them. */
+  private readonly reservedLease = new Lease();
+  /**
+   * Callers are served one at a time, in order, so a large request is not starved by small ones;
+   * high priority has a queue of its own, so it never waits behind a caller held off the reserve.
+   */
+  private readonly queueTails: Record<'high' | 'other', Promise<void>> = {
+    high: Promise.resolve(),
+    other: Promise.resolve(),
+  };
 
   constructor(options: SharedRateLimiterOptions) {
     const valid = parseOptions(sharedRateLimiterOptionsSchema, options, 'shared rate limiter');
@@ -119,6 +162,11 @@ export class SharedRateLimiter {
     this.leaseSize =
       valid.leaseSize ?? Math.max(1, Math.min(valid.burst, Math.floor(valid.ratePerSecond / 10)));
     this.leaseTtlMs = valid.leaseTtlMs;
+    this.reservedTokens = Math.min(valid.highPriorityShare * valid.burst, valid.burst - 1);
+    const unreserved = Math.floor(valid.burst - this.reservedTokens);
+    this.unreservedCountSchema = z
+      .number()
+      .max(unreserved, `must not be more than the burst less the high-priority reserve (${unreserved})`);
     this.query = valid.query;
     this.clock = valid.clock;
     this.sql = takeTokensSql(valid.schema);
@@ -129,12 +177,15 @@ export class SharedRateLimiter {
    * Resolves once `count` tokens are granted; waits on timers in between, never spinning. An
    * abort rejects with the signal's reason and takes nothing more.
    */
-  async acquire(count = 1, signal?: AbortSignal): Promise<void> {
+  async acquire(count = 1, signal?: AbortSignal, options: AcquireOptions = {}): Promise<void> {
     parseArgument(this.countSchema, count, 'token count');
     signal?.throwIfAborted();
-    const previous = this.queueTail;
-    const turn = waitUntilSettled(previous, signal).then(() => this.acquireInTurn(count, signal));
-    this.queueTail = turn.then(
+    const high = options.priority === 'high';
+    if (!high) parseArgument(this.unreservedCountSchema, count, 'token count');
+    const queue = high ? 'high' : 'other';
+    const previous = this.queueTails[queue];
+    const turn = waitUntilSettled(previous, signal).then(() => this.acquireInTurn(count, high, signal));
+    this.queueTails[queue] = turn.then(
       () => undefined,
       () => undefined,
     );
@@ -143,40 +194,63 @@ export class SharedRateLimiter {
 
   /** Tokens leased from the database and not handed out yet. */
   get leasedTokens(): number {
-    this.dropExpiredLease();
-    return this.leased;
+    const now = this.clock.now();
+    return this.openLease.available(now) + this.reservedLease.available(now);
   }
 
-  private async acquireInTurn(count: number, signal: AbortSignal | undefined): Promise<void> {
+  private async acquireInTurn(count: number, high: boolean, signal: AbortSignal | undefined): Promise<void> {
+    const reserve = high ? 0 : this.reservedTokens;
     for (;;) {
       signal?.throwIfAborted();
-      if (this.takeLeased(count)) return;
-      const needed = count - this.leased;
+      if (this.takeLeased(count, high)) return;
+      const needed = count - this.usableLeased(high);
       const wanted = Math.min(this.burst, Math.max(needed, this.leaseSize));
-      const { granted, remaining } = await this.takeShared(needed, wanted);
+      const { granted, remaining } = await this.takeShared(needed, wanted, reserve);
       if (granted > 0) {
-        this.leased += granted;
-        this.leaseExpiresAt = this.clock.now() + this.leaseTtlMs;
+        const lease = high ? this.reservedLease : this.openLease;
+        lease.tokens += granted;
+        lease.expiresAt = this.clock.now() + this.leaseTtlMs;
       }
-      if (this.takeLeased(count)) return;
-      const waitMs = Math.max(MINIMUM_WAIT_MS, Math.ceil(((needed - remaining) / this.ratePerSecond) * 1000));
+      if (this.takeLeased(count, high)) return;
+      const waitMs = Math.max(
+        MINIMUM_WAIT_MS,
+        Math.ceil(((needed + reserve - remaining) / this.ratePerSecond) * 1000),
+      );
       await delay(waitMs, signal);
     }
   }
 
-  private takeLeased(count: number): boolean {
-    this.dropExpiredLease();
-    if (this.leased < count) return false;
-    this.leased -= count;
+  private usableLeased(high: boolean): number {
+    const now = this.clock.now();
+    return this.openLease.available(now) + (high ? this.reservedLease.available(now) : 0);
+  }
+
+  /** High priority spends its own lease first (it may hold reserved tokens), then the open one. */
+  private takeLeased(count: number, high: boolean): boolean {
+    if (this.usableLeased(high) < count) return false;
+    let left = count;
+    if (high) {
+      const fromReserved = Math.min(left, this.reservedLease.tokens);
+      this.reservedLease.tokens -= fromReserved;
+      left -= fromReserved;
+    }
+    this.openLease.tokens -= left;
     return true;
   }
 
-  private dropExpiredLease(): void {
-    if (this.leased > 0 && this.clock.now() >= this.leaseExpiresAt) this.leased = 0;
-  }
-
-  private async takeShared(needed: number, wanted: number): Promise<{ granted: number; remaining: number }> {
-    const rows = await this.query(this.sql, [this.bucketKey, this.ratePerSecond, this.burst, needed, wanted]);
+  private async takeShared(
+    needed: number,
+    wanted: number,
+    reserve: number,
+  ): Promise<{ granted: number; remaining: number }> {
+    const rows = await this.query(this.sql, [
+      this.bucketKey,
+      this.ratePerSecond,
+      this.burst,
+      needed,
+      wanted,
+      reserve,
+    ]);
     const row = rows[0];
     const granted = Number(row?.granted);
     const remaining = Number(row?.remaining);

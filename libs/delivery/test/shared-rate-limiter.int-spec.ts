@@ -49,6 +49,58 @@ describe('SharedRateLimiter on PostgreSQL', () => {
     expect(granted).toBeGreaterThanOrEqual(ratePerSecond * 2 * 0.5);
   });
 
+  it('holds the high-priority share of the burst back from bulk, and high priority takes it at once past a waiting bulk call', async () => {
+    // So slow a refill that nothing comes back during the test: only the burst is there to share.
+    const limiter = new SharedRateLimiter({
+      query,
+      bucketKey: 'ses:reserve',
+      ratePerSecond: 0.01,
+      burst: 10,
+      highPriorityShare: 0.2,
+      leaseSize: 1,
+    });
+    for (let sent = 0; sent < 8; sent += 1) await limiter.acquire(1, undefined, { priority: 'bulk' });
+    const stopWaiting = new AbortController();
+    let bulkGranted = false;
+    const bulkWaiting = limiter.acquire(1, stopWaiting.signal, { priority: 'bulk' }).then(
+      () => (bulkGranted = true),
+      () => undefined,
+    );
+
+    await limiter.acquire(1, undefined, { priority: 'high' });
+    await limiter.acquire(1, undefined, { priority: 'high' });
+
+    expect(bulkGranted).toBe(false);
+    const { rows } = await pool.query('SELECT tokens FROM rate_limit_buckets WHERE bucket_key = $1', [
+      'ses:reserve',
+    ]);
+    expect(rows[0].tokens).toBeLessThan(1);
+    stopWaiting.abort();
+    await bulkWaiting;
+    expect(bulkGranted).toBe(false);
+  });
+
+  it('lets normal priority use the whole rate while no high-priority call needs the reserve', async () => {
+    const ratePerSecond = 100;
+    const limiter = new SharedRateLimiter({
+      query,
+      bucketKey: 'ses:unreserved',
+      ratePerSecond,
+      burst: 10,
+      highPriorityShare: 0.2,
+    });
+    const startedAt = Date.now();
+    let granted = 0;
+    while (Date.now() < startedAt + 1000) {
+      await limiter.acquire(1);
+      granted += 1;
+    }
+    const elapsedSeconds = (Date.now() - startedAt) / 1000;
+    // All but the reserve of the burst, plus the refill: the reserve costs no throughput.
+    expect(granted).toBeGreaterThanOrEqual(Math.floor(ratePerSecond * elapsedSeconds * 0.8));
+    expect(granted).toBeLessThanOrEqual(Math.floor(ratePerSecond * elapsedSeconds + 8));
+  });
+
   it('grants a whole burst at once and several tokens in one call', async () => {
     const limiter = new SharedRateLimiter({ query, bucketKey: 'sns:burst', ratePerSecond: 1, burst: 4 });
     await limiter.acquire(3);

@@ -55,6 +55,7 @@ describe('channelSenderVariables', () => {
       'CHAT_RATE_PER_SECOND',
       'CHAT_RATE_BURST',
       'CHAT_RATE_LIMITS',
+      'CHAT_HIGH_PRIORITY_SHARE',
       'CHAT_MAX_ATTEMPTS',
       'CHAT_RETRY_BASE_DELAY',
       'CHAT_RETRY_MAX_DELAY',
@@ -155,6 +156,19 @@ describe('configuredChannelSenderOptions', () => {
       ['chat-a', 3, 6],
       ['chat-b', 0.5, 2],
     ]);
+  });
+
+  it("holds a fifth of each provider's burst back for high priority unless told otherwise", () => {
+    const byDefault = setup(load({ CHAT_PROVIDERS: 'chat-a:us-east-1', CHAT_RATE_BURST: '10' }).config);
+    expect(byDefault.routes[0].rateLimiter.reservedTokens).toBe(2);
+    const none = setup(load({ CHAT_PROVIDERS: 'chat-a:us-east-1', CHAT_HIGH_PRIORITY_SHARE: '0' }).config);
+    expect(none.routes[0].rateLimiter.reservedTokens).toBe(0);
+  });
+
+  it('refuses a high-priority share that is not a fraction up to 0.9, naming the variable', () => {
+    for (const share of ['20%', '0.95', '-0.1']) {
+      expect(() => load({ CHAT_HIGH_PRIORITY_SHARE: share })).toThrow(/CHAT_HIGH_PRIORITY_SHARE/);
+    }
   });
 
   it("opens a provider's circuit after the configured failures in a row, not before", () => {

@@ -38,6 +38,20 @@ export function regionalProvider(example: string): z.ZodType<RegionalProviderSet
   });
 }
 
+const SHARE = /^(?:0|0?\.\d+)$/;
+
+/** A fraction from 0 to 0.9 (0.2 holds a fifth of each burst back for high priority). */
+function highPriorityShare(defaultShare: string): z.ZodType<number> {
+  return z.preprocess(
+    (value) => value ?? defaultShare,
+    z
+      .string()
+      .regex(SHARE, 'must be a fraction such as 0.2 (0 holds nothing back)')
+      .transform(Number)
+      .pipe(z.number().max(0.9, 'must be at most 0.9, or normal and bulk would hardly be sent')),
+  );
+}
+
 export interface ProviderRateLimitSetting {
   name: string;
   ratePerSecond: number;
@@ -61,6 +75,7 @@ export interface ChannelSenderSettings {
   RATE_PER_SECOND: number;
   RATE_BURST: number;
   RATE_LIMITS: ProviderRateLimitSetting[] | undefined;
+  HIGH_PRIORITY_SHARE: number;
   MAX_ATTEMPTS: number;
   RETRY_BASE_DELAY: number;
   RETRY_MAX_DELAY: number;
@@ -126,6 +141,11 @@ export function channelSenderVariables<const Prefix extends string>(
       description: 'Per-provider rate limits overriding the two above, comma-separated name=rate/burst',
       sensitive: false,
       example: examples.rateLimits,
+    },
+    HIGH_PRIORITY_SHARE: {
+      schema: highPriorityShare('0.2'),
+      description: `Share of each provider's burst that only high-priority ${words.messages} may take: normal and bulk stop short of it, high may use it all`,
+      sensitive: false,
     },
     MAX_ATTEMPTS: {
       schema: env.int({ min: 1, max: 100, default: 8 }),
@@ -256,6 +276,7 @@ export function configuredChannelSenderOptions<TDispatch extends Dispatch, Prefi
         (setting('RATE_LIMITS') ?? []).map(({ name, ...limit }) => [name, limit]),
       ),
       breaker: failuresInARowBreaker(setting('CIRCUIT_FAILURES_TO_OPEN'), setting('CIRCUIT_OPEN_FOR')),
+      highPriorityShare: setting('HIGH_PRIORITY_SHARE'),
     }),
     ledger: new PostgresDeliveryLedger({ query, schema, channel }),
     retryPolicy: {

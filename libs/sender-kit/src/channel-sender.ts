@@ -76,7 +76,13 @@ export interface ChannelSenderOptions<TDispatch extends Dispatch> {
 export interface ProviderStatus {
   provider: string;
   circuit: CircuitBreakerSnapshot;
-  rateLimit: { ratePerSecond: number; burst: number; leasedTokens: number | null };
+  rateLimit: {
+    ratePerSecond: number;
+    burst: number;
+    leasedTokens: number | null;
+    /** Tokens of the burst only high priority may take. */
+    reservedTokens: number | null;
+  };
   counters: DeliveryCountersSnapshot;
 }
 
@@ -157,7 +163,7 @@ export class ChannelSender<TDispatch extends Dispatch> {
         publisher,
         runnerOptions(`${options.source}.${lane}`, concurrency),
       ).onBatch(topic as TopicName, async (events) => {
-        await this.sendBatch(events as unknown as Array<ConsumedEvent<TDispatch>>, concurrency);
+        await this.sendBatch(events as unknown as Array<ConsumedEvent<TDispatch>>, concurrency, lane);
       });
       this.runners.push(runner);
       this.subscriptions.push({ runner, topic });
@@ -200,14 +206,19 @@ export class ChannelSender<TDispatch extends Dispatch> {
           ratePerSecond: rateLimiter.ratePerSecond,
           burst: rateLimiter.burst,
           leasedTokens: rateLimiter.leasedTokens ?? null,
+          reservedTokens: rateLimiter.reservedTokens ?? null,
         },
         counters: this.counters.snapshot(provider.name),
       })),
     };
   }
 
-  private async sendBatch(events: Array<ConsumedEvent<TDispatch>>, concurrency: number): Promise<void> {
-    const outcomes = await this.usecase.execute(events, concurrency, this.stopping.signal);
+  private async sendBatch(
+    events: Array<ConsumedEvent<TDispatch>>,
+    concurrency: number,
+    lane: PriorityName,
+  ): Promise<void> {
+    const outcomes = await this.usecase.execute(events, concurrency, this.stopping.signal, lane);
     outcomes.forEach((outcome, index) => this.logOutcome(events[index], outcome));
   }
 

@@ -22,6 +22,8 @@ export interface ProviderRoutesOptions {
   /** Per provider name; providers not listed use `defaultRateLimit`. */
   rateLimits?: Record<string, ProviderRateLimit>;
   defaultRateLimit: ProviderRateLimit;
+  /** The share of each provider's burst only high priority may take (0 to 0.9). Default 0. */
+  highPriorityShare?: number;
   breaker?: Omit<CircuitBreakerOptions, 'provider' | 'clock'>;
   clock?: Clock;
 }
@@ -49,6 +51,7 @@ export function providerRoutes<TDispatch>(
         bucketKey: `${options.channel}:${provider.name}`,
         ratePerSecond: limit.ratePerSecond,
         burst: limit.burst,
+        highPriorityShare: options.highPriorityShare ?? 0,
         ...(options.clock ? { clock: options.clock } : {}),
       }),
     };

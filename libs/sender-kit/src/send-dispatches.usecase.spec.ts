@@ -170,6 +170,7 @@ function setUp(options: { failuresToOpen?: number; maxAttempts?: number; sendTim
   const ledger = new InMemoryLedger(clock.now);
   const primary = new ScriptedProvider('primary');
   const backup = new ScriptedProvider('backup');
+  const acquiredAt: Array<string | undefined> = [];
   const routes: Array<ProviderRoute<TestDispatch>> = [primary, backup].map((provider) => ({
     provider,
     breaker: new CircuitBreaker({
@@ -178,7 +179,11 @@ function setUp(options: { failuresToOpen?: number; maxAttempts?: number; sendTim
       openForMs: 5000,
       clock,
     }),
-    rateLimiter: { ratePerSecond: 100, burst: 10, acquire: async () => undefined },
+    rateLimiter: {
+      ratePerSecond: 100,
+      burst: 10,
+      acquire: async (_count, _signal, acquireOptions) => void acquiredAt.push(acquireOptions?.priority),
+    },
   }));
   const events: DeliveryEvent[] = [];
   const retries: Array<ScheduledRetry<TestDispatch>> = [];
@@ -225,6 +230,7 @@ function setUp(options: { failuresToOpen?: number; maxAttempts?: number; sendTim
     letters,
     holds,
     counters,
+    acquiredAt,
     advance: (ms: number) => (time += ms),
     send: (batch: Array<ConsumedEvent<TestDispatch>>, concurrency = 4) =>
       usecase.execute(batch, concurrency, signal),
@@ -282,6 +288,15 @@ describe('SendDispatchesUsecase', () => {
       }),
     ]);
     expect(test.counters.snapshot('primary')).toMatchObject({ attempts: 1, sent: 1 });
+  });
+
+  it('takes rate limit tokens at the priority of the lane the dispatches came from, normal by default', async () => {
+    const test = setUp();
+
+    await test.usecase.execute([consumed(), consumed()], 4, new AbortController().signal, 'high');
+    await test.send([consumed()]);
+
+    expect(test.acquiredAt).toEqual(['high', 'high', 'normal']);
   });
 
   it('never sends a finished delivery again, and publishes its event again', async () => {

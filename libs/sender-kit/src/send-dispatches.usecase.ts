@@ -4,6 +4,7 @@ import {
   type ChannelName,
   type DeliveryEvent,
   type DeliveryEventTypeName,
+  type PriorityName,
 } from '@switchboard/contracts';
 import {
   retryTierFor,
@@ -28,7 +29,10 @@ export interface RateLimiter {
   readonly burst: number;
   /** Tokens this replica holds and has not handed out yet, when the limiter leases them. */
   readonly leasedTokens?: number;
-  acquire(count: number, signal?: AbortSignal): Promise<void>;
+  /** Tokens of the burst that only high priority may take, when the limiter holds some back. */
+  readonly reservedTokens?: number;
+  /** Only 'high' may take the share of the limit held back for high priority. */
+  acquire(count: number, signal?: AbortSignal, options?: { priority?: PriorityName }): Promise<void>;
 }
 
 /** One configured provider with its circuit breaker and rate limit. */
@@ -99,6 +103,7 @@ interface Item<TDispatch> {
   index: number;
   event: ConsumedEvent<TDispatch>;
   firstAttemptAt: Date;
+  priority: PriorityName;
 }
 
 interface Claimed<TDispatch> extends Item<TDispatch> {
@@ -168,11 +173,12 @@ export class SendDispatchesUsecase<TDispatch extends Dispatch> {
     });
   }
 
-  /** The outcome of each event, in the order given. */
+  /** The outcome of each event, in the order given; `priority` is their lane's (retries count as normal). */
   async execute(
     events: ReadonlyArray<ConsumedEvent<TDispatch>>,
     concurrency: number,
     signal: AbortSignal,
+    priority: PriorityName = 'normal',
   ): Promise<SendOutcome[]> {
     if (!Number.isInteger(concurrency) || concurrency < 1) {
       throw new RangeError(`concurrency must be a positive integer, got ${concurrency}`);
@@ -187,7 +193,7 @@ export class SendDispatchesUsecase<TDispatch extends Dispatch> {
         return;
       }
       firstIndexOf.set(messageId, index);
-      items.push({ index, event, firstAttemptAt: this.firstAttemptAt(event) });
+      items.push({ index, event, firstAttemptAt: this.firstAttemptAt(event), priority });
     });
     for (let start = 0; start < items.length; start += concurrency) {
       await this.sendChunk(items.slice(start, start + concurrency), results, signal);
@@ -393,7 +399,7 @@ export class SendDispatchesUsecase<TDispatch extends Dispatch> {
     const { provider, breaker, rateLimiter } = item.route;
     const { counters } = this.dependencies;
     const messageId = item.event.payload.messageId;
-    await rateLimiter.acquire(1, signal);
+    await rateLimiter.acquire(1, signal, { priority: item.priority });
     counters.increment(provider.name, 'attempts');
     const timeout = AbortSignal.timeout(this.dependencies.sendTimeoutMs);
     let sent: { providerMessageId: string; detail?: DeliveryDetail };

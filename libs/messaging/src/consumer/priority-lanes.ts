@@ -1,6 +1,7 @@
 import type { PriorityName, TopicName, TopicPayloads } from '@switchboard/contracts';
 import type { Kafka } from 'kafkajs';
 import type { EventPublisher } from '../event-publisher';
+import { MessagingError } from '../messaging-error';
 import type { BatchOutcome, ConsumedEvent } from './consumed-event';
 import type { ConsumerRunnerOptions } from './consumer-options';
 import { ConsumerRunner } from './consumer-runner';
@@ -26,10 +27,15 @@ export function highPriorityGroupId(groupId: string): string {
  * name from before lanes), so an upgrade strands nothing. A third group would keep normal from
  * sharing fetches with bulk, at the idle cost of one more group per hop; normal still gets its
  * own batch in every fetch beside bulk, so it is slowed by a bulk backlog but never stuck behind it.
+ * While a high-priority batch is being handled, normal and bulk are paused (batches under way go
+ * on): a saturated service gives its CPU, database connections and produce requests to high first.
  */
 export class PriorityLaneConsumer<Topic extends TopicName> {
   private readonly runners: ConsumerRunner[];
   private readonly laneOfTopic: Map<string, PriorityName>;
+  private readonly normalAndBulk: ConsumerRunner;
+  private readonly lowerLaneTopics: string[];
+  private highBatchesInFlight = 0;
 
   constructor(
     kafka: Kafka,
@@ -51,11 +57,12 @@ export class PriorityLaneConsumer<Topic extends TopicName> {
       ...shared,
       ...highPriority,
       groupId: highPriorityGroupId(shared.groupId),
-    }).onBatch(lanes.high.topic, handle);
-    const normalAndBulk = new ConsumerRunner(kafka, publisher, shared)
+    }).onBatch(lanes.high.topic, (events) => this.handleHigh(() => handle(events)));
+    this.normalAndBulk = new ConsumerRunner(kafka, publisher, shared)
       .onBatch(lanes.normal.topic, handle)
       .onBatch(lanes.bulk.topic, handle);
-    this.runners = [high, normalAndBulk];
+    this.lowerLaneTopics = [String(lanes.normal.topic), String(lanes.bulk.topic)];
+    this.runners = [high, this.normalAndBulk];
   }
 
   /** Resolves once both groups have joined. */
@@ -65,6 +72,29 @@ export class PriorityLaneConsumer<Topic extends TopicName> {
 
   async stop(): Promise<void> {
     await Promise.all(this.runners.map((runner) => runner.stop()));
+  }
+
+  private async handleHigh<T>(work: () => Promise<T>): Promise<T> {
+    this.highBatchesInFlight += 1;
+    if (this.highBatchesInFlight === 1) this.holdLowerLanes(true);
+    try {
+      return await work();
+    } finally {
+      this.highBatchesInFlight -= 1;
+      if (this.highBatchesInFlight === 0) this.holdLowerLanes(false);
+    }
+  }
+
+  private holdLowerLanes(hold: boolean): void {
+    for (const topic of this.lowerLaneTopics) {
+      try {
+        if (hold) this.normalAndBulk.pause(topic);
+        else this.normalAndBulk.resume(topic);
+      } catch (error) {
+        // Starting or stopping: the runner has noted the hold (or its end) and applies it when it runs.
+        if (!(error instanceof MessagingError && error.code === 'NOT_RUNNING')) throw error;
+      }
+    }
   }
 
   /** Both groups consuming; a crashed one is being restarted and counts as unhealthy meanwhile. */

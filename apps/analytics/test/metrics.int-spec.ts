@@ -252,8 +252,43 @@ describe('analytics metrics', () => {
       '# TYPE switchboard_delivery_events_total counter',
       '# TYPE switchboard_provider_circuit_state gauge',
       '# TYPE switchboard_dead_letters_parked gauge',
+      '# TYPE switchboard_router_decisions_total counter',
       '# TYPE switchboard_messages_by_status gauge',
     ]);
-    expect(text.split('\n').filter((line) => line.startsWith('# HELP'))).toHaveLength(4);
+    expect(text.split('\n').filter((line) => line.startsWith('# HELP'))).toHaveLength(5);
+  });
+
+  // Last: its events would show in the exact counts the tests above expect.
+  it("counts the router's decisions by outcome and rule, a redelivered one once, and shows the rule on the timeline", async () => {
+    const [optedOut, quiet, routed] = [randomUUID(), randomUUID(), randomUUID()];
+    const decision = (messageId: string, type: DeliveryEvent['type'], rule?: string): DeliveryEvent => ({
+      tenantId: 'acme',
+      messageId,
+      type,
+      occurredAt: at(10),
+      source: 'router',
+      ...(rule === undefined ? {} : { rule, reason: `decided by ${rule}` }),
+    });
+    const events = [
+      decision(optedOut, 'skipped', 'opted-out'),
+      decision(quiet, 'deferred', 'quiet-hours'),
+      decision(routed, 'routed'),
+    ];
+    await publisher.publishMany(DeliveryEventTopic.topic, events);
+    await publisher.publishMany(DeliveryEventTopic.topic, [events[0]]);
+
+    const text = await waitForSeries(
+      'switchboard_router_decisions_total',
+      '{decision="deferred",rule="quiet-hours"}',
+      1,
+    );
+    expect(seriesOf(text, 'switchboard_router_decisions_total')).toMatchObject({
+      '{decision="skipped",rule="opted-out"}': 1,
+      '{decision="routed",rule=""}': 1,
+    });
+    const timeline = await fetch(`${service.url}/internal/messages/acme/${optedOut}`);
+    expect(await timeline.json()).toMatchObject({
+      timeline: [{ type: 'skipped', rule: 'opted-out', reason: 'decided by opted-out' }],
+    });
   });
 });

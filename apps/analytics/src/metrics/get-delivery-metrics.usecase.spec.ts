@@ -19,6 +19,11 @@ describe('GetDeliveryMetricsUsecase', () => {
       { status: 'failed', messages: 1 },
       { status: 'sent', messages: 6 },
     ],
+    decisions: [
+      { decision: 'deferred', rule: 'quiet-hours', decisions: 3 },
+      { decision: 'routed', rule: '', decisions: 9 },
+      { decision: 'skipped', rule: 'opted-out', decisions: 2 },
+    ],
   };
 
   async function scrape(figures: DeliveryMetricsSnapshot): Promise<string> {
@@ -59,13 +64,31 @@ describe('GetDeliveryMetricsUsecase', () => {
     ]);
   });
 
+  it("counts the router's decisions by outcome and the rule that decided", async () => {
+    const text = await scrape(snapshot);
+
+    expect(text).toContain('# TYPE switchboard_router_decisions_total counter\n');
+    expect(metricLines(text, 'switchboard_router_decisions_total')).toEqual([
+      'switchboard_router_decisions_total{decision="deferred",rule="quiet-hours"} 3',
+      'switchboard_router_decisions_total{decision="routed",rule=""} 9',
+      'switchboard_router_decisions_total{decision="skipped",rule="opted-out"} 2',
+    ]);
+  });
+
   it('declares every metric before anything was recorded', async () => {
-    const text = await scrape({ eventCounts: [], circuits: [], parkedDeadLetters: [], messageStatuses: [] });
+    const text = await scrape({
+      eventCounts: [],
+      circuits: [],
+      parkedDeadLetters: [],
+      messageStatuses: [],
+      decisions: [],
+    });
 
     expect(text.split('\n').filter((line) => line.startsWith('# TYPE'))).toEqual([
       '# TYPE switchboard_delivery_events_total counter',
       '# TYPE switchboard_provider_circuit_state gauge',
       '# TYPE switchboard_dead_letters_parked gauge',
+      '# TYPE switchboard_router_decisions_total counter',
       '# TYPE switchboard_messages_by_status gauge',
     ]);
     expect(text.split('\n').filter((line) => line !== '' && !line.startsWith('#'))).toEqual([]);

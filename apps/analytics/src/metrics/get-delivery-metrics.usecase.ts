@@ -9,6 +9,8 @@ export interface DeliveryMetricsSnapshot {
   circuits: Array<{ channel: string; provider: string; state: string }>;
   parkedDeadLetters: Array<{ topic: string; cause: DeadLetterCause; deadLetters: number }>;
   messageStatuses: Array<{ status: string; messages: number }>;
+  /** The router's decisions by outcome and the sending rule that decided ('' for routed at once). */
+  decisions: Array<{ decision: string; rule: string; decisions: number }>;
 }
 
 export interface DeliveryMetricsReader {
@@ -63,6 +65,17 @@ export function deliveryMetricFamilies(snapshot: DeliveryMetricsSnapshot): Metri
       samples: snapshot.parkedDeadLetters.map(({ topic, cause, deadLetters }) => ({
         labels: { topic, cause },
         value: deadLetters,
+      })),
+    },
+    {
+      name: 'switchboard_router_decisions_total',
+      help:
+        "The router's decisions by outcome (routed, skipped, deferred, cancelled) and the sending rule that " +
+        'decided (opted-out, suppressed, quiet-hours, frequency-limit, duplicate, scheduled, ...; empty for routed).',
+      type: 'counter',
+      samples: snapshot.decisions.map(({ decision, rule, decisions }) => ({
+        labels: { decision, rule },
+        value: decisions,
       })),
     },
     {

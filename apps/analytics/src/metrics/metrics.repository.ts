@@ -7,6 +7,7 @@ interface SnapshotRow {
   circuits: DeliveryMetricsSnapshot['circuits'];
   parked_dead_letters: DeliveryMetricsSnapshot['parkedDeadLetters'];
   message_statuses: DeliveryMetricsSnapshot['messageStatuses'];
+  decisions: DeliveryMetricsSnapshot['decisions'];
 }
 
 /**
@@ -38,13 +39,18 @@ export class MetricsRepository implements DeliveryMetricsReader {
          (SELECT coalesce(json_agg(statuses ORDER BY status), '[]')
           FROM (SELECT status, sum(messages) AS messages
                 FROM analytics.message_status_counts
-                GROUP BY status) AS statuses) AS message_statuses`,
+                GROUP BY status) AS statuses) AS message_statuses,
+         (SELECT coalesce(json_agg(decided ORDER BY decision, rule), '[]')
+          FROM (SELECT decision, rule, sum(decisions) AS decisions
+                FROM analytics.decision_counts
+                GROUP BY decision, rule) AS decided) AS decisions`,
     );
     return {
       eventCounts: row.event_counts,
       circuits: row.circuits,
       parkedDeadLetters: row.parked_dead_letters,
       messageStatuses: row.message_statuses,
+      decisions: row.decisions,
     };
   }
 }

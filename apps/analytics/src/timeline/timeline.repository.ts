@@ -26,7 +26,8 @@ export class TimelineRepository {
   /**
    * Appends a batch of events and, in the same statement (atomic on its own, so no transaction and no
    * extra round trips for BEGIN and COMMIT), moves each message's status forward, counts the events
-   * the insert added (a redelivered event adds none, so it is counted once), moves the count of
+   * the insert added (a redelivered event adds none, so it is counted once) and the router's
+   * decisions among them by outcome and rule, moves the count of
    * messages per status, and stores the latest circuit state of each provider the batch reports.
    */
   async record(batch: DeliveryEventBatch): Promise<void> {
@@ -48,7 +49,16 @@ export class TimelineRepository {
          SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::timestamptz[], $5::text[], $6::text[],
                               $7::text[], $8::text[], $9::jsonb[], $21::text[])
          ON CONFLICT DO NOTHING
-         RETURNING channel, provider, type
+         RETURNING channel, provider, type, source, rule
+       ),
+       counted_decisions AS (
+         INSERT INTO analytics.decision_counts AS counts (shard, decision, rule, decisions)
+         SELECT $16::integer, type, coalesce(rule, ''), count(*)
+         FROM stored_events
+         WHERE source = 'router' AND type IN ('routed', 'skipped', 'deferred', 'cancelled')
+         GROUP BY type, coalesce(rule, '')
+         ORDER BY 2, 3
+         ON CONFLICT (decision, rule, shard) DO UPDATE SET decisions = counts.decisions + excluded.decisions
        ),
        counted_events AS (
          INSERT INTO analytics.delivery_event_counts AS counts (shard, channel, provider, type, events)

@@ -5,7 +5,6 @@ import {
   type RenderRequested,
   renderRequestedLanes,
 } from '@switchboard/contracts';
-import type { Metrics } from '@switchboard/telemetry';
 import { decideBatch, ledgerQueryFor } from './decide-batch';
 import { decisionEvent, requestsToPublish } from './decision-events';
 import { type DecisionRecord, DecisionStore } from './decision-store';
@@ -21,7 +20,6 @@ export interface RouteOutcome {
 
 export interface RouteMessagesOptions {
   links?: UnsubscribeLinkFactory;
-  metrics?: Pick<Metrics, 'increment'>;
   now?: () => Date;
 }
 
@@ -81,14 +79,6 @@ export class RouteMessages {
       }
     }
 
-    for (const { decision, redelivered } of outcomes.values()) {
-      if (!redelivered) {
-        this.options.metrics?.increment('router.decisions', {
-          decision: decision.decision,
-          rule: decision.rule ?? 'none',
-        });
-      }
-    }
     await this.publish(messages, outcomes);
     return outcomes;
   }

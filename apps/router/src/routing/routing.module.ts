@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { EventPublisher } from '@switchboard/messaging';
-import { Metrics } from '@switchboard/telemetry';
 import { CancellationStore } from '../cancellations/cancellation-store';
 import { CancellationsModule } from '../cancellations/cancellations.module';
 import { PreferenceStore } from '../preferences/preference';
@@ -16,9 +15,6 @@ import { LedgerHousekeeping } from './ledger-housekeeping';
 import { LoadPolicyFacts } from './load-policy-facts';
 import { PgDecisionStore } from './pg-decision-store';
 import { RouteMessages } from './route-messages.usecase';
-
-/** Counts every decision by outcome and rule: `switchboard.router.decisions{decision, rule}`. */
-export const ROUTER_METRICS = new Metrics('router');
 
 @Module({
   imports: [SuppressionsModule, SendingPolicyModule, CancellationsModule, UnsubscribeLinksModule],
@@ -47,7 +43,7 @@ export const ROUTER_METRICS = new Metrics('router');
         loadFacts: LoadPolicyFacts,
         events: EventPublisher,
         links: UnsubscribeLinks,
-      ) => new RouteMessages(decisions, loadFacts, events, { metrics: ROUTER_METRICS, links }),
+      ) => new RouteMessages(decisions, loadFacts, events, { links }),
       inject: [DecisionStore, LoadPolicyFacts, EventPublisher, UnsubscribeLinks],
     },
   ],

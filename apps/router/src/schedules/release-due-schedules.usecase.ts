@@ -4,7 +4,6 @@ import {
   type RenderRequested,
   renderRequestedLanes,
 } from '@switchboard/contracts';
-import type { Metrics } from '@switchboard/telemetry';
 import { decideBatch, ledgerQueryFor } from '../routing/decide-batch';
 import { decisionEvent, requestsToPublish } from '../routing/decision-events';
 import type { DecisionRecord } from '../routing/decision-store';
@@ -18,7 +17,6 @@ export const DEFAULT_RELEASE_BATCH_SIZE = 500;
 export interface ReleaseDueSchedulesOptions {
   batchSize?: number;
   links?: UnsubscribeLinkFactory;
-  metrics?: Pick<Metrics, 'increment'>;
   now?: () => Date;
 }
 
@@ -76,10 +74,6 @@ export class ReleaseDueSchedules {
         deliveryEvents.push({
           ...event,
           detail: { ...event.detail, scheduledFor: deferral.dueAt.toISOString() },
-        });
-        this.options.metrics?.increment('router.decisions', {
-          decision: decision.decision,
-          rule: decision.rule ?? 'none',
         });
       } else if (deferral.message === undefined) {
         renderRequests.push(...deferral.renderRequests);

@@ -4,7 +4,7 @@ import type { RouterConfig } from '../config';
 import { ROUTER_CONFIG } from '../router-config.module';
 import { LoadPolicyFacts } from '../routing/load-policy-facts';
 import { UnsubscribeLinks } from '../unsubscribe/unsubscribe-links';
-import { ROUTER_METRICS, RoutingModule } from '../routing/routing.module';
+import { RoutingModule } from '../routing/routing.module';
 import { PgScheduleStore } from './pg-schedule-store';
 import { ReleaseDueSchedules } from './release-due-schedules.usecase';
 import { SchedulePoller } from './schedule-poller';
@@ -26,7 +26,6 @@ import { ScheduleStore } from './schedule-store';
       ) =>
         new ReleaseDueSchedules(schedules, loadFacts, events, {
           batchSize: config.ROUTER_SCHEDULE_RELEASE_BATCH,
-          metrics: ROUTER_METRICS,
           links,
         }),
       inject: [ScheduleStore, LoadPolicyFacts, EventPublisher, UnsubscribeLinks, ROUTER_CONFIG],

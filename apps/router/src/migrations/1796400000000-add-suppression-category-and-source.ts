@@ -14,11 +14,12 @@ export class AddSuppressionCategoryAndSource1796400000000 implements MigrationIn
         ADD COLUMN category text,
         ADD COLUMN source text NOT NULL DEFAULT 'api'
           CHECK (source IN ('api', 'bounce', 'complaint', 'sms-reply', 'unsubscribe'))`);
-    // Until now only the tenant's API and the email receipts added suppressions; the receipts' reasons say which.
+    // Until now only the tenant's API and the email receipts added suppressions; the receipts
+    // wrote their reasons as 'bounce: ...' and 'complaint' or 'complaint: ...'.
     await queryRunner.query(`
       UPDATE router.suppressions
       SET source = CASE WHEN reason LIKE 'bounce:%' THEN 'bounce' ELSE 'complaint' END
-      WHERE reason LIKE 'bounce:%' OR reason LIKE 'complaint%'`);
+      WHERE reason LIKE 'bounce:%' OR reason = 'complaint' OR reason LIKE 'complaint:%'`);
     await queryRunner.query(`DROP INDEX router.suppressions_address`);
     await queryRunner.query(
       `CREATE UNIQUE INDEX suppressions_address ON router.suppressions (tenant_id, channel, lower(address), coalesce(category, ''))`,

@@ -101,3 +101,25 @@ export function toSuppressionView(suppression: Suppression): SuppressionView {
     createdAt: suppression.createdAt.toISOString(),
   };
 }
+
+/**
+ * The suppressions found for a batch (findFor), by address, answering which one stops a message
+ * of a category: the suppression of every category before that of the category itself.
+ */
+export class SuppressionIndex {
+  private readonly byAddress = new Map<string, Suppression[]>();
+
+  constructor(suppressions: readonly Suppression[]) {
+    for (const suppression of suppressions) {
+      const key = suppressionKey(suppression);
+      this.byAddress.set(key, [...(this.byAddress.get(key) ?? []), suppression]);
+    }
+  }
+
+  find(lookup: SuppressionLookup, category?: string): Suppression | undefined {
+    const found = (this.byAddress.get(suppressionKey(lookup)) ?? []).filter((suppression) =>
+      appliesToCategory(suppression, category),
+    );
+    return found.find((suppression) => suppression.category === undefined) ?? found[0];
+  }
+}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { lockMessages } from '../routing/pg-policy-ledger';
+import { findCancelledIn, lockMessages } from '../routing/pg-policy-ledger';
 import { type CancellationOutcome, CancellationStore, type TenantMessage } from './cancellation-store';
 
 interface WaitingRow {
@@ -53,15 +53,8 @@ export class PgCancellationStore extends CancellationStore {
     });
   }
 
-  async findCancelled(messages: readonly TenantMessage[]): Promise<Set<string>> {
-    if (messages.length === 0) return new Set();
-    const rows: Array<{ message_id: string }> = await this.dataSource.query(
-      `SELECT c.message_id FROM router.cancellations c
-       JOIN unnest($1::text[], $2::uuid[]) AS wanted(tenant_id, message_id)
-         ON c.tenant_id = wanted.tenant_id AND c.message_id = wanted.message_id`,
-      [messages.map((message) => message.tenantId), messages.map((message) => message.messageId)],
-    );
-    return new Set(rows.map((row) => row.message_id));
+  findCancelled(messages: readonly TenantMessage[]): Promise<Set<string>> {
+    return findCancelledIn(this.dataSource.manager, messages);
   }
 }
 

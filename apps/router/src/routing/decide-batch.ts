@@ -69,7 +69,7 @@ export function decideBatch(
       preferences: facts.preferencesOf(message),
       stored: facts.storedOf(message),
       suppressed: facts.suppressedFor(message),
-      cancelled: facts.isCancelled(message.messageId) || (state.cancelled?.has(message.messageId) ?? false),
+      cancelled: state.cancelled?.has(message.messageId) ?? false,
       ...('unknown' in type ? {} : { fingerprint: fingerprintOf(message, type) }),
       ledger: ledger.forMessage(
         message.tenantId,

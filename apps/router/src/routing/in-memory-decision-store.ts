@@ -14,6 +14,8 @@ export class InMemoryDecisionStore extends DecisionStore {
   readonly reroutes = new Map<string, Reroute>();
   readonly sends: SendRecord[] = [];
   readonly claims = new Map<string, ContentClaim>();
+  /** Messages their tenant cancelled before they were decided. */
+  readonly cancelled = new Set<string>();
 
   async decideNew(batch: DecideNewBatch): Promise<Set<string>> {
     const undecided = new Set(batch.messageIds.filter((id) => !this.decisions.has(id)));
@@ -23,6 +25,7 @@ export class InMemoryDecisionStore extends DecisionStore {
       {
         sends: this.sends.filter((send) => send.sentAt.getTime() > since),
         claims: [...this.claims.values()],
+        cancelled: this.cancelled,
       },
       undecided,
     );

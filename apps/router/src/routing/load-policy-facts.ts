@@ -14,9 +14,7 @@ import {
 } from '../suppressions/suppression';
 import type { StoredContactPoints, Suppressed } from './decide-route';
 import {
-  type CancellationLookup,
   DEFAULT_SENDING_POLICY,
-  NO_CANCELLATIONS,
   NO_PREFERENCES,
   NO_SENDING_POLICY,
   type PreferenceLookup,
@@ -30,7 +28,6 @@ export interface PolicyFacts {
   storedOf(message: MessageAccepted): StoredContactPoints | undefined;
   preferencesOf(message: MessageAccepted): RecipientPreferences | undefined;
   suppressedFor(message: MessageAccepted): Suppressed;
-  isCancelled(messageId: string): boolean;
 }
 
 export interface PolicySources {
@@ -38,7 +35,6 @@ export interface PolicySources {
   recipients: ContactPointLookup;
   policy: SendingPolicyLookup;
   preferences: PreferenceLookup;
-  cancellations: CancellationLookup;
 }
 
 /** Loads a batch's facts: one query per kind of fact, whatever the batch's size (recipients excepted). */
@@ -55,13 +51,10 @@ export class LoadPolicyFacts {
         });
       }
     }
-    const [policies, stored, preferences, cancelled] = await Promise.all([
+    const [policies, stored, preferences] = await Promise.all([
       this.sources.policy.forTenants([...new Set(messages.map((message) => message.tenantId))]),
       this.storedContactPoints([...recipientKeys.values()]),
       this.sources.preferences.findMany([...recipientKeys.values()]),
-      this.sources.cancellations.findCancelled(
-        messages.map(({ tenantId, messageId }) => ({ tenantId, messageId })),
-      ),
     ]);
     const suppressions = await this.suppressionsFor(messages, stored);
     return {
@@ -82,7 +75,6 @@ export class LoadPolicyFacts {
         const chosen = everyCategory ?? found[0];
         return { reason: chosen.reason, category: categoryOf(chosen) };
       },
-      isCancelled: (messageId) => cancelled.has(messageId),
     };
   }
 
@@ -136,7 +128,7 @@ function categoryOf(suppression: Suppression): string | null {
   return (suppression as Suppression & { category?: string | null }).category ?? null;
 }
 
-/** Facts from the given stores with no tenant policy, preferences or cancellations stored (specs, benches). */
+/** Facts from the given stores with no tenant policy or preferences stored (specs). */
 export function loadFactsWithoutPolicy(
   suppressions: Pick<SuppressionStore, 'findFor'>,
   recipients: Pick<RecipientStore, 'find'>,
@@ -146,7 +138,6 @@ export function loadFactsWithoutPolicy(
     recipients: contactPointsOf(recipients),
     policy: NO_SENDING_POLICY,
     preferences: NO_PREFERENCES,
-    cancellations: NO_CANCELLATIONS,
   });
 }
 

@@ -15,11 +15,6 @@ export interface PreferenceLookup {
   ): Promise<Map<string, RecipientPreferences>>;
 }
 
-/** Messages a tenant cancelled before the router decided them (ids of those cancelled). */
-export interface CancellationLookup {
-  findCancelled(messages: ReadonlyArray<{ tenantId: string; messageId: string }>): Promise<Set<string>>;
-}
-
 /** The RFC 8058 links of an email of an opt-outable category; undefined when links are not configured. */
 export interface UnsubscribeLinkFactory {
   forEmail(subject: {
@@ -41,4 +36,3 @@ export const NO_SENDING_POLICY: SendingPolicyLookup = {
   forTenants: async () => new Map(),
 };
 export const NO_PREFERENCES: PreferenceLookup = { findMany: async () => new Map() };
-export const NO_CANCELLATIONS: CancellationLookup = { findCancelled: async () => new Set() };

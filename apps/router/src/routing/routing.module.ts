@@ -1,7 +1,5 @@
 import { Module } from '@nestjs/common';
 import { EventPublisher } from '@switchboard/messaging';
-import { CancellationStore } from '../cancellations/cancellation-store';
-import { CancellationsModule } from '../cancellations/cancellations.module';
 import { PreferenceStore } from '../preferences/preference';
 import { ContactPointLookup, PgContactPointLookup } from '../recipients/pg-contact-point-lookup';
 import { SendingPolicyModule } from '../sending-settings/sending-policy.module';
@@ -17,7 +15,7 @@ import { PgDecisionStore } from './pg-decision-store';
 import { RouteMessages } from './route-messages.usecase';
 
 @Module({
-  imports: [SuppressionsModule, SendingPolicyModule, CancellationsModule, UnsubscribeLinksModule],
+  imports: [SuppressionsModule, SendingPolicyModule, UnsubscribeLinksModule],
   providers: [
     PgDecisionStore,
     { provide: DecisionStore, useExisting: PgDecisionStore },
@@ -32,9 +30,8 @@ import { RouteMessages } from './route-messages.usecase';
         recipients: ContactPointLookup,
         policy: SendingPolicySource,
         preferences: PreferenceStore,
-        cancellations: CancellationStore,
-      ) => new LoadPolicyFacts({ suppressions, recipients, policy, preferences, cancellations }),
-      inject: [SuppressionStore, ContactPointLookup, SendingPolicySource, PreferenceStore, CancellationStore],
+      ) => new LoadPolicyFacts({ suppressions, recipients, policy, preferences }),
+      inject: [SuppressionStore, ContactPointLookup, SendingPolicySource, PreferenceStore],
     },
     {
       provide: RouteMessages,

@@ -245,6 +245,18 @@ describe('POST /v1/sms-replies (two-way SMS replies through an SNS subscription)
     ]);
   });
 
+  it('declares in the OpenAPI document who may call: SNS by signature here, an API key for suppressions', async () => {
+    const answer = await fetch(`${gateway.url}/docs-json`);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the document is asserted field by field
+    const { paths } = (await answer.json()) as { paths: Record<string, Record<string, any>> };
+
+    const replies = paths['/v1/sms-replies'].post;
+    expect(replies.security).toBeUndefined();
+    expect(replies.description).toContain('authenticated by its signature');
+    expect(paths['/v1/suppressions'].get.security).toEqual([{ bearer: [] }]);
+    expect(paths['/v1/suppressions/{channel}/{address}'].delete.security).toEqual([{ bearer: [] }]);
+  });
+
   it('answers 404 when SMS_REPLY_TOPICS is not set', async () => {
     const unconfigured = await createTestGateway({
       broker: gateway.broker,

@@ -29,6 +29,11 @@ export interface ConsumerRunnerOptions {
    * as it arrives; more makes bigger batches for a bulk writer at the cost of that wait.
    */
   minBytes?: number;
+  /**
+   * Most bytes a fetch takes from one partition, and so the size of a batch. Default 1 MiB (the
+   * client's); less keeps each batch short, e.g. so a lower lane never holds a service long.
+   */
+  maxBytesPerPartition?: number;
   /** How often a long batch commits what it has finished so far. Default 5000 ms. */
   commitIntervalMs?: number;
   /** Longest wait between tries while PostgreSQL or the broker is unavailable. Default 2000 ms. */
@@ -67,6 +72,10 @@ export function resolveConsumerOptions(options: ConsumerRunnerOptions): Resolved
     heartbeatIntervalMs: positiveInteger('heartbeatIntervalMs', options.heartbeatIntervalMs ?? 1000),
     maxWaitTimeMs: positiveInteger('maxWaitTimeMs', options.maxWaitTimeMs ?? 1000),
     minBytes: positiveInteger('minBytes', options.minBytes ?? 1),
+    maxBytesPerPartition: positiveInteger(
+      'maxBytesPerPartition',
+      options.maxBytesPerPartition ?? 1024 * 1024,
+    ),
     commitIntervalMs: positiveInteger('commitIntervalMs', options.commitIntervalMs ?? 5000),
     outageBackoffMaxMs: positiveInteger('outageBackoffMaxMs', options.outageBackoffMaxMs ?? 2000),
     poisonAfterLostDeliveries: positiveInteger(

@@ -192,6 +192,7 @@ export class ConsumerRunner {
       heartbeatInterval: this.options.heartbeatIntervalMs,
       maxWaitTimeInMs: this.options.maxWaitTimeMs,
       minBytes: this.options.minBytes,
+      maxBytesPerPartition: this.options.maxBytesPerPartition,
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       // kafkajs restarts by itself after a retriable error; after any other it has given up.

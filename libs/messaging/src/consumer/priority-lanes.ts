@@ -14,6 +14,12 @@ export type PriorityLaneHandler<Topic extends TopicName> = (
   lane: PriorityName,
 ) => Promise<BatchOutcome<TopicPayloads[Topic]> | void>;
 
+/**
+ * A few hundred requests or render requests per batch: big enough for the bulk writes of each hop,
+ * small enough that a service is through with the batches under way within a fraction of a second.
+ */
+export const LOWER_LANE_MAX_BYTES_PER_PARTITION = 128 * 1024;
+
 /** The group of a hop's high lane, beside the hop's own group (which reads normal and bulk). */
 export function highPriorityGroupId(groupId: string): string {
   return `${groupId}.high`;
@@ -29,6 +35,8 @@ export function highPriorityGroupId(groupId: string): string {
  * own batch in every fetch beside bulk, so it is slowed by a bulk backlog but never stuck behind it.
  * While a high-priority batch is being handled, normal and bulk are paused (batches under way go
  * on): a saturated service gives its CPU, database connections and produce requests to high first.
+ * Their batches are kept short (LOWER_LANE_MAX_BYTES_PER_PARTITION, unless the options say
+ * otherwise), so what is under way when a high-priority message arrives is soon done.
  */
 export class PriorityLaneConsumer<Topic extends TopicName> {
   private readonly runners: ConsumerRunner[];
@@ -58,7 +66,10 @@ export class PriorityLaneConsumer<Topic extends TopicName> {
       ...highPriority,
       groupId: highPriorityGroupId(shared.groupId),
     }).onBatch(lanes.high.topic, (events) => this.handleHigh(() => handle(events)));
-    this.normalAndBulk = new ConsumerRunner(kafka, publisher, shared)
+    this.normalAndBulk = new ConsumerRunner(kafka, publisher, {
+      maxBytesPerPartition: LOWER_LANE_MAX_BYTES_PER_PARTITION,
+      ...shared,
+    })
       .onBatch(lanes.normal.topic, handle)
       .onBatch(lanes.bulk.topic, handle);
     this.lowerLaneTopics = [String(lanes.normal.topic), String(lanes.bulk.topic)];

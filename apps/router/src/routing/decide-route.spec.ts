@@ -62,7 +62,8 @@ describe('decideRoute', () => {
   });
 
   it("holds a category's suppression only for messages of that category", () => {
-    const unsubscribedFromMarketing: Suppressed = () => ({ reason: 'unsubscribed', category: 'marketing' });
+    const unsubscribedFromMarketing: Suppressed = (_channel, _address, category) =>
+      category === 'marketing' ? { reason: 'unsubscribed' } : undefined;
 
     expect(
       decideRoute(

@@ -35,13 +35,12 @@ export interface ChannelTarget {
   pushSubscriptions?: PushSubscription[];
 }
 
-/** A suppression of an address on a channel; one with a category holds only for that category. */
-export interface SuppressionFact {
-  reason: string;
-  category?: string | null;
-}
-
-export type Suppressed = (channel: ChannelName, address: string) => SuppressionFact | undefined;
+/** The suppression of an address on a channel that holds for messages of a category, if any. */
+export type Suppressed = (
+  channel: ChannelName,
+  address: string,
+  category: string,
+) => { reason: string } | undefined;
 
 /** The message's type once resolved: its definition, or the key nobody defined. */
 export type ResolvedType = EffectiveMessageType | { unknown: string };
@@ -168,10 +167,7 @@ export function decideRoute(facts: RouteFacts): RouteDecision {
     const optedOut = definition.optOutAllowed
       ? optOut(facts.preferences, definition.category, channel)
       : undefined;
-    const suppression = suppressed(channel, target.address);
-    const suppressionHolds =
-      suppression !== undefined &&
-      ((suppression.category ?? null) === null || suppression.category === definition.category);
+    const suppression = suppressed(channel, target.address, definition.category);
     if (addressProblem !== undefined) {
       unavailable.push({
         channel,
@@ -181,12 +177,12 @@ export function decideRoute(facts: RouteFacts): RouteDecision {
       });
     } else if (optedOut !== undefined) {
       unavailable.push({ channel, address: target.address, rule: 'opted-out', reason: optedOut.reason });
-    } else if (suppressionHolds) {
+    } else if (suppression !== undefined) {
       unavailable.push({
         channel,
         address: target.address,
         rule: 'suppressed',
-        reason: `suppressed: ${suppression?.reason}`,
+        reason: `suppressed: ${suppression.reason}`,
       });
     } else {
       targets.push(target);

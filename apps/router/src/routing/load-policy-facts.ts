@@ -6,12 +6,7 @@ import {
 } from '../recipients/pg-contact-point-lookup';
 import { preferencesKey } from '../preferences/preference';
 import type { RecipientStore } from '../recipients/recipient';
-import {
-  type Suppression,
-  type SuppressionLookup,
-  SuppressionStore,
-  suppressionKey,
-} from '../suppressions/suppression';
+import { type SuppressionLookup, SuppressionIndex, type SuppressionStore } from '../suppressions/suppression';
 import type { StoredContactPoints, Suppressed } from './decide-route';
 import {
   DEFAULT_SENDING_POLICY,
@@ -67,14 +62,8 @@ export class LoadPolicyFacts {
         message.recipient.id === undefined
           ? undefined
           : preferences.get(preferencesKey(message.tenantId, message.recipient.id)),
-      suppressedFor: (message) => (channel, address) => {
-        const found = suppressions.get(suppressionKey({ tenantId: message.tenantId, channel, address }));
-        if (!found || found.length === 0) return undefined;
-        // A suppression for every category outranks one for a single category.
-        const everyCategory = found.find((suppression) => categoryOf(suppression) === null);
-        const chosen = everyCategory ?? found[0];
-        return { reason: chosen.reason, category: categoryOf(chosen) };
-      },
+      suppressedFor: (message) => (channel, address, category) =>
+        suppressions.find({ tenantId: message.tenantId, channel, address }, category),
     };
   }
 
@@ -100,7 +89,7 @@ export class LoadPolicyFacts {
   private async suppressionsFor(
     messages: MessageAccepted[],
     stored: Map<string, StoredContactPoints>,
-  ): Promise<Map<string, Suppression[]>> {
+  ): Promise<SuppressionIndex> {
     const lookups: SuppressionLookup[] = [];
     for (const message of messages) {
       const { tenantId, recipient } = message;
@@ -115,17 +104,8 @@ export class LoadPolicyFacts {
         lookups.push({ tenantId, channel: 'inapp', address: recipient.id });
       }
     }
-    const found = new Map<string, Suppression[]>();
-    for (const suppression of await this.sources.suppressions.findFor(lookups)) {
-      const key = suppressionKey(suppression);
-      found.set(key, [...(found.get(key) ?? []), suppression]);
-    }
-    return found;
+    return new SuppressionIndex(await this.sources.suppressions.findFor(lookups));
   }
-}
-
-function categoryOf(suppression: Suppression): string | null {
-  return (suppression as Suppression & { category?: string | null }).category ?? null;
 }
 
 /** Facts from the given stores with no tenant policy or preferences stored (specs). */

@@ -81,6 +81,32 @@ describe('RouteMessages', () => {
     ]);
   });
 
+  it("applies the suppression of the message's category when the address has several", async () => {
+    await suppressions.add('acme', {
+      channel: 'email',
+      address: 'ada@example.com',
+      reason: 'unsubscribed from alerts',
+      category: 'alert',
+    });
+    await suppressions.add('acme', {
+      channel: 'email',
+      address: 'ada@example.com',
+      reason: 'unsubscribed from receipts',
+      category: 'transactional',
+    });
+
+    await routeMessages.execute([message()]);
+
+    expect(events.on(RenderRequestedTopic)).toEqual([]);
+    expect(events.on(DeliveryEventTopic)).toEqual([
+      expect.objectContaining({
+        type: 'skipped',
+        rule: 'suppressed',
+        reason: 'suppressed: unsubscribed from receipts',
+      }),
+    ]);
+  });
+
   it("does not apply another tenant's suppression", async () => {
     await suppressions.add('globex', { channel: 'email', address: 'ada@example.com', reason: 'hard bounce' });
 

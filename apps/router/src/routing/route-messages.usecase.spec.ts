@@ -97,7 +97,7 @@ describe('RouteMessages', () => {
 
     await routeMessages.execute([message()]);
 
-    expect(events.on(RenderRequestedTopic)).toEqual([]);
+    expect(events.on(RenderRequestedTopics.high)).toEqual([]);
     expect(events.on(DeliveryEventTopic)).toEqual([
       expect.objectContaining({
         type: 'skipped',

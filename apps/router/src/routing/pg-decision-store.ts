@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { ChannelName, ChannelPolicyName, PolicyRuleName, RenderRequested } from '@switchboard/contracts';
-import { bulkInsert } from '@switchboard/persistence';
 import { DataSource } from 'typeorm';
 import type { RouteDecisionName } from './decide-route';
 import type { EntityManager } from 'typeorm';
+import type { LedgerWrites } from './policy-ledger';
 import {
   type DecideNewBatch,
   type DecisionRecord,
@@ -11,7 +11,7 @@ import {
   type DeferredMessage,
   type Reroute,
 } from './decision-store';
-import { findCancelledIn, lockAndLoadLedger, lockMessages, writeLedger } from './pg-policy-ledger';
+import { lockMessages, lockRecipients, readUnderLocks } from './pg-policy-ledger';
 
 interface DecisionRow {
   message_id: string;
@@ -33,35 +33,19 @@ export class PgDecisionStore extends DecisionStore {
     super();
   }
 
+  // Six round trips whatever the batch's size: begin, the messages' locks, the recipients' locks,
+  // one read of everything the rules need, one write of everything they decided, commit.
   async decideNew(batch: DecideNewBatch): Promise<Set<string>> {
     return this.dataSource.transaction(async (manager) => {
       // The messages' locks serialise routing with a tenant cancelling one of them: whichever
       // comes second sees the other (a decision, or a cancellation to honour).
       await lockMessages(manager, batch.messages);
-      const state = await lockAndLoadLedger(manager, batch.ledger);
-      const decidedBefore: Array<{ message_id: string }> = await manager.query(
-        `SELECT message_id FROM router.decisions WHERE message_id = ANY($1::uuid[])`,
-        [batch.messageIds],
-      );
-      const before = new Set(decidedBefore.map((row) => row.message_id));
-      const undecided = new Set(batch.messageIds.filter((id) => !before.has(id)));
+      await lockRecipients(manager, batch.ledger);
+      const { state, decidedBefore } = await readUnderLocks(manager, batch.ledger, batch.messages);
+      const undecided = new Set(batch.messageIds.filter((id) => !decidedBefore.has(id)));
       if (undecided.size === 0) return new Set<string>();
-      const cancelled = await findCancelledIn(
-        manager,
-        batch.messages.filter(({ messageId }) => undecided.has(messageId)),
-      );
-      const { records, deferred, writes } = batch.decide({ ...state, cancelled }, undecided);
-      const inserted = await bulkInsert(manager, 'router.decisions', records.map(toRow), {
-        onConflictDoNothing: true,
-        returning: ['message_id'],
-      });
-      const recorded = new Set(inserted.map((row) => String(row.message_id)));
-      await insertDeferrals(
-        manager,
-        deferred.filter((deferral) => recorded.has(deferral.messageId)),
-      );
-      await writeLedger(manager, writes);
-      return recorded;
+      const { records, deferred, writes } = batch.decide(state, undecided);
+      return writeDecisions(manager, records, deferred, writes);
     });
   }
 
@@ -97,22 +81,77 @@ export class PgDecisionStore extends DecisionStore {
   }
 }
 
-/** The deferred messages, to be decided again once due. */
-export async function insertDeferrals(manager: EntityManager, deferred: DeferredMessage[]): Promise<void> {
-  if (deferred.length === 0) return;
-  await bulkInsert(
-    manager,
-    'router.schedules',
-    deferred.map((deferral) => ({
-      message_id: deferral.messageId,
-      tenant_id: deferral.tenantId,
-      due_at: deferral.dueAt,
-      payload: '[]',
-      message: JSON.stringify(deferral.message),
-      rule: deferral.rule,
-    })),
-    { onConflictDoNothing: true },
+/**
+ * Records the decisions, the deferrals among them, and what they spent and claimed in one
+ * statement; the ids of the decisions recorded (a message decided meanwhile keeps its decision).
+ * Everything but the decisions is written for the messages decided here, which the messages'
+ * locks make the same set.
+ */
+async function writeDecisions(
+  manager: EntityManager,
+  records: DecisionRecord[],
+  deferred: DeferredMessage[],
+  writes: LedgerWrites,
+): Promise<Set<string>> {
+  const rows: Array<{ message_id: string }> = await manager.query(
+    `WITH decided AS (
+       INSERT INTO router.decisions
+         (message_id, tenant_id, decision, rule, message_type, reason, channel, address, decided_at,
+          channel_policy, render_requests)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                            $8::text[], $9::timestamptz[], $10::text[], $11::jsonb[])
+       ON CONFLICT DO NOTHING
+       RETURNING message_id
+     ),
+     deferred AS (
+       INSERT INTO router.schedules (message_id, tenant_id, due_at, rule, message, payload)
+       SELECT message_id, tenant_id, due_at, rule, message, '[]'::jsonb
+       FROM unnest($12::uuid[], $13::text[], $14::timestamptz[], $15::text[], $16::jsonb[])
+         AS deferral(message_id, tenant_id, due_at, rule, message)
+       ON CONFLICT DO NOTHING
+     ),
+     spent AS (
+       INSERT INTO router.sends (tenant_id, recipient, message_id, category, channel, sent_at)
+       SELECT * FROM unnest($17::text[], $18::text[], $19::uuid[], $20::text[], $21::text[], $22::timestamptz[])
+     ),
+     claimed AS (
+       INSERT INTO router.content_claims (tenant_id, recipient, fingerprint, message_id, expires_at)
+       SELECT * FROM unnest($23::text[], $24::text[], $25::text[], $26::uuid[], $27::timestamptz[])
+       ON CONFLICT (tenant_id, recipient, fingerprint)
+       DO UPDATE SET message_id = EXCLUDED.message_id, expires_at = EXCLUDED.expires_at
+     )
+     SELECT message_id FROM decided`,
+    [
+      records.map((record) => record.messageId),
+      records.map((record) => record.tenantId),
+      records.map((record) => record.decision),
+      records.map((record) => record.rule ?? null),
+      records.map((record) => record.messageType ?? null),
+      records.map((record) => record.reason ?? null),
+      records.map((record) => record.channel ?? null),
+      records.map((record) => record.address ?? null),
+      records.map((record) => record.decidedAt),
+      records.map((record) => record.channelPolicy),
+      records.map((record) => JSON.stringify(record.renderRequests)),
+      deferred.map((deferral) => deferral.messageId),
+      deferred.map((deferral) => deferral.tenantId),
+      deferred.map((deferral) => deferral.dueAt),
+      deferred.map((deferral) => deferral.rule),
+      deferred.map((deferral) => JSON.stringify(deferral.message)),
+      writes.sends.map((send) => send.tenantId),
+      writes.sends.map((send) => send.recipient),
+      writes.sends.map((send) => send.messageId),
+      writes.sends.map((send) => send.category),
+      writes.sends.map((send) => send.channel),
+      writes.sends.map((send) => send.sentAt),
+      writes.claims.map((claim) => claim.tenantId),
+      writes.claims.map((claim) => claim.recipient),
+      writes.claims.map((claim) => claim.fingerprint),
+      writes.claims.map((claim) => claim.messageId),
+      writes.claims.map((claim) => claim.expiresAt),
+    ],
   );
+  return new Set(rows.map((row) => row.message_id));
 }
 
 export function toRow(decision: DecisionRecord): Record<string, unknown> {

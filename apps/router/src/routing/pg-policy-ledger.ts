@@ -61,6 +61,69 @@ export async function lockAndLoadLedger(manager: EntityManager, query: LedgerQue
   return { sends: sends.map(fromSendRow), claims: claims.map(fromClaimRow) };
 }
 
+/** Takes the recipients' locks (see lockAndLoadLedger) without reading anything yet. */
+export async function lockRecipients(manager: EntityManager, query: LedgerQuery): Promise<void> {
+  await takeLocks(
+    manager,
+    query.recipients.map(({ tenantId, recipient }) => lockKey(tenantId, recipient)),
+  );
+}
+
+/**
+ * Everything routing reads once the locks are held, in one statement (a statement after the
+ * locks, so that its snapshot sees what the transactions it waited for committed): the ledger of
+ * the recipients, which of the messages were decided before, and which their tenant cancelled.
+ */
+export async function readUnderLocks(
+  manager: EntityManager,
+  query: LedgerQuery,
+  messages: ReadonlyArray<{ tenantId: string; messageId: string }>,
+): Promise<{ state: LedgerState; decidedBefore: Set<string> }> {
+  const [row]: Array<{
+    sends: Array<Omit<SendRow, 'sent_at'> & { sent_at: string }>;
+    claims: Array<Omit<ClaimRow, 'expires_at'> & { expires_at: string }>;
+    decided: string[];
+    cancelled: string[];
+  }> = await manager.query(
+    `SELECT
+       (SELECT coalesce(json_agg(s), '[]') FROM (
+          SELECT s.tenant_id, s.recipient, s.message_id, s.category, s.channel, s.sent_at
+          FROM router.sends s
+          JOIN unnest($1::text[], $2::text[]) AS wanted(tenant_id, recipient)
+            ON s.tenant_id = wanted.tenant_id AND s.recipient = wanted.recipient
+          WHERE s.sent_at > $3) AS s) AS sends,
+       (SELECT coalesce(json_agg(c), '[]') FROM (
+          SELECT c.tenant_id, c.recipient, c.fingerprint, c.message_id, c.expires_at
+          FROM router.content_claims c
+          JOIN unnest($4::text[], $5::text[], $6::text[]) AS wanted(tenant_id, recipient, fingerprint)
+            ON c.tenant_id = wanted.tenant_id AND c.recipient = wanted.recipient AND c.fingerprint = wanted.fingerprint
+          WHERE c.expires_at > now()) AS c) AS claims,
+       (SELECT coalesce(json_agg(d.message_id), '[]') FROM router.decisions d
+          WHERE d.message_id = ANY($8::uuid[])) AS decided,
+       (SELECT coalesce(json_agg(x.message_id), '[]') FROM router.cancellations x
+          JOIN unnest($7::text[], $8::uuid[]) AS wanted(tenant_id, message_id)
+            ON x.tenant_id = wanted.tenant_id AND x.message_id = wanted.message_id) AS cancelled`,
+    [
+      query.recipients.map(({ tenantId }) => tenantId),
+      query.recipients.map(({ recipient }) => recipient),
+      query.sendsSince,
+      query.claims.map(({ tenantId }) => tenantId),
+      query.claims.map(({ recipient }) => recipient),
+      query.claims.map(({ fingerprint }) => fingerprint),
+      messages.map(({ tenantId }) => tenantId),
+      messages.map(({ messageId }) => messageId),
+    ],
+  );
+  return {
+    state: {
+      sends: row.sends.map((send) => fromSendRow({ ...send, sent_at: new Date(send.sent_at) })),
+      claims: row.claims.map((claim) => fromClaimRow({ ...claim, expires_at: new Date(claim.expires_at) })),
+      cancelled: new Set(row.cancelled),
+    },
+    decidedBefore: new Set(row.decided),
+  };
+}
+
 /** Writes what a batch spent and claimed; a claim replaces an expired one of the same content. */
 export async function writeLedger(manager: EntityManager, writes: LedgerWrites): Promise<void> {
   if (writes.sends.length > 0) {

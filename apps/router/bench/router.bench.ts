@@ -3,8 +3,10 @@
 // frequency limits, dedup windows and recipients' preferences) beside the same messages with no
 // policy (the built-in type). Decisions are recorded in PostgreSQL (TEST_DATABASE_URL, default the
 // local one) exactly as the router records them; publishing to Kafka is left out (a sink counts).
+// Batches are decided by as many partitions at once as the router's consumer runs by default
+// (ROUTER_CONSUMER_CONCURRENCY, 3), each partition holding its own recipients as Kafka's keys do.
 // Options (after `--`): --messages=N per run (default 20,000), --batch=N messages per batch (500),
-// --recipients=N distinct recipients (5,000).
+// --recipients=N distinct recipients (5,000), --partitions=N decided at once (3).
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import type { MessageAccepted, TopicName, TopicPayloads } from '@switchboard/contracts';
@@ -29,6 +31,8 @@ function option(name: string, fallback: number): number {
 const MESSAGES = option('messages', 20_000);
 const BATCH = option('batch', 500);
 const RECIPIENTS = option('recipients', 5_000);
+const PARTITIONS = option('partitions', 3);
+let runs = 0;
 
 /** Counts what would be published, so that the figure is the router's deciding alone. */
 class CountingSink implements EventSink {
@@ -144,6 +148,7 @@ async function run(
   type: string | undefined,
   count: number,
 ): Promise<RunFigures> {
+  runs += 1;
   const messages: MessageAccepted[] = Array.from({ length: count }, (_, index) => ({
     tenantId,
     messageId: randomUUID(),
@@ -151,13 +156,21 @@ async function run(
     source: 'http',
     recipient: { id: `person-${index % RECIPIENTS}` },
     ...(type === undefined ? {} : { type }),
-    content: { templateKey: 'weekly-deals', data: { offer: index } },
+    // Content differs between runs, so that the warm-up's messages are not duplicates of these.
+    content: { templateKey: 'weekly-deals', data: { offer: index, run: runs } },
   }));
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
-  for (let offset = 0; offset < messages.length; offset += BATCH) {
-    await routeMessages.execute(messages.slice(offset, offset + BATCH));
-  }
+  const partitions = Array.from({ length: PARTITIONS }, (_, partition) =>
+    messages.filter((_message, index) => (index % RECIPIENTS) % PARTITIONS === partition),
+  );
+  await Promise.all(
+    partitions.map(async (partition) => {
+      for (let offset = 0; offset < partition.length; offset += BATCH) {
+        await routeMessages.execute(partition.slice(offset, offset + BATCH));
+      }
+    }),
+  );
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   const rows: Array<{ decision: string; rule: string | null; count: number }> = await dataSource.query(
@@ -180,7 +193,7 @@ function print(off: RunFigures, on: RunFigures): void {
     `   ${figures.cpuMsPerMessage.toFixed(3)} ms CPU/msg (router process, database excluded)` +
     `   ${JSON.stringify(figures.outcomes)}`;
   console.log(
-    `\nRouter decisions, ${MESSAGES.toLocaleString('en-US')} messages in batches of ${BATCH}, ${RECIPIENTS.toLocaleString('en-US')} recipients`,
+    `\nRouter decisions, ${MESSAGES.toLocaleString('en-US')} messages in batches of ${BATCH}, ${PARTITIONS} partitions at once, ${RECIPIENTS.toLocaleString('en-US')} recipients`,
   );
   console.log(line('policies off', off));
   console.log(line('every policy on', on));

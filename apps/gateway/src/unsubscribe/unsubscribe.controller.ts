@@ -1,6 +1,7 @@
 import { Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import {
+  ApiBody,
   ApiConsumes,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -73,6 +74,11 @@ export class UnsubscribeController {
   })
   @ApiParam({ name: '*', description: 'The signed unsubscribe token from the List-Unsubscribe header' })
   @ApiConsumes('application/x-www-form-urlencoded', 'multipart/form-data')
+  @ApiBody({
+    required: false,
+    description: 'What RFC 8058 has mail providers send; ignored',
+    schema: { type: 'object', properties: { 'List-Unsubscribe': { type: 'string', enum: ['One-Click'] } } },
+  })
   @ApiProduces('text/html')
   @ApiOkResponse({ description: 'Unsubscribed (or already was): a confirmation page' })
   @ApiNotFoundResponse({

@@ -15,6 +15,7 @@ import {
   startSesEmulator,
   startSnsEmulator,
   type AnyPlatformServiceName,
+  type SnsEmulator,
 } from '@switchboard/testing';
 import { generateVAPIDKeys } from 'web-push';
 
@@ -97,6 +98,10 @@ const launcherConfig = defineConfig({
 
 type Stoppable = { name: string; stop(): Promise<void> };
 
+/** The tenant of the development key, and the topic its SMS replies arrive on from the local SNS emulator. */
+const DEV_TENANT = 'dev';
+const DEV_SMS_REPLY_TOPIC = 'arn:aws:sns:us-east-1:000000000000:switchboard-dev-sms-replies';
+
 async function main(): Promise<void> {
   const config = loadConfig(launcherConfig);
   const dataDir = resolve(config.SWITCHBOARD_DATA_DIR);
@@ -150,12 +155,22 @@ async function main(): Promise<void> {
 
     let snsEndpoint: string | undefined = config.SNS_ENDPOINT || undefined;
     let smsOutbox = snsEndpoint ? `(SMS go to ${snsEndpoint})` : 'Amazon SNS (see the AWS console)';
+    let snsEmulator: SnsEmulator | undefined;
     if (!snsEndpoint && !config.USE_AMAZON_SNS) {
-      const emulator = await startSnsEmulator({ port: config.SNS_EMULATOR_PORT });
+      snsEmulator = await startSnsEmulator({ port: config.SNS_EMULATOR_PORT });
+      const emulator = snsEmulator;
       running.push({ name: 'SNS emulator', stop: () => emulator.stop() });
       snsEndpoint = emulator.endpoint;
       smsOutbox = emulator.viewerUrl;
     }
+    // With the local SNS emulator, replies to the development tenant's SMS (STOP, START) reach the
+    // gateway as two-way SMS would deliver them: POST /simulate/inbound-sms on the emulator.
+    const smsReplies = snsEmulator
+      ? {
+          SMS_REPLY_TOPICS: `${DEV_SMS_REPLY_TOPIC}=${DEV_TENANT}`,
+          SNS_TRUSTED_SIGNING_CERTIFICATE_PEM: snsEmulator.signingCertificatePem,
+        }
+      : undefined;
 
     const pushService = await startPushService({ port: config.PUSH_SERVICE_PORT });
     running.push({ name: 'push service', stop: () => pushService.stop() });
@@ -188,9 +203,11 @@ async function main(): Promise<void> {
         },
         inapp: { tokenSecrets: [inboxTokenSecret] },
       },
+      ...(smsReplies ? { serviceEnv: { gateway: smsReplies } } : {}),
       onLine: config.LOG_FORMAT === 'json' ? (name, line) => console.log(`[${name}] ${line}`) : printPretty,
     });
     running.push({ name: 'services', stop: () => platform.stop() });
+    await snsEmulator?.subscribe(DEV_SMS_REPLY_TOPIC, `${platform.gatewayUrl}/v1/sms-replies`);
 
     const api = platform.gatewayUrl;
     const inboxApi = `${platform.urls['sender-inapp'] ?? ''}/v1/inbox`;
@@ -213,6 +230,10 @@ Send a first email:
   curl -s -X POST ${api}/v1/messages \\
     -H "Authorization: Bearer ${devApiKey}" -H 'Content-Type: application/json' \\
     -d '{"recipient":{"email":"ada@example.com"},"content":{"subject":"Hello","text":"It works."}}'
+
+Reply STOP to an SMS sent to +14155550123 (its number is then suppressed; START lifts it):
+  curl -s -X POST ${snsEmulator?.endpoint ?? '<SNS emulator>'}/simulate/inbound-sms -H 'Content-Type: application/json' \\
+    -d '{"topicArn":"${DEV_SMS_REPLY_TOPIC}","originationNumber":"+14155550123","destinationNumber":"+14155550000","body":"STOP"}'
 
 Read a recipient's in-app inbox (their app gets the token from your backend):
   curl -s -X POST ${api}/v1/recipients/ada/inbox-token -H "Authorization: Bearer ${devApiKey}"

@@ -36,7 +36,7 @@ describe('gateway message acceptance: recipient addresses', () => {
       'email',
       'ada@nowhere.invalid',
       'recipient.email',
-      'is a placeholder, not an address anyone receives mail at',
+      'is in the reserved .invalid domain, which never receives mail',
     ],
     ['phone', '+15555550123', 'recipient.phone', 'is not a number in use in the numbering plan of +1'],
     ['phone', '+447700900123', 'recipient.phone', 'is not a number in use in the numbering plan of +44'],

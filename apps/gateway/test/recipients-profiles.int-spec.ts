@@ -49,6 +49,53 @@ describe('gateway recipient profiles (proxy to the router)', () => {
     router.requests.length = 0;
   });
 
+  /** The router's sending settings of the tenant, naming this phone region (or none), and a profile. */
+  function routerWithPhoneRegion(phoneRegion: string | null) {
+    router.answer = (request) =>
+      request.path.endsWith('/sending-settings')
+        ? {
+            status: 200,
+            body: {
+              defaultMessageType: null,
+              timeZone: 'UTC',
+              quietHours: null,
+              frequencyLimits: [],
+              phoneRegion,
+              updatedAt: null,
+            },
+          }
+        : { status: 200, body: { ...view, phone: '+442071838750' } };
+  }
+
+  it("reads a national phone number in the tenant's phone region, asking the router for it", async () => {
+    routerWithPhoneRegion('GB');
+
+    const patched = await gateway.call('PATCH', '/v1/recipients/ada', { body: { phone: '020 7183 8750' } });
+
+    expect(patched.status).toBe(200);
+    expect(router.requests.map(({ method, path }) => `${method} ${path}`)).toEqual([
+      'GET /internal/tenants/acme/sending-settings',
+      'PATCH /internal/tenants/acme/recipients/ada',
+    ]);
+    expect(router.requests[1].body).toEqual({ phone: '+442071838750' });
+  });
+
+  it('refuses a national phone number with 400 naming the field when the tenant has no phone region', async () => {
+    routerWithPhoneRegion(null);
+    const apiKey = await gateway.createApiKey('no-region');
+
+    const refused = await gateway.call('PATCH', '/v1/recipients/grace', {
+      apiKey,
+      body: { phone: '020 7183 8750' },
+    });
+
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([
+      { field: 'phone', problem: expect.stringContaining('must be an E.164 number such as +14155550123') },
+    ]);
+    expect(router.requests.map(({ path }) => path)).toEqual(['/internal/tenants/no-region/sending-settings']);
+  });
+
   it('forwards a PATCH with attributes to merge, and shows the attributes the router answers', async () => {
     router.answer = () => ({ status: 200, body: view });
 
@@ -87,7 +134,6 @@ describe('gateway recipient profiles (proxy to the router)', () => {
       'attributes',
       'must take at most 8192 bytes as JSON',
     ],
-    ['PATCH', { phone: '020 7183 8750' }, 'phone', 'must be an E.164 number such as +14155550123'],
   ])(
     'refuses a %s with %j with 400 naming the field, without calling the router',
     async (method, body, field, problem) => {

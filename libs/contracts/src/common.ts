@@ -42,7 +42,10 @@ export const EmailAddress = z.string().max(254).refine(isEmailAddress, { message
 /** E.164: a plus sign, a country code and at most 15 digits, no spaces. */
 export const PhoneNumber = z
   .string()
-  .regex(/^\+[1-9][0-9]{6,14}$/, 'must be an E.164 number such as +14155550123');
+  .regex(
+    /^\+[1-9][0-9]{6,14}$/,
+    "must be an E.164 number such as +14155550123 (or a national number, when the tenant's sending settings name a phoneRegion)",
+  );
 /** The tenant's own id for a person, under which contact points and the inbox are kept. */
 export const RecipientId = z
   .string()

@@ -33,6 +33,7 @@ import {
   SendMessageResponse,
 } from '@switchboard/contracts';
 import { BATCH_BODY_ROUTE, parseInput } from '@switchboard/service-kit';
+import { NationalPhoneNumbers } from '../sending-settings/national-phone-numbers';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { ApiKeyGuard } from '../auth/api-key.guard';
@@ -68,6 +69,7 @@ export class MessagesController {
     private readonly getMessageStatus: GetMessageStatus,
     private readonly idempotentReply: IdempotentReply,
     private readonly router: RouterMessageClient,
+    private readonly nationalPhoneNumbers: NationalPhoneNumbers,
   ) {}
 
   @Post()
@@ -82,7 +84,10 @@ export class MessagesController {
     @Headers(IDEMPOTENCY_KEY_HEADER) idempotencyKeyHeader: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<unknown> {
-    const request = parseInput(SendMessageRequest, body);
+    const request = parseInput(
+      SendMessageRequest,
+      await this.nationalPhoneNumbers.read(tenantId, body, [['recipient', 'phone']]),
+    );
     const idempotencyKey = idempotencyKeyOf(idempotencyKeyHeader);
     return this.idempotentReply.send(
       reply,
@@ -111,7 +116,10 @@ export class MessagesController {
     @Headers(IDEMPOTENCY_KEY_HEADER) idempotencyKeyHeader: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<unknown> {
-    const batch = parseInput(SendMessageBatchRequest, body);
+    const batch = parseInput(
+      SendMessageBatchRequest,
+      await this.nationalPhoneNumbers.read(tenantId, body, [['messages', '*', 'recipient', 'phone']]),
+    );
     const idempotencyKey = idempotencyKeyOf(idempotencyKeyHeader);
     return this.idempotentReply.send(
       reply,

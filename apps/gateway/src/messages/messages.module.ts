@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { EventPublisher } from '@switchboard/messaging';
 import { DataSource } from 'typeorm';
 import { AuthModule } from '../auth/auth.module';
+import { SendingSettingsModule } from '../sending-settings/sending-settings.module';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG } from '../gateway-config.module';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
@@ -17,7 +18,7 @@ import { SendMessageBatch } from './send-message-batch.usecase';
 import { SendMessage } from './send-message.usecase';
 
 @Module({
-  imports: [AuthModule, IdempotencyModule],
+  imports: [AuthModule, IdempotencyModule, SendingSettingsModule],
   controllers: [MessagesController],
   providers: [
     {

@@ -37,6 +37,7 @@ import {
   UpsertRecipientRequest,
 } from '@switchboard/contracts';
 import { BATCH_BODY_ROUTE, parseInput } from '@switchboard/service-kit';
+import { NationalPhoneNumbers } from '../sending-settings/national-phone-numbers';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { ApiKeyGuard } from '../auth/api-key.guard';
@@ -62,6 +63,7 @@ export class RecipientsController {
   constructor(
     private readonly recipients: RouterRecipientClient,
     private readonly importRecipients: ImportRecipients,
+    private readonly nationalPhoneNumbers: NationalPhoneNumbers,
   ) {}
 
   @Post('batch')
@@ -83,7 +85,10 @@ export class RecipientsController {
     @Body() body: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ImportRecipientsResponse> {
-    const { recipients } = parseInput(ImportRecipientsRequest, body);
+    const { recipients } = parseInput(
+      ImportRecipientsRequest,
+      await this.nationalPhoneNumbers.read(tenantId, body, [['recipients', '*', 'phone']]),
+    );
     const outcome = await this.importRecipients.execute(tenantId, recipients);
     reply.status(outcome.status);
     return outcome.body;
@@ -108,7 +113,10 @@ export class RecipientsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<unknown> {
     const { recipientId } = parseInput(RecipientPath, path, 'path');
-    const request = parseInput(UpsertRecipientRequest, body);
+    const request = parseInput(
+      UpsertRecipientRequest,
+      await this.nationalPhoneNumbers.read(tenantId, body, [['phone']]),
+    );
     return passThrough(reply, await this.recipients.upsert(tenantId, recipientId, request), REJECTED);
   }
 
@@ -128,7 +136,10 @@ export class RecipientsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<unknown> {
     const { recipientId } = parseInput(RecipientPath, path, 'path');
-    const request = parseInput(PatchRecipientRequest, body);
+    const request = parseInput(
+      PatchRecipientRequest,
+      await this.nationalPhoneNumbers.read(tenantId, body, [['phone']]),
+    );
     return passThrough(reply, await this.recipients.patch(tenantId, recipientId, request), REJECTED);
   }
 

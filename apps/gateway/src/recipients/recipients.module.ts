@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { SendingSettingsModule } from '../sending-settings/sending-settings.module';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG } from '../gateway-config.module';
 import { InternalServiceClient } from '../internal-services/internal-service-client';
@@ -8,7 +9,7 @@ import { RecipientsController } from './recipients.controller';
 import { RouterRecipientClient } from './router-recipient-client';
 
 @Module({
-  imports: [AuthModule],
+  imports: [AuthModule, SendingSettingsModule],
   controllers: [RecipientsController],
   providers: [
     {

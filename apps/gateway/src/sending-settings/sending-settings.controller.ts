@@ -14,6 +14,7 @@ import { ApiKeyGuard } from '../auth/api-key.guard';
 import { Tenant } from '../auth/tenant.decorator';
 import { openApiSchema } from '../http/openapi-schema';
 import { passThrough } from '../internal-services/pass-through';
+import { NationalPhoneNumbers } from './national-phone-numbers';
 import { RouterSendingSettingsClient } from './router-sending-settings-client';
 
 // Shown as the problem's code when the router rejects a call without a problem document.
@@ -25,7 +26,10 @@ const REJECTED = 'SENDING_SETTINGS_REQUEST_REJECTED';
 @UseGuards(ApiKeyGuard)
 @Controller('v1/sending-settings')
 export class SendingSettingsController {
-  constructor(private readonly sendingSettings: RouterSendingSettingsClient) {}
+  constructor(
+    private readonly sendingSettings: RouterSendingSettingsClient,
+    private readonly nationalPhoneNumbers: NationalPhoneNumbers,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: "The tenant's sending settings (the defaults, updatedAt null, when never set)" })
@@ -50,6 +54,8 @@ export class SendingSettingsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<unknown> {
     const settings = parseInput(SendingSettings, body);
-    return passThrough(reply, await this.sendingSettings.put(tenantId, settings), REJECTED);
+    const answer = await this.sendingSettings.put(tenantId, settings);
+    this.nationalPhoneNumbers.forget(tenantId);
+    return passThrough(reply, answer, REJECTED);
   }
 }

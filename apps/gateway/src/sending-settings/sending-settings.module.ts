@@ -3,6 +3,7 @@ import { AuthModule } from '../auth/auth.module';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG } from '../gateway-config.module';
 import { InternalServiceClient } from '../internal-services/internal-service-client';
+import { NationalPhoneNumbers } from './national-phone-numbers';
 import { RouterSendingSettingsClient } from './router-sending-settings-client';
 import { SendingSettingsController } from './sending-settings.controller';
 
@@ -18,6 +19,13 @@ import { SendingSettingsController } from './sending-settings.controller';
         ),
       inject: [GATEWAY_CONFIG],
     },
+    {
+      provide: NationalPhoneNumbers,
+      useFactory: (settings: RouterSendingSettingsClient) => new NationalPhoneNumbers(settings),
+      inject: [RouterSendingSettingsClient],
+    },
   ],
+  // Messages and recipients read national phone numbers in the tenant's region.
+  exports: [NationalPhoneNumbers],
 })
 export class SendingSettingsModule {}

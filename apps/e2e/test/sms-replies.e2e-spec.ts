@@ -87,7 +87,8 @@ async function finalStatus(messageId: string): Promise<{ status: string; timelin
 }
 
 it('a STOP reply suppresses the number so its next SMS is skipped; START lifts it and SMS flow again', async () => {
-  const phone = `+1415${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
+  // A local number's first digit is 2 to 9: others are not assigned, and the API refuses them.
+  const phone = `+1415${2 + Math.floor(Math.random() * 8)}${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
   const recipientId = `sms-reply-${randomUUID().slice(0, 8)}`;
   const saved = await e2e.api.request('PUT', `/v1/recipients/${recipientId}`, { phone });
   expect([200, 201]).toContain(saved.status);

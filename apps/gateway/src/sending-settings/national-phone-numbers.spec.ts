@@ -47,6 +47,7 @@ describe('NationalPhoneNumbers', () => {
     const numbers = new NationalPhoneNumbers(client, () => clock);
 
     await numbers.read('acme', { phone: '+4915123456789' }, [['phone']]);
+    await numbers.read('acme', { phone: 'not a number' }, [['phone']]);
     expect(calls).toEqual([]);
     await numbers.read('acme', { phone: '0151 23456789' }, [['phone']]);
     await numbers.read('acme', { phone: '0151 23456780' }, [['phone']]);

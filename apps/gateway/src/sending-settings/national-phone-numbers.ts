@@ -58,9 +58,12 @@ interface Holder {
   key: string;
 }
 
+// What a number written without its country code looks like: digits and the usual separators.
+const NATIONAL_NUMBER = /^[0-9][0-9 ()./-]{2,30}$/;
+
 function isNational(holder: Holder): boolean {
   const value = holder.object[holder.key];
-  return typeof value === 'string' && value.trim() !== '' && !value.trim().startsWith('+');
+  return typeof value === 'string' && NATIONAL_NUMBER.test(value.trim());
 }
 
 /** The objects holding the last key of the place, wherever the body has them. */

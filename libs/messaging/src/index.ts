@@ -5,6 +5,7 @@ export type { BatchOutcome, ConsumedEvent, HandlerOutcome } from './consumer/con
 export { COLLECTING_FETCH, type ConsumerRunnerOptions } from './consumer/consumer-options';
 export {
   highPriorityGroupId,
+  LOWER_LANE_MAX_BYTES_PER_PARTITION,
   PriorityLaneConsumer,
   type PriorityLaneHandler,
   type PriorityLaneTopics,

@@ -18,6 +18,7 @@ import {
 } from '@switchboard/delivery';
 import {
   ConsumerRunner,
+  LOWER_LANE_MAX_BYTES_PER_PARTITION,
   nestMessagingLog,
   type ConsumedEvent,
   type EventPublisher,
@@ -96,13 +97,17 @@ export interface ChannelSenderStatus {
 interface Subscription {
   runner: ConsumerRunner;
   topic: string;
+  /** The normal and bulk lanes, held while a high-priority batch is being sent. */
+  lowerLane: boolean;
 }
 
 /**
  * Turns a channel's dispatch topics into provider calls: one consumer group per priority lane
  * (a bulk backlog never delays high priority) and one per retry topic (a retry waiting for its
- * not-before time never blocks fresh dispatches or shorter retries). The rules live in
- * SendDispatchesUsecase; this class only connects them to Kafka.
+ * not-before time never blocks fresh dispatches or shorter retries). While a high-priority batch
+ * is being sent, the normal and bulk lanes are paused (their batches under way go on, and are kept
+ * short), so that a saturated sender gives its provider calls and CPU to high priority first. The
+ * rules live in SendDispatchesUsecase; this class only connects them to Kafka.
  */
 export class ChannelSender<TDispatch extends Dispatch> {
   private readonly subscriptions: Subscription[] = [];
@@ -113,6 +118,7 @@ export class ChannelSender<TDispatch extends Dispatch> {
   private readonly stopping = new AbortController();
   private readonly routes: Array<ProviderRoute<TDispatch>>;
   private holds = 0;
+  private highBatchesInFlight = 0;
   private pausedUntil: Date | undefined;
 
   constructor(
@@ -158,15 +164,17 @@ export class ChannelSender<TDispatch extends Dispatch> {
     for (const lane of PRIORITY_LANES) {
       const topic = options.topics.lanes[lane].topic;
       const concurrency = options.laneConcurrency[lane];
-      const runner = new ConsumerRunner(
-        kafka,
-        publisher,
-        runnerOptions(`${options.source}.${lane}`, concurrency),
-      ).onBatch(topic as TopicName, async (events) => {
-        await this.sendBatch(events as unknown as Array<ConsumedEvent<TDispatch>>, concurrency, lane);
+      const lowerLane = lane !== 'high';
+      const runner = new ConsumerRunner(kafka, publisher, {
+        ...(lowerLane ? { maxBytesPerPartition: LOWER_LANE_MAX_BYTES_PER_PARTITION } : {}),
+        ...runnerOptions(`${options.source}.${lane}`, concurrency),
+      }).onBatch(topic as TopicName, async (events) => {
+        const send = () =>
+          this.sendBatch(events as unknown as Array<ConsumedEvent<TDispatch>>, concurrency, lane);
+        await (lowerLane ? send() : this.holdingLowerLanes(send));
       });
       this.runners.push(runner);
-      this.subscriptions.push({ runner, topic });
+      this.subscriptions.push({ runner, topic, lowerLane });
     }
     for (const tier of RETRY_TIERS) {
       const topic = options.topics.retries[tier].topic;
@@ -177,7 +185,7 @@ export class ChannelSender<TDispatch extends Dispatch> {
         runnerOptions(`${options.source}.retry.${tier}`, options.retryConcurrency ?? 16),
       ).on(topic as TopicName, (event) => this.sendRetry(event as unknown as ConsumedEvent<TDispatch>));
       this.runners.push(runner);
-      this.subscriptions.push({ runner, topic });
+      this.subscriptions.push({ runner, topic, lowerLane: false });
     }
   }
 
@@ -256,7 +264,7 @@ export class ChannelSender<TDispatch extends Dispatch> {
         channel: this.options.channel,
         until: until.toISOString(),
       });
-      this.setPaused(true);
+      this.applyPauses();
     }
     try {
       await abortableSleep(Math.max(0, until.getTime() - Date.now()), signal);
@@ -264,16 +272,29 @@ export class ChannelSender<TDispatch extends Dispatch> {
       this.holds -= 1;
       if (this.holds === 0) {
         this.pausedUntil = undefined;
-        this.setPaused(false);
+        this.applyPauses();
         this.log('info', 'consuming resumed', { channel: this.options.channel });
       }
     }
   }
 
-  private setPaused(paused: boolean): void {
-    for (const { runner, topic } of this.subscriptions) {
+  private async holdingLowerLanes(send: () => Promise<void>): Promise<void> {
+    this.highBatchesInFlight += 1;
+    if (this.highBatchesInFlight === 1) this.applyPauses();
+    try {
+      await send();
+    } finally {
+      this.highBatchesInFlight -= 1;
+      if (this.highBatchesInFlight === 0) this.applyPauses();
+    }
+  }
+
+  /** Every topic paused while all circuits are open; normal and bulk also while high is being sent. */
+  private applyPauses(): void {
+    for (const { runner, topic, lowerLane } of this.subscriptions) {
       // A runner that is starting or stopping has nothing to pause.
       if (!runner.isHealthy()) continue;
+      const paused = this.holds > 0 || (lowerLane && this.highBatchesInFlight > 0);
       if (paused) runner.pause(topic);
       else runner.resume(topic);
     }

@@ -93,62 +93,87 @@ async function writeDecisions(
   deferred: DeferredMessage[],
   writes: LedgerWrites,
 ): Promise<Set<string>> {
+  // Each set of rows goes as one JSON document: JSON.stringify is native, where pg would escape
+  // every element of a text array (render requests included) character by character.
   const rows: Array<{ message_id: string }> = await manager.query(
     `WITH decided AS (
        INSERT INTO router.decisions
          (message_id, tenant_id, decision, rule, message_type, reason, channel, address, decided_at,
           channel_policy, render_requests)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                            $8::text[], $9::timestamptz[], $10::text[], $11::jsonb[])
+       SELECT message_id, tenant_id, decision, rule, message_type, reason, channel, address, decided_at,
+              channel_policy, render_requests
+       FROM jsonb_to_recordset($1::jsonb) AS decision(
+         message_id uuid, tenant_id text, decision text, rule text, message_type text, reason text,
+         channel text, address text, decided_at timestamptz, channel_policy text, render_requests jsonb)
        ON CONFLICT DO NOTHING
        RETURNING message_id
      ),
      deferred AS (
        INSERT INTO router.schedules (message_id, tenant_id, due_at, rule, message, payload)
        SELECT message_id, tenant_id, due_at, rule, message, '[]'::jsonb
-       FROM unnest($12::uuid[], $13::text[], $14::timestamptz[], $15::text[], $16::jsonb[])
-         AS deferral(message_id, tenant_id, due_at, rule, message)
+       FROM jsonb_to_recordset($2::jsonb)
+         AS deferral(message_id uuid, tenant_id text, due_at timestamptz, rule text, message jsonb)
        ON CONFLICT DO NOTHING
      ),
      spent AS (
        INSERT INTO router.sends (tenant_id, recipient, message_id, category, channel, sent_at)
-       SELECT * FROM unnest($17::text[], $18::text[], $19::uuid[], $20::text[], $21::text[], $22::timestamptz[])
+       SELECT tenant_id, recipient, message_id, category, channel, sent_at
+       FROM jsonb_to_recordset($3::jsonb) AS send(
+         tenant_id text, recipient text, message_id uuid, category text, channel text, sent_at timestamptz)
      ),
      claimed AS (
        INSERT INTO router.content_claims (tenant_id, recipient, fingerprint, message_id, expires_at)
-       SELECT * FROM unnest($23::text[], $24::text[], $25::text[], $26::uuid[], $27::timestamptz[])
+       SELECT tenant_id, recipient, fingerprint, message_id, expires_at
+       FROM jsonb_to_recordset($4::jsonb) AS claim(
+         tenant_id text, recipient text, fingerprint text, message_id uuid, expires_at timestamptz)
        ON CONFLICT (tenant_id, recipient, fingerprint)
        DO UPDATE SET message_id = EXCLUDED.message_id, expires_at = EXCLUDED.expires_at
      )
      SELECT message_id FROM decided`,
     [
-      records.map((record) => record.messageId),
-      records.map((record) => record.tenantId),
-      records.map((record) => record.decision),
-      records.map((record) => record.rule ?? null),
-      records.map((record) => record.messageType ?? null),
-      records.map((record) => record.reason ?? null),
-      records.map((record) => record.channel ?? null),
-      records.map((record) => record.address ?? null),
-      records.map((record) => record.decidedAt),
-      records.map((record) => record.channelPolicy),
-      records.map((record) => JSON.stringify(record.renderRequests)),
-      deferred.map((deferral) => deferral.messageId),
-      deferred.map((deferral) => deferral.tenantId),
-      deferred.map((deferral) => deferral.dueAt),
-      deferred.map((deferral) => deferral.rule),
-      deferred.map((deferral) => JSON.stringify(deferral.message)),
-      writes.sends.map((send) => send.tenantId),
-      writes.sends.map((send) => send.recipient),
-      writes.sends.map((send) => send.messageId),
-      writes.sends.map((send) => send.category),
-      writes.sends.map((send) => send.channel),
-      writes.sends.map((send) => send.sentAt),
-      writes.claims.map((claim) => claim.tenantId),
-      writes.claims.map((claim) => claim.recipient),
-      writes.claims.map((claim) => claim.fingerprint),
-      writes.claims.map((claim) => claim.messageId),
-      writes.claims.map((claim) => claim.expiresAt),
+      JSON.stringify(
+        records.map((record) => ({
+          message_id: record.messageId,
+          tenant_id: record.tenantId,
+          decision: record.decision,
+          rule: record.rule ?? null,
+          message_type: record.messageType ?? null,
+          reason: record.reason ?? null,
+          channel: record.channel ?? null,
+          address: record.address ?? null,
+          decided_at: record.decidedAt,
+          channel_policy: record.channelPolicy,
+          render_requests: record.renderRequests,
+        })),
+      ),
+      JSON.stringify(
+        deferred.map((deferral) => ({
+          message_id: deferral.messageId,
+          tenant_id: deferral.tenantId,
+          due_at: deferral.dueAt,
+          rule: deferral.rule,
+          message: deferral.message,
+        })),
+      ),
+      JSON.stringify(
+        writes.sends.map((send) => ({
+          tenant_id: send.tenantId,
+          recipient: send.recipient,
+          message_id: send.messageId,
+          category: send.category,
+          channel: send.channel,
+          sent_at: send.sentAt,
+        })),
+      ),
+      JSON.stringify(
+        writes.claims.map((claim) => ({
+          tenant_id: claim.tenantId,
+          recipient: claim.recipient,
+          fingerprint: claim.fingerprint,
+          message_id: claim.messageId,
+          expires_at: claim.expiresAt,
+        })),
+      ),
     ],
   );
   return new Set(rows.map((row) => row.message_id));

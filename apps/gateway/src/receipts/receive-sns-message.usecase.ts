@@ -8,7 +8,7 @@ import {
   SnsMessageVerification,
   SnsSubscriptionConfirmer,
 } from './receipt-ports';
-import { checkSubscribeUrl } from './subscribe-url';
+import { confirmSnsSubscription, rememberHandledSnsMessage } from './sns-subscription-upkeep';
 
 export type SnsMessageRejection = SnsRejectionReason | 'bad-subscribe-url';
 
@@ -52,7 +52,8 @@ export class ReceiveSnsMessage {
     }
     const message = verification.notification;
     const outcome = await this.handle(message);
-    if (outcome.outcome !== 'rejected') await this.remember(message);
+    if (outcome.outcome !== 'rejected')
+      await rememberHandledSnsMessage(message, this.receivedMessages, this.logger);
     return outcome;
   }
 
@@ -61,7 +62,7 @@ export class ReceiveSnsMessage {
       case 'Notification':
         return this.publishReceipt(message);
       case 'SubscriptionConfirmation':
-        return this.confirmSubscription(message);
+        return confirmSnsSubscription(message, this.subscriptions, this.logger);
       case 'UnsubscribeConfirmation':
         this.logger.log(`SNS subscription to ${message.TopicArn} was unsubscribed`, {
           topicArn: message.TopicArn,
@@ -90,38 +91,5 @@ export class ReceiveSnsMessage {
       providerMessageId: receipt.value.providerMessageId,
     });
     return { outcome: 'receipt-published', notificationId, type: receipt.value.type };
-  }
-
-  private async confirmSubscription(
-    message: SnsMessageOf<'SubscriptionConfirmation'>,
-  ): Promise<SnsMessageOutcome> {
-    const subscribeUrl = checkSubscribeUrl(message.SubscribeURL);
-    if (!subscribeUrl.ok) {
-      const detail = `SubscribeURL ${subscribeUrl.problem}`;
-      this.logger.warn('SNS SubscriptionConfirmation not followed: its SubscribeURL is not an SNS URL', {
-        topicArn: message.TopicArn,
-        snsMessageId: message.MessageId,
-        detail,
-      });
-      return { outcome: 'rejected', reason: 'bad-subscribe-url', detail };
-    }
-    await this.subscriptions.confirm(subscribeUrl.url);
-    this.logger.log(`SNS subscription to ${message.TopicArn} confirmed`, {
-      topicArn: message.TopicArn,
-      snsMessageId: message.MessageId,
-    });
-    return { outcome: 'subscription-confirmed', topicArn: message.TopicArn };
-  }
-
-  private async remember(message: SnsMessage): Promise<void> {
-    try {
-      await this.receivedMessages.remember(message.MessageId);
-    } catch (error) {
-      // The work is done and must not be retried for this; a replay would only repeat a receipt.
-      this.logger.warn('handled SNS message could not be remembered; a replay would be handled again', {
-        snsMessageId: message.MessageId,
-        error: String(error),
-      });
-    }
   }
 }

@@ -7,7 +7,7 @@ import {
   SnsSubscriptionConfirmer,
 } from '../receipts/receipt-ports';
 import type { SnsMessageRejection } from '../receipts/receive-sns-message.usecase';
-import { checkSubscribeUrl } from '../receipts/subscribe-url';
+import { confirmSnsSubscription, rememberHandledSnsMessage } from '../receipts/sns-subscription-upkeep';
 import { parseInboundSms, replyingNumberOf } from './inbound-sms';
 import { replyIntentOf } from './sms-keywords';
 import { SmsReplySuppressions } from './sms-reply-ports';
@@ -56,7 +56,8 @@ export class ReceiveSmsReply {
     }
     const message = verification.notification;
     const outcome = await this.handle(message);
-    if (outcome.outcome !== 'rejected') await this.remember(message);
+    if (outcome.outcome !== 'rejected')
+      await rememberHandledSnsMessage(message, this.receivedMessages, this.logger);
     return outcome;
   }
 
@@ -65,7 +66,7 @@ export class ReceiveSmsReply {
       case 'Notification':
         return this.applyReply(message);
       case 'SubscriptionConfirmation':
-        return this.confirmSubscription(message);
+        return confirmSnsSubscription(message, this.subscriptions, this.logger);
       case 'UnsubscribeConfirmation':
         this.logger.log(`SNS subscription to ${message.TopicArn} was unsubscribed`, {
           topicArn: message.TopicArn,
@@ -108,38 +109,5 @@ export class ReceiveSmsReply {
     const { lifted } = await this.suppressions.optIn(tenantId, phoneNumber);
     this.logger.log('SMS reply opted the number back in to SMS', { ...context, lifted });
     return { outcome: 'opted-in', snsMessageId, lifted };
-  }
-
-  private async confirmSubscription(
-    message: SnsMessageOf<'SubscriptionConfirmation'>,
-  ): Promise<SmsReplyOutcome> {
-    const subscribeUrl = checkSubscribeUrl(message.SubscribeURL);
-    if (!subscribeUrl.ok) {
-      const detail = `SubscribeURL ${subscribeUrl.problem}`;
-      this.logger.warn('SNS SubscriptionConfirmation not followed: its SubscribeURL is not an SNS URL', {
-        topicArn: message.TopicArn,
-        snsMessageId: message.MessageId,
-        detail,
-      });
-      return { outcome: 'rejected', reason: 'bad-subscribe-url', detail };
-    }
-    await this.subscriptions.confirm(subscribeUrl.url);
-    this.logger.log(`SNS subscription to ${message.TopicArn} confirmed`, {
-      topicArn: message.TopicArn,
-      snsMessageId: message.MessageId,
-    });
-    return { outcome: 'subscription-confirmed', topicArn: message.TopicArn };
-  }
-
-  private async remember(message: SnsMessage): Promise<void> {
-    try {
-      await this.receivedMessages.remember(message.MessageId);
-    } catch (error) {
-      // The reply has taken effect and must not be retried for this; a replay would change nothing.
-      this.logger.warn('handled SNS message could not be remembered; a replay would be handled again', {
-        snsMessageId: message.MessageId,
-        error: String(error),
-      });
-    }
   }
 }

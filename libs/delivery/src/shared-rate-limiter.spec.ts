@@ -96,3 +96,29 @@ describe('SharedRateLimiter options', () => {
     await expect(limiter.acquire()).rejects.toThrow(/must resolve with the rows of the statement/);
   });
 });
+
+describe('SharedRateLimiter waiting', () => {
+  it('gives up at once when aborted while it was asking the database, instead of waiting for the refill', async () => {
+    const answers: Array<(rows: Array<Record<string, unknown>>) => void> = [];
+    const slowQuery = () =>
+      new Promise<Array<Record<string, unknown>>>((resolveRows) => {
+        answers.push(resolveRows);
+      });
+    const limiter = new SharedRateLimiter({
+      query: slowQuery,
+      bucketKey: 'ses',
+      ratePerSecond: 0.01,
+      burst: 1,
+    });
+    const stop = new AbortController();
+    const acquired = limiter.acquire(1, stop.signal);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(answers).toHaveLength(1);
+
+    stop.abort(new Error('the sender is stopping'));
+    // The bucket is empty: without the abort, the next ask would be 100 s away.
+    answers[0]([{ granted: 0, remaining: 0 }]);
+
+    await expect(acquired).rejects.toThrow('the sender is stopping');
+  });
+});

@@ -276,8 +276,14 @@ function waitUntilSettled(previous: Promise<void>, signal: AbortSignal | undefin
   });
 }
 
+// An abort that came while the database was asked (before this wait began) ends the wait at
+// once: the event has fired already and would never reach a listener added now.
 function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
     const onAbort = () => {
       clearTimeout(timer);
       reject(signal?.reason);

@@ -8,7 +8,7 @@ import {
   SnsMessageVerification,
   SnsSubscriptionConfirmer,
 } from './receipt-ports';
-import { confirmSnsSubscription, rememberHandledSnsMessage } from './sns-subscription-upkeep';
+import { receiveSnsPost } from './sns-subscription-upkeep';
 
 export type SnsMessageRejection = SnsRejectionReason | 'bad-subscribe-url';
 
@@ -43,33 +43,15 @@ export class ReceiveSnsMessage {
     private readonly subscriptions: SnsSubscriptionConfirmer,
   ) {}
 
-  async execute(body: unknown): Promise<SnsMessageOutcome> {
-    const verification = await this.verification.verify(body);
-    if (!verification.accepted) {
-      const { reason, detail, problems } = verification;
-      this.logger.warn(`SNS message rejected: ${reason}`, { reason, detail });
-      return { outcome: 'rejected', reason, detail, ...(problems === undefined ? {} : { problems }) };
-    }
-    const message = verification.notification;
-    const outcome = await this.handle(message);
-    if (outcome.outcome !== 'rejected')
-      await rememberHandledSnsMessage(message, this.receivedMessages, this.logger);
-    return outcome;
-  }
-
-  private handle(message: SnsMessage): Promise<SnsMessageOutcome> {
-    switch (message.Type) {
-      case 'Notification':
-        return this.publishReceipt(message);
-      case 'SubscriptionConfirmation':
-        return confirmSnsSubscription(message, this.subscriptions, this.logger);
-      case 'UnsubscribeConfirmation':
-        this.logger.log(`SNS subscription to ${message.TopicArn} was unsubscribed`, {
-          topicArn: message.TopicArn,
-          snsMessageId: message.MessageId,
-        });
-        return Promise.resolve({ outcome: 'unsubscribe-noted', topicArn: message.TopicArn });
-    }
+  execute(body: unknown): Promise<SnsMessageOutcome> {
+    return receiveSnsPost(body, {
+      verification: this.verification,
+      receivedMessages: this.receivedMessages,
+      subscriptions: this.subscriptions,
+      logger: this.logger,
+      subject: 'SNS message',
+      onNotification: (message) => this.publishReceipt(message),
+    });
   }
 
   private async publishReceipt(message: SnsMessageOf<'Notification'>): Promise<SnsMessageOutcome> {

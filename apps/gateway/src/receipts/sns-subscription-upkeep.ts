@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
-import type { SnsMessage } from '@switchboard/security';
-import type { ReceivedSnsMessages, SnsSubscriptionConfirmer } from './receipt-ports';
+import type { ValidationProblem } from '@switchboard/contracts';
+import type { SnsMessage, SnsRejectionReason } from '@switchboard/security';
+import type { ReceivedSnsMessages, SnsMessageVerification, SnsSubscriptionConfirmer } from './receipt-ports';
 import { checkSubscribeUrl } from './subscribe-url';
 
 type SubscriptionConfirmation = Extract<SnsMessage, { Type: 'SubscriptionConfirmation' }>;
@@ -49,5 +50,64 @@ export async function rememberHandledSnsMessage(
       snsMessageId: message.MessageId,
       error: String(error),
     });
+  }
+}
+
+type SnsNotification = Extract<SnsMessage, { Type: 'Notification' }>;
+
+/** What every SNS route of the gateway answers besides its own notifications' outcomes. */
+export type SnsUpkeepOutcome =
+  | SubscriptionConfirmationOutcome
+  | { outcome: 'unsubscribe-noted'; topicArn: string }
+  | { outcome: 'rejected'; reason: SnsRejectionReason; detail: string; problems?: ValidationProblem[] };
+
+export interface SnsRoute<Outcome> {
+  verification: SnsMessageVerification;
+  receivedMessages: ReceivedSnsMessages;
+  subscriptions: SnsSubscriptionConfirmer;
+  logger: Logger;
+  /** Names the route in the warning about a rejected message, e.g. 'SNS message'. */
+  subject: string;
+  /** The route's own work on a genuine notification; an outcome 'rejected' is not remembered. */
+  onNotification(message: SnsNotification): Promise<Outcome>;
+}
+
+/**
+ * One POST from an SNS subscription: verified, then a notification handed to the route, a
+ * subscription confirmed or an unsubscribe noted, and the message id remembered only once that is
+ * done, so that a failure answers 5xx and SNS's retry is handled afresh.
+ */
+export async function receiveSnsPost<Outcome extends { outcome: string }>(
+  body: unknown,
+  route: SnsRoute<Outcome>,
+): Promise<Outcome | SnsUpkeepOutcome> {
+  const verification = await route.verification.verify(body);
+  if (!verification.accepted) {
+    const { reason, detail, problems } = verification;
+    route.logger.warn(`${route.subject} rejected: ${reason}`, { reason, detail });
+    return { outcome: 'rejected', reason, detail, ...(problems === undefined ? {} : { problems }) };
+  }
+  const message = verification.notification;
+  const outcome = await handleSnsMessage(message, route);
+  if (outcome.outcome !== 'rejected')
+    await rememberHandledSnsMessage(message, route.receivedMessages, route.logger);
+  return outcome;
+}
+
+function handleSnsMessage<Outcome>(
+  message: SnsMessage,
+  route: SnsRoute<Outcome>,
+): Promise<Outcome | SnsUpkeepOutcome> {
+  switch (message.Type) {
+    case 'Notification':
+      return route.onNotification(message);
+    case 'SubscriptionConfirmation':
+      return confirmSnsSubscription(message, route.subscriptions, route.logger);
+    case 'UnsubscribeConfirmation':
+      route.logger.log(`SNS subscription to ${message.TopicArn} was unsubscribed`, {
+        topicArn: message.TopicArn,
+        snsMessageId: message.MessageId,
+      });
+      return Promise.resolve({ outcome: 'unsubscribe-noted', topicArn: message.TopicArn });
   }
 }

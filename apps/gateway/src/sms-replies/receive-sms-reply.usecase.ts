@@ -7,7 +7,7 @@ import {
   SnsSubscriptionConfirmer,
 } from '../receipts/receipt-ports';
 import type { SnsMessageRejection } from '../receipts/receive-sns-message.usecase';
-import { confirmSnsSubscription, rememberHandledSnsMessage } from '../receipts/sns-subscription-upkeep';
+import { receiveSnsPost } from '../receipts/sns-subscription-upkeep';
 import { parseInboundSms, replyingNumberOf } from './inbound-sms';
 import { replyIntentOf } from './sms-keywords';
 import { SmsReplySuppressions } from './sms-reply-ports';
@@ -47,33 +47,15 @@ export class ReceiveSmsReply {
     private readonly tenantOfTopic: (topicArn: string) => string | undefined,
   ) {}
 
-  async execute(body: unknown): Promise<SmsReplyOutcome> {
-    const verification = await this.verification.verify(body);
-    if (!verification.accepted) {
-      const { reason, detail, problems } = verification;
-      this.logger.warn(`SNS message to the SMS reply route rejected: ${reason}`, { reason, detail });
-      return { outcome: 'rejected', reason, detail, ...(problems === undefined ? {} : { problems }) };
-    }
-    const message = verification.notification;
-    const outcome = await this.handle(message);
-    if (outcome.outcome !== 'rejected')
-      await rememberHandledSnsMessage(message, this.receivedMessages, this.logger);
-    return outcome;
-  }
-
-  private handle(message: SnsMessage): Promise<SmsReplyOutcome> {
-    switch (message.Type) {
-      case 'Notification':
-        return this.applyReply(message);
-      case 'SubscriptionConfirmation':
-        return confirmSnsSubscription(message, this.subscriptions, this.logger);
-      case 'UnsubscribeConfirmation':
-        this.logger.log(`SNS subscription to ${message.TopicArn} was unsubscribed`, {
-          topicArn: message.TopicArn,
-          snsMessageId: message.MessageId,
-        });
-        return Promise.resolve({ outcome: 'unsubscribe-noted', topicArn: message.TopicArn });
-    }
+  execute(body: unknown): Promise<SmsReplyOutcome> {
+    return receiveSnsPost(body, {
+      verification: this.verification,
+      receivedMessages: this.receivedMessages,
+      subscriptions: this.subscriptions,
+      logger: this.logger,
+      subject: 'SNS message to the SMS reply route',
+      onNotification: (message) => this.applyReply(message),
+    });
   }
 
   private async applyReply(message: SnsMessageOf<'Notification'>): Promise<SmsReplyOutcome> {

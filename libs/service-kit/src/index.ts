@@ -1,3 +1,4 @@
+export { PUBLIC_ROUTE, PublicRoute, publicRouteReason } from './access/route-access';
 export {
   EVENT_LOOP_DEFAULTS,
   EventLoopWatchdog,

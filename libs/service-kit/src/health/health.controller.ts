@@ -2,12 +2,14 @@ import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { eventLoopLiveness } from './event-loop-watchdog';
+import { PublicRoute } from '../access/route-access';
 import { READINESS_CHECKS, type ReadinessCheck } from './readiness-check';
 
 // A check that hangs counts as failing: a probe must answer within its own deadline.
 const CHECK_TIMEOUT_MS = 2000;
 
 @ApiExcludeController()
+@PublicRoute('orchestrator probes; they reveal only up/down and dependency names')
 @Controller('health')
 export class HealthController {
   constructor(@Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[]) {}

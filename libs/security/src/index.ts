@@ -45,3 +45,18 @@ export {
   type LinkVerification,
   type VerifiedLink,
 } from './signed-links';
+export {
+  issueServiceToken,
+  MINIMUM_SERVICE_TOKEN_SECRET_BYTES,
+  SERVICE_TOKEN_LIFETIME_SECONDS,
+  ServiceCredentials,
+  ServiceTokenVerifier,
+  verifyServiceToken,
+  type ServiceCredentialsOptions,
+  type ServiceTokenClaims,
+  type ServiceTokenRejection,
+  type ServiceTokenSecrets,
+  type ServiceTokenVerification,
+  type ServiceTokenVerifyOptions,
+  type VerifiedServiceToken,
+} from './service-token';

@@ -40,6 +40,7 @@ export {
   sharedRateLimiterTableSql,
   type SharedRateLimiterOptions,
   type SqlQuery,
+  type TryAcquireResult,
 } from './shared-rate-limiter';
 export {
   ProviderFailover,

@@ -122,3 +122,129 @@ describe('SharedRateLimiter waiting', () => {
     await expect(acquired).rejects.toThrow('the sender is stopping');
   });
 });
+
+/**
+ * The take statement's rule on one bucket in memory, with the test's clock standing in for the
+ * database's: full at first, refilled by the time since the last take, then between needed and
+ * wanted tokens above the reserve, or none.
+ */
+function bucketInMemory(clock: { now(): number }) {
+  const buckets = new Map<string, { tokens: number; refilledAt: number }>();
+  let statements = 0;
+  const query = async (_sql: string, params: unknown[]) => {
+    statements += 1;
+    const [key, rate, burst, needed, wanted, reserve] = params as [
+      string,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    const bucket = buckets.get(key) ?? { tokens: burst, refilledAt: clock.now() };
+    const available = Math.min(burst, bucket.tokens + ((clock.now() - bucket.refilledAt) / 1000) * rate);
+    const above = Math.floor(available - reserve);
+    const granted = above >= needed ? Math.min(wanted, above) : 0;
+    buckets.set(key, { tokens: available - granted, refilledAt: clock.now() });
+    return [{ granted, remaining: available - granted }];
+  };
+  return { query, statements: () => statements };
+}
+
+describe('SharedRateLimiter tryAcquire', () => {
+  const at = (start: number) => {
+    let now = start;
+    return { now: () => now, advance: (ms: number) => (now += ms) };
+  };
+
+  it('grants from its lease without a round trip, then refuses with the time until a token is back', async () => {
+    const clock = at(1_000_000);
+    const bucket = bucketInMemory(clock);
+    const limiter = new SharedRateLimiter({
+      query: bucket.query,
+      clock,
+      bucketKey: 'gateway:key',
+      ratePerSecond: 10,
+      burst: 5,
+      leaseSize: 5,
+    });
+
+    const answers = [];
+    for (let call = 0; call < 6; call += 1) answers.push(await limiter.tryAcquire());
+
+    expect(answers.slice(0, 5).map((answer) => answer.granted)).toEqual([true, true, true, true, true]);
+    expect(answers.map((answer) => answer.remaining)).toEqual([4, 3, 2, 1, 0, 0]);
+    expect(answers[5]).toEqual({ granted: false, remaining: 0, retryAfterMs: 100 });
+    // One trip leased all five; the refusal knew the bucket was empty without a second one.
+    expect(bucket.statements()).toBe(1);
+  });
+
+  it('asks the database again only once the refill could have brought a token back', async () => {
+    const clock = at(1_000_000);
+    const bucket = bucketInMemory(clock);
+    const limiter = new SharedRateLimiter({
+      query: bucket.query,
+      clock,
+      bucketKey: 'gateway:key',
+      ratePerSecond: 10,
+      burst: 2,
+      leaseSize: 2,
+    });
+    await limiter.tryAcquire();
+    await limiter.tryAcquire();
+
+    clock.advance(60);
+    expect(await limiter.tryAcquire()).toEqual({ granted: false, remaining: 0, retryAfterMs: 40 });
+    expect(bucket.statements()).toBe(1);
+
+    clock.advance(40);
+    expect(await limiter.tryAcquire()).toMatchObject({ granted: true });
+    expect(bucket.statements()).toBe(2);
+  });
+
+  it('shares one round trip among calls that arrive together', async () => {
+    const clock = at(1_000_000);
+    const bucket = bucketInMemory(clock);
+    const limiter = new SharedRateLimiter({
+      query: bucket.query,
+      clock,
+      bucketKey: 'gateway:key',
+      ratePerSecond: 100,
+      burst: 20,
+      leaseSize: 10,
+    });
+
+    const answers = await Promise.all(Array.from({ length: 10 }, () => limiter.tryAcquire()));
+
+    expect(answers.every((answer) => answer.granted)).toBe(true);
+    expect(bucket.statements()).toBe(1);
+  });
+
+  it('sees what another replica took: two limiters on one bucket grant no more than the burst', async () => {
+    const clock = at(1_000_000);
+    const bucket = bucketInMemory(clock);
+    const replicas = [1, 2].map(
+      () =>
+        new SharedRateLimiter({
+          query: bucket.query,
+          clock,
+          bucketKey: 'gateway:tenant',
+          ratePerSecond: 1,
+          burst: 8,
+          leaseSize: 3,
+        }),
+    );
+
+    let granted = 0;
+    for (let call = 0; call < 20; call += 1) {
+      if ((await replicas[call % 2].tryAcquire()).granted) granted += 1;
+    }
+
+    expect(granted).toBe(8);
+  });
+
+  it('validates the count like acquire does', async () => {
+    const limiter = new SharedRateLimiter({ query, bucketKey: 'ses', ratePerSecond: 10, burst: 2 });
+    await expect(limiter.tryAcquire(3)).rejects.toThrow(/token count.*must not be more than the burst \(2\)/);
+  });
+});

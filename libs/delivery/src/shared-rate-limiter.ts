@@ -100,6 +100,14 @@ const sharedRateLimiterOptionsSchema = rateLimitSchema
 
 export type SharedRateLimiterOptions = z.input<typeof sharedRateLimiterOptionsSchema>;
 
+/**
+ * What tryAcquire decided. `remaining` is this replica's estimate of the tokens still there for
+ * callers like it (its lease, and the shared bucket as last seen and refilled since): other
+ * replicas may have taken some meanwhile, so it is a hint, never a promise.
+ */
+export type TryAcquireResult =
+  { granted: true; remaining: number } | { granted: false; remaining: number; retryAfterMs: number };
+
 export interface AcquireOptions {
   /** Only 'high' may take the tokens held back by highPriorityShare. Default 'normal'. */
   priority?: PriorityName;
@@ -153,6 +161,12 @@ export class SharedRateLimiter {
     high: Promise.resolve(),
     other: Promise.resolve(),
   };
+  /**
+   * The shared bucket's tokens as the last statement left them, and when that statement was sent
+   * (a little before the database ran it, so the refill since is never underestimated). Other
+   * replicas only ever take, so the bucket now holds at most that plus the refill since.
+   */
+  private lastSeenShared: { tokens: number; askedAt: number } | undefined;
 
   constructor(options: SharedRateLimiterOptions) {
     const valid = parseOptions(sharedRateLimiterOptionsSchema, options, 'shared rate limiter');
@@ -192,6 +206,25 @@ export class SharedRateLimiter {
     return turn;
   }
 
+  /**
+   * Takes `count` tokens now if there are any, never waiting for the refill: for callers that
+   * refuse work rather than wait (an HTTP API answering 429). Calls queue behind this replica's
+   * earlier ones only for their round trip, so a burst of calls shares one trip and its lease.
+   * While the shared bucket cannot have refilled enough since it was last seen empty, it refuses
+   * without asking the database, so a client that keeps hammering costs no query per call.
+   */
+  async tryAcquire(count = 1): Promise<TryAcquireResult> {
+    parseArgument(this.countSchema, count, 'token count');
+    parseArgument(this.unreservedCountSchema, count, 'token count');
+    const previous = this.queueTails.other;
+    const turn = previous.then(() => this.tryAcquireInTurn(count));
+    this.queueTails.other = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    return turn;
+  }
+
   /** Tokens leased from the database and not handed out yet. */
   get leasedTokens(): number {
     const now = this.clock.now();
@@ -220,6 +253,41 @@ export class SharedRateLimiter {
     }
   }
 
+  private async tryAcquireInTurn(count: number): Promise<TryAcquireResult> {
+    const reserve = this.reservedTokens;
+    if (this.takeLeased(count, false)) return { granted: true, remaining: this.remainingEstimate() };
+    const needed = count - this.usableLeased(false);
+    const shared = this.sharedEstimate();
+    if (shared === undefined || shared - reserve >= needed) {
+      const wanted = Math.min(this.burst, Math.max(needed, this.leaseSize));
+      const { granted } = await this.takeShared(needed, wanted, reserve);
+      if (granted > 0) {
+        this.openLease.tokens += granted;
+        this.openLease.expiresAt = this.clock.now() + this.leaseTtlMs;
+      }
+      if (this.takeLeased(count, false)) return { granted: true, remaining: this.remainingEstimate() };
+    }
+    const missing = needed + reserve - (this.sharedEstimate() ?? 0);
+    return {
+      granted: false,
+      remaining: this.remainingEstimate(),
+      retryAfterMs: Math.max(1, Math.ceil((missing / this.ratePerSecond) * 1000)),
+    };
+  }
+
+  /** At most this many tokens are in the shared bucket now; undefined before the first ask. */
+  private sharedEstimate(): number | undefined {
+    if (this.lastSeenShared === undefined) return undefined;
+    const { tokens, askedAt } = this.lastSeenShared;
+    const refilled = (Math.max(0, this.clock.now() - askedAt) / 1000) * this.ratePerSecond;
+    return Math.min(this.burst, tokens + refilled);
+  }
+
+  private remainingEstimate(): number {
+    const shared = Math.max(0, Math.floor((this.sharedEstimate() ?? this.burst) - this.reservedTokens));
+    return this.usableLeased(false) + shared;
+  }
+
   private usableLeased(high: boolean): number {
     const now = this.clock.now();
     return this.openLease.available(now) + (high ? this.reservedLease.available(now) : 0);
@@ -243,6 +311,7 @@ export class SharedRateLimiter {
     wanted: number,
     reserve: number,
   ): Promise<{ granted: number; remaining: number }> {
+    const askedAt = this.clock.now();
     const rows = await this.query(this.sql, [
       this.bucketKey,
       this.ratePerSecond,
@@ -260,6 +329,7 @@ export class SharedRateLimiter {
           'the query function must resolve with the rows of the statement',
       );
     }
+    this.lastSeenShared = { tokens: remaining, askedAt };
     return { granted, remaining };
   }
 }

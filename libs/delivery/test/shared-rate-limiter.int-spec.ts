@@ -127,6 +127,39 @@ describe('SharedRateLimiter on PostgreSQL', () => {
     );
   });
 
+  it('tryAcquire keeps two replicas that refuse rather than wait within rate × elapsed + burst', async () => {
+    const ratePerSecond = 50;
+    const burst = 20;
+    const replicas = [1, 2].map(
+      () => new SharedRateLimiter({ query, bucketKey: 'gateway:tenant:acme', ratePerSecond, burst }),
+    );
+    const answers = { granted: 0, refused: 0 };
+    const startedAt = Date.now();
+    const runUntil = startedAt + 1500;
+    // Four callers per replica asking as fast as answers come back: far more than the rate.
+    await Promise.all(
+      replicas.flatMap((limiter) =>
+        [1, 2, 3, 4].map(async () => {
+          while (Date.now() < runUntil) {
+            const answer = await limiter.tryAcquire();
+            if (answer.granted) answers.granted += 1;
+            else {
+              answers.refused += 1;
+              expect(answer.retryAfterMs).toBeGreaterThan(0);
+              // Refusals cost no round trip, so yield to let time pass as a client would.
+              await new Promise((resolve) => setImmediate(resolve));
+            }
+          }
+        }),
+      ),
+    );
+    const elapsedSeconds = (Date.now() - startedAt) / 1000;
+
+    expect(answers.granted).toBeLessThanOrEqual(Math.floor(ratePerSecond * elapsedSeconds + burst));
+    expect(answers.granted).toBeGreaterThanOrEqual(Math.floor(ratePerSecond * elapsedSeconds * 0.5));
+    expect(answers.refused).toBeGreaterThan(0);
+  });
+
   it('lives in the schema the migration names', async () => {
     await pool.query('CREATE SCHEMA sender_sms');
     await pool.query(sharedRateLimiterTableSql('sender_sms'));

@@ -1,9 +1,29 @@
+import { z } from 'zod';
 import { defineConfig } from './config-variable';
 import { env } from './env';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 /** Kafka's record batch codecs, as KAFKA_COMPRESSION names them. */
 export const KAFKA_COMPRESSION_CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
+/** SASL mechanisms, as kafkajs names them; KAFKA_SASL_MECHANISM takes them in any case (PLAIN, SCRAM-SHA-256). */
+export const KAFKA_SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
+
+const saslMechanism = z
+  .string()
+  .transform((text) => text.toLowerCase())
+  .pipe(
+    z.enum(KAFKA_SASL_MECHANISMS, {
+      error: `must be one of ${KAFKA_SASL_MECHANISMS.map((name) => name.toUpperCase()).join(', ')}`,
+    }),
+  );
+
+const isSet = (value: unknown) => value !== undefined;
+
+// A TLS setting with TLS off would be silently ignored: refused instead, so that a forgotten
+// KAFKA_TLS=true never means a plaintext connection the operator believes is encrypted.
+function needsTls(value: unknown, config: Readonly<Record<string, unknown>>): string | undefined {
+  return isSet(value) && !config.KAFKA_TLS ? 'needs KAFKA_TLS=true' : undefined;
+}
 
 /**
  * Variables every service reads; spread them into an app's spec. An app overrides one by
@@ -21,6 +41,88 @@ export const commonVariables = defineConfig({
     description:
       'Codec the service compresses what it produces with: none, gzip, snappy, lz4 or zstd (every codec is read whatever this says)',
     sensitive: false,
+  },
+  KAFKA_TLS: {
+    schema: env.boolean(false),
+    description:
+      'Connect to the brokers over TLS (a listener whose protocol is SSL or SASL_SSL); the embedded broker is plaintext on loopback and needs none',
+    sensitive: false,
+  },
+  KAFKA_TLS_CA_FILE: {
+    schema: env.file({ pem: true }).optional(),
+    description:
+      "PEM file of the certificate authorities that sign the brokers' certificates; unset: the system's trusted authorities",
+    sensitive: false,
+    example: '/etc/switchboard/kafka-ca.pem',
+    crossCheck: (config) => needsTls(config.KAFKA_TLS_CA_FILE, config),
+  },
+  KAFKA_TLS_CERT_FILE: {
+    schema: env.file({ pem: true }).optional(),
+    description:
+      'PEM certificate this service presents to the brokers (mutual TLS), with KAFKA_TLS_KEY_FILE; unset: none',
+    sensitive: false,
+    example: '/etc/switchboard/kafka-client.pem',
+    crossCheck: (config) => {
+      if (!isSet(config.KAFKA_TLS_CERT_FILE)) return undefined;
+      return (
+        needsTls(config.KAFKA_TLS_CERT_FILE, config) ??
+        (isSet(config.KAFKA_TLS_KEY_FILE) ? undefined : 'needs KAFKA_TLS_KEY_FILE, its private key')
+      );
+    },
+  },
+  KAFKA_TLS_KEY_FILE: {
+    schema: env.file({ pem: true }).optional(),
+    description: 'PEM private key of KAFKA_TLS_CERT_FILE (read at start-up, never logged)',
+    sensitive: false,
+    example: '/etc/switchboard/kafka-client-key.pem',
+    crossCheck: (config) =>
+      !isSet(config.KAFKA_TLS_KEY_FILE) || isSet(config.KAFKA_TLS_CERT_FILE)
+        ? undefined
+        : 'needs KAFKA_TLS_CERT_FILE, the certificate it belongs to',
+  },
+  KAFKA_TLS_SERVER_NAME: {
+    schema: env.string().optional(),
+    description:
+      "Name every broker's certificate must carry, instead of the host each broker is reached at (brokers reached by IP address behind one certificate)",
+    sensitive: false,
+    example: 'kafka.internal.example.com',
+    crossCheck: (config) => needsTls(config.KAFKA_TLS_SERVER_NAME, config),
+  },
+  KAFKA_SASL_MECHANISM: {
+    schema: saslMechanism.optional(),
+    description:
+      'How the service authenticates to the brokers: PLAIN (only over TLS), SCRAM-SHA-256 or SCRAM-SHA-512, with KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD; unset: no SASL',
+    sensitive: false,
+    crossCheck: (config) => {
+      if (config.KAFKA_SASL_MECHANISM === undefined) {
+        return isSet(config.KAFKA_SASL_USERNAME) || isSet(config.KAFKA_SASL_PASSWORD)
+          ? 'is required when KAFKA_SASL_USERNAME or KAFKA_SASL_PASSWORD is set'
+          : undefined;
+      }
+      // PLAIN sends the password as it is: without TLS anyone on the path reads it.
+      if (config.KAFKA_SASL_MECHANISM === 'plain' && !config.KAFKA_TLS) {
+        return 'PLAIN sends the password in clear: it needs KAFKA_TLS=true (or use SCRAM-SHA-512)';
+      }
+      return undefined;
+    },
+  },
+  KAFKA_SASL_USERNAME: {
+    schema: env.string().optional(),
+    description: 'SASL user name (with KAFKA_SASL_MECHANISM)',
+    sensitive: false,
+    crossCheck: (config) =>
+      isSet(config.KAFKA_SASL_MECHANISM) && !isSet(config.KAFKA_SASL_USERNAME)
+        ? 'is required when KAFKA_SASL_MECHANISM is set'
+        : undefined,
+  },
+  KAFKA_SASL_PASSWORD: {
+    schema: env.string().optional(),
+    description: 'SASL password (with KAFKA_SASL_MECHANISM)',
+    sensitive: true,
+    crossCheck: (config) =>
+      isSet(config.KAFKA_SASL_MECHANISM) && !isSet(config.KAFKA_SASL_PASSWORD)
+        ? 'is required when KAFKA_SASL_MECHANISM is set'
+        : undefined,
   },
   DATABASE_URL: {
     schema: env.url({ protocols: ['postgres', 'postgresql'] }),

@@ -6,6 +6,11 @@ export interface ConfigVariable<T> {
   /** Secrets: never echoed in errors, help output or the start-up summary. */
   sensitive?: boolean;
   example?: string;
+  /**
+   * A check that needs other variables (both or neither, one requires another). It runs once
+   * every variable of the spec has parsed, and its problem is reported under this variable.
+   */
+  crossCheck?(config: Readonly<Record<string, unknown>>): string | undefined;
 }
 
 export type ConfigSpec = Record<string, ConfigVariable<unknown>>;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 // Defaults are written as they would be in the environment ("30s", "127.0.0.1:9092"), so the
@@ -66,6 +67,32 @@ function commaSeparated<T>(item: z.ZodType<T>): z.ZodType<T[]> {
     .pipe(z.array(item).min(1, 'must list at least one entry') as z.ZodType<T[], string[]>);
 }
 
+const PEM_BLOCK = /-----BEGIN [A-Z0-9 ]+-----[\s\S]+?-----END [A-Z0-9 ]+-----/;
+
+// What a refused path means, in words; the code is kept for the cases not listed.
+const FILE_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EISDIR: 'it is a directory',
+};
+
+function readableFile(pem: boolean): z.ZodType<string> {
+  return z.string().superRefine((path, context) => {
+    let content: string;
+    try {
+      content = readFileSync(path, 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+      context.addIssue({ code: 'custom', message: `cannot read ${path}: ${FILE_ERRORS[code] ?? code}` });
+      return;
+    }
+    // The content is never quoted: it may be a private key.
+    if (pem && !PEM_BLOCK.test(content)) {
+      context.addIssue({ code: 'custom', message: `${path} must hold PEM (-----BEGIN ...-----)` });
+    }
+  });
+}
+
 /**
  * Zod schemas for environment strings. Each takes its default as it would be written in the
  * environment; a variable without a default is required (add `.optional()` to allow it unset).
@@ -127,6 +154,14 @@ export const env = {
   /** Kafka bootstrap brokers: comma-separated host:port. */
   brokers(defaultBrokers?: string): z.ZodType<string[]> {
     return withDefault(commaSeparated(brokerAddress), defaultBrokers);
+  },
+
+  /**
+   * A path to a file this process can read, checked at start-up; the value is the path. `pem`
+   * also requires a PEM block in it (certificates, keys).
+   */
+  file(options: { pem?: boolean } = {}): z.ZodType<string> {
+    return readableFile(options.pem ?? false);
   },
 
   /** A duration in milliseconds, written as 500ms, 30s, 5m, 1h, 2d or a bare number of milliseconds. */

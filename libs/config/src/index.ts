@@ -1,4 +1,4 @@
-export { commonVariables, LOG_LEVELS } from './common-variables';
+export { commonVariables, KAFKA_SASL_MECHANISMS, LOG_LEVELS } from './common-variables';
 export { serviceVariables } from './common-variables';
 export { ConfigError, type ConfigProblem } from './config-error';
 export { defineConfig, type ConfigOf, type ConfigSpec, type ConfigVariable } from './config-variable';

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { commonVariables } from './common-variables';
 import { ConfigError } from './config-error';
@@ -133,6 +136,198 @@ describe('loadConfig', () => {
   });
 });
 
+describe('loadConfig: Kafka TLS and SASL variables', () => {
+  const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+  let directory: string;
+  let pemFile: string;
+
+  beforeAll(() => {
+    directory = mkdtempSync(join(tmpdir(), 'config-spec-'));
+    pemFile = join(directory, 'ca.pem');
+    writeFileSync(pemFile, PEM);
+  });
+
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+  it('leaves TLS and SASL off by default', () => {
+    const config = loadConfig(serviceSpec, validEnvironment);
+
+    expect(config.KAFKA_TLS).toBe(false);
+    expect(config.KAFKA_TLS_CA_FILE).toBeUndefined();
+    expect(config.KAFKA_SASL_MECHANISM).toBeUndefined();
+  });
+
+  it('reads TLS files as paths and the SASL mechanism in any case', () => {
+    const config = loadConfig(serviceSpec, {
+      ...validEnvironment,
+      KAFKA_TLS: 'true',
+      KAFKA_TLS_CA_FILE: pemFile,
+      KAFKA_TLS_CERT_FILE: pemFile,
+      KAFKA_TLS_KEY_FILE: pemFile,
+      KAFKA_TLS_SERVER_NAME: 'kafka.internal.example.com',
+      KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
+      KAFKA_SASL_USERNAME: 'switchboard',
+      KAFKA_SASL_PASSWORD: 'pa55-word',
+    });
+
+    expect(config).toMatchObject({
+      KAFKA_TLS: true,
+      KAFKA_TLS_CA_FILE: pemFile,
+      KAFKA_TLS_KEY_FILE: pemFile,
+      KAFKA_TLS_SERVER_NAME: 'kafka.internal.example.com',
+      KAFKA_SASL_MECHANISM: 'scram-sha-512',
+      KAFKA_SASL_USERNAME: 'switchboard',
+    });
+  });
+
+  it('names an unreadable file and a file that is not PEM, without quoting the content', () => {
+    const notPem = join(directory, 'key.txt');
+    writeFileSync(notPem, 'private key material');
+
+    const problems = problemsOf(() =>
+      loadConfig(serviceSpec, {
+        ...validEnvironment,
+        KAFKA_TLS: 'true',
+        KAFKA_TLS_CA_FILE: join(directory, 'missing.pem'),
+        KAFKA_TLS_CERT_FILE: directory,
+        KAFKA_TLS_KEY_FILE: notPem,
+      }),
+    );
+
+    expect(problems).toEqual([
+      {
+        variable: 'KAFKA_TLS_CA_FILE',
+        problem: `cannot read ${join(directory, 'missing.pem')}: no such file`,
+      },
+      { variable: 'KAFKA_TLS_CERT_FILE', problem: `cannot read ${directory}: it is a directory` },
+      { variable: 'KAFKA_TLS_KEY_FILE', problem: `${notPem} must hold PEM (-----BEGIN ...-----)` },
+    ]);
+    expect(JSON.stringify(problems)).not.toContain('private key material');
+  });
+
+  it('refuses a TLS setting while KAFKA_TLS is off, and a certificate without its key', () => {
+    expect(
+      problemsOf(() =>
+        loadConfig(serviceSpec, {
+          ...validEnvironment,
+          KAFKA_TLS_CA_FILE: pemFile,
+          KAFKA_TLS_SERVER_NAME: 'kafka.example.com',
+        }),
+      ),
+    ).toEqual([
+      { variable: 'KAFKA_TLS_CA_FILE', problem: 'needs KAFKA_TLS=true' },
+      { variable: 'KAFKA_TLS_SERVER_NAME', problem: 'needs KAFKA_TLS=true' },
+    ]);
+    expect(
+      problemsOf(() =>
+        loadConfig(serviceSpec, { ...validEnvironment, KAFKA_TLS: 'true', KAFKA_TLS_CERT_FILE: pemFile }),
+      ),
+    ).toEqual([{ variable: 'KAFKA_TLS_CERT_FILE', problem: 'needs KAFKA_TLS_KEY_FILE, its private key' }]);
+    expect(
+      problemsOf(() =>
+        loadConfig(serviceSpec, { ...validEnvironment, KAFKA_TLS: 'true', KAFKA_TLS_KEY_FILE: pemFile }),
+      ),
+    ).toEqual([
+      { variable: 'KAFKA_TLS_KEY_FILE', problem: 'needs KAFKA_TLS_CERT_FILE, the certificate it belongs to' },
+    ]);
+  });
+
+  it('refuses a mechanism without credentials and credentials without a mechanism, never echoing the password', () => {
+    expect(
+      problemsOf(() =>
+        loadConfig(serviceSpec, { ...validEnvironment, KAFKA_SASL_MECHANISM: 'scram-sha-256' }),
+      ),
+    ).toEqual([
+      { variable: 'KAFKA_SASL_USERNAME', problem: 'is required when KAFKA_SASL_MECHANISM is set' },
+      { variable: 'KAFKA_SASL_PASSWORD', problem: 'is required when KAFKA_SASL_MECHANISM is set' },
+    ]);
+    const problems = problemsOf(() =>
+      loadConfig(serviceSpec, {
+        ...validEnvironment,
+        KAFKA_SASL_USERNAME: 'sb',
+        KAFKA_SASL_PASSWORD: 'hunter2',
+      }),
+    );
+    expect(problems).toEqual([
+      {
+        variable: 'KAFKA_SASL_MECHANISM',
+        problem: 'is required when KAFKA_SASL_USERNAME or KAFKA_SASL_PASSWORD is set',
+      },
+    ]);
+    expect(JSON.stringify(problems)).not.toContain('hunter2');
+  });
+
+  it('refuses an unknown mechanism, and PLAIN without TLS', () => {
+    const sasl = { KAFKA_SASL_USERNAME: 'sb', KAFKA_SASL_PASSWORD: 'hunter2' };
+
+    expect(
+      problemsOf(() =>
+        loadConfig(serviceSpec, { ...validEnvironment, ...sasl, KAFKA_SASL_MECHANISM: 'GSSAPI' }),
+      ),
+    ).toEqual([
+      { variable: 'KAFKA_SASL_MECHANISM', problem: 'must be one of PLAIN, SCRAM-SHA-256, SCRAM-SHA-512' },
+    ]);
+    expect(
+      problemsOf(() =>
+        loadConfig(serviceSpec, { ...validEnvironment, ...sasl, KAFKA_SASL_MECHANISM: 'PLAIN' }),
+      ),
+    ).toEqual([
+      {
+        variable: 'KAFKA_SASL_MECHANISM',
+        problem: 'PLAIN sends the password in clear: it needs KAFKA_TLS=true (or use SCRAM-SHA-512)',
+      },
+    ]);
+    expect(
+      loadConfig(serviceSpec, {
+        ...validEnvironment,
+        ...sasl,
+        KAFKA_SASL_MECHANISM: 'plain',
+        KAFKA_TLS: 'on',
+      }).KAFKA_SASL_MECHANISM,
+    ).toBe('plain');
+  });
+
+  it('hides the SASL password in the start-up summary', () => {
+    const config = loadConfig(serviceSpec, {
+      ...validEnvironment,
+      KAFKA_SASL_MECHANISM: 'scram-sha-256',
+      KAFKA_SASL_USERNAME: 'switchboard',
+      KAFKA_SASL_PASSWORD: 'pa55-word',
+    });
+
+    const summary = summarizeConfig(serviceSpec, config);
+
+    expect(summary).toMatchObject({ KAFKA_SASL_USERNAME: 'switchboard', KAFKA_SASL_PASSWORD: '[hidden]' });
+    expect(JSON.stringify(summary)).not.toContain('pa55-word');
+  });
+});
+
+describe('loadConfig: checks across variables', () => {
+  const spec = defineConfig({
+    CERT: { schema: env.string().optional(), description: 'certificate' },
+    KEY: {
+      schema: env.string().optional(),
+      description: 'key',
+      crossCheck: (config) =>
+        config.CERT !== undefined && config.KEY === undefined ? 'needs CERT’s key' : undefined,
+    },
+    PORT: { schema: env.port(1), description: 'port' },
+  });
+
+  it('reports a cross-variable problem under the variable that declares it', () => {
+    expect(problemsOf(() => loadConfig(spec, { CERT: 'c' }))).toEqual([
+      { variable: 'KEY', problem: 'needs CERT’s key' },
+    ]);
+    expect(loadConfig(spec, { CERT: 'c', KEY: 'k' })).toMatchObject({ CERT: 'c', KEY: 'k' });
+  });
+
+  it('runs once every variable parsed, so it never judges a value that was refused', () => {
+    expect(problemsOf(() => loadConfig(spec, { CERT: 'c', PORT: 'x' }))).toEqual([
+      { variable: 'PORT', problem: 'must be a whole number' },
+    ]);
+  });
+});
+
 describe('describeConfig', () => {
   it('lists each variable with whether it is required and its default as written in the environment', () => {
     const descriptions = describeConfig(
@@ -159,6 +354,19 @@ describe('describeConfig', () => {
         sensitive: false,
         required: false,
         defaultValue: 'none',
+      },
+      expect.objectContaining({ name: 'KAFKA_TLS', required: false, defaultValue: 'false' }),
+      expect.objectContaining({ name: 'KAFKA_TLS_CA_FILE', required: false, sensitive: false }),
+      expect.objectContaining({ name: 'KAFKA_TLS_CERT_FILE', required: false }),
+      expect.objectContaining({ name: 'KAFKA_TLS_KEY_FILE', required: false }),
+      expect.objectContaining({ name: 'KAFKA_TLS_SERVER_NAME', required: false }),
+      expect.objectContaining({ name: 'KAFKA_SASL_MECHANISM', required: false }),
+      expect.objectContaining({ name: 'KAFKA_SASL_USERNAME', required: false }),
+      {
+        name: 'KAFKA_SASL_PASSWORD',
+        description: 'SASL password (with KAFKA_SASL_MECHANISM)',
+        sensitive: true,
+        required: false,
       },
       {
         name: 'DATABASE_URL',

@@ -29,6 +29,8 @@ export function loadConfig<S extends ConfigSpec>(
       }
     }
   }
+  // Only when every variable parsed: a check across variables would misreport one that is invalid.
+  if (problems.length === 0) problems.push(...crossCheckProblems(spec, config));
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config) as ConfigOf<S>;
 }
@@ -67,6 +69,15 @@ export function summarizeConfig<S extends ConfigSpec>(spec: S, config: ConfigOf<
       return [name, variable.sensitive && value !== undefined ? HIDDEN : value];
     }),
   );
+}
+
+function crossCheckProblems(spec: ConfigSpec, config: Readonly<Record<string, unknown>>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const [name, variable] of Object.entries(spec)) {
+    const problem = variable.crossCheck?.(config);
+    if (problem !== undefined) problems.push({ variable: name, problem });
+  }
+  return problems;
 }
 
 function readVariable(environment: Environment, name: string): string | undefined {

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { defineConfig } from './config-variable';
 import { env } from './env';
 
+// As @switchboard/security requires of the secrets it signs service credentials with.
+const MINIMUM_SERVICE_TOKEN_SECRET_BYTES = 32;
+
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 /** Kafka's record batch codecs, as KAFKA_COMPRESSION names them. */
 export const KAFKA_COMPRESSION_CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
@@ -163,5 +166,19 @@ export const serviceVariables = defineConfig({
     schema: env.int({ min: 1, max: 100, default: 10 }),
     description: 'Most PostgreSQL connections this service holds',
     sensitive: false,
+  },
+  SERVICE_TOKEN_SECRETS: {
+    schema: env.list(
+      z
+        .string()
+        .refine(
+          (secret) => Buffer.byteLength(secret, 'utf8') >= MINIMUM_SERVICE_TOKEN_SECRET_BYTES,
+          `each secret must be at least ${MINIMUM_SERVICE_TOKEN_SECRET_BYTES} bytes long`,
+        ),
+    ),
+    description:
+      'Secrets of the service credentials the gateway sends to the internal APIs, comma-separated, each at least 32 bytes, the same list on every service: the first signs, every one verifies (rotate by adding the new one second, then moving it first, then dropping the old one)',
+    sensitive: true,
+    example: '<32 random bytes, e.g. openssl rand -base64 32>',
   },
 });

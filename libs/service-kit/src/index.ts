@@ -1,4 +1,6 @@
 export { PUBLIC_ROUTE, PublicRoute, publicRouteReason } from './access/route-access';
+export { ServiceAccessModule, type ServiceAccessOptions } from './access/service-access.module';
+export { ServiceCredentialGuard, type ServiceCaller } from './access/service-credential.guard';
 export {
   EVENT_LOOP_DEFAULTS,
   EventLoopWatchdog,

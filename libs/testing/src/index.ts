@@ -8,6 +8,7 @@ export {
 export { kcatAvailable, kcatProduce, type KcatProduceOptions } from './kcat';
 export { OtlpSpanKind, type CollectedSpan } from './otlp-json';
 export { repoRoot } from './repo-root';
+export { serviceAuthorization, TEST_SERVICE_TOKEN_SECRETS } from './service-credentials';
 export { startServiceProcess, type ServiceProcess, type ServiceProcessOptions } from './service-process';
 export {
   connectToSesEmulator,

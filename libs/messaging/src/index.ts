@@ -12,7 +12,15 @@ export {
 } from './consumer/priority-lanes';
 export { eventHeaders, readHeaders, type DeadLetterReason, type PublishOptions } from './event-headers';
 export { EventPublisher, type DeadLetter } from './event-publisher';
-export { createKafka, type KafkaSettings } from './kafka';
+export {
+  createKafka,
+  kafkaSettingsFromConfig,
+  type KafkaConnectionConfig,
+  type KafkaSaslMechanism,
+  type KafkaSaslSettings,
+  type KafkaSettings,
+  type KafkaTlsSettings,
+} from './kafka';
 export { UNDECODABLE_BATCH_HEADER, UNDECODABLE_FIRST_OFFSET_HEADER } from './kafkajs-codecs';
 export { MessagingError, type MessagingErrorCode } from './messaging-error';
 export {

@@ -1,5 +1,14 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { logLevel } from 'kafkajs';
-import { createKafka, routeKafkaLogs } from './kafka';
+import {
+  createKafka,
+  kafkaSecurityOptions,
+  kafkaSettingsFromConfig,
+  routeKafkaLogs,
+  type KafkaConnectionConfig,
+} from './kafka';
 import type { MessagingLogFields, MessagingLogLevel } from './messaging-log';
 
 describe('routeKafkaLogs', () => {
@@ -68,5 +77,134 @@ describe('createKafka', () => {
     expect(() => createKafka({ brokers: [], clientId: 'router' })).toThrow(
       'kafka.brokers must name at least one broker',
     );
+  });
+});
+
+describe('kafkaSecurityOptions', () => {
+  const CA = '-----BEGIN CERTIFICATE-----\nca\n-----END CERTIFICATE-----\n';
+
+  it('gives no ssl and no sasl when neither is asked for, as the embedded broker speaks', () => {
+    expect(kafkaSecurityOptions({})).toEqual({});
+  });
+
+  it('maps TLS settings to kafkajs ssl options that always verify the broker', () => {
+    expect(kafkaSecurityOptions({ tls: {} })).toEqual({ ssl: { rejectUnauthorized: true } });
+    expect(
+      kafkaSecurityOptions({
+        tls: { ca: CA, cert: 'client-cert', key: 'client-key', serverName: 'kafka.internal' },
+      }),
+    ).toEqual({
+      ssl: {
+        rejectUnauthorized: true,
+        ca: CA,
+        cert: 'client-cert',
+        key: 'client-key',
+        servername: 'kafka.internal',
+      },
+    });
+  });
+
+  it.each(['plain', 'scram-sha-256', 'scram-sha-512'] as const)(
+    'maps SASL %s to kafkajs sasl',
+    (mechanism) => {
+      expect(
+        kafkaSecurityOptions({ tls: {}, sasl: { mechanism, username: 'sb', password: 'pa55' } }),
+      ).toEqual({
+        ssl: { rejectUnauthorized: true },
+        sasl: { mechanism, username: 'sb', password: 'pa55' },
+      });
+    },
+  );
+
+  it.each([
+    [{ tls: { cert: 'c' } }, 'kafka.tls.cert and kafka.tls.key go together: give both or neither'],
+    [{ tls: { key: 'k' } }, 'kafka.tls.cert and kafka.tls.key go together: give both or neither'],
+    [
+      { sasl: { mechanism: 'gssapi', username: 'sb', password: 'pa55' } },
+      'kafka.sasl.mechanism must be one of plain, scram-sha-256, scram-sha-512',
+    ],
+    [
+      { sasl: { mechanism: 'scram-sha-256', username: '', password: 'pa55' } },
+      'kafka.sasl.username is required',
+    ],
+    [
+      { sasl: { mechanism: 'scram-sha-512', username: 'sb', password: '' } },
+      'kafka.sasl.password is required',
+    ],
+    [{ sasl: { mechanism: 'plain', username: 'sb', password: 'pa55' } }, 'plain sends the password in clear'],
+  ])('refuses %j, naming the setting and not the password', (settings, problem) => {
+    const attempt = () => kafkaSecurityOptions(settings as never);
+
+    expect(attempt).toThrow(problem);
+    expect(attempt).not.toThrow('pa55');
+  });
+
+  it('is applied by createKafka, which refuses a half-given setting before any connection', () => {
+    expect(() => createKafka({ brokers: ['127.0.0.1:9092'], clientId: 'test', tls: { key: 'k' } })).toThrow(
+      'kafka.tls.cert and kafka.tls.key go together',
+    );
+  });
+});
+
+describe('kafkaSettingsFromConfig', () => {
+  const plaintext: KafkaConnectionConfig = {
+    KAFKA_BROKERS: ['kafka-1:9093'],
+    KAFKA_COMPRESSION: 'zstd',
+    KAFKA_TLS: false,
+  };
+  let directory: string;
+
+  beforeAll(() => {
+    directory = mkdtempSync(join(tmpdir(), 'kafka-spec-'));
+    writeFileSync(join(directory, 'ca.pem'), 'ca-pem');
+    writeFileSync(join(directory, 'client.pem'), 'client-pem');
+    writeFileSync(join(directory, 'client-key.pem'), 'client-key-pem');
+  });
+
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+  it('keeps a plaintext connection without TLS or SASL settings', () => {
+    expect(kafkaSettingsFromConfig(plaintext, 'router')).toEqual({
+      brokers: ['kafka-1:9093'],
+      clientId: 'router',
+      compression: 'zstd',
+    });
+  });
+
+  it('reads the TLS files and carries the server name and SASL credentials', () => {
+    const settings = kafkaSettingsFromConfig(
+      {
+        ...plaintext,
+        KAFKA_TLS: true,
+        KAFKA_TLS_CA_FILE: join(directory, 'ca.pem'),
+        KAFKA_TLS_CERT_FILE: join(directory, 'client.pem'),
+        KAFKA_TLS_KEY_FILE: join(directory, 'client-key.pem'),
+        KAFKA_TLS_SERVER_NAME: 'kafka.internal',
+        KAFKA_SASL_MECHANISM: 'scram-sha-512',
+        KAFKA_SASL_USERNAME: 'router',
+        KAFKA_SASL_PASSWORD: 'pa55',
+      },
+      'router',
+    );
+
+    expect(settings.tls).toEqual({
+      ca: 'ca-pem',
+      cert: 'client-pem',
+      key: 'client-key-pem',
+      serverName: 'kafka.internal',
+    });
+    expect(settings.sasl).toEqual({ mechanism: 'scram-sha-512', username: 'router', password: 'pa55' });
+  });
+
+  it('uses the system authorities when TLS is on without a CA file', () => {
+    expect(kafkaSettingsFromConfig({ ...plaintext, KAFKA_TLS: true }, 'router').tls).toEqual({});
+  });
+
+  it('names the variable of a TLS file that cannot be read', () => {
+    const missing = join(directory, 'gone.pem');
+
+    expect(() =>
+      kafkaSettingsFromConfig({ ...plaintext, KAFKA_TLS: true, KAFKA_TLS_CA_FILE: missing }, 'router'),
+    ).toThrow(`KAFKA_TLS_CA_FILE: cannot read ${missing}: no such file`);
   });
 });

@@ -18,6 +18,7 @@ export {
   type SesMailbox,
 } from './ses-emulator';
 export { createTestBroker, type TestBroker, type TestBrokerOptions } from './test-broker';
+export { createTestCertificates, type TestCertificate, type TestCertificates } from './test-certificates';
 export {
   startTcpFaultProxy,
   type TcpConnectionCounts,

@@ -15,6 +15,7 @@ import { MessageTypesModule } from './message-types/message-types.module';
 import { PreferencesModule } from './preferences/preferences.module';
 import { ReceiptsModule } from './receipts/receipts.module';
 import { RecipientsModule } from './recipients/recipients.module';
+import { RequestLimitsModule } from './request-limits/request-limits.module';
 import { SchedulesModule } from './schedules/schedules.module';
 import { SendingSettingsModule } from './sending-settings/sending-settings.module';
 import { SmsRepliesModule } from './sms-replies/sms-replies.module';
@@ -47,6 +48,7 @@ export function createAppModule(config: GatewayConfig): Type<unknown> {
       }),
       HealthModule.register([MessagingHealthIndicator, DatabaseHealthIndicator]),
       AuthModule,
+      RequestLimitsModule,
       MessagesModule,
       TemplatesModule,
       TriggersModule,

@@ -139,6 +139,29 @@ export const gatewayConfigSpec = defineConfig({
     description: 'How long a verified API key is cached; a revoked key keeps working at most this long',
     sensitive: false,
   },
+  REQUEST_RATE_PER_KEY: {
+    schema: env.int({ min: 1, max: 1_000_000, default: 100 }),
+    description:
+      'Requests per second one API key may make, across every gateway replica (429 above; a batch of up to 1,000 messages is one request)',
+    sensitive: false,
+  },
+  REQUEST_BURST_PER_KEY: {
+    schema: env.int({ min: 1, max: 1_000_000, default: 200 }),
+    description: 'Requests one API key may make at once after a quiet time, across every gateway replica',
+    sensitive: false,
+  },
+  REQUEST_RATE_PER_TENANT: {
+    schema: env.int({ min: 1, max: 1_000_000, default: 300 }),
+    description:
+      'Requests per second all the API keys of one tenant may make together, across every gateway replica (429 above)',
+    sensitive: false,
+  },
+  REQUEST_BURST_PER_TENANT: {
+    schema: env.int({ min: 1, max: 1_000_000, default: 600 }),
+    description:
+      'Requests all the keys of one tenant may make at once after a quiet time, across every replica',
+    sensitive: false,
+  },
   SES_RECEIPT_TOPIC_ARNS: {
     schema: env
       .list(

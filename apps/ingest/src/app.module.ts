@@ -1,8 +1,8 @@
 import { Module, type Type } from '@nestjs/common';
 import { DeliveryEventTopic, MessageAcceptedTopics, MessageRequestedTopics } from '@switchboard/contracts';
-import { MessagingHealthIndicator, MessagingModule } from '@switchboard/messaging';
+import { MessagingHealthIndicator, MessagingModule, kafkaSettingsFromConfig } from '@switchboard/messaging';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
-import { HealthModule } from '@switchboard/service-kit';
+import { HealthModule, ServiceAccessModule } from '@switchboard/service-kit';
 import type { IngestConfig } from './config';
 import { ConsumerReadiness, ConsumersModule } from './consumers/consumers.module';
 import { IngestConfigModule } from './ingest-config.module';
@@ -21,7 +21,7 @@ const PIPELINE_TOPIC_PARTITIONS = 6;
 
 /** Ingest's root module for one config (runService takes a module class, so it is made here). */
 export function createAppModule(config: IngestConfig): Type<unknown> {
-  const upstreamTopics = (config.INGEST_UPSTREAM_TOPICS ?? []).map((topic) => ({
+  const upstreamTopics = [...(config.INGEST_UPSTREAM_TOPICS?.keys() ?? [])].map((topic) => ({
     topic,
     partitions: config.INGEST_UPSTREAM_TOPIC_PARTITIONS,
   }));
@@ -41,7 +41,7 @@ export function createAppModule(config: IngestConfig): Type<unknown> {
         ],
       }),
       MessagingModule.forRoot({
-        kafka: { brokers: config.KAFKA_BROKERS, clientId: 'ingest', compression: config.KAFKA_COMPRESSION },
+        kafka: kafkaSettingsFromConfig(config, 'ingest'),
         topics: [
           ...[
             ...Object.values(MessageRequestedTopics),
@@ -54,6 +54,7 @@ export function createAppModule(config: IngestConfig): Type<unknown> {
           ...upstreamTopics,
         ],
       }),
+      ServiceAccessModule.forRoot({ audience: 'ingest', secrets: config.SERVICE_TOKEN_SECRETS }),
       HealthModule.register([MessagingHealthIndicator, DatabaseHealthIndicator, ConsumerReadiness]),
       TriggersModule,
       MessagesModule,

@@ -1,20 +1,24 @@
-import { commonVariables, defineConfig, env, loadConfig } from '@switchboard/config';
-import { z } from 'zod';
-
-// Kafka's own rule for topic names.
-const TopicName = z
-  .string()
-  .max(249)
-  .regex(/^[a-zA-Z0-9._-]+$/, 'must be letters, digits, ., _ or -');
+import { commonVariables, defineConfig, env, loadConfig, serviceVariables } from '@switchboard/config';
+import {
+  ANY_TENANT,
+  BINDING_FORMAT,
+  bindingsByTopic,
+  UpstreamTopicBindingEntry,
+} from './upstream/upstream-topic-bindings';
 
 export const ingestConfigSpec = defineConfig({
   ...commonVariables,
   PORT: { ...commonVariables.PORT, schema: env.port(3101) },
   HOST: { ...commonVariables.HOST, description: 'Address the internal API listens on' },
+  SERVICE_TOKEN_SECRETS: serviceVariables.SERVICE_TOKEN_SECRETS,
   INGEST_UPSTREAM_TOPICS: {
-    schema: env.list(TopicName).optional(),
+    schema: env.list(UpstreamTopicBindingEntry).transform(bindingsByTopic).optional(),
     description:
-      'Comma-separated upstream topics whose events can become messages (created at start if missing); unset for none',
+      `Comma-separated upstream topics whose events can become messages (created at start if missing), ` +
+      `each bound to the tenants its events may name: ${BINDING_FORMAT}, ${ANY_TENANT} only where one ` +
+      `installation serves one tenant; an event naming another tenant ` +
+      `is dead-lettered (tenant-not-allowed). Unset for none`,
+    example: 'shop.orders:acme|acme-eu,billing.events:acme',
   },
   INGEST_UPSTREAM_TOPIC_PARTITIONS: {
     schema: env.int({ min: 1, default: 6 }),

@@ -28,6 +28,8 @@ import { loadIngestConfig } from '../src/config';
 import { startIngest } from '../src/ingest';
 
 const UPSTREAM_TOPIC = 'shop.orders';
+// Bound to the shop's tenant alone: 'umbrella' has the same trigger, but not on this topic.
+const FOREIGN_TENANT = 'umbrella';
 
 describe('ingest', () => {
   let broker: TestBroker;
@@ -44,7 +46,7 @@ describe('ingest', () => {
         KAFKA_BROKERS: broker.address,
         DATABASE_URL: database.url,
         PORT: '0',
-        INGEST_UPSTREAM_TOPICS: UPSTREAM_TOPIC,
+        INGEST_UPSTREAM_TOPICS: `${UPSTREAM_TOPIC}:acme`,
       }),
       new StructuredLogger('ingest', 'warn'),
     );
@@ -101,10 +103,14 @@ describe('ingest', () => {
     });
   }
 
-  async function produceUpstream(key: string, value: unknown): Promise<void> {
+  async function produceUpstream(
+    key: string,
+    value: unknown,
+    headers?: Record<string, string>,
+  ): Promise<void> {
     await producer.send({
       topic: UPSTREAM_TOPIC,
-      messages: [{ key, value: typeof value === 'string' ? value : JSON.stringify(value) }],
+      messages: [{ key, value: typeof value === 'string' ? value : JSON.stringify(value), headers }],
     });
   }
 
@@ -273,11 +279,13 @@ describe('ingest', () => {
 
   describe('upstream events', () => {
     beforeAll(async () => {
-      const response = await createTrigger('acme', {
-        eventType: 'order.shipped',
-        templateKey: 'order-shipped',
-      });
-      expect(response.status).toBe(201);
+      for (const tenant of ['acme', FOREIGN_TENANT]) {
+        const response = await createTrigger(tenant, {
+          eventType: 'order.shipped',
+          templateKey: 'order-shipped',
+        });
+        expect(response.status).toBe(201);
+      }
     });
 
     function upstreamEvent(overrides: Record<string, unknown> = {}) {
@@ -379,6 +387,80 @@ describe('ingest', () => {
           ),
       );
       expect(deadLetter.headers[HeaderName.error]).toContain('recipient.email');
+    });
+
+    it('dead-letters an event naming a tenant its topic is not bound to, and accepts the events around it', async () => {
+      const before = upstreamEvent();
+      const foreign = upstreamEvent({ tenant: FOREIGN_TENANT });
+      const after = upstreamEvent();
+
+      await produceUpstream('customer-6', before);
+      // A forged tenant header must not make the dead letter look like the bound tenant's either.
+      await produceUpstream('customer-6', foreign, { [HeaderName.tenant]: 'acme' });
+      await produceUpstream('customer-6', after);
+
+      const deadLetter = await waitFor('the dead letter of the foreign event', () =>
+        observer
+          .records(DEAD_LETTER_TOPIC)
+          .find(
+            (record) =>
+              (record.value as { recipient?: { email?: string } }).recipient?.email ===
+              foreign.recipient.email,
+          ),
+      );
+      expect(deadLetter.headers[HeaderName.error]).toMatch(/^tenant-not-allowed: /);
+      expect(deadLetter.headers[HeaderName.error]).toContain(FOREIGN_TENANT);
+      expect(deadLetter.headers[HeaderName.originalTopic]).toBe(UPSTREAM_TOPIC);
+      expect(deadLetter.headers[HeaderName.attempts]).toBe('1');
+      expect(deadLetter.headers).not.toHaveProperty(HeaderName.tenant);
+      await waitFor('the events around it to become messages', () =>
+        [before, after].every((event) =>
+          accepted().some((candidate) => candidate.recipient.email === event.recipient.email),
+        ),
+      );
+      expect(accepted().some((candidate) => candidate.recipient.email === foreign.recipient.email)).toBe(
+        false,
+      );
+      const stored = await db.query(
+        `SELECT count(*)::int AS rows FROM ingest.messages WHERE recipient->>'email' = $1`,
+        [foreign.recipient.email],
+      );
+      expect(stored.rows[0].rows).toBe(0);
+    });
+
+    it('ignores sb-* headers an upstream producer sets', async () => {
+      const forgedMessageId = randomUUID();
+      const event = upstreamEvent();
+
+      await produceUpstream('customer-7', event, {
+        [HeaderName.tenant]: FOREIGN_TENANT,
+        [HeaderName.messageId]: forgedMessageId,
+        [HeaderName.attempt]: '99',
+        // Obeyed, this would hold the partition for an hour.
+        [HeaderName.notBefore]: new Date(Date.now() + 3_600_000).toISOString(),
+        [HeaderName.redrivenFrom]: randomUUID(),
+      });
+
+      const published = await waitFor('the message made from the event', () =>
+        observer
+          .records(MessageAcceptedTopic.topic)
+          .find((record) => (record.value as MessageAccepted).recipient.email === event.recipient.email),
+      );
+      const message = published.value as MessageAccepted;
+      expect(message.tenantId).toBe('acme');
+      expect(message.messageId).not.toBe(forgedMessageId);
+      expect(published.headers).toMatchObject({
+        [HeaderName.tenant]: 'acme',
+        [HeaderName.messageId]: message.messageId,
+        [HeaderName.attempt]: '1',
+      });
+      expect(published.headers).not.toHaveProperty(HeaderName.notBefore);
+      expect(published.headers).not.toHaveProperty(HeaderName.redrivenFrom);
+      expect(
+        observer
+          .records(DEAD_LETTER_TOPIC)
+          .some((record) => record.headers[HeaderName.messageId] === forgedMessageId),
+      ).toBe(false);
     });
   });
 });

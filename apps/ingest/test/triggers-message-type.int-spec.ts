@@ -33,7 +33,7 @@ describe('ingest triggers with a message type', () => {
         KAFKA_BROKERS: broker.address,
         DATABASE_URL: database.url,
         PORT: '0',
-        INGEST_UPSTREAM_TOPICS: UPSTREAM_TOPIC,
+        INGEST_UPSTREAM_TOPICS: `${UPSTREAM_TOPIC}:*`,
       }),
       new StructuredLogger('ingest', 'warn'),
     );

@@ -1,5 +1,11 @@
 import { DeliveryEventTopic, HeaderName } from '@switchboard/contracts';
-import { attemptOf, deadLetterHeaders, eventHeaders, readHeaders } from './event-headers';
+import {
+  attemptOf,
+  deadLetterHeaders,
+  eventHeaders,
+  readHeaders,
+  withoutInternalHeaders,
+} from './event-headers';
 
 const deliveryEvent = {
   tenantId: 'acme',
@@ -95,5 +101,25 @@ describe('deadLetterHeaders', () => {
       attempts: 5,
     });
     expect((headers[HeaderName.error] as string).length).toBe(2000);
+  });
+});
+
+describe('withoutInternalHeaders', () => {
+  it('drops every sb-* header, whatever its case, and keeps the others as they are', () => {
+    const traceparent = Buffer.from('00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01');
+    const kept = withoutInternalHeaders({
+      [HeaderName.attempt]: '99',
+      [HeaderName.tenant]: Buffer.from('globex'),
+      [HeaderName.notBefore]: '2100-01-01T00:00:00.000Z',
+      'SB-Message-Id': 'forged',
+      'sb-anything-added-later': 'x',
+      traceparent,
+      'x-upstream': ['a', 'b'],
+    });
+    expect(kept).toEqual({ traceparent, 'x-upstream': ['a', 'b'] });
+  });
+
+  it('is empty for a record without headers', () => {
+    expect(withoutInternalHeaders(undefined)).toEqual({});
   });
 });

@@ -51,6 +51,22 @@ export function readHeaders(headers: IHeaders | undefined): Record<string, strin
   return text;
 }
 
+// Our own headers all start so; W3C trace context and anything else are other people's.
+const INTERNAL_HEADER_PREFIX = 'sb-';
+
+/**
+ * The headers of a record read from a topic other systems write (an upstream topic), without our
+ * internal `sb-*` ones: a producer there must not set an attempt count, a not-before time, a
+ * tenant, a message id or anything else that only Switchboard may say about its own events.
+ */
+export function withoutInternalHeaders(headers: IHeaders | undefined): IHeaders {
+  const kept: IHeaders = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (!name.toLowerCase().startsWith(INTERNAL_HEADER_PREFIX)) kept[name] = value;
+  }
+  return kept;
+}
+
 /** The original headers, byte for byte, plus the dead-letter headers saying where from and why. */
 export function deadLetterHeaders(original: IHeaders | undefined, reason: DeadLetterReason): IHeaders {
   return {

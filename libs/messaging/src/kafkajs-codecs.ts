@@ -53,6 +53,14 @@ interface BrokerPrototype {
 
 let installed = false;
 
+// The stand-ins made here, known by identity: a header alone could be written by any producer.
+const standInRecords = new WeakSet<object>();
+
+/** Whether a fetched record is the stand-in for a record batch that could not be decoded. */
+export function isUndecodableBatchStandIn(record: object): boolean {
+  return standInRecords.has(record);
+}
+
 /**
  * Makes every kafkajs client of this process read and write gzip, snappy, lz4 and zstd with the
  * platform's codecs, and turn a record batch it cannot decode (an unknown codec id, corrupt
@@ -176,7 +184,7 @@ function standInRecord(batch: Buffer, error: unknown): unknown {
   const firstOffset = batch.readBigInt64BE(0);
   const lastOffset = firstOffset + BigInt(batch.readInt32BE(23));
   const reason = error instanceof Error ? error.message : String(error);
-  return {
+  const standIn = {
     magicByte: RECORD_BATCH_MAGIC,
     attributes: 0,
     timestamp: batch.readBigInt64BE(27).toString(),
@@ -190,4 +198,6 @@ function standInRecord(batch: Buffer, error: unknown): unknown {
     isControlRecord: false,
     batchContext: {},
   };
+  standInRecords.add(standIn);
+  return standIn;
 }

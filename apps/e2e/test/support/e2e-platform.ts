@@ -119,7 +119,7 @@ export async function startE2ePlatform(options: E2ePlatformOptions = {}): Promis
     env: { LOG_LEVEL: 'info', ...options.env },
     serviceEnv: {
       ...options.serviceEnv,
-      ingest: { INGEST_UPSTREAM_TOPICS: UPSTREAM_TOPIC, ...options.serviceEnv?.ingest },
+      ingest: { INGEST_UPSTREAM_TOPICS: `${UPSTREAM_TOPIC}:*`, ...options.serviceEnv?.ingest },
     },
   });
   return {

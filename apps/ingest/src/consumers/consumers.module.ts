@@ -51,7 +51,7 @@ export class ConsumerReadiness implements ReadinessCheck {
         config: IngestConfig,
       ) =>
         new IngestConsumer(kafka, publisher, acceptMessages, acceptUpstreamEvents, {
-          upstreamTopics: config.INGEST_UPSTREAM_TOPICS ?? [],
+          upstreamTopics: config.INGEST_UPSTREAM_TOPICS ?? new Map(),
           partitionsConsumedConcurrently: config.INGEST_CONSUMER_CONCURRENCY,
           upstreamConcurrency: config.INGEST_UPSTREAM_CONCURRENCY,
           maxAttempts: config.INGEST_MAX_ATTEMPTS,

@@ -3,9 +3,13 @@ import { HeaderName } from '@switchboard/contracts';
 import { isInfrastructureFault } from '@switchboard/faults';
 import type { KafkaMessage } from 'kafkajs';
 import type { z } from 'zod';
-import { readHeaders } from '../event-headers';
+import { readHeaders, withoutInternalHeaders } from '../event-headers';
 import type { DeadLetter, EventPublisher } from '../event-publisher';
-import { UNDECODABLE_BATCH_HEADER, UNDECODABLE_FIRST_OFFSET_HEADER } from '../kafkajs-codecs';
+import {
+  isUndecodableBatchStandIn,
+  UNDECODABLE_BATCH_HEADER,
+  UNDECODABLE_FIRST_OFFSET_HEADER,
+} from '../kafkajs-codecs';
 import { errorMessage, loggableError, redactPersonalData, type MessagingLogFields } from '../messaging-log';
 import { traceCausesOf, withTraceCauses } from '../trace-causes';
 import { messagingAttributes, recordException, recordFailure, tracer } from '../tracing';
@@ -28,6 +32,8 @@ import { runAttempts, type AttemptHooks } from './work-attempts';
 export type EventRegistration = {
   mode: 'each';
   schema: z.ZodType<unknown>;
+  /** A topic other systems write: its records lose their `sb-*` headers before anything reads them. */
+  external: boolean;
   handle(event: ConsumedEvent<unknown>): Promise<HandlerOutcome>;
 };
 export type BatchRegistration = {
@@ -84,7 +90,7 @@ export interface RawRecord {
 }
 
 function isUndecodableBatch(message: KafkaMessage): boolean {
-  return message.headers?.[UNDECODABLE_BATCH_HEADER] !== undefined;
+  return isUndecodableBatchStandIn(message);
 }
 
 function rawRecordOf(partition: number, message: KafkaMessage): RawRecord {
@@ -122,8 +128,13 @@ export class BatchWorker {
   }
 
   /** Resolves true when the event is finished (handled or dead-lettered), false when it was left for later. */
-  processRecord(registration: EventRegistration, work: BatchWork, message: KafkaMessage): Promise<boolean> {
+  processRecord(registration: EventRegistration, work: BatchWork, fetched: KafkaMessage): Promise<boolean> {
     const { topic, partition } = work;
+    // Stripped once, here, so that neither the handler, the span nor a dead letter sees them.
+    const message: KafkaMessage =
+      registration.external && !isUndecodableBatch(fetched)
+        ? ({ ...fetched, headers: withoutInternalHeaders(fetched.headers) } as KafkaMessage)
+        : fetched;
     const headers = readHeaders(message.headers);
     const fields = eventLogFields(this.options.groupId, topic, partition, message.offset, headers);
     const parent = propagation.extract(ROOT_CONTEXT, headers);
@@ -152,10 +163,13 @@ export class BatchWorker {
           if (due > 0 && !(await this.wait(due, work.mayContinue))) return false;
           const event = consumedEvent(topic, partition, message, headers, decoded.value);
           work.progress.started(message.offset);
+          let rejection: { reason: string; attempts: number } | undefined;
           const attempts = await runAttempts(
             async (processingAttempt) => {
               const result = await registration.handle({ ...event, processingAttempt });
               span.setAttribute('switchboard.outcome', result.outcome);
+              if (result.outcome === 'rejected')
+                rejection = { reason: result.reason, attempts: processingAttempt };
               if (result.outcome === 'skipped') {
                 this.options.log('debug', 'event skipped', {
                   ...fields,
@@ -175,6 +189,15 @@ export class BatchWorker {
             });
             const error = errorMessage(attempts.error);
             return this.park(work, fields, [{ message, error, attempts: attempts.attempts }]);
+          }
+          if (rejection) {
+            this.options.log('warn', 'event rejected by its handler; dead-lettered', {
+              ...fields,
+              reason: redactPersonalData(rejection.reason),
+            });
+            return this.park(work, fields, [
+              { message, error: rejection.reason, attempts: rejection.attempts },
+            ]);
           }
           work.progress.finished(message.offset);
           return true;

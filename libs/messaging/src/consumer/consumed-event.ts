@@ -16,8 +16,13 @@ export interface ConsumedEvent<T> {
   processingAttempt: number;
 }
 
-/** What a handler did with an event; a skip names its reason so that it is never silent. */
-export type HandlerOutcome = { outcome: 'done' } | { outcome: 'skipped'; reason: string };
+/**
+ * What a handler did with an event; a skip names its reason so that it is never silent. A
+ * rejected event is one no retry can make acceptable (e.g. a tenant its topic does not allow): it
+ * is dead-lettered at once with the reason.
+ */
+export type HandlerOutcome =
+  { outcome: 'done' } | { outcome: 'skipped'; reason: string } | { outcome: 'rejected'; reason: string };
 
 /** What a batch handler reports: the events that failed and why, to be retried on their own. */
 export interface BatchOutcome<T = unknown> {

@@ -66,11 +66,15 @@ export class ConsumerRunner {
     return this.register(String(topic), {
       mode: 'each',
       schema: contractOf(topic).schema as z.ZodType<unknown>,
+      external: false,
       handle: (event) => handler(event as ConsumedEvent<TopicPayloads[T]>),
     });
   }
 
-  /** For upstream topics outside the contracts map: the caller names the schema. */
+  /**
+   * For upstream topics outside the contracts map: the caller names the schema. Other systems
+   * write them, so their records' `sb-*` headers are dropped unread.
+   */
   onExternal<T>(
     topic: string,
     schema: z.ZodType<T>,
@@ -79,6 +83,7 @@ export class ConsumerRunner {
     return this.register(topic, {
       mode: 'each',
       schema,
+      external: true,
       handle: (event) => handler(event as ConsumedEvent<T>),
     });
   }

@@ -1,6 +1,6 @@
 import { Module, type Type } from '@nestjs/common';
 import { DeliveryEventTopic } from '@switchboard/contracts';
-import { MessagingHealthIndicator, MessagingModule } from '@switchboard/messaging';
+import { MessagingHealthIndicator, MessagingModule, kafkaSettingsFromConfig } from '@switchboard/messaging';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
 import { HealthModule } from '@switchboard/service-kit';
 import { AnalyticsConfigModule } from './analytics-config.module';
@@ -50,11 +50,7 @@ export function createAppModule(config: AnalyticsConfig): Type<unknown> {
         poolSize: config.DATABASE_POOL_SIZE,
       }),
       MessagingModule.forRoot({
-        kafka: {
-          brokers: config.KAFKA_BROKERS,
-          clientId: 'analytics',
-          compression: config.KAFKA_COMPRESSION,
-        },
+        kafka: kafkaSettingsFromConfig(config, 'analytics'),
         topics: [{ topic: DeliveryEventTopic.topic, partitions: PIPELINE_TOPIC_PARTITIONS }],
       }),
       HealthModule.register([

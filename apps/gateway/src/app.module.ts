@@ -1,6 +1,6 @@
 import { Module, type Type } from '@nestjs/common';
 import { EmailReceiptTopic, MessageRequestedTopics } from '@switchboard/contracts';
-import { MessagingHealthIndicator, MessagingModule } from '@switchboard/messaging';
+import { MessagingHealthIndicator, MessagingModule, kafkaSettingsFromConfig } from '@switchboard/messaging';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
 import { HealthModule } from '@switchboard/service-kit';
 import { AuthModule } from './auth/auth.module';
@@ -37,7 +37,7 @@ export function createAppModule(config: GatewayConfig): Type<unknown> {
       GatewayConfigModule.forRoot(config),
       PersistenceModule.forRoot(gatewayDatabaseOptions(config.DATABASE_URL)),
       MessagingModule.forRoot({
-        kafka: { brokers: config.KAFKA_BROKERS, clientId: 'gateway', compression: config.KAFKA_COMPRESSION },
+        kafka: kafkaSettingsFromConfig(config, 'gateway'),
         topics: [
           ...Object.values(MessageRequestedTopics).map(({ topic }) => ({
             topic,

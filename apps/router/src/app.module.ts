@@ -5,7 +5,7 @@ import {
   MessageRequestedTopics,
   RenderRequestedTopics,
 } from '@switchboard/contracts';
-import { MessagingHealthIndicator, MessagingModule } from '@switchboard/messaging';
+import { MessagingHealthIndicator, MessagingModule, kafkaSettingsFromConfig } from '@switchboard/messaging';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
 import { HealthModule } from '@switchboard/service-kit';
 import type { RouterConfig } from './config';
@@ -79,7 +79,7 @@ export function createAppModule(config: RouterConfig, options: RouterOptions = {
         ],
       }),
       MessagingModule.forRoot({
-        kafka: { brokers: config.KAFKA_BROKERS, clientId: 'router', compression: config.KAFKA_COMPRESSION },
+        kafka: kafkaSettingsFromConfig(config, 'router'),
         // Recurring schedules publish their runs as requests, on every lane, as the gateway does.
         topics: [
           ...Object.values(MessageAcceptedTopics),

@@ -1,6 +1,12 @@
 import { Module, type Type } from '@nestjs/common';
 import { DeliveryEventTopic, EmailChannelTopics, EmailReceiptTopic } from '@switchboard/contracts';
-import { EventPublisher, KAFKA, MessagingHealthIndicator, MessagingModule } from '@switchboard/messaging';
+import {
+  EventPublisher,
+  KAFKA,
+  MessagingHealthIndicator,
+  MessagingModule,
+  kafkaSettingsFromConfig,
+} from '@switchboard/messaging';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
 import { ChannelSenderModule, ChannelSenderReadiness } from '@switchboard/sender-kit';
 import { HealthModule } from '@switchboard/service-kit';
@@ -42,11 +48,7 @@ export function createAppModule(config: SenderEmailConfig): Type<unknown> {
         poolSize: config.DATABASE_POOL_SIZE,
       }),
       MessagingModule.forRoot({
-        kafka: {
-          brokers: config.KAFKA_BROKERS,
-          clientId: SENDER_EMAIL,
-          compression: config.KAFKA_COMPRESSION,
-        },
+        kafka: kafkaSettingsFromConfig(config, SENDER_EMAIL),
         topics,
       }),
       ChannelSenderModule.register({

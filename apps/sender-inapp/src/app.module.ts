@@ -1,6 +1,6 @@
 import { Module, type Type } from '@nestjs/common';
 import { DeliveryEventTopic, InappChannelTopics } from '@switchboard/contracts';
-import { MessagingHealthIndicator, MessagingModule } from '@switchboard/messaging';
+import { MessagingHealthIndicator, MessagingModule, kafkaSettingsFromConfig } from '@switchboard/messaging';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
 import { HealthModule } from '@switchboard/service-kit';
 import type { SenderInappConfig } from './config';
@@ -33,11 +33,7 @@ export function createAppModule(config: SenderInappConfig): Type<unknown> {
         poolSize: config.DATABASE_POOL_SIZE,
       }),
       MessagingModule.forRoot({
-        kafka: {
-          brokers: config.KAFKA_BROKERS,
-          clientId: 'sender-inapp',
-          compression: config.KAFKA_COMPRESSION,
-        },
+        kafka: kafkaSettingsFromConfig(config, 'sender-inapp'),
         topics,
       }),
       HealthModule.register([MessagingHealthIndicator, DatabaseHealthIndicator, ConsumerReadiness]),

@@ -1,6 +1,6 @@
 import { Module, type Type } from '@nestjs/common';
 import { DeliveryEventTopic, RenderRequestedTopics } from '@switchboard/contracts';
-import { MessagingHealthIndicator, MessagingModule } from '@switchboard/messaging';
+import { MessagingHealthIndicator, MessagingModule, kafkaSettingsFromConfig } from '@switchboard/messaging';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
 import { HealthModule } from '@switchboard/service-kit';
 import type { TemplateConfig } from './config';
@@ -37,7 +37,7 @@ export function createAppModule(config: TemplateConfig): Type<unknown> {
         poolSize: config.DATABASE_POOL_SIZE,
       }),
       MessagingModule.forRoot({
-        kafka: { brokers: config.KAFKA_BROKERS, clientId: 'template', compression: config.KAFKA_COMPRESSION },
+        kafka: kafkaSettingsFromConfig(config, 'template'),
         topics,
       }),
       HealthModule.register([MessagingHealthIndicator, DatabaseHealthIndicator, ConsumerReadiness]),

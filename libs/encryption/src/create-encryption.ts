@@ -1,0 +1,63 @@
+import { KMSClient } from '@aws-sdk/client-kms';
+import { BlindIndex } from './blind-index';
+import { DataKeyStore } from './data-key-store';
+import { EncryptionError } from './encryption-error';
+import { FieldEncryptor } from './field-encryptor';
+import { LocalKeyProvider, type KeyProvider } from './key-provider';
+import type { SqlQuery } from './key-tables';
+import { KmsKeyProvider } from './kms-key-provider';
+import type { MasterKeyring } from './master-keys';
+
+/** The parsed encryption variables of an app's config (see encryptionVariables). */
+export interface EncryptionConfig {
+  ENCRYPTION_KEY_PROVIDER: 'local' | 'aws-kms';
+  ENCRYPTION_MASTER_KEYS?: MasterKeyring;
+  ENCRYPTION_KMS_KEY_ID?: string;
+  ENCRYPTION_KMS_REGION?: string;
+  ENCRYPTION_KMS_ENDPOINT?: string;
+  BLIND_INDEX_KEY: Buffer;
+  ENCRYPTION_KEY_CACHE_TTL: number;
+}
+
+export interface Encryption {
+  encryptor: FieldEncryptor;
+  keys: DataKeyStore;
+  blindIndex: BlindIndex;
+  provider: KeyProvider;
+}
+
+/** Everything a service needs, from its config and the query function of its own schema. */
+export function createEncryption(
+  config: EncryptionConfig,
+  database: { query: SqlQuery; schema: string },
+): Encryption {
+  const provider = keyProviderFrom(config);
+  const blindIndex = new BlindIndex(config.BLIND_INDEX_KEY);
+  const keys = new DataKeyStore({
+    query: database.query,
+    schema: database.schema,
+    provider,
+    blindIndex,
+    cacheTtlMs: config.ENCRYPTION_KEY_CACHE_TTL,
+  });
+  return { encryptor: new FieldEncryptor(keys), keys, blindIndex, provider };
+}
+
+export function keyProviderFrom(config: EncryptionConfig): KeyProvider {
+  if (config.ENCRYPTION_KEY_PROVIDER === 'aws-kms') {
+    if (config.ENCRYPTION_KMS_KEY_ID === undefined) throw missing('ENCRYPTION_KMS_KEY_ID');
+    const client = new KMSClient({
+      ...(config.ENCRYPTION_KMS_REGION ? { region: config.ENCRYPTION_KMS_REGION } : {}),
+      ...(config.ENCRYPTION_KMS_ENDPOINT ? { endpoint: config.ENCRYPTION_KMS_ENDPOINT } : {}),
+    });
+    return new KmsKeyProvider({ client, keyId: config.ENCRYPTION_KMS_KEY_ID });
+  }
+  if (config.ENCRYPTION_MASTER_KEYS === undefined) throw missing('ENCRYPTION_MASTER_KEYS');
+  return new LocalKeyProvider(config.ENCRYPTION_MASTER_KEYS);
+}
+
+function missing(variable: string): EncryptionError {
+  return new EncryptionError('INVALID_CONFIG', `${variable} is not set`, [
+    { field: variable, problem: 'is required by the configured key provider' },
+  ]);
+}

@@ -1,0 +1,284 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { BlindIndex } from './blind-index';
+import { systemClock, type Clock } from './clock';
+import { DATA_KEY_ID, type DataKeyMaterial } from './envelope';
+import { EncryptionError, parseArgument, parseOptions } from './encryption-error';
+import { KeyCache } from './key-cache';
+import type { KeyProvider } from './key-provider';
+import {
+  DATA_KEYS_TABLE,
+  DESTROYED_KEYS_TABLE,
+  qualified,
+  schemaNameSchema,
+  type SqlQuery,
+} from './key-tables';
+
+/** A data key unwrapped in memory, with whom it belongs to. */
+export interface DataKey extends DataKeyMaterial {
+  tenantId: string;
+  /** The blind index of the recipient id; undefined for the tenant's own key. */
+  recipientIndex?: string;
+}
+
+/** What the encryptor needs: the key to write with, and the key a stored value names. */
+export interface DataKeySource {
+  keyFor(tenantId: string, recipientId?: string): Promise<DataKey>;
+  keyById(keyId: string): Promise<DataKey>;
+}
+
+const optionsSchema = z.strictObject({
+  query: z.custom<SqlQuery>(
+    (value) => typeof value === 'function',
+    'must be a function (sql, params) => rows',
+  ),
+  provider: z.custom<KeyProvider>(
+    (value) => typeof (value as KeyProvider | undefined)?.unwrapDataKey === 'function',
+    'must be a key provider (LocalKeyProvider or KmsKeyProvider)',
+  ),
+  blindIndex: z.custom<BlindIndex>(
+    (value) => typeof (value as BlindIndex | undefined)?.compute === 'function',
+    'must be a BlindIndex',
+  ),
+  schema: schemaNameSchema.default('public'),
+  /**
+   * How long an unwrapped key is reused. It also bounds how long another replica that had the
+   * key cached goes on reading after a key is destroyed, so keep it short (a minute by default).
+   */
+  cacheTtlMs: z.number().int().min(0).max(3_600_000).default(60_000),
+  /** Most keys kept unwrapped at once, each 32 bytes plus bookkeeping. */
+  cacheMaxEntries: z.number().int().min(1).max(1_000_000).default(10_000),
+  clock: z
+    .custom<Clock>(
+      (value) => typeof (value as Clock | undefined)?.now === 'function',
+      'must have a now() method',
+    )
+    .default(systemClock),
+});
+
+export type DataKeyStoreOptions = z.input<typeof optionsSchema>;
+
+const tenantIdSchema = z.string().min(1, 'must not be empty').max(128);
+const recipientIdSchema = z.string().min(1, 'must not be empty').max(128).optional();
+const keyIdSchema = z.string().regex(DATA_KEY_ID, 'must be a data key id (base64url)');
+
+// The tenant's own key has no recipient; '' keeps it in the same unique constraint.
+const TENANT_KEY = '';
+
+interface KeyRow {
+  key_id: string;
+  tenant_id: string;
+  recipient_index: string;
+  master_key_id: string;
+  wrapped_key: Uint8Array;
+}
+
+/**
+ * Data keys in PostgreSQL, wrapped by the key provider's master key: one per tenant, and one per
+ * recipient for the values that erasure of that recipient must destroy. A key is made on first
+ * use; replicas that ask at once agree on one through the unique constraint. Unwrapped keys are
+ * cached for `cacheTtlMs`.
+ */
+export class DataKeyStore implements DataKeySource {
+  private readonly query: SqlQuery;
+  private readonly provider: KeyProvider;
+  private readonly blindIndex: BlindIndex;
+  private readonly keysTable: string;
+  private readonly destroyedTable: string;
+  private readonly byOwner: KeyCache<DataKey>;
+  private readonly byId: KeyCache<DataKey>;
+  // A destroyed key never comes back, so remembering it spares the database every later read.
+  private readonly destroyed: KeyCache<true>;
+  private readonly creating = new Map<string, Promise<DataKey>>();
+  private readonly loading = new Map<string, Promise<DataKey>>();
+
+  constructor(options: DataKeyStoreOptions) {
+    const valid = parseOptions(optionsSchema, options, 'data key store options');
+    this.query = valid.query;
+    this.provider = valid.provider;
+    this.blindIndex = valid.blindIndex;
+    this.keysTable = qualified(valid.schema, DATA_KEYS_TABLE);
+    this.destroyedTable = qualified(valid.schema, DESTROYED_KEYS_TABLE);
+    this.byOwner = new KeyCache(valid.cacheTtlMs, valid.cacheMaxEntries, valid.clock);
+    this.byId = new KeyCache(valid.cacheTtlMs, valid.cacheMaxEntries, valid.clock);
+    this.destroyed = new KeyCache(24 * 3_600_000, valid.cacheMaxEntries, valid.clock);
+  }
+
+  /** The key that encrypts a tenant's values, or one recipient's: made on first use. */
+  async keyFor(tenantId: string, recipientId?: string): Promise<DataKey> {
+    const recipientIndex = this.recipientIndexOf(tenantId, recipientId);
+    const owner = ownerName(tenantId, recipientIndex);
+    const cached = this.byOwner.get(owner);
+    if (cached !== undefined) return cached;
+    let pending = this.creating.get(owner);
+    if (pending === undefined) {
+      pending = this.loadOrCreate(tenantId, recipientIndex).finally(() => this.creating.delete(owner));
+      this.creating.set(owner, pending);
+    }
+    return pending;
+  }
+
+  /** The key a stored value names. Throws KEY_DESTROYED once its owner was erased. */
+  async keyById(keyId: string): Promise<DataKey> {
+    parseArgument(keyIdSchema, keyId, 'data key id');
+    const cached = this.byId.get(keyId);
+    if (cached !== undefined) return cached;
+    if (this.destroyed.get(keyId)) throw destroyedError(keyId);
+    let pending = this.loading.get(keyId);
+    if (pending === undefined) {
+      pending = this.loadById(keyId).finally(() => this.loading.delete(keyId));
+      this.loading.set(keyId, pending);
+    }
+    return pending;
+  }
+
+  /**
+   * Crypto-shredding: deletes the recipient's wrapped key and leaves a tombstone, in one
+   * statement, so every copy of what it encrypted (rows, Kafka records, backups made from now on)
+   * is unreadable. Returns the destroyed key id, or undefined when the recipient had no key.
+   * Other replicas drop the key from their caches within `cacheTtlMs`.
+   */
+  async destroyRecipientKey(tenantId: string, recipientId: string): Promise<string | undefined> {
+    parseArgument(z.string().min(1).max(128), recipientId, 'recipient id');
+    const recipientIndex = this.recipientIndexOf(tenantId, recipientId);
+    const rows = await this.destroyWhere('tenant_id = $1 AND recipient_index = $2', [
+      tenantId,
+      recipientIndex,
+    ]);
+    return rows[0];
+  }
+
+  /** Destroys every key of a tenant (the tenant's own and each recipient's), when it leaves. */
+  async destroyTenantKeys(tenantId: string): Promise<string[]> {
+    parseArgument(tenantIdSchema, tenantId, 'tenant id');
+    return this.destroyWhere('tenant_id = $1', [tenantId]);
+  }
+
+  /** When a key was destroyed, or undefined when it was not. */
+  async destroyedAt(keyId: string): Promise<Date | undefined> {
+    parseArgument(keyIdSchema, keyId, 'data key id');
+    const rows = await this.query(`SELECT destroyed_at FROM ${this.destroyedTable} WHERE key_id = $1`, [
+      keyId,
+    ]);
+    return rows[0] === undefined ? undefined : new Date(rows[0].destroyed_at as string | Date);
+  }
+
+  /** Drops every cached key, e.g. after an erasure event from another replica. */
+  forgetCachedKeys(): void {
+    this.byOwner.deleteWhere(() => true);
+    this.byId.deleteWhere(() => true);
+  }
+
+  private async destroyWhere(condition: string, params: unknown[]): Promise<string[]> {
+    const rows = await this.query(
+      `WITH gone AS (DELETE FROM ${this.keysTable} WHERE ${condition} RETURNING key_id, tenant_id)
+INSERT INTO ${this.destroyedTable} (key_id, tenant_id, destroyed_at)
+SELECT key_id, tenant_id, now() FROM gone
+ON CONFLICT (key_id) DO NOTHING
+RETURNING key_id`,
+      params,
+    );
+    const keyIds = rows.map((row) => String(row.key_id));
+    for (const keyId of keyIds) {
+      this.destroyed.set(keyId, true);
+      this.byId.delete(keyId);
+    }
+    this.byOwner.deleteWhere((key) => keyIds.includes(key.keyId));
+    return keyIds;
+  }
+
+  private recipientIndexOf(tenantId: string, recipientId: string | undefined): string {
+    parseArgument(tenantIdSchema, tenantId, 'tenant id');
+    parseArgument(recipientIdSchema, recipientId, 'recipient id');
+    if (recipientId === undefined) return TENANT_KEY;
+    return this.blindIndex.compute({ tenantId, kind: 'recipient-id', value: recipientId });
+  }
+
+  private async loadOrCreate(tenantId: string, recipientIndex: string): Promise<DataKey> {
+    const existing = await this.selectByOwner(tenantId, recipientIndex);
+    if (existing !== undefined) return this.remember(await this.unwrap(existing));
+    const keyId = randomBytes(16).toString('base64url');
+    const { material, wrapped } = await this.provider.generateDataKey(keyId);
+    // DO NOTHING on conflict: a replica that got there first wins, and its key is read back below
+    // in a new statement (this one's snapshot may predate the winner's commit).
+    const inserted = await this.query(
+      `INSERT INTO ${this.keysTable} (key_id, tenant_id, recipient_index, master_key_id, wrapped_key)
+VALUES ($1, $2, $3, $4, $5)
+ON CONFLICT (tenant_id, recipient_index) DO NOTHING
+RETURNING key_id`,
+      [keyId, tenantId, recipientIndex, wrapped.masterKeyId, wrapped.wrappedKey],
+    );
+    if (inserted.length > 0) {
+      return this.remember({ keyId, material, tenantId, ...recipientPart(recipientIndex) });
+    }
+    const winner = await this.selectByOwner(tenantId, recipientIndex);
+    if (winner === undefined) {
+      throw new EncryptionError(
+        'UNKNOWN_DATA_KEY',
+        `the data key of tenant ${tenantId} was neither created nor found (destroyed while it was made?)`,
+      );
+    }
+    return this.remember(await this.unwrap(winner));
+  }
+
+  private async selectByOwner(tenantId: string, recipientIndex: string): Promise<KeyRow | undefined> {
+    const rows = await this.query(
+      `SELECT key_id, tenant_id, recipient_index, master_key_id, wrapped_key FROM ${this.keysTable}
+WHERE tenant_id = $1 AND recipient_index = $2`,
+      [tenantId, recipientIndex],
+    );
+    return rows[0] as unknown as KeyRow | undefined;
+  }
+
+  private async loadById(keyId: string): Promise<DataKey> {
+    const rows = await this.query(
+      `SELECT wanted.key_id, keys.tenant_id, keys.recipient_index, keys.master_key_id, keys.wrapped_key,
+  destroyed.destroyed_at
+FROM (SELECT $1::text AS key_id) AS wanted
+LEFT JOIN ${this.keysTable} AS keys ON keys.key_id = wanted.key_id
+LEFT JOIN ${this.destroyedTable} AS destroyed ON destroyed.key_id = wanted.key_id`,
+      [keyId],
+    );
+    const row = rows[0];
+    if (row?.wrapped_key !== undefined && row.wrapped_key !== null) {
+      return this.remember(await this.unwrap(row as unknown as KeyRow));
+    }
+    if (row?.destroyed_at !== undefined && row.destroyed_at !== null) {
+      this.destroyed.set(keyId, true);
+      throw destroyedError(keyId);
+    }
+    throw new EncryptionError(
+      'UNKNOWN_DATA_KEY',
+      `no data key ${keyId} exists in this schema, and none was destroyed`,
+    );
+  }
+
+  private async unwrap(row: KeyRow): Promise<DataKey> {
+    const material = await this.provider.unwrapDataKey(
+      { masterKeyId: row.master_key_id, wrappedKey: Buffer.from(row.wrapped_key) },
+      row.key_id,
+    );
+    return { keyId: row.key_id, material, tenantId: row.tenant_id, ...recipientPart(row.recipient_index) };
+  }
+
+  private remember(key: DataKey): DataKey {
+    this.byId.set(key.keyId, key);
+    this.byOwner.set(ownerName(key.tenantId, key.recipientIndex ?? TENANT_KEY), key);
+    return key;
+  }
+}
+
+function ownerName(tenantId: string, recipientIndex: string): string {
+  return JSON.stringify([tenantId, recipientIndex]);
+}
+
+function recipientPart(recipientIndex: string): { recipientIndex?: string } {
+  return recipientIndex === TENANT_KEY ? {} : { recipientIndex };
+}
+
+function destroyedError(keyId: string): EncryptionError {
+  return new EncryptionError(
+    'KEY_DESTROYED',
+    `data key ${keyId} was destroyed (its owner was erased); the value is gone for good`,
+  );
+}

@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import type { DataKeySource } from './data-key-store';
+import {
+  decryptWithKey,
+  encryptWithKey,
+  isEncrypted,
+  parseCiphertext,
+  type JsonValue,
+  type ValueContext,
+} from './envelope';
+import { EncryptionError, parseArgument } from './encryption-error';
+
+/** Whose values these are: with a recipient id they use the recipient's key, which erasure destroys. */
+export interface EncryptionScope {
+  tenantId: string;
+  recipientId?: string;
+}
+
+export interface DecryptFieldsOptions {
+  /**
+   * Pass plaintext through instead of failing, while rows written before encryption was turned on
+   * are still being rewritten. Off by default: plaintext where ciphertext belongs is a fault.
+   */
+  plaintextAllowed?: boolean;
+}
+
+const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
+const fieldPathSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .refine(
+    (path) => path.split('.').every((segment) => segment.length > 0 && !FORBIDDEN_SEGMENTS.has(segment)),
+    'must be dot-separated names (`*` for any key or array index), e.g. recipient.email or contactPoints.*.address',
+  );
+const fieldNameSchema = z.string().min(1).max(200);
+const contextSchema = z.strictObject({
+  tenantId: z.string().min(1).max(128),
+  recipientId: z.string().min(1).max(128).optional(),
+  field: fieldNameSchema,
+});
+
+/**
+ * Encrypts and decrypts personal values for a tenant or recipient: one value at a time (a column)
+ * or the personal fields of a JSON object by path (a Kafka payload, a jsonb document). The field
+ * name, or the path pattern as written, is part of the associated data, so a ciphertext only
+ * opens in the field it was written for.
+ */
+export class FieldEncryptor {
+  constructor(private readonly keys: DataKeySource) {}
+
+  async encrypt(value: JsonValue, context: ValueContext): Promise<string> {
+    const valid = parseArgument(contextSchema, context, 'encryption context');
+    const key = await this.keys.keyFor(valid.tenantId, valid.recipientId);
+    return encryptWithKey(key, value, valid);
+  }
+
+  /** Throws KEY_DESTROYED when the owner was erased (see isKeyDestroyed), DECRYPTION_FAILED when moved or changed. */
+  async decrypt(ciphertext: string, context: ValueContext): Promise<JsonValue> {
+    const valid = parseArgument(contextSchema, context, 'encryption context');
+    const parsed = parseCiphertext(ciphertext);
+    const key = await this.keys.keyById(parsed.keyId);
+    if (key.tenantId !== valid.tenantId) {
+      throw new EncryptionError(
+        'DECRYPTION_FAILED',
+        `the value of data key ${parsed.keyId} belongs to another tenant than ${valid.tenantId}`,
+      );
+    }
+    return decryptWithKey(key.material, parsed, valid);
+  }
+
+  async encryptText(text: string, context: ValueContext): Promise<string> {
+    return this.encrypt(text, context);
+  }
+
+  async decryptText(ciphertext: string, context: ValueContext): Promise<string> {
+    const value = await this.decrypt(ciphertext, context);
+    if (typeof value !== 'string') {
+      throw new EncryptionError('MALFORMED_CIPHERTEXT', `the field ${context.field} holds JSON, not text`);
+    }
+    return value;
+  }
+
+  /**
+   * A copy of `document` whose values at `paths` are encrypted (each becomes a `sbenc:v1:` string);
+   * absent and null values stay as they are. `*` in a path matches every key or array element.
+   */
+  async encryptFields<T>(document: T, paths: readonly string[], scope: EncryptionScope): Promise<T> {
+    const validPaths = paths.map((path) => parseArgument(fieldPathSchema, path, 'field path'));
+    const key = await this.keys.keyFor(scope.tenantId, scope.recipientId);
+    let result: unknown = document;
+    for (const path of validPaths) {
+      const context = parseArgument(contextSchema, { ...scope, field: path }, 'encryption context');
+      result = await mapPath(result, path.split('.'), async (value) =>
+        encryptWithKey(key, value as JsonValue, context),
+      );
+    }
+    return result as T;
+  }
+
+  /** The reverse of encryptFields, for the same paths and scope. */
+  async decryptFields<T>(
+    document: T,
+    paths: readonly string[],
+    scope: EncryptionScope,
+    options: DecryptFieldsOptions = {},
+  ): Promise<T> {
+    const validPaths = paths.map((path) => parseArgument(fieldPathSchema, path, 'field path'));
+    let result: unknown = document;
+    for (const path of validPaths) {
+      result = await mapPath(result, path.split('.'), async (value) => {
+        if (!isEncrypted(value)) {
+          if (options.plaintextAllowed) return value;
+          throw new EncryptionError('MALFORMED_CIPHERTEXT', `the field ${path} is not encrypted`);
+        }
+        return this.decrypt(value, { ...scope, field: path });
+      });
+    }
+    return result as T;
+  }
+}
+
+/** Copies along the path only, so the caller's object is never changed and the rest is shared. */
+async function mapPath(
+  node: unknown,
+  segments: string[],
+  transform: (value: unknown) => Promise<unknown>,
+): Promise<unknown> {
+  if (segments.length === 0) return node === null || node === undefined ? node : transform(node);
+  if (node === null || typeof node !== 'object') return node;
+  const [segment, ...rest] = segments;
+  if (Array.isArray(node)) {
+    if (segment === '*') return Promise.all(node.map((item) => mapPath(item, rest, transform)));
+    const index = Number(segment);
+    if (!Number.isInteger(index) || index < 0 || index >= node.length) return node;
+    const copy = [...node];
+    copy[index] = await mapPath(node[index], rest, transform);
+    return copy;
+  }
+  const record = node as Record<string, unknown>;
+  const copy: Record<string, unknown> = { ...record };
+  const names = segment === '*' ? Object.keys(record) : Object.hasOwn(record, segment) ? [segment] : [];
+  for (const name of names) copy[name] = await mapPath(record[name], rest, transform);
+  return copy;
+}

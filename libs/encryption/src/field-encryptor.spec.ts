@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import type { DataKey, DataKeySource } from './data-key-store';
+import { EncryptionError, isKeyDestroyed } from './encryption-error';
+import { FieldEncryptor } from './field-encryptor';
+
+/** Keys in memory, one per tenant or recipient; the PostgreSQL store has its own integration test. */
+class KeysInMemory implements DataKeySource {
+  private readonly keys = new Map<string, DataKey>();
+  readonly destroyed = new Set<string>();
+
+  async keyFor(tenantId: string, recipientId?: string): Promise<DataKey> {
+    const owner = `${tenantId}/${recipientId ?? ''}`;
+    let key = this.keys.get(owner);
+    if (key === undefined) {
+      key = { keyId: `k${this.keys.size + 1}`, tenantId, material: randomBytes(32) };
+      this.keys.set(owner, key);
+    }
+    return key;
+  }
+
+  async keyById(keyId: string): Promise<DataKey> {
+    if (this.destroyed.has(keyId))
+      throw new EncryptionError('KEY_DESTROYED', `data key ${keyId} was destroyed`);
+    const key = [...this.keys.values()].find((candidate) => candidate.keyId === keyId);
+    if (key === undefined) throw new EncryptionError('UNKNOWN_DATA_KEY', keyId);
+    return key;
+  }
+}
+
+const scope = { tenantId: 'acme', recipientId: 'user-1' };
+const payload = {
+  messageId: 'm-1',
+  recipient: { id: 'user-1', email: 'jane@example.com', phone: '+14155550123' },
+  contactPoints: [
+    { channel: 'email', address: 'jane@example.com' },
+    { channel: 'sms', address: '+14155550123' },
+  ],
+  data: { orderId: 'o-9', firstName: 'Jane' },
+  subject: null,
+};
+const paths = [
+  'recipient.email',
+  'recipient.phone',
+  'contactPoints.*.address',
+  'data',
+  'subject',
+  'absent.field',
+];
+
+async function errorOf(action: Promise<unknown>): Promise<EncryptionError> {
+  try {
+    await action;
+  } catch (error) {
+    if (error instanceof EncryptionError) return error;
+    throw error;
+  }
+  throw new Error('expected an EncryptionError');
+}
+
+describe('FieldEncryptor', () => {
+  it('encrypts the personal fields of a payload by path and reads them back, leaving the rest and the original alone', async () => {
+    const encryptor = new FieldEncryptor(new KeysInMemory());
+    const original = structuredClone(payload);
+
+    const encrypted = await encryptor.encryptFields(payload, paths, scope);
+
+    expect(payload).toEqual(original);
+    expect(JSON.stringify(encrypted)).not.toMatch(/jane|4155550123|Jane/);
+    expect(encrypted.messageId).toBe('m-1');
+    expect(encrypted.recipient.id).toBe('user-1');
+    expect(encrypted.contactPoints[1].channel).toBe('sms');
+    expect(encrypted.subject).toBeNull();
+    expect(typeof encrypted.data).toBe('string');
+    expect(await encryptor.decryptFields(encrypted, paths, scope)).toEqual(payload);
+  });
+
+  it('refuses a field moved to another path of the same payload', async () => {
+    const encryptor = new FieldEncryptor(new KeysInMemory());
+    const encrypted = await encryptor.encryptFields(payload, paths, scope);
+    const swapped = { ...encrypted, recipient: { ...encrypted.recipient, email: encrypted.recipient.phone } };
+    expect((await errorOf(encryptor.decryptFields(swapped, paths, scope))).code).toBe('DECRYPTION_FAILED');
+  });
+
+  it("refuses another tenant's or recipient's value", async () => {
+    const encryptor = new FieldEncryptor(new KeysInMemory());
+    const text = await encryptor.encryptText('jane@example.com', { ...scope, field: 'email' });
+    const otherTenant = await errorOf(
+      encryptor.decrypt(text, { tenantId: 'globex', recipientId: 'user-1', field: 'email' }),
+    );
+    expect(otherTenant.code).toBe('DECRYPTION_FAILED');
+    const otherRecipient = await errorOf(
+      encryptor.decrypt(text, { ...scope, recipientId: 'user-2', field: 'email' }),
+    );
+    expect(otherRecipient.code).toBe('DECRYPTION_FAILED');
+  });
+
+  it('tells an erased value (destroyed key) apart from a fault', async () => {
+    const keys = new KeysInMemory();
+    const encryptor = new FieldEncryptor(keys);
+    const text = await encryptor.encryptText('jane@example.com', { ...scope, field: 'email' });
+    keys.destroyed.add((await keys.keyFor('acme', 'user-1')).keyId);
+    const error = await errorOf(encryptor.decryptText(text, { ...scope, field: 'email' }));
+    expect(isKeyDestroyed(error)).toBe(true);
+  });
+
+  it('fails on plaintext where ciphertext belongs unless plaintext is allowed for a migration', async () => {
+    const encryptor = new FieldEncryptor(new KeysInMemory());
+    const plain = { email: 'jane@example.com' };
+    expect((await errorOf(encryptor.decryptFields(plain, ['email'], scope))).code).toBe(
+      'MALFORMED_CIPHERTEXT',
+    );
+    expect(await encryptor.decryptFields(plain, ['email'], scope, { plaintextAllowed: true })).toEqual(plain);
+  });
+
+  it('names the field of a bad path or context', async () => {
+    const encryptor = new FieldEncryptor(new KeysInMemory());
+    const badPath = await errorOf(encryptor.encryptFields(payload, ['recipient..email'], scope));
+    expect(badPath.code).toBe('INVALID_ARGUMENT');
+    expect(badPath.message).toMatch(/field path/);
+    const badContext = await errorOf(encryptor.encrypt('x', { tenantId: '', field: 'email' }));
+    expect(badContext.problems[0].field).toBe('tenantId');
+    const prototype = await errorOf(encryptor.encryptFields(payload, ['__proto__.polluted'], scope));
+    expect(prototype.code).toBe('INVALID_ARGUMENT');
+  });
+});

@@ -1,0 +1,31 @@
+import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { DataSource } from 'typeorm';
+import { AuditLog } from './audit-log';
+import { AuditLogController } from './audit-log.controller';
+import { AuditRecorder } from './audit-recorder';
+import { AuditRouteInterceptor } from './audit-route.interceptor';
+import { ListAuditLog } from './list-audit-log.usecase';
+import { PostgresAuditLog } from './postgres-audit-log';
+import { VerifyAuditChain } from './verify-audit-chain.usecase';
+
+/** Records every state-changing request in a hash-chained log, and lets a tenant read and verify it. */
+@Module({
+  controllers: [AuditLogController],
+  providers: [
+    {
+      provide: AuditLog,
+      useFactory: (dataSource: DataSource) => new PostgresAuditLog(dataSource),
+      inject: [DataSource],
+    },
+    { provide: ListAuditLog, useFactory: (log: AuditLog) => new ListAuditLog(log), inject: [AuditLog] },
+    {
+      provide: VerifyAuditChain,
+      useFactory: (log: AuditLog) => new VerifyAuditChain(log),
+      inject: [AuditLog],
+    },
+    AuditRecorder,
+    { provide: APP_INTERCEPTOR, useClass: AuditRouteInterceptor },
+  ],
+})
+export class AuditModule {}

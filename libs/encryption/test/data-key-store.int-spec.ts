@@ -1,0 +1,204 @@
+import { createTestDatabase, type TestDatabase } from '@switchboard/testing';
+import { randomBytes } from 'node:crypto';
+import { Pool } from 'pg';
+import {
+  BlindIndex,
+  DataKeyStore,
+  encryptionKeyTablesSql,
+  EncryptionError,
+  FieldEncryptor,
+  isKeyDestroyed,
+  LocalKeyProvider,
+  rotateDataKeys,
+  type DataKeyStoreOptions,
+  type KeyProvider,
+  type SqlQuery,
+} from '../src';
+
+const SCHEMA = 'router';
+const blindIndex = new BlindIndex(randomBytes(32));
+const masterKey2026a = { id: '2026a', secret: randomBytes(32) };
+const masterKey2026b = { id: '2026b', secret: randomBytes(32) };
+
+async function errorOf(action: Promise<unknown>): Promise<EncryptionError> {
+  try {
+    await action;
+  } catch (error) {
+    if (error instanceof EncryptionError) return error;
+    throw error;
+  }
+  throw new Error('expected an EncryptionError');
+}
+
+describe('DataKeyStore on PostgreSQL', () => {
+  let database: TestDatabase;
+  let pool: Pool;
+  let query: SqlQuery;
+  let statements: string[];
+
+  const store = (options: Partial<DataKeyStoreOptions> = {}, provider?: KeyProvider) =>
+    new DataKeyStore({
+      query,
+      schema: SCHEMA,
+      provider: provider ?? new LocalKeyProvider({ keys: [masterKey2026a] }),
+      blindIndex,
+      ...options,
+    });
+
+  beforeAll(async () => {
+    database = await createTestDatabase('sb_encryption_keys');
+    pool = new Pool({ connectionString: database.url, max: 12 });
+    statements = [];
+    query = async (sql, params) => {
+      statements.push(sql);
+      return (await pool.query(sql, params)).rows;
+    };
+    await pool.query(`CREATE SCHEMA ${SCHEMA}`);
+    for (const sql of encryptionKeyTablesSql(SCHEMA)) await pool.query(sql);
+  });
+
+  afterAll(async () => {
+    await pool?.end();
+    await database?.drop();
+  });
+
+  it('creates one key when replicas ask for the same recipient at once', async () => {
+    const replicas = Array.from({ length: 8 }, () => store());
+    const keys = await Promise.all(
+      replicas.flatMap((replica) => [
+        replica.keyFor('acme', 'jane@example.com'),
+        replica.keyFor('acme', 'jane@example.com'),
+      ]),
+    );
+
+    expect(new Set(keys.map((key) => key.keyId)).size).toBe(1);
+    expect(new Set(keys.map((key) => key.material.toString('hex'))).size).toBe(1);
+    const { rows } = await pool.query(
+      `SELECT count(*)::int AS keys FROM ${SCHEMA}.encryption_data_keys WHERE tenant_id = 'acme'`,
+    );
+    expect(rows[0].keys).toBe(1);
+  });
+
+  it('keeps neither the recipient id nor the data key in the clear', async () => {
+    const key = await store().keyFor('acme', 'jane@example.com');
+    const { rows } = await pool.query(`SELECT * FROM ${SCHEMA}.encryption_data_keys`);
+    const dump = JSON.stringify(rows);
+    expect(dump).not.toContain('jane');
+    expect(rows.some((row) => Buffer.from(row.wrapped_key).includes(key.material))).toBe(false);
+  });
+
+  it('keeps unwrapped keys in memory for the cache time, then reads them again', async () => {
+    let now = 0;
+    const replica = store({ cacheTtlMs: 1000, clock: { now: () => now } });
+    const key = await replica.keyFor('cache-tenant');
+    statements.length = 0;
+
+    await replica.keyFor('cache-tenant');
+    await replica.keyById(key.keyId);
+    expect(statements).toHaveLength(0);
+
+    now = 1000;
+    expect((await replica.keyById(key.keyId)).material.equals(key.material)).toBe(true);
+    expect(statements).toHaveLength(1);
+  });
+
+  it('destroys a recipient key so every copy of their values reads as erased, on every replica within the cache time', async () => {
+    let now = 0;
+    const clock = { now: () => now };
+    const writer = store({ cacheTtlMs: 60_000, clock });
+    const reader = store({ cacheTtlMs: 60_000, clock });
+    const writerFields = new FieldEncryptor(writer);
+    const readerFields = new FieldEncryptor(reader);
+    const context = { tenantId: 'acme', recipientId: 'user-erased', field: 'email' };
+    const tenantContext = { tenantId: 'acme', field: 'templateFooter' };
+    const email = await writerFields.encryptText('erased@example.com', context);
+    const footer = await writerFields.encryptText('Acme Inc.', tenantContext);
+    expect(await readerFields.decryptText(email, context)).toBe('erased@example.com');
+
+    const destroyedKeyId = await writer.destroyRecipientKey('acme', 'user-erased');
+
+    expect(destroyedKeyId).toBeDefined();
+    expect(isKeyDestroyed(await errorOf(writerFields.decryptText(email, context)))).toBe(true);
+    // The reader had the key cached: it may read until its cache time has passed, no longer.
+    now = 60_000;
+    expect(isKeyDestroyed(await errorOf(readerFields.decryptText(email, context)))).toBe(true);
+    expect(isKeyDestroyed(await errorOf(new FieldEncryptor(store()).decryptText(email, context)))).toBe(true);
+    expect(await readerFields.decryptText(footer, tenantContext)).toBe('Acme Inc.');
+
+    const kept = await pool.query(`SELECT key_id FROM ${SCHEMA}.encryption_data_keys WHERE key_id = $1`, [
+      destroyedKeyId,
+    ]);
+    expect(kept.rows).toHaveLength(0);
+    expect(await writer.destroyedAt(destroyedKeyId!)).toBeInstanceOf(Date);
+    // Destroying again finds nothing; a recipient who comes back later gets a new key.
+    expect(await writer.destroyRecipientKey('acme', 'user-erased')).toBeUndefined();
+    const fresh = await writer.keyFor('acme', 'user-erased');
+    expect(fresh.keyId).not.toBe(destroyedKeyId);
+  });
+
+  it('says a key id it never had is unknown, not destroyed', async () => {
+    const error = await errorOf(store().keyById('never-made'));
+    expect(error.code).toBe('UNKNOWN_DATA_KEY');
+  });
+
+  it('destroys every key of a tenant that leaves', async () => {
+    const replica = store();
+    const fields = new FieldEncryptor(replica);
+    const context = { tenantId: 'leaving', recipientId: 'u1', field: 'phone' };
+    const phone = await fields.encryptText('+14155550123', context);
+    await replica.keyFor('leaving');
+
+    expect(await replica.destroyTenantKeys('leaving')).toHaveLength(2);
+    expect(isKeyDestroyed(await errorOf(fields.decryptText(phone, context)))).toBe(true);
+  });
+
+  it('re-wraps every key with the new master key in batches, and every value stays readable', async () => {
+    const before = store({}, new LocalKeyProvider({ keys: [masterKey2026a] }));
+    const fields = new FieldEncryptor(before);
+    const written = await Promise.all(
+      Array.from({ length: 7 }, async (_, index) => {
+        const context = { tenantId: 'rotating', recipientId: `u${index}`, field: 'email' };
+        return { context, text: await fields.encryptText(`u${index}@example.com`, context) };
+      }),
+    );
+    const both = new LocalKeyProvider({ keys: [masterKey2026b, masterKey2026a] });
+    const batches: number[] = [];
+
+    const report = await rotateDataKeys({
+      query,
+      schema: SCHEMA,
+      provider: both,
+      batchSize: 3,
+      onBatch: ({ rewrapped }) => batches.push(rewrapped),
+    });
+
+    expect(report.failed).toBe(0);
+    expect(report.rewrapped).toBeGreaterThanOrEqual(7);
+    expect(batches.length).toBeGreaterThanOrEqual(3);
+    const { rows } = await pool.query(`SELECT DISTINCT master_key_id FROM ${SCHEMA}.encryption_data_keys`);
+    expect(rows).toEqual([{ master_key_id: '2026b' }]);
+    // Once rotated, the old master key can go: a replica with only the new one reads everything.
+    const after = new FieldEncryptor(store({}, new LocalKeyProvider({ keys: [masterKey2026b] })));
+    for (const { context, text } of written) {
+      expect(await after.decryptText(text, context)).toBe(`${context.recipientId}@example.com`);
+    }
+    expect((await rotateDataKeys({ query, schema: SCHEMA, provider: both })).rewrapped).toBe(0);
+  });
+
+  it('reports and passes a key whose master key is not configured, re-wrapping the rest', async () => {
+    const lost = { id: 'lost', secret: randomBytes(32) };
+    await store({}, new LocalKeyProvider({ keys: [lost] })).keyFor('orphaned');
+    await store({}, new LocalKeyProvider({ keys: [masterKey2026a] })).keyFor('rotating-later');
+
+    const report = await rotateDataKeys({
+      query,
+      schema: SCHEMA,
+      provider: new LocalKeyProvider({ keys: [masterKey2026b, masterKey2026a] }),
+    });
+
+    expect(report.rewrapped).toBe(1);
+    expect(report.failures).toEqual([
+      expect.objectContaining({ masterKeyId: 'lost', code: 'UNKNOWN_MASTER_KEY' }),
+    ]);
+  });
+});

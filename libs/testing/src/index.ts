@@ -5,10 +5,16 @@ export {
   type KafkaPythonCodec,
   type KafkaPythonProduceOptions,
 } from './kafka-python';
+export { startKmsEmulator, type KmsCall, type KmsEmulator } from './kms-emulator';
 export { kcatAvailable, kcatProduce, type KcatProduceOptions } from './kcat';
 export { OtlpSpanKind, type CollectedSpan } from './otlp-json';
 export { repoRoot } from './repo-root';
-export { serviceAuthorization, TEST_SERVICE_TOKEN_SECRETS } from './service-credentials';
+export {
+  invalidServiceCredentials,
+  serviceAuthorization,
+  TEST_SERVICE_TOKEN_SECRETS,
+  type InvalidServiceCredential,
+} from './service-credentials';
 export { startServiceProcess, type ServiceProcess, type ServiceProcessOptions } from './service-process';
 export {
   connectToSesEmulator,

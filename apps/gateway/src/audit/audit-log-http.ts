@@ -86,3 +86,5 @@ export const AuditChainVerificationView = z.union([
     }),
   }),
 ]);
+
+export type AuditChainVerificationView = z.infer<typeof AuditChainVerificationView>;

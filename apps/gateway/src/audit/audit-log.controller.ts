@@ -7,7 +7,7 @@ import { openApiSchema } from '../http/openapi-schema';
 import { tenantChain } from './audit-entry';
 import { AuditChainVerificationView, AuditLogPage, ListAuditLogQuery } from './audit-log-http';
 import { ListAuditLog } from './list-audit-log.usecase';
-import { type ChainVerification, VerifyAuditChain } from './verify-audit-chain.usecase';
+import { VerifyAuditChain } from './verify-audit-chain.usecase';
 
 /** The tenant's audit trail: every state-changing call made on its behalf, hash-chained. */
 @ApiTags('audit-log')
@@ -39,7 +39,7 @@ export class AuditLogController {
     summary: "Recomputes the tenant's chain: ok with the count and head, or the first broken entry",
   })
   @ApiOkResponse({ schema: openApiSchema(AuditChainVerificationView, 'output') })
-  async verify(@Tenant() tenantId: string): Promise<Omit<ChainVerification, 'chain'>> {
+  async verify(@Tenant() tenantId: string): Promise<AuditChainVerificationView> {
     const verification = await this.verifyAuditChain.execute(tenantChain(tenantId));
     // The chain's name is internal: the tenant asked for its own.
     return verification.ok

@@ -270,7 +270,8 @@ export class SharedRateLimiter {
     const missing = needed + reserve - (this.sharedEstimate() ?? 0);
     return {
       granted: false,
-      remaining: this.remainingEstimate(),
+      // The estimate may already count refill the database did not have when it refused.
+      remaining: Math.min(this.remainingEstimate(), count - 1),
       retryAfterMs: Math.max(1, Math.ceil((missing / this.ratePerSecond) * 1000)),
     };
   }

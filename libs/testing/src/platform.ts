@@ -88,6 +88,9 @@ export interface RunningPlatform {
   stop(): Promise<void>;
 }
 
+// As many as the gateway's request limits take: far more than one machine can send.
+const UNTHROTTLED_REQUESTS_PER_SECOND = 1_000_000;
+
 /**
  * Starts every service, and the channel senders `channels` asks for, each as its own process;
  * resolves when each answers /health/ready.
@@ -126,6 +129,13 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
       TEMPLATE_URL: urls.template,
       INGEST_URL: urls.ingest,
       ROUTER_URL: urls.router,
+      // Tests and benches drive the one development key far past a client's rate (the pipeline
+      // bench registers a thousand push recipients eight calls at a time); the request limits are
+      // tested on their own, and serviceEnv can set them for a run that wants them.
+      REQUEST_RATE_PER_KEY: String(UNTHROTTLED_REQUESTS_PER_SECOND),
+      REQUEST_BURST_PER_KEY: String(UNTHROTTLED_REQUESTS_PER_SECOND),
+      REQUEST_RATE_PER_TENANT: String(UNTHROTTLED_REQUESTS_PER_SECOND),
+      REQUEST_BURST_PER_TENANT: String(UNTHROTTLED_REQUESTS_PER_SECOND),
       ...inboxTokenSecrets,
       ...linkSigningKeys,
     },

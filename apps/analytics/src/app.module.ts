@@ -2,7 +2,7 @@ import { Module, type Type } from '@nestjs/common';
 import { DeliveryEventTopic } from '@switchboard/contracts';
 import { MessagingHealthIndicator, MessagingModule, kafkaSettingsFromConfig } from '@switchboard/messaging';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
-import { HealthModule } from '@switchboard/service-kit';
+import { HealthModule, ServiceAccessModule } from '@switchboard/service-kit';
 import { AnalyticsConfigModule } from './analytics-config.module';
 import type { AnalyticsConfig } from './config';
 import { DeadLetterEntity } from './dead-letters/dead-letter.entity';
@@ -53,6 +53,7 @@ export function createAppModule(config: AnalyticsConfig): Type<unknown> {
         kafka: kafkaSettingsFromConfig(config, 'analytics'),
         topics: [{ topic: DeliveryEventTopic.topic, partitions: PIPELINE_TOPIC_PARTITIONS }],
       }),
+      ServiceAccessModule.forRoot({ audience: 'analytics', secrets: config.SERVICE_TOKEN_SECRETS }),
       HealthModule.register([
         MessagingHealthIndicator,
         DatabaseHealthIndicator,

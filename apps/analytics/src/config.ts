@@ -12,6 +12,7 @@ export const analyticsConfigSpec = defineConfig({
   ...commonVariables,
   PORT: { ...commonVariables.PORT, schema: env.port(3105) },
   DATABASE_POOL_SIZE: serviceVariables.DATABASE_POOL_SIZE,
+  SERVICE_TOKEN_SECRETS: serviceVariables.SERVICE_TOKEN_SECRETS,
   ANALYTICS_PARTITIONS_CONCURRENCY: {
     schema: env.int({ min: 1, max: 64, default: 3 }),
     description: 'Partitions of delivery events stored at the same time',

@@ -8,6 +8,9 @@ import {
   createTestDatabase,
   type TestBroker,
   type TestDatabase,
+  invalidServiceCredentials,
+  serviceAuthorization,
+  TEST_SERVICE_TOKEN_SECRETS,
   waitFor,
 } from '@switchboard/testing';
 import { Client } from 'pg';
@@ -27,6 +30,7 @@ describe('analytics service', () => {
       KAFKA_BROKERS: broker.address,
       DATABASE_URL: database.url,
       PORT: '0',
+      SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
     });
     service = await startAnalyticsService(config, new StructuredLogger('analytics', 'error'));
     publisher = new EventPublisher(createKafka({ brokers: broker.brokers, clientId: 'analytics-int-spec' }));
@@ -44,10 +48,38 @@ describe('analytics service', () => {
   });
 
   async function messageStatus(tenantId: string, messageId: string) {
-    const response = await fetch(`${service.url}/internal/messages/${tenantId}/${messageId}`);
+    const response = await fetch(`${service.url}/internal/messages/${tenantId}/${messageId}`, {
+      headers: serviceAuthorization('analytics'),
+    });
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- assertions read the answer field by field
     return { status: response.status, body: (await response.json()) as any };
   }
+
+  it('answers 401 to a call without a valid service credential for analytics; health and metrics stay public', async () => {
+    const internalRoutes = ['/internal/messages/acme/msg-1', '/internal/dead-letters/acme'];
+    for (const path of internalRoutes) {
+      for (const { description, headers, reason } of invalidServiceCredentials('analytics')) {
+        const response = await fetch(`${service.url}${path}`, { headers });
+        const body = (await response.json()) as { code: string; reason?: string };
+
+        expect({ path, description, status: response.status, code: body.code, reason: body.reason }).toEqual({
+          path,
+          description,
+          status: 401,
+          code: reason ? 'SERVICE_CREDENTIAL_REJECTED' : 'SERVICE_CREDENTIAL_REQUIRED',
+          reason,
+        });
+        expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm="switchboard-internal"/);
+      }
+    }
+    const withCredential = await fetch(`${service.url}/internal/dead-letters/acme`, {
+      headers: serviceAuthorization('analytics'),
+    });
+    expect(withCredential.status).toBe(200);
+    expect((await messageStatus('acme', randomUUID())).status).toBe(404);
+    expect((await fetch(`${service.url}/health/live`)).status).toBe(200);
+    expect((await fetch(`${service.url}/metrics`)).status).toBe(200);
+  });
 
   const at = (second: number) => new Date(Date.UTC(2026, 4, 1, 12, 0, second)).toISOString();
 

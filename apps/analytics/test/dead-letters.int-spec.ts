@@ -13,6 +13,8 @@ import {
   type TestDatabase,
   type TopicObserver,
   waitFor,
+  TEST_SERVICE_TOKEN_SECRETS,
+  serviceAuthorization,
 } from '@switchboard/testing';
 import type { Kafka, Producer } from 'kafkajs';
 import { Client } from 'pg';
@@ -51,7 +53,12 @@ describe('analytics dead letters', () => {
     });
     await admin.disconnect();
     service = await startAnalyticsService(
-      loadAnalyticsConfig({ KAFKA_BROKERS: broker.address, DATABASE_URL: database.url, PORT: '0' }),
+      loadAnalyticsConfig({
+        KAFKA_BROKERS: broker.address,
+        DATABASE_URL: database.url,
+        PORT: '0',
+        SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
+      }),
       new StructuredLogger('analytics', 'error'),
     );
     producer = await connectProducer(kafka);
@@ -77,7 +84,10 @@ describe('analytics dead letters', () => {
   ): Promise<{ status: number; body: any }> {
     const response = await fetch(`${service.url}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: {
+        ...serviceAuthorization('analytics'),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: response.status, body: await response.json() };

@@ -16,6 +16,8 @@ import {
   type TestBroker,
   type TestDatabase,
   waitFor,
+  TEST_SERVICE_TOKEN_SECRETS,
+  serviceAuthorization,
 } from '@switchboard/testing';
 import type { Producer } from 'kafkajs';
 import { startAnalyticsService } from '../src/analytics-service';
@@ -39,7 +41,12 @@ describe('analytics metrics', () => {
     await admin.createTopics({ topics: [{ topic: DISPATCH_TOPIC, numPartitions: 1 }], waitForLeaders: true });
     await admin.disconnect();
     service = await startAnalyticsService(
-      loadAnalyticsConfig({ KAFKA_BROKERS: broker.address, DATABASE_URL: database.url, PORT: '0' }),
+      loadAnalyticsConfig({
+        KAFKA_BROKERS: broker.address,
+        DATABASE_URL: database.url,
+        PORT: '0',
+        SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
+      }),
       new StructuredLogger('analytics', 'error'),
     );
     publisher = new EventPublisher(
@@ -224,12 +231,14 @@ describe('analytics metrics', () => {
     );
     expect(seriesOf(text, 'switchboard_dead_letters_parked')).toEqual(parked);
 
-    const list = await fetch(`${service.url}/internal/dead-letters/acme?topic=${DISPATCH_TOPIC}`);
+    const list = await fetch(`${service.url}/internal/dead-letters/acme?topic=${DISPATCH_TOPIC}`, {
+      headers: serviceAuthorization('analytics'),
+    });
     const { items } = (await list.json()) as { items: Array<{ id: string; attempts: number }> };
     const failed = items.find((item) => item.attempts === 5);
     const redrive = await fetch(`${service.url}/internal/dead-letters/acme/redrive`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...serviceAuthorization('analytics'), 'content-type': 'application/json' },
       body: JSON.stringify({ ids: [failed?.id] }),
     });
     expect(await redrive.json()).toEqual({ redriven: 1, notFound: [] });
@@ -286,7 +295,9 @@ describe('analytics metrics', () => {
       '{decision="skipped",rule="opted-out"}': 1,
       '{decision="routed",rule=""}': 1,
     });
-    const timeline = await fetch(`${service.url}/internal/messages/acme/${optedOut}`);
+    const timeline = await fetch(`${service.url}/internal/messages/acme/${optedOut}`, {
+      headers: serviceAuthorization('analytics'),
+    });
     expect(await timeline.json()).toMatchObject({
       timeline: [{ type: 'skipped', rule: 'opted-out', reason: 'decided by opted-out' }],
     });

@@ -7,7 +7,7 @@ import {
 } from '@switchboard/contracts';
 import { MessagingHealthIndicator, MessagingModule, kafkaSettingsFromConfig } from '@switchboard/messaging';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
-import { HealthModule } from '@switchboard/service-kit';
+import { HealthModule, ServiceAccessModule } from '@switchboard/service-kit';
 import type { RouterConfig } from './config';
 import { CancellationEntity } from './cancellations/cancellation.entity';
 import { CancellationsModule } from './cancellations/cancellations.module';
@@ -88,6 +88,7 @@ export function createAppModule(config: RouterConfig, options: RouterOptions = {
           ...Object.values(MessageRequestedTopics),
         ].map(({ topic }) => ({ topic, partitions: PIPELINE_TOPIC_PARTITIONS })),
       }),
+      ServiceAccessModule.forRoot({ audience: 'router', secrets: config.SERVICE_TOKEN_SECRETS }),
       HealthModule.register([MessagingHealthIndicator, DatabaseHealthIndicator, ConsumerReadiness]),
       SuppressionsModule,
       RecipientsModule.forRoot(options),

@@ -1,7 +1,10 @@
 import { ConfigError } from '@switchboard/config';
 import { loadRouterConfig } from './config';
 
-const required = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/switchboard' };
+const required = {
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/switchboard',
+  SERVICE_TOKEN_SECRETS: 'a service token secret of 32 bytes or more',
+};
 
 describe('router config: ROUTER_RECURRING_POLL_INTERVAL', () => {
   it('looks for due runs of recurring schedules every second unless told otherwise', () => {
@@ -19,5 +22,29 @@ describe('router config: ROUTER_RECURRING_POLL_INTERVAL', () => {
     expect(() => loadRouterConfig({ ...required, ROUTER_RECURRING_POLL_INTERVAL: 'often' })).toThrow(
       /ROUTER_RECURRING_POLL_INTERVAL/,
     );
+  });
+});
+
+describe('router config: SERVICE_TOKEN_SECRETS', () => {
+  it('is required: the internal API accepts no call without a credential signed with one of them', () => {
+    const { SERVICE_TOKEN_SECRETS: _unset, ...withoutSecrets } = required;
+
+    expect(() => loadRouterConfig(withoutSecrets)).toThrow(/SERVICE_TOKEN_SECRETS: is required but not set/);
+  });
+
+  it('lists every secret, and refuses one shorter than 32 bytes without showing it', () => {
+    const rotating = 'the new service token secret of 32+ bytes,the old service token secret of 32+ bytes';
+    expect(loadRouterConfig({ ...required, SERVICE_TOKEN_SECRETS: rotating }).SERVICE_TOKEN_SECRETS).toEqual([
+      'the new service token secret of 32+ bytes',
+      'the old service token secret of 32+ bytes',
+    ]);
+
+    const attempt = () =>
+      loadRouterConfig({
+        ...required,
+        SERVICE_TOKEN_SECRETS: 'the new service token secret of 32+ bytes,hunter2',
+      });
+    expect(attempt).toThrow(/SERVICE_TOKEN_SECRETS: entry 2: each secret must be at least 32 bytes long/);
+    expect(attempt).not.toThrow(/hunter2/);
   });
 });

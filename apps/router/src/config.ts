@@ -1,10 +1,11 @@
-import { commonVariables, defineConfig, env, loadConfig } from '@switchboard/config';
+import { commonVariables, defineConfig, env, loadConfig, serviceVariables } from '@switchboard/config';
 import { linkKeyringSchema } from '@switchboard/security';
 
 export const routerConfigSpec = defineConfig({
   ...commonVariables,
   PORT: { ...commonVariables.PORT, schema: env.port(3102) },
   HOST: { ...commonVariables.HOST, description: 'Address the internal API listens on' },
+  SERVICE_TOKEN_SECRETS: serviceVariables.SERVICE_TOKEN_SECRETS,
   ROUTER_CONSUMER_CONCURRENCY: {
     schema: env.int({ min: 1, default: 3 }),
     description: 'Partitions processed at the same time',

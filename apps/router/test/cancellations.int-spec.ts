@@ -20,6 +20,8 @@ import {
   testKafka,
   type TopicObserver,
   waitFor,
+  TEST_SERVICE_TOKEN_SECRETS,
+  serviceAuthorization,
 } from '@switchboard/testing';
 import type { Producer } from 'kafkajs';
 import { Client } from 'pg';
@@ -42,6 +44,7 @@ describe('cancelling a message', () => {
         KAFKA_BROKERS: broker.address,
         DATABASE_URL: database.url,
         PORT: '0',
+        SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
         ROUTER_SCHEDULE_POLL_INTERVAL: '100ms',
       }),
       new StructuredLogger('router', 'warn'),
@@ -103,6 +106,7 @@ describe('cancelling a message', () => {
   ): Promise<{ status: number; contentType: string | null; body: any }> {
     const response = await fetch(`${router.url}/internal/tenants/${tenantId}/messages/${messageId}/cancel`, {
       method: 'POST',
+      headers: serviceAuthorization('router'),
     });
     return {
       status: response.status,

@@ -7,6 +7,8 @@ import {
   type TestBroker,
   type TestDatabase,
   waitFor,
+  TEST_SERVICE_TOKEN_SECRETS,
+  serviceAuthorization,
 } from '@switchboard/testing';
 import { DataSource } from 'typeorm';
 import { loadRouterConfig } from '../src/config';
@@ -25,6 +27,7 @@ describe('router message types and sending settings', () => {
         KAFKA_BROKERS: broker.address,
         DATABASE_URL: database.url,
         PORT: '0',
+        SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
         // Long enough that only invalidation can make a change visible within a test.
         ROUTER_POLICY_CACHE_TTL: '1h',
       }),
@@ -46,7 +49,10 @@ describe('router message types and sending settings', () => {
   async function call(method: string, path: string, body?: unknown) {
     const response = await fetch(`${router.url}/internal/tenants/${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: {
+        ...serviceAuthorization('router'),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
@@ -317,6 +323,7 @@ describe('router message types and sending settings', () => {
           KAFKA_BROKERS: broker.address,
           DATABASE_URL: database.url,
           PORT: '0',
+          SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
           ROUTER_POLICY_CACHE_TTL: '10s',
         }),
         new StructuredLogger('router', 'warn'),

@@ -6,6 +6,8 @@ import {
   createTestDatabase,
   type TestBroker,
   type TestDatabase,
+  TEST_SERVICE_TOKEN_SECRETS,
+  serviceAuthorization,
 } from '@switchboard/testing';
 import { loadRouterConfig } from '../src/config';
 import { PreferenceStore, preferencesKey } from '../src/preferences/preference';
@@ -19,7 +21,12 @@ describe('router preferences API', () => {
   beforeAll(async () => {
     [broker, database] = await Promise.all([createTestBroker(), createTestDatabase('router_preferences')]);
     router = await startRouter(
-      loadRouterConfig({ KAFKA_BROKERS: broker.address, DATABASE_URL: database.url, PORT: '0' }),
+      loadRouterConfig({
+        KAFKA_BROKERS: broker.address,
+        DATABASE_URL: database.url,
+        PORT: '0',
+        SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
+      }),
       new StructuredLogger('router', 'warn'),
     );
   });
@@ -33,7 +40,10 @@ describe('router preferences API', () => {
   async function call(method: string, path: string, body?: unknown) {
     const response = await fetch(`${router.url}/internal/tenants/${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: {
+        ...serviceAuthorization('router'),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();

@@ -18,6 +18,7 @@ import {
   testKafka,
   type TopicObserver,
   waitFor,
+  TEST_SERVICE_TOKEN_SECRETS,
 } from '@switchboard/testing';
 import type { Producer } from 'kafkajs';
 import { Client } from 'pg';
@@ -89,7 +90,12 @@ describe('router priority lanes', () => {
     const bulkIds = bulk.map((message) => message.messageId);
     await produceAccepted(bulk);
     router = await startRouter(
-      loadRouterConfig({ KAFKA_BROKERS: broker.address, DATABASE_URL: database.url, PORT: '0' }),
+      loadRouterConfig({
+        KAFKA_BROKERS: broker.address,
+        DATABASE_URL: database.url,
+        PORT: '0',
+        SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
+      }),
       new StructuredLogger('router', 'warn'),
     );
     observer = await observeTopics(testKafka(broker.brokers, 'router-lanes-observer'), [

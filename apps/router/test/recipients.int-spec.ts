@@ -11,6 +11,8 @@ import {
   type TestDatabase,
   testKafka,
   waitFor,
+  TEST_SERVICE_TOKEN_SECRETS,
+  serviceAuthorization,
 } from '@switchboard/testing';
 import type { Producer } from 'kafkajs';
 import { loadRouterConfig } from '../src/config';
@@ -43,7 +45,12 @@ describe('router recipients API', () => {
   beforeAll(async () => {
     [broker, database] = await Promise.all([createTestBroker(), createTestDatabase('router_recipients')]);
     router = await startRouter(
-      loadRouterConfig({ KAFKA_BROKERS: broker.address, DATABASE_URL: database.url, PORT: '0' }),
+      loadRouterConfig({
+        KAFKA_BROKERS: broker.address,
+        DATABASE_URL: database.url,
+        PORT: '0',
+        SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
+      }),
       new StructuredLogger('router', 'warn'),
       { pushAddressLookup: lookup },
     );
@@ -60,7 +67,10 @@ describe('router recipients API', () => {
   async function call(method: string, path: string, body?: unknown) {
     const response = await fetch(`${router.url}/internal/tenants/${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: {
+        ...serviceAuthorization('router'),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();

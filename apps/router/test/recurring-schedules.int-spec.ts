@@ -12,6 +12,8 @@ import {
   testKafka,
   type TopicObserver,
   waitFor,
+  TEST_SERVICE_TOKEN_SECRETS,
+  serviceAuthorization,
 } from '@switchboard/testing';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
@@ -40,6 +42,7 @@ describe('recurring schedules', () => {
         KAFKA_BROKERS: broker.address,
         DATABASE_URL: database.url,
         PORT: '0',
+        SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
         ROUTER_RECURRING_POLL_INTERVAL: '100ms',
       }),
       new StructuredLogger('router', 'warn'),
@@ -82,7 +85,10 @@ describe('recurring schedules', () => {
   ): Promise<{ status: number; body: any }> {
     const response = await fetch(`${routers[0].url}/internal/tenants/${tenantId}/schedules${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: {
+        ...serviceAuthorization('router'),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();

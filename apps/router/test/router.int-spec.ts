@@ -19,6 +19,8 @@ import {
   testKafka,
   type TopicObserver,
   waitFor,
+  TEST_SERVICE_TOKEN_SECRETS,
+  serviceAuthorization,
 } from '@switchboard/testing';
 import type { Producer } from 'kafkajs';
 import { Client } from 'pg';
@@ -40,6 +42,7 @@ describe('router', () => {
         KAFKA_BROKERS: broker.address,
         DATABASE_URL: database.url,
         PORT: '0',
+        SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
         ROUTER_SCHEDULE_POLL_INTERVAL: '100ms',
       }),
       new StructuredLogger('router', 'warn'),
@@ -97,7 +100,7 @@ describe('router', () => {
   async function suppress(tenantId: string, body: unknown): Promise<Response> {
     return fetch(`${router.url}/internal/tenants/${tenantId}/suppressions`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...serviceAuthorization('router'), 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
   }

@@ -19,6 +19,8 @@ import {
   testKafka,
   type TopicObserver,
   waitFor,
+  TEST_SERVICE_TOKEN_SECRETS,
+  serviceAuthorization,
 } from '@switchboard/testing';
 import type { Producer } from 'kafkajs';
 import { Client } from 'pg';
@@ -42,6 +44,7 @@ describe('sending policy (two router replicas)', () => {
       KAFKA_BROKERS: broker.address,
       DATABASE_URL: database.url,
       PORT: '0',
+      SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
       ROUTER_SCHEDULE_POLL_INTERVAL: '100ms',
     });
     replicas = [];
@@ -82,7 +85,7 @@ describe('sending policy (two router replicas)', () => {
   async function internal(method: string, path: string, body?: unknown): Promise<Response> {
     const response = await fetch(`${replicas[0].url}/internal/tenants/${path}`, {
       method,
-      headers: { 'content-type': 'application/json' },
+      headers: { ...serviceAuthorization('router'), 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
@@ -256,7 +259,7 @@ describe('sending policy (two router replicas)', () => {
     for (const replica of replicas) {
       await fetch(`${replica.url}/internal/tenants/${tenant}/sending-settings`, {
         method: 'PUT',
-        headers: { 'content-type': 'application/json' },
+        headers: { ...serviceAuthorization('router'), 'content-type': 'application/json' },
         body: JSON.stringify({ timeZone: 'UTC' }),
       });
     }

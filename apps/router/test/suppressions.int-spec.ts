@@ -6,6 +6,9 @@ import {
   createTestDatabase,
   type TestBroker,
   type TestDatabase,
+  invalidServiceCredentials,
+  serviceAuthorization,
+  TEST_SERVICE_TOKEN_SECRETS,
 } from '@switchboard/testing';
 import { loadRouterConfig } from '../src/config';
 import { startRouter } from '../src/router';
@@ -19,7 +22,12 @@ describe('router suppressions API', () => {
   beforeAll(async () => {
     [broker, database] = await Promise.all([createTestBroker(), createTestDatabase('router_suppressions')]);
     router = await startRouter(
-      loadRouterConfig({ KAFKA_BROKERS: broker.address, DATABASE_URL: database.url, PORT: '0' }),
+      loadRouterConfig({
+        KAFKA_BROKERS: broker.address,
+        DATABASE_URL: database.url,
+        PORT: '0',
+        SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
+      }),
       new StructuredLogger('router', 'warn'),
     );
   });
@@ -33,13 +41,34 @@ describe('router suppressions API', () => {
   async function call(method: string, path: string, body?: unknown) {
     const response = await fetch(`${router.url}/internal/tenants/${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: {
+        ...serviceAuthorization('router'),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests assert on answers field by field
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as any };
   }
+
+  it('answers 401 to a call without a valid service credential for the router, and keeps health public', async () => {
+    for (const { description, headers, reason } of invalidServiceCredentials('router')) {
+      const response = await fetch(`${router.url}/internal/tenants/acme/suppressions`, { headers });
+      const body = (await response.json()) as { code: string; reason?: string };
+
+      expect({ description, status: response.status, code: body.code, reason: body.reason }).toEqual({
+        description,
+        status: 401,
+        code: reason ? 'SERVICE_CREDENTIAL_REJECTED' : 'SERVICE_CREDENTIAL_REQUIRED',
+        reason,
+      });
+      expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm="switchboard-internal"/);
+    }
+    expect((await call('GET', 'acme/suppressions')).status).toBe(200);
+    expect((await fetch(`${router.url}/health/live`)).status).toBe(200);
+    expect((await fetch(`${router.url}/health/ready`)).status).toBe(200);
+  });
 
   const newNumber = () => `+4477009${String(Math.floor(Math.random() * 100_000)).padStart(5, '0')}`;
   const newTenant = () => `tenant-${randomUUID().slice(0, 8)}`;

@@ -9,7 +9,7 @@ import {
 } from '@switchboard/messaging';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
 import { ChannelSenderModule, ChannelSenderReadiness } from '@switchboard/sender-kit';
-import { HealthModule } from '@switchboard/service-kit';
+import { HealthModule, ServiceAccessModule } from '@switchboard/service-kit';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { SenderEmailConfig } from './config';
@@ -57,6 +57,8 @@ export function createAppModule(config: SenderEmailConfig): Type<unknown> {
         inject: [KAFKA, EventPublisher, DataSource],
       }),
       ReceiptsModule,
+      // Only public routes here (health): any other is refused.
+      ServiceAccessModule.forRoot({ audience: 'sender-email' }),
       HealthModule.register([
         MessagingHealthIndicator,
         DatabaseHealthIndicator,

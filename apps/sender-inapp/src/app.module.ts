@@ -2,7 +2,7 @@ import { Module, type Type } from '@nestjs/common';
 import { DeliveryEventTopic, InappChannelTopics } from '@switchboard/contracts';
 import { MessagingHealthIndicator, MessagingModule, kafkaSettingsFromConfig } from '@switchboard/messaging';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
-import { HealthModule } from '@switchboard/service-kit';
+import { HealthModule, ServiceAccessModule } from '@switchboard/service-kit';
 import type { SenderInappConfig } from './config';
 import { InboxItemEntity } from './inbox/inbox-item.entity';
 import { ConsumerReadiness, InboxModule } from './inbox/inbox.module';
@@ -36,6 +36,8 @@ export function createAppModule(config: SenderInappConfig): Type<unknown> {
         kafka: kafkaSettingsFromConfig(config, 'sender-inapp'),
         topics,
       }),
+      // Only public routes here (health, the inbox on recipient tokens): any other is refused.
+      ServiceAccessModule.forRoot({ audience: 'sender-inapp' }),
       HealthModule.register([MessagingHealthIndicator, DatabaseHealthIndicator, ConsumerReadiness]),
       InboxModule,
     ],

@@ -9,7 +9,7 @@ import {
 } from '@switchboard/messaging';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
 import { ChannelSenderModule, ChannelSenderReadiness } from '@switchboard/sender-kit';
-import { HealthModule } from '@switchboard/service-kit';
+import { HealthModule, ServiceAccessModule } from '@switchboard/service-kit';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { SenderPushConfig } from './config';
@@ -51,6 +51,8 @@ export function createAppModule(config: SenderPushConfig): Type<unknown> {
           ) as never,
         inject: [KAFKA, EventPublisher, DataSource],
       }),
+      // Only public routes here (health): any other is refused.
+      ServiceAccessModule.forRoot({ audience: 'sender-push' }),
       HealthModule.register([MessagingHealthIndicator, DatabaseHealthIndicator, ChannelSenderReadiness]),
     ],
   })

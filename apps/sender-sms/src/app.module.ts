@@ -9,7 +9,7 @@ import {
 } from '@switchboard/messaging';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
 import { ChannelSenderModule, ChannelSenderReadiness } from '@switchboard/sender-kit';
-import { HealthModule } from '@switchboard/service-kit';
+import { HealthModule, ServiceAccessModule } from '@switchboard/service-kit';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { SenderSmsConfig } from './config';
@@ -45,6 +45,8 @@ export function createAppModule(config: SenderSmsConfig): Type<unknown> {
           createSmsSender(kafka, publisher, dataSource, config),
         inject: [KAFKA, EventPublisher, DataSource],
       }),
+      // Only public routes here (health): any other is refused.
+      ServiceAccessModule.forRoot({ audience: 'sender-sms' }),
       HealthModule.register([MessagingHealthIndicator, DatabaseHealthIndicator, ChannelSenderReadiness]),
     ],
   })

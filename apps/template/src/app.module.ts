@@ -2,7 +2,7 @@ import { Module, type Type } from '@nestjs/common';
 import { DeliveryEventTopic, RenderRequestedTopics } from '@switchboard/contracts';
 import { MessagingHealthIndicator, MessagingModule, kafkaSettingsFromConfig } from '@switchboard/messaging';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
-import { HealthModule } from '@switchboard/service-kit';
+import { HealthModule, ServiceAccessModule } from '@switchboard/service-kit';
 import type { TemplateConfig } from './config';
 import { CreateTemplates1795595431377 } from './migrations/1795595431377-create-templates';
 import { AddChannelParts1795607366135 } from './migrations/1795607366135-add-channel-parts';
@@ -40,6 +40,7 @@ export function createAppModule(config: TemplateConfig): Type<unknown> {
         kafka: kafkaSettingsFromConfig(config, 'template'),
         topics,
       }),
+      ServiceAccessModule.forRoot({ audience: 'template', secrets: config.SERVICE_TOKEN_SECRETS }),
       HealthModule.register([MessagingHealthIndicator, DatabaseHealthIndicator, ConsumerReadiness]),
       TemplatesModule,
       RenderingModule,

@@ -12,6 +12,7 @@ export const templateConfigSpec = defineConfig({
   ...commonVariables,
   PORT: { ...commonVariables.PORT, schema: env.port(3103) },
   DATABASE_POOL_SIZE: serviceVariables.DATABASE_POOL_SIZE,
+  SERVICE_TOKEN_SECRETS: serviceVariables.SERVICE_TOKEN_SECRETS,
   TEMPLATE_PARTITIONS_CONCURRENCY: {
     schema: env.int({ min: 1, max: 64, default: 3 }),
     description: 'Partitions of render requests rendered at the same time',

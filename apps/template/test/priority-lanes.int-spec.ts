@@ -18,6 +18,7 @@ import {
   testKafka,
   type TopicObserver,
   waitFor,
+  TEST_SERVICE_TOKEN_SECRETS,
 } from '@switchboard/testing';
 import { loadTemplateConfig } from '../src/config';
 import { startTemplateService } from '../src/template-service';
@@ -32,7 +33,12 @@ describe('template priority lanes', () => {
   beforeAll(async () => {
     [broker, database] = await Promise.all([createTestBroker(), createTestDatabase('template_lanes')]);
     service = await startTemplateService(
-      loadTemplateConfig({ KAFKA_BROKERS: broker.address, DATABASE_URL: database.url, PORT: '0' }),
+      loadTemplateConfig({
+        KAFKA_BROKERS: broker.address,
+        DATABASE_URL: database.url,
+        PORT: '0',
+        SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
+      }),
       new StructuredLogger('template', 'warn'),
     );
     publisher = new EventPublisher(

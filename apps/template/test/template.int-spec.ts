@@ -25,6 +25,8 @@ import {
   testKafka,
   type TopicObserver,
   waitFor,
+  TEST_SERVICE_TOKEN_SECRETS,
+  serviceAuthorization,
 } from '@switchboard/testing';
 import { Client } from 'pg';
 import { loadTemplateConfig } from '../src/config';
@@ -50,6 +52,7 @@ describe('template service', () => {
       KAFKA_BROKERS: broker.address,
       DATABASE_URL: database.url,
       PORT: '0',
+      SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
       LOG_LEVEL: 'warn',
     });
     // Warnings are kept for the assertions on log lines; errors are still printed, as before.
@@ -84,7 +87,10 @@ describe('template service', () => {
   async function call(method: 'GET' | 'POST', path: string, body?: unknown) {
     const response = await fetch(`${service.url}/internal/tenants/${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: {
+        ...serviceAuthorization('template'),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return {

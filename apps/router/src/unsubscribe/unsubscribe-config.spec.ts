@@ -1,7 +1,10 @@
 import { ConfigError } from '@switchboard/config';
 import { loadRouterConfig } from '../config';
 
-const required = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/switchboard' };
+const required = {
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/switchboard',
+  SERVICE_TOKEN_SECRETS: 'a service token secret of 32 bytes or more',
+};
 
 describe('router config: unsubscribe links', () => {
   it('signs no links unless keys are given, and points them at the gateway on this machine by default', () => {

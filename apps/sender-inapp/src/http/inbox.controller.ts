@@ -7,7 +7,7 @@ import {
   MessageId,
   UpdateInboxItemRequest,
 } from '@switchboard/contracts';
-import { parseInput } from '@switchboard/service-kit';
+import { parseInput, PublicRoute } from '@switchboard/service-kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CountUnreadUsecase } from '../inbox/count-unread.usecase';
@@ -21,6 +21,9 @@ import { RecipientTokenGuard } from './recipient-token.guard';
 const InboxItemPath = z.strictObject({ messageId: MessageId });
 
 /** The end user's own inbox; the recipient token says whose. */
+@PublicRoute(
+  'end users’ apps call it with a recipient token, checked by RecipientTokenGuard, not with a service credential',
+)
 @UseGuards(RecipientTokenGuard)
 @Controller('v1/inbox')
 export class InboxController {

@@ -21,6 +21,8 @@ import {
   testKafka,
   type TopicObserver,
   waitFor,
+  TEST_SERVICE_TOKEN_SECRETS,
+  serviceAuthorization,
 } from '@switchboard/testing';
 import type { Producer } from 'kafkajs';
 import { Client } from 'pg';
@@ -46,6 +48,7 @@ describe('ingest', () => {
         KAFKA_BROKERS: broker.address,
         DATABASE_URL: database.url,
         PORT: '0',
+        SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
         INGEST_UPSTREAM_TOPICS: `${UPSTREAM_TOPIC}:acme`,
       }),
       new StructuredLogger('ingest', 'warn'),
@@ -117,7 +120,7 @@ describe('ingest', () => {
   async function createTrigger(tenantId: string, body: unknown): Promise<Response> {
     return fetch(`${ingest.url}/internal/tenants/${tenantId}/triggers`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...serviceAuthorization('ingest'), 'content-type': 'application/json' },
       body: JSON.stringify(body),
     });
   }
@@ -261,7 +264,9 @@ describe('ingest', () => {
       expect(again.status).toBe(409);
       expect(await again.json()).toMatchObject({ code: 'TRIGGER_EXISTS' });
 
-      const list = await fetch(`${ingest.url}/internal/tenants/globex/triggers`);
+      const list = await fetch(`${ingest.url}/internal/tenants/globex/triggers`, {
+        headers: serviceAuthorization('ingest'),
+      });
       expect(await list.json()).toEqual({
         triggers: [expect.objectContaining({ eventType: 'invoice.paid', templateKey: 'invoice-paid' })],
       });

@@ -18,6 +18,7 @@ import {
   testKafka,
   type TopicObserver,
   waitFor,
+  TEST_SERVICE_TOKEN_SECRETS,
 } from '@switchboard/testing';
 import type { Producer } from 'kafkajs';
 import { loadIngestConfig } from '../src/config';
@@ -33,7 +34,12 @@ describe('ingest priority lanes', () => {
   beforeAll(async () => {
     [broker, database] = await Promise.all([createTestBroker(), createTestDatabase('ingest_lanes')]);
     ingest = await startIngest(
-      loadIngestConfig({ KAFKA_BROKERS: broker.address, DATABASE_URL: database.url, PORT: '0' }),
+      loadIngestConfig({
+        KAFKA_BROKERS: broker.address,
+        DATABASE_URL: database.url,
+        PORT: '0',
+        SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
+      }),
       new StructuredLogger('ingest', 'warn'),
     );
     const kafka = testKafka(broker.brokers, 'ingest-lanes-int-spec');

@@ -12,6 +12,8 @@ import {
   testKafka,
   type TopicObserver,
   waitFor,
+  TEST_SERVICE_TOKEN_SECRETS,
+  serviceAuthorization,
 } from '@switchboard/testing';
 import type { Producer } from 'kafkajs';
 import { loadIngestConfig } from '../src/config';
@@ -33,6 +35,7 @@ describe('ingest triggers with a message type', () => {
         KAFKA_BROKERS: broker.address,
         DATABASE_URL: database.url,
         PORT: '0',
+        SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
         INGEST_UPSTREAM_TOPICS: `${UPSTREAM_TOPIC}:*`,
       }),
       new StructuredLogger('ingest', 'warn'),
@@ -53,7 +56,10 @@ describe('ingest triggers with a message type', () => {
   async function call(method: string, tenantId: string, body?: unknown) {
     const response = await fetch(`${ingest.url}/internal/tenants/${tenantId}/triggers`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: {
+        ...serviceAuthorization('ingest'),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests assert on answers field by field

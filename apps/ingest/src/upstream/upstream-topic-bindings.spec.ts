@@ -2,7 +2,11 @@ import { ConfigError } from '@switchboard/config';
 import { loadIngestConfig } from '../config';
 import { checkUpstreamTenant, type UpstreamTopicBindings } from './upstream-topic-bindings';
 
-const base = { KAFKA_BROKERS: '127.0.0.1:9092', DATABASE_URL: 'postgres://127.0.0.1/switchboard' };
+const base = {
+  KAFKA_BROKERS: '127.0.0.1:9092',
+  DATABASE_URL: 'postgres://127.0.0.1/switchboard',
+  SERVICE_TOKEN_SECRETS: 'a service token secret of 32 bytes or more',
+};
 
 function bindingsOf(value: string): UpstreamTopicBindings | undefined {
   return loadIngestConfig({ ...base, INGEST_UPSTREAM_TOPICS: value }).INGEST_UPSTREAM_TOPICS;

@@ -3,6 +3,7 @@ import { EmailReceiptTopic, MessageRequestedTopics } from '@switchboard/contract
 import { MessagingHealthIndicator, MessagingModule, kafkaSettingsFromConfig } from '@switchboard/messaging';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
 import { HealthModule } from '@switchboard/service-kit';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import type { GatewayConfig } from './config';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
@@ -48,6 +49,7 @@ export function createAppModule(config: GatewayConfig): Type<unknown> {
       }),
       HealthModule.register([MessagingHealthIndicator, DatabaseHealthIndicator]),
       AuthModule,
+      AuditModule,
       RequestLimitsModule,
       MessagesModule,
       TemplatesModule,

@@ -3,6 +3,7 @@ import { EmailReceiptTopic, MessageRequestedTopics } from '@switchboard/contract
 import { MessagingHealthIndicator, MessagingModule, kafkaSettingsFromConfig } from '@switchboard/messaging';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
 import { HealthModule } from '@switchboard/service-kit';
+import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import type { GatewayConfig } from './config';
@@ -51,6 +52,7 @@ export function createAppModule(config: GatewayConfig): Type<unknown> {
       AuthModule,
       AuditModule,
       RequestLimitsModule,
+      ApiKeysModule,
       MessagesModule,
       TemplatesModule,
       TriggersModule,

@@ -4,8 +4,9 @@ import { IdempotencyRecordEntity } from './idempotency/idempotency-record.entity
 import { AcceptedMessageEntity } from './messages/accepted-message.entity';
 import { CreateGatewayTables1795595736151 } from './migrations/1795595736151-create-gateway-tables';
 import { CreateReceivedSnsMessages1795604929284 } from './migrations/1795604929284-create-received-sns-messages';
-import { CreateAuditLog1796600000000 } from './migrations/1796600000000-create-audit-log';
+import { AddApiKeyRolesAndLifecycle1796500000000 } from './migrations/1796500000000-add-api-key-roles-and-lifecycle';
 import { CreateRequestLimitBuckets1796608926302 } from './migrations/1796608926302-create-request-limit-buckets';
+import { CreateAuditLog1796600000000 } from './migrations/1796600000000-create-audit-log';
 import { ReceivedSnsMessageEntity } from './receipts/received-sns-message.entity';
 
 export const GATEWAY_SCHEMA = 'gateway';
@@ -19,6 +20,7 @@ export function gatewayDatabaseOptions(url: string, poolSize?: number): Database
     migrations: [
       CreateGatewayTables1795595736151,
       CreateReceivedSnsMessages1795604929284,
+      AddApiKeyRolesAndLifecycle1796500000000,
       CreateAuditLog1796600000000,
       CreateRequestLimitBuckets1796608926302,
     ],

@@ -2,6 +2,10 @@ import { ProblemException } from '@switchboard/service-kit';
 
 export type GatewayErrorCode =
   | 'UNAUTHENTICATED'
+  /** The API key is fine but lacks the route's permission (named in `missingPermission`). */
+  | 'PERMISSION_DENIED'
+  /** A route with no access declaration: closed until it says who may call it. */
+  | 'ROUTE_ACCESS_UNDECLARED'
   | 'MESSAGE_NOT_FOUND'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'IDEMPOTENCY_REQUEST_IN_PROGRESS'
@@ -15,6 +19,9 @@ export function statusOf(code: GatewayErrorCode): number {
   switch (code) {
     case 'UNAUTHENTICATED':
       return 401;
+    case 'PERMISSION_DENIED':
+    case 'ROUTE_ACCESS_UNDECLARED':
+      return 403;
     case 'MESSAGE_NOT_FOUND':
       return 404;
     case 'IDEMPOTENCY_REQUEST_IN_PROGRESS':

@@ -11,12 +11,12 @@ interface CommandRun {
   stderr: string;
 }
 
-/** Runs the command as `npm run api-key:create -- <args>` runs it, from the workspace root. */
-function runCreateApiKey(args: string[], databaseUrl: string): Promise<CommandRun> {
+/** Runs the command as `npm run api-keys -- <args>` runs it, from the workspace root. */
+function runApiKeys(args: string[], databaseUrl: string): Promise<CommandRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['-r', '@swc-node/register', 'apps/gateway/src/cli/create-api-key.ts', ...args],
+      ['-r', '@swc-node/register', 'apps/gateway/src/cli/api-keys.ts', ...args],
       {
         cwd: repoRoot(),
         env: { ...process.env, DATABASE_URL: databaseUrl },
@@ -36,8 +36,8 @@ async function storedApiKeys(databaseUrl: string) {
   const client = new Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ tenant_id: string; name: string; key_hash: string }>(
-      'SELECT tenant_id, name, key_hash FROM gateway.api_keys ORDER BY created_at',
+    const { rows } = await client.query<{ tenant_id: string; name: string; key_hash: string; role: string }>(
+      'SELECT tenant_id, name, key_hash, role FROM gateway.api_keys ORDER BY created_at',
     );
     return rows;
   } finally {
@@ -45,7 +45,7 @@ async function storedApiKeys(databaseUrl: string) {
   }
 }
 
-describe('api-key:create command', () => {
+describe('api-keys command', () => {
   let database: TestDatabase;
   let gateway: TestGateway | undefined;
   let analytics: StubService | undefined;
@@ -55,7 +55,10 @@ describe('api-key:create command', () => {
   beforeAll(async () => {
     // An empty database: the command runs the gateway's migrations itself.
     database = await createTestDatabase('gateway_cli');
-    created = await runCreateApiKey(['--tenant', 'other', '--name', 'test'], database.url);
+    created = await runApiKeys(
+      ['create', '--tenant', 'other', '--name', 'test', '--role', 'owner'],
+      database.url,
+    );
     key = created.stdout.trim();
   });
 
@@ -72,7 +75,12 @@ describe('api-key:create command', () => {
     expect(created.stderr).not.toContain(key);
 
     expect(await storedApiKeys(database.url)).toEqual([
-      { tenant_id: 'other', name: 'test', key_hash: createHash('sha256').update(key).digest('hex') },
+      {
+        tenant_id: 'other',
+        name: 'test',
+        key_hash: createHash('sha256').update(key).digest('hex'),
+        role: 'owner',
+      },
     ]);
   });
 
@@ -97,16 +105,51 @@ describe('api-key:create command', () => {
   it('answers a bad command line with the usage on stderr and exit code 2, creating nothing', async () => {
     const before = await storedApiKeys(database.url);
     for (const args of [
-      ['--tenant', 'other'],
-      ['--tenant', 'not a tenant!', '--name', 'x'],
-      ['--tenants', 'other'],
+      ['create', '--tenant', 'other'],
+      ['create', '--tenant', 'not a tenant!', '--name', 'x', '--role', 'owner'],
+      ['create', '--tenant', 'other', '--name', 'x'],
+      ['create', '--tenants', 'other'],
     ]) {
-      const run = await runCreateApiKey(args, database.url);
+      const run = await runApiKeys(args, database.url);
 
       expect(run.exitCode).toBe(2);
       expect(run.stdout).toBe('');
-      expect(run.stderr).toContain('Usage: npm run api-key:create -- --tenant');
+      expect(run.stderr).toContain('Usage: npm run api-keys -- <command>');
     }
     expect(await storedApiKeys(database.url)).toEqual(before);
+  });
+
+  it('lists, rotates and revokes keys; the rotated key keeps working for the overlap only', async () => {
+    const listed = await runApiKeys(['list', '--tenant', 'other'], database.url);
+    expect(listed.exitCode).toBe(0);
+    const [original] = JSON.parse(listed.stdout) as Array<{ id: string; prefix: string; role: string }>;
+    expect(original).toMatchObject({ role: 'owner', prefix: key.slice(0, 14), revokedAt: null });
+    expect(listed.stdout).not.toContain(key);
+
+    const rotated = await runApiKeys(
+      ['rotate', '--tenant', 'other', '--key', original.id, '--overlap', '0'],
+      database.url,
+    );
+    expect(rotated.exitCode).toBe(0);
+    const replacement = rotated.stdout.trim();
+    expect(replacement).toMatch(/^sb_live_/);
+
+    const afterRotation = JSON.parse((await runApiKeys(['list', '--tenant', 'other'], database.url)).stdout);
+    const replacementId = afterRotation.find((listedKey: { id: string }) => listedKey.id !== original.id).id;
+    expect(afterRotation).toEqual([
+      expect.objectContaining({ id: original.id, rotatedTo: replacementId, expiresAt: expect.any(String) }),
+      expect.objectContaining({ id: replacementId, role: 'owner', name: 'test', rotatedTo: null }),
+    ]);
+
+    const revoked = await runApiKeys(['revoke', '--tenant', 'other', '--key', replacementId], database.url);
+    expect(revoked).toMatchObject({ exitCode: 0, stderr: expect.stringContaining('Revoked') });
+    const afterRevocation = JSON.parse(
+      (await runApiKeys(['list', '--tenant', 'other'], database.url)).stdout,
+    );
+    expect(afterRevocation[1].revokedAt).toEqual(expect.any(String));
+
+    const missing = await runApiKeys(['revoke', '--tenant', 'globex', '--key', original.id], database.url);
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stderr).toContain('API_KEY_NOT_FOUND');
   });
 });

@@ -24,3 +24,4 @@ export * from './http/recipients';
 export * from './http/dead-letters';
 export * from './http/sending-policy';
 export * from './http/schedules';
+export * from './http/api-keys';

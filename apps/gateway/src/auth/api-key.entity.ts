@@ -20,4 +20,28 @@ export class ApiKeyEntity {
 
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt!: Date | null;
+
+  /** One of the roles, or null when the key has its own scope list. */
+  @Column({ type: 'varchar', length: 20, nullable: true })
+  role!: string | null;
+
+  @Column({ type: 'text', array: true, nullable: true })
+  scopes!: string[] | null;
+
+  /** The key's first characters, to recognise it in a list; null for keys made before prefixes. */
+  @Column({ type: 'varchar', length: 40, nullable: true })
+  prefix!: string | null;
+
+  @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
+  expiresAt!: Date | null;
+
+  @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
+  lastUsedAt!: Date | null;
+
+  @Column({ name: 'created_by', type: 'uuid', nullable: true })
+  createdBy!: string | null;
+
+  /** The key that replaced this one in a rotation. */
+  @Column({ name: 'rotated_to', type: 'uuid', nullable: true })
+  rotatedTo!: string | null;
 }

@@ -3,9 +3,9 @@ import { bearerToken } from './api-key-credentials';
 import { OperatorError } from './operator-error';
 import type { OperatorKeys } from './operator-keys';
 
-/** Resolves a tenant API key to its tenant (AuthenticateApiKey); throws UNAUTHENTICATED otherwise. */
+/** Resolves a tenant API key (AuthenticateApiKey); throws UNAUTHENTICATED otherwise. */
 export interface TenantKeys {
-  execute(authorization: string | undefined): Promise<string>;
+  execute(authorization: string | undefined): Promise<unknown>;
 }
 
 /**

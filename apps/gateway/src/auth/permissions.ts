@@ -1,37 +1,10 @@
-/**
- * What an API key may do. Every route of the public API names the one permission it needs
- * (RequirePermission, next to the handler); a key holds a role's permissions or an explicit list.
- * This file is the one policy table: the route × role test checks the served API against it.
- */
-export const PERMISSIONS = [
-  'messages:send',
-  'messages:read',
-  'messages:cancel',
-  'schedules:read',
-  'schedules:write',
-  'templates:read',
-  'templates:write',
-  'message-types:read',
-  'message-types:write',
-  'triggers:read',
-  'triggers:write',
-  'sending-settings:read',
-  'sending-settings:write',
-  'recipients:read',
-  'recipients:write',
-  'inbox-tokens:issue',
-  'suppressions:read',
-  'suppressions:write',
-  'dead-letters:read',
-  'dead-letters:redrive',
-  'api-keys:read',
-  'api-keys:write',
-  'audit-log:read',
-] as const;
+import { API_KEY_PERMISSIONS, API_KEY_ROLES } from '@switchboard/contracts';
+
+export const PERMISSIONS = API_KEY_PERMISSIONS;
 
 export type Permission = (typeof PERMISSIONS)[number];
 
-export const ROLES = ['owner', 'admin', 'editor', 'sender', 'viewer', 'auditor'] as const;
+export const ROLES = API_KEY_ROLES;
 
 export type Role = (typeof ROLES)[number];
 
@@ -39,6 +12,11 @@ const READ_PERMISSIONS = PERMISSIONS.filter(
   (permission) => permission.endsWith(':read') && permission !== 'audit-log:read',
 );
 
+/**
+ * The one policy table: what each role may do. Every route of the public API names the one
+ * permission it needs (RequirePermission, next to the handler); a key holds a role's permissions
+ * or an explicit list. The route × role test checks the served API against this table.
+ */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   owner: PERMISSIONS,
   // Runs the tenant but does not read the trail of its own actions: that is for owners and auditors.
@@ -79,6 +57,9 @@ export function isRole(value: string): value is Role {
 }
 
 /** What an API key is allowed: its role's permissions, or its own list when it has no role. */
-export function permissionsOf(grant: { role: Role | null; scopes: readonly Permission[] }): ReadonlySet<Permission> {
-  return new Set(grant.role === null ? grant.scopes : ROLE_PERMISSIONS[grant.role]);
+export function permissionsOf(grant: {
+  role: Role | null;
+  scopes: readonly Permission[] | null;
+}): ReadonlySet<Permission> {
+  return new Set(grant.role === null ? (grant.scopes ?? []) : ROLE_PERMISSIONS[grant.role]);
 }

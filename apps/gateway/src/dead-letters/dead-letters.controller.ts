@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import {
   DeadLetterPage,
   ListDeadLettersQuery,
@@ -8,7 +8,7 @@ import {
 } from '@switchboard/contracts';
 import { parseInput } from '@switchboard/service-kit';
 import type { FastifyReply } from 'fastify';
-import { ApiKeyGuard } from '../auth/api-key.guard';
+import { RequirePermission } from '../auth/route-access';
 import { Tenant } from '../auth/tenant.decorator';
 import { openApiSchema } from '../http/openapi-schema';
 import { passThrough } from '../internal-services/pass-through';
@@ -19,13 +19,12 @@ const REJECTED = 'DEAD_LETTER_REQUEST_REJECTED';
 
 /** Dead letters are stored by analytics, which also redrives them; the gateway forwards. */
 @ApiTags('dead-letters')
-@ApiBearerAuth()
-@UseGuards(ApiKeyGuard)
 @Controller('v1/dead-letters')
 export class DeadLettersController {
   constructor(private readonly deadLetters: AnalyticsDeadLettersClient) {}
 
   @Get()
+  @RequirePermission('dead-letters:read')
   @ApiOperation({ summary: 'Events parked because they could not be processed, newest first' })
   @ApiQuery({ name: 'topic', required: false, description: 'Only those parked from this topic' })
   @ApiQuery({ name: 'status', required: false, enum: ['parked', 'redriven', 'all'] })
@@ -42,6 +41,7 @@ export class DeadLettersController {
   }
 
   @Post('redrive')
+  @RequirePermission('dead-letters:redrive')
   @HttpCode(200)
   @ApiOperation({ summary: 'Put parked events back on the topics they came from, by id or by topic' })
   @ApiBody({ schema: openApiSchema(RedriveDeadLettersRequest) })

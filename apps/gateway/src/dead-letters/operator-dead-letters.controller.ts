@@ -1,13 +1,5 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Res, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiOkResponse,
-  ApiOperation,
-  ApiQuery,
-  ApiResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   ListOperatorDeadLettersQuery,
   OperatorDeadLetterPage,
@@ -16,7 +8,7 @@ import {
 } from '@switchboard/contracts';
 import { parseInput } from '@switchboard/service-kit';
 import type { FastifyReply } from 'fastify';
-import { OperatorKeyGuard } from '../auth/operator-key.guard';
+import { RequireOperator } from '../auth/route-access';
 import { openApiSchema } from '../http/openapi-schema';
 import { passThrough } from '../internal-services/pass-through';
 import { AnalyticsDeadLettersClient } from './analytics-dead-letters-client';
@@ -28,16 +20,13 @@ const OPERATORS_ONLY =
 
 /** The dead letters of every tenant, and of none, for the platform's operators; analytics keeps them. */
 @ApiTags('operator')
-@ApiBearerAuth('operator')
-@ApiResponse({ status: 401, description: 'no operator key, or an unknown one' })
-@ApiResponse({ status: 403, description: "a tenant's API key: OPERATOR_KEY_REQUIRED" })
 @ApiResponse({ status: 404, description: 'OPERATOR_API_KEYS is not set: OPERATOR_API_NOT_CONFIGURED' })
-@UseGuards(OperatorKeyGuard)
 @Controller('v1/operator/dead-letters')
 export class OperatorDeadLettersController {
   constructor(private readonly deadLetters: AnalyticsDeadLettersClient) {}
 
   @Get()
+  @RequireOperator()
   @ApiOperation({
     summary:
       'Dead letters of every tenant, newest first, each with its tenant (null when none could be read)',
@@ -61,6 +50,7 @@ export class OperatorDeadLettersController {
   }
 
   @Post('redrive')
+  @RequireOperator()
   @HttpCode(200)
   @ApiOperation({
     summary:

@@ -1,6 +1,5 @@
-import { Body, Controller, Get, Param, Post, Put, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Put, Res } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiBody,
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -19,7 +18,7 @@ import {
 import { parseInput } from '@switchboard/service-kit';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { ApiKeyGuard } from '../auth/api-key.guard';
+import { RequirePermission } from '../auth/route-access';
 import { Tenant } from '../auth/tenant.decorator';
 import { openApiSchema } from '../http/openapi-schema';
 import { passThrough } from '../internal-services/pass-through';
@@ -32,13 +31,12 @@ const MessageTypePath = z.object({ key: MessageTypeKey });
 
 /** Message types live in the router, which applies them to every message; the gateway forwards. */
 @ApiTags('message types')
-@ApiBearerAuth()
-@UseGuards(ApiKeyGuard)
 @Controller('v1/message-types')
 export class MessageTypesController {
   constructor(private readonly messageTypes: RouterMessageTypeClient) {}
 
   @Post()
+  @RequirePermission('message-types:write')
   @ApiOperation({
     summary:
       'Define a message type: its category, default channels and priority, and which sending rules apply',
@@ -56,6 +54,7 @@ export class MessageTypesController {
   }
 
   @Get()
+  @RequirePermission('message-types:read')
   @ApiOperation({
     summary: "The tenant's message types, with the built-in `default` unless the tenant defined its own",
   })
@@ -65,6 +64,7 @@ export class MessageTypesController {
   }
 
   @Get(':key')
+  @RequirePermission('message-types:read')
   @ApiOperation({ summary: 'One message type' })
   @ApiOkResponse({ schema: openApiSchema(MessageTypeView, 'output') })
   @ApiNotFoundResponse({ description: 'MESSAGE_TYPE_NOT_FOUND' })
@@ -78,6 +78,7 @@ export class MessageTypesController {
   }
 
   @Put(':key')
+  @RequirePermission('message-types:write')
   @ApiOperation({
     summary: 'Create a message type or replace its whole definition (a field left out takes its default)',
   })

@@ -1,19 +1,7 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Headers,
-  HttpCode,
-  Param,
-  Post,
-  Res,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import {
   ApiAcceptedResponse,
-  ApiBearerAuth,
   ApiBody,
   ApiConflictResponse,
   ApiHeader,
@@ -36,7 +24,7 @@ import { BATCH_BODY_ROUTE, parseInput } from '@switchboard/service-kit';
 import { NationalPhoneNumbers } from '../sending-settings/national-phone-numbers';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { ApiKeyGuard } from '../auth/api-key.guard';
+import { RequirePermission } from '../auth/route-access';
 import { Tenant } from '../auth/tenant.decorator';
 import { openApiSchema } from '../http/openapi-schema';
 import { IDEMPOTENCY_KEY_HEADER, idempotencyKeyOf, IdempotentReply } from '../idempotency/idempotent-reply';
@@ -59,8 +47,6 @@ const IDEMPOTENCY_KEY_DOC = {
 };
 
 @ApiTags('messages')
-@ApiBearerAuth()
-@UseGuards(ApiKeyGuard)
 @Controller('v1/messages')
 export class MessagesController {
   constructor(
@@ -73,6 +59,7 @@ export class MessagesController {
   ) {}
 
   @Post()
+  @RequirePermission('messages:send')
   @HttpCode(202)
   @ApiOperation({ summary: 'Send one message; 202 means it is durably accepted and will not be lost' })
   @ApiHeader(IDEMPOTENCY_KEY_DOC)
@@ -100,6 +87,7 @@ export class MessagesController {
   }
 
   @Post('batch')
+  @RequirePermission('messages:send')
   @RouteConfig({ [BATCH_BODY_ROUTE]: true })
   @HttpCode(202)
   @ApiOperation({
@@ -129,6 +117,7 @@ export class MessagesController {
   }
 
   @Get(':messageId')
+  @RequirePermission('messages:read')
   @ApiOperation({ summary: "A message's current status and the timeline of what happened to it" })
   @ApiOkResponse({ schema: openApiSchema(MessageStatusView, 'output') })
   status(@Tenant() tenantId: string, @Param('messageId') messageId: string): Promise<MessageStatusView> {
@@ -136,6 +125,7 @@ export class MessagesController {
   }
 
   @Delete(':messageId')
+  @RequirePermission('messages:cancel')
   @ApiOperation({
     summary:
       'Cancel a message that has not been sent (one waiting for sendAt, quiet hours or a frequency limit)',

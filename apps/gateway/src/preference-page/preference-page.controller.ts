@@ -11,6 +11,7 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import { PublicRoute } from '@switchboard/service-kit';
 import type { FastifyReply } from 'fastify';
 import { GatewayError } from '../gateway-error';
 import { sendPage } from '../unsubscribe/pages/page-reply';
@@ -29,6 +30,7 @@ const TOKEN_DESCRIPTION = 'The signed preference page token';
 // No API key: the recipient follows a link from an email. The signed token is the authentication.
 // The token is the rest of the path (`*`): it is longer than the 100 characters Fastify allows a `:param`.
 @ApiTags('preference page (public)')
+@PublicRoute('authenticated by the signed link in the URL')
 @Controller('preferences')
 export class PreferencePageController {
   constructor(

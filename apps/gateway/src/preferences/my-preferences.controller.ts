@@ -1,19 +1,13 @@
-import { Body, Controller, Get, Put, Res, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { Body, Controller, Get, Put, Res } from '@nestjs/common';
+import { ApiBody, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { RecipientPreferences, RecipientPreferencesView } from '@switchboard/contracts';
 import { parseInput } from '@switchboard/service-kit';
 import type { FastifyReply } from 'fastify';
 import { openApiSchema } from '../http/openapi-schema';
 import { passThrough } from '../internal-services/pass-through';
 import { REJECTED } from './preferences-rejected';
-import { RecipientTokenGuard, type TokenRecipient } from './recipient-token.guard';
+import type { TokenRecipient } from '../auth/recipient-token.guard';
+import { RequireRecipientToken } from '../auth/route-access';
 import { RouterPreferenceClient } from './router-preference-client';
 import { Recipient } from './token-recipient.decorator';
 
@@ -24,13 +18,12 @@ const AUTHENTICATION =
 
 /** The end user's own preferences, for a tenant's app to show without holding an API key. */
 @ApiTags('preferences')
-@ApiBearerAuth()
-@UseGuards(RecipientTokenGuard)
 @Controller('v1/me/preferences')
 export class MyPreferencesController {
   constructor(private readonly preferences: RouterPreferenceClient) {}
 
   @Get()
+  @RequireRecipientToken()
   @ApiOperation({ summary: 'My preferences', description: AUTHENTICATION })
   @ApiOkResponse({ schema: openApiSchema(RecipientPreferencesView, 'output') })
   @ApiUnauthorizedResponse({ description: 'No recipient token, or one that is malformed, forged or expired' })
@@ -46,6 +39,7 @@ export class MyPreferencesController {
   }
 
   @Put()
+  @RequireRecipientToken()
   @ApiOperation({
     summary: 'Replace my preferences (a field left out takes its default)',
     description: AUTHENTICATION,

@@ -1,17 +1,10 @@
-import { Body, Controller, Get, Param, Put, Res, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Put, Res } from '@nestjs/common';
+import { ApiBody, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RecipientId, RecipientPreferences, RecipientPreferencesView } from '@switchboard/contracts';
 import { parseInput } from '@switchboard/service-kit';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { ApiKeyGuard } from '../auth/api-key.guard';
+import { RequirePermission } from '../auth/route-access';
 import { Tenant } from '../auth/tenant.decorator';
 import { openApiSchema } from '../http/openapi-schema';
 import { passThrough } from '../internal-services/pass-through';
@@ -22,13 +15,12 @@ const RecipientPath = z.object({ recipientId: RecipientId });
 
 /** The tenant's view of a recipient's preferences; the router keeps them and routes with them. */
 @ApiTags('preferences')
-@ApiBearerAuth()
-@UseGuards(ApiKeyGuard)
 @Controller('v1/recipients/:recipientId/preferences')
 export class RecipientPreferencesController {
   constructor(private readonly preferences: RouterPreferenceClient) {}
 
   @Get()
+  @RequirePermission('recipients:read')
   @ApiOperation({ summary: "A recipient's preferences; the defaults, with updatedAt null, if none were set" })
   @ApiOkResponse({ schema: openApiSchema(RecipientPreferencesView, 'output') })
   @ApiNotFoundResponse({ description: 'The tenant has no such recipient' })
@@ -42,6 +34,7 @@ export class RecipientPreferencesController {
   }
 
   @Put()
+  @RequirePermission('recipients:write')
   @ApiOperation({ summary: "Replace a recipient's preferences (a field left out takes its default)" })
   @ApiBody({ schema: openApiSchema(RecipientPreferences) })
   @ApiOkResponse({ schema: openApiSchema(RecipientPreferencesView, 'output') })

@@ -2,10 +2,10 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG } from '../gateway-config.module';
-import { InternalServiceClient } from '../internal-services/internal-service-client';
+import { internalServiceClient } from '../internal-services/internal-service-client';
 import { MyPreferencesController } from './my-preferences.controller';
 import { RecipientPreferencesController } from './preferences.controller';
-import { RecipientTokenGuard } from './recipient-token.guard';
+import { RecipientTokenGuard } from '../auth/recipient-token.guard';
 import { RouterPreferenceClient } from './router-preference-client';
 
 // Exports the client: the hosted preference page and one-click unsubscribe call the router with it too.
@@ -17,9 +17,7 @@ import { RouterPreferenceClient } from './router-preference-client';
     {
       provide: RouterPreferenceClient,
       useFactory: (config: GatewayConfig) =>
-        new RouterPreferenceClient(
-          new InternalServiceClient('router', config.ROUTER_URL, config.INTERNAL_HTTP_TIMEOUT),
-        ),
+        new RouterPreferenceClient(internalServiceClient(config, 'router')),
       inject: [GATEWAY_CONFIG],
     },
   ],

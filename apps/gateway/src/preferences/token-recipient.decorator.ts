@@ -1,5 +1,5 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { RecipientTokenRequest, TokenRecipient } from './recipient-token.guard';
+import type { RecipientTokenRequest, TokenRecipient } from '../auth/recipient-token.guard';
 
 /** The tenant and recipient of a route guarded by RecipientTokenGuard. */
 export const Recipient = createParamDecorator(

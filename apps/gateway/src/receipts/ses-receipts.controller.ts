@@ -1,5 +1,6 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
+import { PublicRoute } from '@switchboard/service-kit';
 import { ApiConsumes, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ReceiveSnsMessage, type SnsMessageOutcome } from './receive-sns-message.usecase';
 import { snsRejectionError } from './sns-rejection';
@@ -10,6 +11,7 @@ type Handled = Exclude<SnsMessageOutcome, Rejected>;
 
 // No API key: SNS cannot send one. The message's signature is the authentication.
 @ApiTags('receipts')
+@PublicRoute('Amazon SNS notifications, each verified by its SNS signature')
 @Controller('v1/receipts')
 export class SesReceiptsController {
   constructor(private readonly receiveSnsMessage: ReceiveSnsMessage) {}

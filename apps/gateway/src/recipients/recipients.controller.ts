@@ -1,20 +1,7 @@
-import {
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Param,
-  Patch,
-  Post,
-  Put,
-  Query,
-  Res,
-  UseGuards,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiBody,
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -40,7 +27,7 @@ import { BATCH_BODY_ROUTE, parseInput } from '@switchboard/service-kit';
 import { NationalPhoneNumbers } from '../sending-settings/national-phone-numbers';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { ApiKeyGuard } from '../auth/api-key.guard';
+import { RequirePermission } from '../auth/route-access';
 import { Tenant } from '../auth/tenant.decorator';
 import { openApiSchema } from '../http/openapi-schema';
 import { passThrough } from '../internal-services/pass-through';
@@ -56,8 +43,6 @@ const RemovedEndpoint = z.object({ endpoint: z.url().max(2048) });
 
 /** Recipients and their push subscriptions live in the router, which routes with them; the gateway forwards. */
 @ApiTags('recipients')
-@ApiBearerAuth()
-@UseGuards(ApiKeyGuard)
 @Controller('v1/recipients')
 export class RecipientsController {
   constructor(
@@ -67,6 +52,7 @@ export class RecipientsController {
   ) {}
 
   @Post('batch')
+  @RequirePermission('recipients:write')
   @RouteConfig({ [BATCH_BODY_ROUTE]: true })
   @ApiOperation({
     summary: 'Import up to 1,000 recipient profiles; each item is written or rejected on its own',
@@ -95,6 +81,7 @@ export class RecipientsController {
   }
 
   @Put(':recipientId')
+  @RequirePermission('recipients:write')
   @ApiOperation({
     summary:
       'Create a recipient or replace its profile: a field left out is cleared (push subscriptions and preferences are not part of the profile and stay)',
@@ -121,6 +108,7 @@ export class RecipientsController {
   }
 
   @Patch(':recipientId')
+  @RequirePermission('recipients:write')
   @ApiOperation({
     summary:
       'Change some fields of a recipient (null clears one); attributes are merged key by key, null deleting a key',
@@ -144,6 +132,7 @@ export class RecipientsController {
   }
 
   @Get(':recipientId')
+  @RequirePermission('recipients:read')
   @ApiOperation({ summary: 'A recipient, with the endpoints of its push subscriptions (never their keys)' })
   @ApiOkResponse({ schema: openApiSchema(RecipientView, 'output') })
   async get(
@@ -156,6 +145,7 @@ export class RecipientsController {
   }
 
   @Delete(':recipientId')
+  @RequirePermission('recipients:write')
   @ApiOperation({ summary: 'Delete a recipient and its push subscriptions' })
   @ApiNoContentResponse({ description: 'Deleted' })
   async delete(
@@ -168,6 +158,7 @@ export class RecipientsController {
   }
 
   @Post(':recipientId/push-subscriptions')
+  @RequirePermission('recipients:write')
   @ApiOperation({ summary: "Register a browser's push subscription (oldest dropped beyond 20)" })
   @ApiBody({ schema: openApiSchema(RegisterPushSubscriptionRequest) })
   @ApiCreatedResponse({ description: 'New subscription', schema: openApiSchema(RecipientView, 'output') })
@@ -189,6 +180,7 @@ export class RecipientsController {
   }
 
   @Delete(':recipientId/push-subscriptions')
+  @RequirePermission('recipients:write')
   @ApiOperation({ summary: 'Remove a push subscription; endpoint in the body or the query' })
   @ApiNoContentResponse({ description: 'Removed' })
   async removePushSubscription(

@@ -1,6 +1,5 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Res } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiBody,
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -20,7 +19,7 @@ import {
 import { parseInput } from '@switchboard/service-kit';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { ApiKeyGuard } from '../auth/api-key.guard';
+import { RequirePermission } from '../auth/route-access';
 import { Tenant } from '../auth/tenant.decorator';
 import { openApiSchema } from '../http/openapi-schema';
 import { passThrough } from '../internal-services/pass-through';
@@ -33,13 +32,12 @@ const SchedulePath = z.object({ scheduleId: ScheduleId });
 
 /** Recurring schedules live in the router, whose replicas send their runs; the gateway forwards. */
 @ApiTags('schedules')
-@ApiBearerAuth()
-@UseGuards(ApiKeyGuard)
 @Controller('v1/schedules')
 export class SchedulesController {
   constructor(private readonly schedules: RouterScheduleClient) {}
 
   @Post()
+  @RequirePermission('schedules:write')
   @ApiOperation({
     summary: 'Send a message at every run of a cron expression read in a time zone',
     description:
@@ -59,6 +57,7 @@ export class SchedulesController {
   }
 
   @Get()
+  @RequirePermission('schedules:read')
   @ApiOperation({ summary: "The tenant's recurring schedules, oldest first, each with its next runs" })
   @ApiOkResponse({ schema: openApiSchema(ScheduleListView, 'output') })
   async list(@Tenant() tenantId: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
@@ -66,6 +65,7 @@ export class SchedulesController {
   }
 
   @Get(':scheduleId')
+  @RequirePermission('schedules:read')
   @ApiOperation({ summary: 'A recurring schedule, its next five runs, last run and skipped runs' })
   @ApiOkResponse({ schema: openApiSchema(ScheduleView, 'output') })
   @ApiNotFoundResponse({ description: 'The tenant has no such schedule' })
@@ -79,6 +79,7 @@ export class SchedulesController {
   }
 
   @Patch(':scheduleId')
+  @RequirePermission('schedules:write')
   @ApiOperation({
     summary: 'Pause or resume a schedule (status), or change its cron, zone, message, tolerance or window',
     description:
@@ -99,6 +100,7 @@ export class SchedulesController {
   }
 
   @Delete(':scheduleId')
+  @RequirePermission('schedules:write')
   @ApiOperation({ summary: 'Delete a schedule; messages of runs already sent are not affected' })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiNotFoundResponse({ description: 'The tenant has no such schedule' })

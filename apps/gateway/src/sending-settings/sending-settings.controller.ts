@@ -1,6 +1,5 @@
-import { Body, Controller, Get, Put, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Put, Res } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiBody,
   ApiOkResponse,
   ApiOperation,
@@ -10,7 +9,7 @@ import {
 import { SendingSettings, SendingSettingsView } from '@switchboard/contracts';
 import { parseInput } from '@switchboard/service-kit';
 import type { FastifyReply } from 'fastify';
-import { ApiKeyGuard } from '../auth/api-key.guard';
+import { RequirePermission } from '../auth/route-access';
 import { Tenant } from '../auth/tenant.decorator';
 import { openApiSchema } from '../http/openapi-schema';
 import { passThrough } from '../internal-services/pass-through';
@@ -22,8 +21,6 @@ const REJECTED = 'SENDING_SETTINGS_REQUEST_REJECTED';
 
 /** A tenant's sending rules live in the router, which applies them; the gateway forwards. */
 @ApiTags('sending settings')
-@ApiBearerAuth()
-@UseGuards(ApiKeyGuard)
 @Controller('v1/sending-settings')
 export class SendingSettingsController {
   constructor(
@@ -32,6 +29,7 @@ export class SendingSettingsController {
   ) {}
 
   @Get()
+  @RequirePermission('sending-settings:read')
   @ApiOperation({ summary: "The tenant's sending settings (the defaults, updatedAt null, when never set)" })
   @ApiOkResponse({ schema: openApiSchema(SendingSettingsView, 'output') })
   async get(@Tenant() tenantId: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
@@ -39,6 +37,7 @@ export class SendingSettingsController {
   }
 
   @Put()
+  @RequirePermission('sending-settings:write')
   @ApiOperation({
     summary:
       'Replace the default message type, time zone, quiet hours, frequency limits and phone region (a field left out takes its default)',

@@ -8,6 +8,7 @@ import {
   ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import { PublicRoute } from '@switchboard/service-kit';
 import { snsRejectionError } from '../receipts/sns-rejection';
 import { SNS_TEXT_BODY_ROUTE } from '../receipts/sns-text-body';
 import { ReceiveSmsReply, type SmsReplyOutcome } from './receive-sms-reply.usecase';
@@ -18,6 +19,7 @@ type Handled = Exclude<SmsReplyOutcome, Rejected>;
 
 // No API key: SNS cannot send one. The message's signature is the authentication.
 @ApiTags('sms-replies')
+@PublicRoute('Amazon SNS notifications, each verified by its SNS signature')
 @Controller('v1/sms-replies')
 export class SmsRepliesController {
   constructor(

@@ -1,6 +1,5 @@
-import { Body, Controller, Delete, Get, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Post, Query, Res } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiBody,
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -21,7 +20,7 @@ import {
 } from '@switchboard/contracts';
 import { parseInput } from '@switchboard/service-kit';
 import type { FastifyReply } from 'fastify';
-import { ApiKeyGuard } from '../auth/api-key.guard';
+import { RequirePermission } from '../auth/route-access';
 import { Tenant } from '../auth/tenant.decorator';
 import { openApiSchema } from '../http/openapi-schema';
 import { passThrough } from '../internal-services/pass-through';
@@ -32,13 +31,12 @@ const REJECTED = 'SUPPRESSION_REQUEST_REJECTED';
 
 /** Suppressions live in the router, which skips messages to them; the gateway forwards. */
 @ApiTags('suppressions')
-@ApiBearerAuth()
-@UseGuards(ApiKeyGuard)
 @Controller('v1/suppressions')
 export class SuppressionsController {
   constructor(private readonly suppressions: RouterSuppressionClient) {}
 
   @Post()
+  @RequirePermission('suppressions:write')
   @ApiOperation({
     summary: 'Stop sending to an address on a channel (e.g. after a complaint), for one category or all',
   })
@@ -62,6 +60,7 @@ export class SuppressionsController {
   }
 
   @Get()
+  @RequirePermission('suppressions:read')
   @ApiOperation({
     summary: "The tenant's suppressions, newest first: added by the API, bounces, complaints and SMS replies",
   })
@@ -80,6 +79,7 @@ export class SuppressionsController {
   }
 
   @Delete(':channel/:address')
+  @RequirePermission('suppressions:write')
   @ApiOperation({
     summary:
       'Send to an address again: removes its suppression for a category, or without one for every category',

@@ -1,12 +1,5 @@
-import { Body, Controller, Get, Param, Post, Res, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   CreateTemplateRequest,
   CreateTemplateVersionRequest,
@@ -15,7 +8,7 @@ import {
 } from '@switchboard/contracts';
 import { parseInput } from '@switchboard/service-kit';
 import type { FastifyReply } from 'fastify';
-import { ApiKeyGuard } from '../auth/api-key.guard';
+import { RequirePermission } from '../auth/route-access';
 import { Tenant } from '../auth/tenant.decorator';
 import { openApiSchema } from '../http/openapi-schema';
 import { passThrough } from '../internal-services/pass-through';
@@ -26,13 +19,12 @@ const REJECTED = 'TEMPLATE_REQUEST_REJECTED';
 
 /** Templates live in the template service; the gateway authenticates, validates and forwards. */
 @ApiTags('templates')
-@ApiBearerAuth()
-@UseGuards(ApiKeyGuard)
 @Controller('v1/templates')
 export class TemplatesController {
   constructor(private readonly templates: TemplateServiceClient) {}
 
   @Post()
+  @RequirePermission('templates:write')
   @ApiOperation({ summary: 'Create an email template (MJML with variables); it starts at version 1' })
   @ApiBody({ schema: openApiSchema(CreateTemplateRequest) })
   @ApiCreatedResponse({ schema: openApiSchema(TemplateView, 'output') })
@@ -46,6 +38,7 @@ export class TemplatesController {
   }
 
   @Get()
+  @RequirePermission('templates:read')
   @ApiOperation({ summary: "The tenant's templates" })
   @ApiOkResponse({ schema: openApiSchema(TemplateListView, 'output') })
   async list(@Tenant() tenantId: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
@@ -53,6 +46,7 @@ export class TemplatesController {
   }
 
   @Get(':key')
+  @RequirePermission('templates:read')
   @ApiOperation({ summary: 'One template with all its versions' })
   @ApiOkResponse({ schema: openApiSchema(TemplateView, 'output') })
   async get(
@@ -64,6 +58,7 @@ export class TemplatesController {
   }
 
   @Post(':key/versions')
+  @RequirePermission('templates:write')
   @ApiOperation({
     summary: 'Add an immutable version; it becomes current for messages accepted from now on',
   })

@@ -1,6 +1,5 @@
-import { Body, Controller, Get, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Post, Res } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiBody,
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -11,7 +10,7 @@ import {
 import { CreateTriggerRequest, TriggerListView, TriggerView } from '@switchboard/contracts';
 import { parseInput } from '@switchboard/service-kit';
 import type { FastifyReply } from 'fastify';
-import { ApiKeyGuard } from '../auth/api-key.guard';
+import { RequirePermission } from '../auth/route-access';
 import { Tenant } from '../auth/tenant.decorator';
 import { openApiSchema } from '../http/openapi-schema';
 import { passThrough } from '../internal-services/pass-through';
@@ -22,13 +21,12 @@ const REJECTED = 'TRIGGER_REQUEST_REJECTED';
 
 /** Triggers live in the ingest service; the gateway authenticates, validates and forwards. */
 @ApiTags('triggers')
-@ApiBearerAuth()
-@UseGuards(ApiKeyGuard)
 @Controller('v1/triggers')
 export class TriggersController {
   constructor(private readonly triggers: IngestTriggerClient) {}
 
   @Post()
+  @RequirePermission('triggers:write')
   @ApiOperation({
     summary: 'Turn upstream events of one type into messages rendered with a template',
   })
@@ -47,6 +45,7 @@ export class TriggersController {
   }
 
   @Get()
+  @RequirePermission('triggers:read')
   @ApiOperation({ summary: "The tenant's triggers" })
   @ApiOkResponse({ schema: openApiSchema(TriggerListView, 'output') })
   async list(@Tenant() tenantId: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {

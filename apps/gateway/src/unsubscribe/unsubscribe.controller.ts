@@ -11,6 +11,7 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import { PublicRoute } from '@switchboard/service-kit';
 import type { FastifyReply } from 'fastify';
 import { GatewayError } from '../gateway-error';
 import { pageStringsFor } from './pages/page-strings';
@@ -32,6 +33,7 @@ const PUBLIC_ROUTE =
 // No API key: the person clicking, or their mail provider, has none. The signed token is the authentication.
 // The token is the rest of the path (`*`): it is longer than the 100 characters Fastify allows a `:param`.
 @ApiTags('unsubscribe (public)')
+@PublicRoute('authenticated by the signed link in the URL (RFC 8058 one-click unsubscribe)')
 @Controller('v1/unsubscribe')
 export class UnsubscribeController {
   constructor(

@@ -10,6 +10,7 @@ import {
   createTestDatabase,
   type TestBroker,
   type TestDatabase,
+  TEST_SERVICE_TOKEN_SECRETS,
 } from '@switchboard/testing';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
@@ -49,8 +50,8 @@ export interface TestGateway {
   call(method: string, path: string, options?: CallOptions): Promise<GatewayAnswer>;
   /** Stops reading the topic (before stopping the broker on purpose). */
   stopReading(): Promise<void>;
-  /** Creates a key for another tenant straight in the gateway's table, as an admin tool would. */
-  createApiKey(tenantId: string): Promise<string>;
+  /** Creates a key straight in the gateway's table, as an admin tool would: an owner unless told. */
+  createApiKey(tenantId: string, grant?: { role: string } | { scopes: string[] }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -82,6 +83,7 @@ export async function createTestGateway(options: TestGatewayOptions = {}): Promi
     TEMPLATE_URL: options.templateUrl ?? 'http://127.0.0.1:9',
     INGEST_URL: options.ingestUrl ?? 'http://127.0.0.1:9',
     ROUTER_URL: options.routerUrl ?? 'http://127.0.0.1:9',
+    SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
     ...options.env,
   });
   let service: RunningService | undefined;
@@ -114,14 +116,20 @@ export async function createTestGateway(options: TestGatewayOptions = {}): Promi
       consumer = undefined;
     },
     call: (method, path, callOptions = {}) => call(url, apiKey, method, path, callOptions),
-    createApiKey: async (tenantId) => {
+    createApiKey: async (tenantId, grant = { role: 'owner' }) => {
       const key = `sk_test_${randomBytes(24).toString('hex')}`;
       const client = new Client({ connectionString: database.url });
       await client.connect();
       try {
         await client.query(
-          `INSERT INTO gateway.api_keys (id, tenant_id, name, key_hash) VALUES ($1, $2, 'test', $3)`,
-          [randomUUID(), tenantId, createHash('sha256').update(key).digest('hex')],
+          `INSERT INTO gateway.api_keys (id, tenant_id, name, key_hash, role, scopes) VALUES ($1, $2, 'test', $3, $4, $5)`,
+          [
+            randomUUID(),
+            tenantId,
+            createHash('sha256').update(key).digest('hex'),
+            'role' in grant ? grant.role : null,
+            'scopes' in grant ? grant.scopes : null,
+          ],
         );
       } finally {
         await client.end();

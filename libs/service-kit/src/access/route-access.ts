@@ -1,5 +1,6 @@
-import { type ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, type ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Reflector } from '@nestjs/core';
+import { ApiExtension } from '@nestjs/swagger';
 
 /**
  * Every route of every service declares who may call it. A route with no declaration is denied
@@ -9,7 +10,9 @@ import type { Reflector } from '@nestjs/core';
  */
 export const PUBLIC_ROUTE = 'switchboard:public-route';
 
-export const PublicRoute = (reason: string) => SetMetadata(PUBLIC_ROUTE, reason);
+/** Published in the OpenAPI document as `x-access: { kind: 'public', reason }`. */
+export const PublicRoute = (reason: string) =>
+  applyDecorators(SetMetadata(PUBLIC_ROUTE, reason), ApiExtension('x-access', { kind: 'public', reason }));
 
 /** The declared reason when the route (or its controller) is public, else undefined. */
 export function publicRouteReason(reflector: Reflector, context: ExecutionContext): string | undefined {

@@ -9,6 +9,7 @@ export {
   serializeError,
   type SerializedError,
 } from './redact';
+export { REDACTED_QUERY_VALUE, redactUrlSecrets } from './redact-url';
 export {
   shutdownTelemetry,
   startTelemetry,

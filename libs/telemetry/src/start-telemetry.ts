@@ -14,6 +14,7 @@ import {
   ParentBasedSampler,
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
+import { RedactingSpanExporter } from './redacting-span-exporter';
 
 export interface TelemetryOptions {
   /** The resource's service.name, as in logs. */
@@ -37,7 +38,8 @@ let running: RunningTelemetry | undefined;
 
 /**
  * Registers OpenTelemetry for this process: W3C trace-context propagation, HTTP and pg
- * instrumentation, and export to an OTLP/HTTP collector when an endpoint is given. Without an
+ * instrumentation, and export to an OTLP/HTTP collector when an endpoint is given, with secret
+ * query parameters of URLs (access_token, ...) redacted in every span. Without an
  * endpoint spans are not recorded, but their trace ids still reach logs and Kafka headers.
  *
  * Instrumentation works by patching modules as they are loaded: call this before anything
@@ -128,7 +130,10 @@ function samplerFor(otlpEndpoint: string | undefined) {
 function spanProcessorFor(otlpEndpoint: string | undefined): SpanProcessor {
   // A processor is needed either way: without one the SDK registers no tracer provider at all.
   if (!otlpEndpoint) return new NoopSpanProcessor();
-  return new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesUrl(otlpEndpoint) }));
+  // Redacted at export: a URL's secret query parameters (the inbox stream's access_token) never leave.
+  return new BatchSpanProcessor(
+    new RedactingSpanExporter(new OTLPTraceExporter({ url: tracesUrl(otlpEndpoint) })),
+  );
 }
 
 export function tracesUrl(otlpEndpoint: string): string {

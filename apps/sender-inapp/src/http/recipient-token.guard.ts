@@ -6,9 +6,11 @@ import { InboxError } from '../inbox/inbox-error';
 import type { InboxOwner } from '../inbox/inbox-store';
 import { SENDER_INAPP_CONFIG } from '../sender-inapp-config.module';
 
-/** The recipient the request's token names; set by RecipientTokenGuard. */
+/** The recipient the request's token names, and until when; set by RecipientTokenGuard. */
 export interface RecipientRequest extends FastifyRequest {
   inboxOwner: InboxOwner;
+  /** A live stream opened with the token ends then. */
+  recipientTokenExpiresAt: Date;
 }
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
@@ -16,7 +18,7 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
 // parameter (RFC 6750 §2.3); other routes take it only in the header, out of URLs and logs.
 const QUERY_TOKEN_ROUTES = new Set(['/v1/inbox/stream']);
 
-const REFUSALS = {
+export const REFUSALS = {
   missing: 'send the recipient token as Authorization: Bearer <token>',
   malformed: 'the recipient token is malformed',
   'bad-signature': 'the recipient token is not valid',
@@ -49,6 +51,7 @@ export class RecipientTokenGuard implements CanActivate {
       });
     }
     request.inboxOwner = { tenantId: verification.tenantId, recipientId: verification.recipientId };
+    request.recipientTokenExpiresAt = verification.expiresAt;
     return true;
   }
 }

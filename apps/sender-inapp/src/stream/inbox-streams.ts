@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { inboxItemView } from '../inbox/inbox-item-view';
 import type { InboxOwner, InboxStore, StoredInboxItem } from '../inbox/inbox-store';
+import { REFUSALS, type RecipientRequest } from '../http/recipient-token.guard';
 import type { InboxLiveFeed } from './inbox-live-feed';
 
 // What a reconnecting client is sent at most of what it missed; older items it pages through.
@@ -10,6 +11,8 @@ const MAX_REPLAYED_ITEMS = 100;
 /** Asks EventSource to reconnect after this long when the stream ends (e.g. at a shutdown). */
 const RECONNECT_AFTER_MS = 2_000;
 const SEQUENCE = /^[1-9][0-9]{0,18}$/;
+// setTimeout fires at once for longer delays; a token may live a week, so longer waits are chained.
+const MAX_TIMER_MS = 2_147_483_647;
 
 interface OpenStream {
   response: ServerResponse;
@@ -19,7 +22,9 @@ interface OpenStream {
 /**
  * Server-sent events of new inbox items, one stream per connected client: `event: inbox-item`
  * with the item as JSON and its sequence as the event id. A client that reconnects with
- * Last-Event-ID first gets what it missed. Comment lines keep an idle stream open.
+ * Last-Event-ID first gets what it missed. Comment lines keep an idle stream open. When the
+ * recipient token the stream was opened with expires, a last `event: token-expired` says so and
+ * the stream ends: a token must not keep working for as long as a connection lasts.
  */
 export class InboxStreams {
   private readonly logger = new Logger(InboxStreams.name);
@@ -62,19 +67,37 @@ export class InboxStreams {
     const unsubscribe = this.feed.subscribe(owner, send);
     const heartbeat = setInterval(() => response.write(': heartbeat\n\n'), this.heartbeatMs);
     heartbeat.unref();
+    let expiry: NodeJS.Timeout | undefined;
     const stream: OpenStream = {
       response,
       close: () => {
         if (!this.open.delete(stream)) return;
         clearInterval(heartbeat);
+        clearTimeout(expiry);
         unsubscribe();
         if (!response.writableEnded) response.end();
       },
+    };
+    const expiresAt = (request as RecipientRequest).recipientTokenExpiresAt.getTime();
+    const endAtExpiry = () => {
+      const left = expiresAt - Date.now();
+      if (left > 0) {
+        expiry = setTimeout(endAtExpiry, Math.min(left, MAX_TIMER_MS));
+        expiry.unref();
+        return;
+      }
+      if (!response.writableEnded) {
+        response.write(
+          `event: token-expired\ndata: ${JSON.stringify({ reason: 'expired', detail: REFUSALS.expired })}\n\n`,
+        );
+      }
+      stream.close();
     };
     this.open.add(stream);
     response.on('close', stream.close);
     response.on('error', stream.close);
     if (this.closing) stream.close();
+    else endAtExpiry();
 
     if (replayAfter !== undefined) {
       try {

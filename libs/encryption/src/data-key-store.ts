@@ -106,13 +106,20 @@ export class DataKeyStore implements DataKeySource {
 
   /** The key that encrypts a tenant's values, or one recipient's: made on first use. */
   async keyFor(tenantId: string, recipientId?: string): Promise<DataKey> {
-    const recipientIndex = this.recipientIndexOf(tenantId, recipientId);
-    const owner = ownerName(tenantId, recipientIndex);
+    // Cached by the recipient id itself (in memory only), so a hit costs no HMAC; only an id that
+    // was checked and looked up before can be there.
+    const owner = JSON.stringify([tenantId, recipientId ?? null]);
     const cached = this.byOwner.get(owner);
     if (cached !== undefined) return cached;
+    const recipientIndex = this.recipientIndexOf(tenantId, recipientId);
     let pending = this.creating.get(owner);
     if (pending === undefined) {
-      pending = this.loadOrCreate(tenantId, recipientIndex).finally(() => this.creating.delete(owner));
+      pending = this.loadOrCreate(tenantId, recipientIndex)
+        .then((key) => {
+          this.byOwner.set(owner, key);
+          return key;
+        })
+        .finally(() => this.creating.delete(owner));
       this.creating.set(owner, pending);
     }
     return pending;
@@ -196,7 +203,7 @@ RETURNING key_id`,
 
   private async loadOrCreate(tenantId: string, recipientIndex: string): Promise<DataKey> {
     const existing = await this.selectByOwner(tenantId, recipientIndex);
-    if (existing !== undefined) return this.remember(await this.unwrap(existing));
+    if (existing !== undefined) return this.unwrapUnlessCached(existing);
     const keyId = randomBytes(16).toString('base64url');
     const { material, wrapped } = await this.provider.generateDataKey(keyId);
     // DO NOTHING on conflict: a replica that got there first wins, and its key is read back below
@@ -218,7 +225,7 @@ RETURNING key_id`,
         `the data key of tenant ${tenantId} was neither created nor found (destroyed while it was made?)`,
       );
     }
-    return this.remember(await this.unwrap(winner));
+    return this.unwrapUnlessCached(winner);
   }
 
   private async selectByOwner(tenantId: string, recipientIndex: string): Promise<KeyRow | undefined> {
@@ -253,6 +260,11 @@ LEFT JOIN ${this.destroyedTable} AS destroyed ON destroyed.key_id = wanted.key_i
     );
   }
 
+  /** A key read by id before (to decrypt) is not unwrapped again, which may be a KMS call. */
+  private async unwrapUnlessCached(row: KeyRow): Promise<DataKey> {
+    return this.byId.get(row.key_id) ?? this.remember(await this.unwrap(row));
+  }
+
   private async unwrap(row: KeyRow): Promise<DataKey> {
     const material = await this.provider.unwrapDataKey(
       { masterKeyId: row.master_key_id, wrappedKey: Buffer.from(row.wrapped_key) },
@@ -263,13 +275,8 @@ LEFT JOIN ${this.destroyedTable} AS destroyed ON destroyed.key_id = wanted.key_i
 
   private remember(key: DataKey): DataKey {
     this.byId.set(key.keyId, key);
-    this.byOwner.set(ownerName(key.tenantId, key.recipientIndex ?? TENANT_KEY), key);
     return key;
   }
-}
-
-function ownerName(tenantId: string, recipientIndex: string): string {
-  return JSON.stringify([tenantId, recipientIndex]);
 }
 
 function recipientPart(recipientIndex: string): { recipientIndex?: string } {

@@ -1,4 +1,6 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { repoRoot } from '@switchboard/testing';
 import { Client } from 'pg';
 import { startStubService, type StubService } from './support/stub-service';
 import { createTestGateway, type GatewayAnswer, type TestGateway } from './support/test-gateway';
@@ -20,6 +22,30 @@ const templateRequest = (key: string) => ({
   subject: 'Hi',
   mjml: '<mjml><mj-body></mj-body></mjml>',
 });
+
+/** Runs the command as `npm run audit:verify -- <args>` runs it, from the workspace root. */
+function runAuditVerify(
+  args: string[],
+  databaseUrl: string,
+): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', 'apps/gateway/src/cli/audit-verify.ts', ...args],
+      {
+        cwd: repoRoot(),
+        env: { ...process.env, DATABASE_URL: databaseUrl },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (exitCode) => resolve({ exitCode, stdout, stderr }));
+  });
+}
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -264,7 +290,14 @@ describe('gateway audit log (real PostgreSQL, the real gateway)', () => {
   });
 
   // Last: it breaks the chain for good.
-  it('catches a superuser’s edit made with the triggers bypassed, naming the entry', async () => {
+  it('catches a superuser’s edit made with the triggers bypassed, naming the entry (API and command)', async () => {
+    const before = await runAuditVerify([], gateway.database.url);
+    expect(before.exitCode).toBe(0);
+    expect(before.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(/^platform ok 1 entries, head 1 [0-9a-f]{64}$/),
+      expect.stringMatching(/^tenant:acme ok 65 entries, head 65 [0-9a-f]{64}$/),
+    ]);
+
     const superuser = new Client({ connectionString: gateway.database.url });
     await superuser.connect();
     try {
@@ -287,5 +320,10 @@ describe('gateway audit log (real PostgreSQL, the real gateway)', () => {
       entries: 1,
       broken: { sequence: 2, id: edited.rows[0]?.id, problem: 'hash-mismatch', detail: expect.any(String) },
     });
+    const after = await runAuditVerify(['--tenant', 'acme'], gateway.database.url);
+    expect(after.exitCode).toBe(1);
+    expect(after.stdout).toBe(
+      `tenant:acme BROKEN at sequence 2 (entry ${edited.rows[0]?.id}): hash-mismatch: ${answer.body.broken.detail}\n`,
+    );
   });
 });

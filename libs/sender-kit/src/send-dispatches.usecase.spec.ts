@@ -299,6 +299,37 @@ describe('SendDispatchesUsecase', () => {
     expect(test.acquiredAt).toEqual(['high', 'high', 'normal']);
   });
 
+  it("lets a tenant's few dispatches take turns with another tenant's many, each tenant's in its order", async () => {
+    const test = setUp();
+    const busy = Array.from({ length: 6 }, () => consumed({ tenantId: 'busy' }));
+    const quiet = [consumed({ tenantId: 'quiet' }), consumed({ tenantId: 'quiet' })];
+    const tenantOf = new Map(
+      [...busy, ...quiet].map((event) => [event.payload.messageId, event.payload.tenantId]),
+    );
+
+    const outcomes = await test.send([...busy, ...quiet], 2);
+
+    // Chunks of two: the quiet tenant's dispatches go in the first two instead of the last.
+    expect(test.primary.calls.map((call) => tenantOf.get(call.messageId))).toEqual([
+      'busy',
+      'quiet',
+      'busy',
+      'quiet',
+      'busy',
+      'busy',
+      'busy',
+      'busy',
+    ]);
+    expect(
+      test.primary.calls
+        .filter((call) => tenantOf.get(call.messageId) === 'busy')
+        .map((call) => call.messageId),
+    ).toEqual(busy.map((event) => event.payload.messageId));
+    // Outcomes stay in the order the batch came in.
+    expect(outcomes.map((outcome) => outcome.result)).toEqual(Array(8).fill('sent'));
+    expect(outcomes[6]).toMatchObject({ providerMessageId: `primary-${quiet[0].payload.messageId}` });
+  });
+
   it('never sends a finished delivery again, and publishes its event again', async () => {
     const test = setUp();
     const event = consumed();

@@ -21,6 +21,7 @@ import type { ConsumedEvent, DeadLetter, MessagingLog } from '@switchboard/messa
 import type { ChannelProvider, DeliveryDetail } from './channel-provider';
 import type { DeliveryCounters } from './delivery-counters';
 import { despiteOutages } from './despite-outages';
+import { interleaveByTenant } from './interleave-by-tenant';
 import type { DeliveryClaim, DeliveryLedger, DeliveryOutcome, FinishedDelivery } from './delivery-ledger';
 
 /** What a provider's rate limit needs to offer (SharedRateLimiter, TokenBucket adapters). */
@@ -143,8 +144,8 @@ export function mayHaveBeenSent(failure: ProviderFailure): boolean {
  * Sends a batch of one channel's dispatches, each at most once and by at most one provider (see
  * the README's "Send" rules): claim in the ledger, pick a provider whose circuit lets a call
  * through, rate-limit, call, then record the outcome and publish the delivery events, retries and
- * dead letters. The dispatches go `concurrency` at a time; each such chunk is claimed in one
- * statement, its attempts recorded in one and its outcomes in one.
+ * dead letters. The dispatches go `concurrency` at a time, the batch's tenants taking turns; each
+ * such chunk is claimed in one statement, its attempts recorded in one and its outcomes in one.
  */
 export class SendDispatchesUsecase<TDispatch extends Dispatch> {
   private readonly clock: Clock;
@@ -195,8 +196,9 @@ export class SendDispatchesUsecase<TDispatch extends Dispatch> {
       firstIndexOf.set(messageId, index);
       items.push({ index, event, firstAttemptAt: this.firstAttemptAt(event), priority });
     });
-    for (let start = 0; start < items.length; start += concurrency) {
-      await this.sendChunk(items.slice(start, start + concurrency), results, signal);
+    const tenantsInTurn = interleaveByTenant(items, (item) => item.event.payload.tenantId);
+    for (let start = 0; start < tenantsInTurn.length; start += concurrency) {
+      await this.sendChunk(tenantsInTurn.slice(start, start + concurrency), results, signal);
     }
     return results;
   }

@@ -1,7 +1,10 @@
 import { ConfigError } from '@switchboard/config';
 import { loadGatewayConfig } from './config';
 
-const required = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/switchboard' };
+const required = {
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/switchboard',
+  SERVICE_TOKEN_SECRETS: 'a service token secret of 32 bytes or more',
+};
 const OPERATOR_KEY = 'sbop_0123456789abcdefghijklmnopqrstuvwxyz_-AB';
 
 /** The problems the config names, as the start-up error prints them. */

@@ -4,6 +4,7 @@ import {
   defineConfig,
   env,
   loadConfig,
+  serviceVariables,
   type Environment,
 } from '@switchboard/config';
 import { linkKeyringSchema } from '@switchboard/security';
@@ -71,6 +72,7 @@ export const gatewayConfigSpec = defineConfig({
     description: 'Base URL of the router service, to which suppressions are forwarded',
     sensitive: false,
   },
+  SERVICE_TOKEN_SECRETS: serviceVariables.SERVICE_TOKEN_SECRETS,
   INTERNAL_HTTP_TIMEOUT: {
     schema: env.duration('5s'),
     description: 'Deadline of a call to another service’s internal API (then 503)',

@@ -37,6 +37,7 @@ function limitedGatewayModule(databaseUrl: string): Type<unknown> {
   const config = loadGatewayConfig({
     DATABASE_URL: databaseUrl,
     KAFKA_BROKERS: '127.0.0.1:9',
+    SERVICE_TOKEN_SECRETS: 'a service token secret of 32 bytes or more',
     REQUEST_RATE_PER_KEY: String(PER_KEY.rate),
     REQUEST_BURST_PER_KEY: String(PER_KEY.burst),
     REQUEST_RATE_PER_TENANT: String(PER_TENANT.rate),

@@ -1,3 +1,5 @@
+import { verifyServiceToken } from '@switchboard/security';
+import { TEST_SERVICE_TOKEN_SECRETS } from '@switchboard/testing';
 import { startStubService, type StubService } from './support/stub-service';
 import { createTestGateway, type TestGateway } from './support/test-gateway';
 
@@ -24,6 +26,40 @@ describe('gateway triggers API (proxy to the ingest service)', () => {
 
   beforeEach(() => {
     ingest.requests.length = 0;
+    ingest.authorizations.length = 0;
+  });
+
+  it('calls ingest with a service credential of the gateway for ingest, reused from call to call', async () => {
+    ingest.answer = () => ({ status: 200, body: { triggers: [] } });
+
+    await gateway.call('GET', '/v1/triggers');
+    await gateway.call('GET', '/v1/triggers');
+
+    const [first, second] = ingest.authorizations;
+    expect(second).toBe(first);
+    const verification = verifyServiceToken(
+      first?.replace(/^Bearer /, '') ?? '',
+      [TEST_SERVICE_TOKEN_SECRETS],
+      {
+        audience: 'ingest',
+      },
+    );
+    expect(verification).toMatchObject({ valid: true, token: { issuer: 'gateway', audience: 'ingest' } });
+  });
+
+  it('answers 502 when ingest refuses the gateway’s credential (the secrets differ), not 401 to the caller', async () => {
+    ingest.answer = () => ({
+      status: 401,
+      body: { status: 401, code: 'SERVICE_CREDENTIAL_REJECTED', reason: 'unknown-key' },
+    });
+
+    const answer = await gateway.call('GET', '/v1/triggers');
+
+    expect(answer.status).toBe(502);
+    expect(answer.body).toMatchObject({
+      code: 'UPSTREAM_FAILED',
+      detail: 'the ingest service refused the gateway’s service credential',
+    });
   });
 
   it('forwards a valid create to the tenant’s internal route and passes the 201 answer through', async () => {

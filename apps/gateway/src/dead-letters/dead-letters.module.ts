@@ -3,7 +3,7 @@ import { AuthModule } from '../auth/auth.module';
 import { OperatorAuthModule } from '../auth/operator-auth.module';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG } from '../gateway-config.module';
-import { InternalServiceClient } from '../internal-services/internal-service-client';
+import { internalServiceClient } from '../internal-services/internal-service-client';
 import { AnalyticsDeadLettersClient } from './analytics-dead-letters-client';
 import { DeadLettersController } from './dead-letters.controller';
 import { OperatorDeadLettersController } from './operator-dead-letters.controller';
@@ -15,9 +15,7 @@ import { OperatorDeadLettersController } from './operator-dead-letters.controlle
     {
       provide: AnalyticsDeadLettersClient,
       useFactory: (config: GatewayConfig) =>
-        new AnalyticsDeadLettersClient(
-          new InternalServiceClient('analytics', config.ANALYTICS_URL, config.INTERNAL_HTTP_TIMEOUT),
-        ),
+        new AnalyticsDeadLettersClient(internalServiceClient(config, 'analytics')),
       inject: [GATEWAY_CONFIG],
     },
   ],

@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { validate } from '@switchboard/contracts';
+import { ServiceCredentials } from '@switchboard/security';
 import type { z } from 'zod';
+import type { GatewayConfig } from '../config';
 import { GatewayError } from '../gateway-error';
 
 export interface UpstreamAnswer {
@@ -12,17 +14,50 @@ export interface UpstreamAnswer {
 // Client errors an internal service answers for the caller's input; they pass through as they are.
 const PASSED_THROUGH_STATUSES = new Set([400, 404, 409, 422]);
 
+/** The services whose internal API the gateway calls; each is the audience of its credentials. */
+export type InternalService = 'ingest' | 'router' | 'template' | 'analytics';
+
+const BASE_URL_OF: Record<InternalService, (config: GatewayConfig) => string> = {
+  ingest: (config) => config.INGEST_URL,
+  router: (config) => config.ROUTER_URL,
+  template: (config) => config.TEMPLATE_URL,
+  analytics: (config) => config.ANALYTICS_URL,
+};
+
+// One set of cached tokens per gateway (per config object), shared by every client it makes.
+const credentialsOfGateway = new WeakMap<GatewayConfig, ServiceCredentials>();
+
+/** The client of one internal service, sending the gateway's service credential for it. */
+export function internalServiceClient(
+  config: GatewayConfig,
+  service: InternalService,
+): InternalServiceClient {
+  let credentials = credentialsOfGateway.get(config);
+  if (!credentials) {
+    credentials = new ServiceCredentials({ issuer: 'gateway', secrets: config.SERVICE_TOKEN_SECRETS });
+    credentialsOfGateway.set(config, credentials);
+  }
+  return new InternalServiceClient(
+    service,
+    BASE_URL_OF[service](config),
+    config.INTERNAL_HTTP_TIMEOUT,
+    credentials,
+  );
+}
+
 /**
- * JSON over HTTP to another Switchboard service's /internal API. An unreachable or overloaded
- * service becomes SERVICE_UNAVAILABLE (503), any other failure of its own UPSTREAM_FAILED (502).
+ * JSON over HTTP to another Switchboard service's /internal API, with a service credential for
+ * that service. An unreachable or overloaded service becomes SERVICE_UNAVAILABLE (503), any other
+ * failure of its own UPSTREAM_FAILED (502).
  */
 export class InternalServiceClient {
   private readonly logger = new Logger(InternalServiceClient.name);
 
   constructor(
-    readonly serviceName: string,
+    readonly serviceName: InternalService,
     private readonly baseUrl: string,
     private readonly timeoutMs: number,
+    private readonly credentials: ServiceCredentials,
   ) {}
 
   /** 2xx answers and the passed-through client errors; everything else throws a GatewayError. */
@@ -35,7 +70,10 @@ export class InternalServiceClient {
     try {
       response = await fetch(new URL(path, this.baseUrl), {
         method,
-        headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json' },
+        headers: {
+          authorization: this.credentials.authorizationFor(this.serviceName),
+          ...(body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
@@ -54,6 +92,13 @@ export class InternalServiceClient {
       return answer;
     }
     if (PASSED_THROUGH_STATUSES.has(response.status)) return answer;
+    if (response.status === 401) {
+      // The services disagree on SERVICE_TOKEN_SECRETS (or on the time): an operator must act.
+      this.logger.error(
+        `the ${this.serviceName} service refused the gateway's service credential (${rejectionReason(answer.body)}): check that both have the same SERVICE_TOKEN_SECRETS and a synchronised clock`,
+      );
+      throw this.failed('refused the gateway’s service credential');
+    }
     if (response.status === 503 || response.status === 429) {
       throw new GatewayError('SERVICE_UNAVAILABLE', `the ${this.serviceName} service is unavailable`);
     }
@@ -83,6 +128,11 @@ export class InternalServiceClient {
   failed(detail: string): GatewayError {
     return new GatewayError('UPSTREAM_FAILED', `the ${this.serviceName} service ${detail}`);
   }
+}
+
+function rejectionReason(body: unknown): string {
+  const reason = typeof body === 'object' && body !== null && 'reason' in body ? body.reason : undefined;
+  return typeof reason === 'string' ? reason : 'no reason given';
 }
 
 async function readJson(response: Response): Promise<unknown> {

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG } from '../gateway-config.module';
-import { InternalServiceClient } from '../internal-services/internal-service-client';
+import { internalServiceClient } from '../internal-services/internal-service-client';
 import { MessageTypesController } from './message-types.controller';
 import { RouterMessageTypeClient } from './router-message-type-client';
 
@@ -13,9 +13,7 @@ import { RouterMessageTypeClient } from './router-message-type-client';
     {
       provide: RouterMessageTypeClient,
       useFactory: (config: GatewayConfig) =>
-        new RouterMessageTypeClient(
-          new InternalServiceClient('router', config.ROUTER_URL, config.INTERNAL_HTTP_TIMEOUT),
-        ),
+        new RouterMessageTypeClient(internalServiceClient(config, 'router')),
       inject: [GATEWAY_CONFIG],
     },
   ],

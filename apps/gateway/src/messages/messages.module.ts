@@ -6,7 +6,7 @@ import { SendingSettingsModule } from '../sending-settings/sending-settings.modu
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG } from '../gateway-config.module';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
-import { InternalServiceClient } from '../internal-services/internal-service-client';
+import { internalServiceClient } from '../internal-services/internal-service-client';
 import { AnalyticsMessageStatusSource } from './analytics-message-status-source';
 import { GetMessageStatus } from './get-message-status.usecase';
 import { KafkaMessageRequestPublisher } from './kafka-message-request-publisher';
@@ -37,17 +37,12 @@ import { SendMessage } from './send-message.usecase';
     {
       provide: MessageStatusSource,
       useFactory: (config: GatewayConfig) =>
-        new AnalyticsMessageStatusSource(
-          new InternalServiceClient('analytics', config.ANALYTICS_URL, config.INTERNAL_HTTP_TIMEOUT),
-        ),
+        new AnalyticsMessageStatusSource(internalServiceClient(config, 'analytics')),
       inject: [GATEWAY_CONFIG],
     },
     {
       provide: RouterMessageClient,
-      useFactory: (config: GatewayConfig) =>
-        new RouterMessageClient(
-          new InternalServiceClient('router', config.ROUTER_URL, config.INTERNAL_HTTP_TIMEOUT),
-        ),
+      useFactory: (config: GatewayConfig) => new RouterMessageClient(internalServiceClient(config, 'router')),
       inject: [GATEWAY_CONFIG],
     },
     {

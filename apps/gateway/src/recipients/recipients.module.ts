@@ -3,7 +3,7 @@ import { AuthModule } from '../auth/auth.module';
 import { SendingSettingsModule } from '../sending-settings/sending-settings.module';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG } from '../gateway-config.module';
-import { InternalServiceClient } from '../internal-services/internal-service-client';
+import { internalServiceClient } from '../internal-services/internal-service-client';
 import { ImportRecipients } from './import-recipients.usecase';
 import { RecipientsController } from './recipients.controller';
 import { RouterRecipientClient } from './router-recipient-client';
@@ -15,9 +15,7 @@ import { RouterRecipientClient } from './router-recipient-client';
     {
       provide: RouterRecipientClient,
       useFactory: (config: GatewayConfig) =>
-        new RouterRecipientClient(
-          new InternalServiceClient('router', config.ROUTER_URL, config.INTERNAL_HTTP_TIMEOUT),
-        ),
+        new RouterRecipientClient(internalServiceClient(config, 'router')),
       inject: [GATEWAY_CONFIG],
     },
     {

@@ -1,7 +1,10 @@
 import { ConfigError } from '@switchboard/config';
 import { loadGatewayConfig } from '../config';
 
-const required = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/switchboard' };
+const required = {
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/switchboard',
+  SERVICE_TOKEN_SECRETS: 'a service token secret of 32 bytes or more',
+};
 
 describe('gateway config: request limits', () => {
   it('defaults to 100 requests a second per key (bursts of 200) and 300 per tenant (bursts of 600)', () => {

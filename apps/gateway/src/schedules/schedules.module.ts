@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG } from '../gateway-config.module';
-import { InternalServiceClient } from '../internal-services/internal-service-client';
+import { internalServiceClient } from '../internal-services/internal-service-client';
 import { RouterScheduleClient } from './router-schedule-client';
 import { SchedulesController } from './schedules.controller';
 
@@ -13,9 +13,7 @@ import { SchedulesController } from './schedules.controller';
     {
       provide: RouterScheduleClient,
       useFactory: (config: GatewayConfig) =>
-        new RouterScheduleClient(
-          new InternalServiceClient('router', config.ROUTER_URL, config.INTERNAL_HTTP_TIMEOUT),
-        ),
+        new RouterScheduleClient(internalServiceClient(config, 'router')),
       inject: [GATEWAY_CONFIG],
     },
   ],

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG } from '../gateway-config.module';
-import { InternalServiceClient } from '../internal-services/internal-service-client';
+import { internalServiceClient } from '../internal-services/internal-service-client';
 import { NationalPhoneNumbers } from './national-phone-numbers';
 import { RouterSendingSettingsClient } from './router-sending-settings-client';
 import { SendingSettingsController } from './sending-settings.controller';
@@ -14,9 +14,7 @@ import { SendingSettingsController } from './sending-settings.controller';
     {
       provide: RouterSendingSettingsClient,
       useFactory: (config: GatewayConfig) =>
-        new RouterSendingSettingsClient(
-          new InternalServiceClient('router', config.ROUTER_URL, config.INTERNAL_HTTP_TIMEOUT),
-        ),
+        new RouterSendingSettingsClient(internalServiceClient(config, 'router')),
       inject: [GATEWAY_CONFIG],
     },
     {

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG } from '../gateway-config.module';
-import { InternalServiceClient } from '../internal-services/internal-service-client';
+import { internalServiceClient } from '../internal-services/internal-service-client';
 import { RouterSuppressionClient } from './router-suppression-client';
 import { SuppressionsController } from './suppressions.controller';
 
@@ -13,9 +13,7 @@ import { SuppressionsController } from './suppressions.controller';
     {
       provide: RouterSuppressionClient,
       useFactory: (config: GatewayConfig) =>
-        new RouterSuppressionClient(
-          new InternalServiceClient('router', config.ROUTER_URL, config.INTERNAL_HTTP_TIMEOUT),
-        ),
+        new RouterSuppressionClient(internalServiceClient(config, 'router')),
       inject: [GATEWAY_CONFIG],
     },
   ],

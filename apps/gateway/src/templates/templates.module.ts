@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG } from '../gateway-config.module';
-import { InternalServiceClient } from '../internal-services/internal-service-client';
+import { internalServiceClient } from '../internal-services/internal-service-client';
 import { TemplatesController } from './templates.controller';
 import { TemplateServiceClient } from './template-service-client';
 
@@ -13,9 +13,7 @@ import { TemplateServiceClient } from './template-service-client';
     {
       provide: TemplateServiceClient,
       useFactory: (config: GatewayConfig) =>
-        new TemplateServiceClient(
-          new InternalServiceClient('template', config.TEMPLATE_URL, config.INTERNAL_HTTP_TIMEOUT),
-        ),
+        new TemplateServiceClient(internalServiceClient(config, 'template')),
       inject: [GATEWAY_CONFIG],
     },
   ],

@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG } from '../gateway-config.module';
-import { InternalServiceClient } from '../internal-services/internal-service-client';
+import { internalServiceClient } from '../internal-services/internal-service-client';
 import { IngestTriggerClient } from './ingest-trigger-client';
 import { TriggersController } from './triggers.controller';
 
@@ -12,10 +12,7 @@ import { TriggersController } from './triggers.controller';
   providers: [
     {
       provide: IngestTriggerClient,
-      useFactory: (config: GatewayConfig) =>
-        new IngestTriggerClient(
-          new InternalServiceClient('ingest', config.INGEST_URL, config.INTERNAL_HTTP_TIMEOUT),
-        ),
+      useFactory: (config: GatewayConfig) => new IngestTriggerClient(internalServiceClient(config, 'ingest')),
       inject: [GATEWAY_CONFIG],
     },
   ],

@@ -2,7 +2,10 @@ import { Module } from '@nestjs/common';
 import type { LinkKeyring } from '@switchboard/security';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG } from '../gateway-config.module';
-import { InternalServiceClient } from '../internal-services/internal-service-client';
+import {
+  type InternalServiceClient,
+  internalServiceClient,
+} from '../internal-services/internal-service-client';
 import { RouterPreferenceClient } from '../preferences/router-preference-client';
 import { RouterSuppressionClient } from '../suppressions/router-suppression-client';
 import { ShowUnsubscribeConfirmation } from './show-unsubscribe-confirmation.usecase';
@@ -15,7 +18,7 @@ export const LINK_KEYRING = Symbol('LINK_KEYRING');
 export const PUBLIC_PAGE_PREFERENCES = Symbol('PUBLIC_PAGE_PREFERENCES');
 
 function routerClient(config: GatewayConfig): InternalServiceClient {
-  return new InternalServiceClient('router', config.ROUTER_URL, config.INTERNAL_HTTP_TIMEOUT);
+  return internalServiceClient(config, 'router');
 }
 
 @Module({

@@ -15,6 +15,8 @@ export interface StubAnswer {
 export interface StubService {
   url: string;
   requests: RecordedRequest[];
+  /** The Authorization header of each request, in the order of `requests`. */
+  authorizations: Array<string | undefined>;
   /** Decides each answer; replace it per test. */
   answer: (request: RecordedRequest) => StubAnswer;
   close(): Promise<void>;
@@ -28,6 +30,7 @@ export async function startStubService(
   const stub: StubService = {
     url: '',
     requests: [],
+    authorizations: [],
     answer,
     close: () => (closing ??= closeServer(server)),
   };
@@ -48,6 +51,7 @@ async function handle(stub: StubService, request: IncomingMessage, response: Ser
     body: text ? JSON.parse(text) : undefined,
   };
   stub.requests.push(recorded);
+  stub.authorizations.push(request.headers.authorization);
   const answer = stub.answer(recorded);
   const contentType =
     answer.contentType ?? (answer.status >= 400 ? 'application/problem+json' : 'application/json');

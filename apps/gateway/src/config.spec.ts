@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError } from '@switchboard/config';
 import { loadGatewayConfig } from './config';
 
@@ -91,5 +94,45 @@ describe('gateway config: SMS_REPLY_TOPICS', () => {
     expect(problemsOf({ SMS_REPLY_TOPICS: `${topic}=acme,${topic}=globex` })).toContain(
       'SMS_REPLY_TOPICS: must name each topic once',
     );
+  });
+});
+
+describe('gateway config: TLS_CERT and TLS_KEY', () => {
+  let directory: string;
+  let certFile: string;
+  let keyFile: string;
+
+  beforeAll(() => {
+    directory = mkdtempSync(join(tmpdir(), 'gateway-config-spec-'));
+    certFile = join(directory, 'gateway.pem');
+    keyFile = join(directory, 'gateway-key.pem');
+    writeFileSync(certFile, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    writeFileSync(keyFile, '-----BEGIN PRIVATE KEY-----\nsecret-key-material\n-----END PRIVATE KEY-----\n');
+  });
+
+  afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+  it('serves plain HTTP when neither is set, and takes both paths when both are', () => {
+    expect(loadGatewayConfig(required)).toMatchObject({ TLS_CERT: undefined, TLS_KEY: undefined });
+    expect(loadGatewayConfig({ ...required, TLS_CERT: certFile, TLS_KEY: keyFile })).toMatchObject({
+      TLS_CERT: certFile,
+      TLS_KEY: keyFile,
+    });
+  });
+
+  it('refuses one without the other, naming the missing one', () => {
+    expect(problemsOf({ TLS_CERT: certFile })).toContain('TLS_CERT: needs TLS_KEY, its private key');
+    expect(problemsOf({ TLS_KEY: keyFile })).toContain(
+      'TLS_KEY: needs TLS_CERT, the certificate it belongs to',
+    );
+  });
+
+  it('refuses a file it cannot read, without quoting a key', () => {
+    const missing = join(directory, 'missing.pem');
+    const problems = problemsOf({ TLS_CERT: missing, TLS_KEY: certFile });
+
+    expect(problems).toContain(`TLS_CERT: cannot read ${missing}: no such file`);
+    expect(problemsOf({ TLS_CERT: certFile, TLS_KEY: directory })).toContain('TLS_KEY: cannot read');
+    expect(problems).not.toContain('secret-key-material');
   });
 });

@@ -19,6 +19,27 @@ export const gatewayConfigSpec = defineConfig({
     ...commonVariables.HOST,
     description: 'Address the HTTP API listens on (0.0.0.0 for every interface)',
   },
+  TLS_CERT: {
+    schema: env.file({ pem: true }).optional(),
+    description:
+      'PEM certificate (with its chain) the gateway serves HTTPS with, together with TLS_KEY; unset: plain HTTP (TLS ends at a load balancer in front)',
+    sensitive: false,
+    example: '/etc/switchboard/gateway.pem',
+    crossCheck: (config) =>
+      config.TLS_CERT !== undefined && config.TLS_KEY === undefined
+        ? 'needs TLS_KEY, its private key'
+        : undefined,
+  },
+  TLS_KEY: {
+    schema: env.file({ pem: true }).optional(),
+    description: 'PEM private key of TLS_CERT (read at start-up, never logged)',
+    sensitive: false,
+    example: '/etc/switchboard/gateway-key.pem',
+    crossCheck: (config) =>
+      config.TLS_KEY !== undefined && config.TLS_CERT === undefined
+        ? 'needs TLS_CERT, the certificate it belongs to'
+        : undefined,
+  },
   SWITCHBOARD_DEV_API_KEY: {
     schema: env
       .string({

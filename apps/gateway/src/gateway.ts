@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import type { LoggerService } from '@nestjs/common';
-import { runService, type RunningService } from '@switchboard/service-kit';
+import { runService, type RunningService, type ServiceTlsOptions } from '@switchboard/service-kit';
 import { StructuredLogger } from '@switchboard/telemetry';
 import { createAppModule } from './app.module';
 import type { GatewayConfig } from './config';
@@ -19,6 +20,7 @@ export function startGateway(
     port: config.PORT,
     host: config.HOST,
     bodyLimitBytes: config.MAX_BODY_BYTES,
+    https: httpsOptions(config),
     logger,
     configure: (app) => {
       installBodyLimits(app, {
@@ -30,4 +32,10 @@ export function startGateway(
       serveOpenApi(app);
     },
   });
+}
+
+// The config checked both files at start-up; they are read once here, when the server is made.
+function httpsOptions(config: GatewayConfig): ServiceTlsOptions | undefined {
+  if (config.TLS_CERT === undefined || config.TLS_KEY === undefined) return undefined;
+  return { cert: readFileSync(config.TLS_CERT), key: readFileSync(config.TLS_KEY) };
 }

@@ -27,4 +27,5 @@ export {
   runService,
   type RunningService,
   type ServiceOptions,
+  type ServiceTlsOptions,
 } from './run-service';

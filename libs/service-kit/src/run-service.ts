@@ -24,13 +24,20 @@ export interface ServiceOptions {
    * usually waits before SIGKILL.
    */
   shutdownGraceMs?: number;
+  /** Serve HTTPS with this PEM certificate (chain) and private key instead of plain HTTP. */
+  https?: ServiceTlsOptions;
   /** Extra set-up before listening (OpenAPI, global pipes). */
   configure?(app: NestFastifyApplication): void | Promise<void>;
 }
 
+export interface ServiceTlsOptions {
+  cert: string | Buffer;
+  key: string | Buffer;
+}
+
 export interface RunningService {
   app: NestFastifyApplication;
-  /** Where it listens, e.g. http://127.0.0.1:3000 (the real port when 0 was asked for). */
+  /** Where it listens, e.g. http://127.0.0.1:3000 (https:// with `https`; the real port when 0 was asked for). */
   url: string;
   close(): Promise<void>;
 }
@@ -48,7 +55,11 @@ const SHUTDOWN_HOOKS = ['onModuleDestroy', 'beforeApplicationShutdown', 'onAppli
 export async function runService(options: ServiceOptions): Promise<RunningService> {
   const logger = new Logger(options.name);
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
-  const adapter = new FastifyAdapter({ bodyLimit });
+  const adapter = new FastifyAdapter(
+    options.https
+      ? { bodyLimit, https: { cert: options.https.cert, key: options.https.key } }
+      : { bodyLimit },
+  );
   const app = await NestFactory.create<NestFastifyApplication>(options.module, adapter, {
     logger: options.logger,
     bufferLogs: true,
@@ -66,7 +77,7 @@ export async function runService(options: ServiceOptions): Promise<RunningServic
   await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
   // Started once listening: compiling and wiring the app blocks the loop, and that is not a fault.
   watchdog.leave = watchEventLoop(options.eventLoop);
-  const url = await listeningUrl(app);
+  const url = await listeningUrl(app, options.https ? 'https' : 'http');
   logger.log(`${options.name} ready on ${url}`);
   return { app, url, close: () => app.close() };
 }
@@ -181,11 +192,11 @@ function installProblemDetails(app: NestFastifyApplication): void {
   fastify.removeContentTypeParser('text/plain');
 }
 
-async function listeningUrl(app: INestApplication): Promise<string> {
+async function listeningUrl(app: INestApplication, protocol: 'http' | 'https'): Promise<string> {
   const address = app.getHttpServer().address();
   if (address && typeof address === 'object') {
     const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    return `http://${host}:${address.port}`;
+    return `${protocol}://${host}:${address.port}`;
   }
   return String(await app.getUrl());
 }

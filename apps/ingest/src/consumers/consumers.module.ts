@@ -31,15 +31,16 @@ export class ConsumerReadiness implements ReadinessCheck {
   providers: [
     {
       provide: AcceptUpstreamEvents,
-      useFactory: (triggers: TriggerCache, acceptMessages: AcceptMessages) =>
+      useFactory: (triggers: TriggerCache, acceptMessages: AcceptMessages, config: IngestConfig) =>
         new AcceptUpstreamEvents(
           triggers,
           acceptMessages,
+          config.INGEST_UPSTREAM_TOPICS ?? new Map(),
           new Metrics('ingest').counter('switchboard.ingest.upstream_events.skipped', {
             description: 'Upstream events that became no message, by topic and reason',
           }),
         ),
-      inject: [TriggerCache, AcceptMessages],
+      inject: [TriggerCache, AcceptMessages, INGEST_CONFIG],
     },
     {
       provide: IngestConsumer,
@@ -51,7 +52,7 @@ export class ConsumerReadiness implements ReadinessCheck {
         config: IngestConfig,
       ) =>
         new IngestConsumer(kafka, publisher, acceptMessages, acceptUpstreamEvents, {
-          upstreamTopics: config.INGEST_UPSTREAM_TOPICS ?? new Map(),
+          upstreamTopics: [...(config.INGEST_UPSTREAM_TOPICS?.keys() ?? [])],
           partitionsConsumedConcurrently: config.INGEST_CONSUMER_CONCURRENCY,
           upstreamConcurrency: config.INGEST_UPSTREAM_CONCURRENCY,
           maxAttempts: config.INGEST_MAX_ATTEMPTS,

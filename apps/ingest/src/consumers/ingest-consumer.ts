@@ -15,11 +15,9 @@ import type { AcceptMessages } from '../messages/accept-messages.usecase';
 import type { AcceptUpstreamEvents, UpstreamEventOutcome } from '../upstream/accept-upstream-events.usecase';
 import { CoalescingBatcher } from '../upstream/coalescing-batcher';
 import type { ReceivedUpstreamEvent } from '../upstream/upstream-message';
-import { checkUpstreamTenant, type UpstreamTopicBindings } from '../upstream/upstream-topic-bindings';
 
 export interface IngestConsumerSettings {
-  /** The upstream topics to read, each with the tenants its events may name. */
-  upstreamTopics: UpstreamTopicBindings;
+  upstreamTopics: string[];
   partitionsConsumedConcurrently: number;
   upstreamConcurrency: number;
   maxAttempts: number;
@@ -33,9 +31,9 @@ export const INGEST_UPSTREAM_CONSUMER_GROUP = 'ingest-upstream';
  * Ingest's consumer groups. Requested messages (the HTTP path) arrive in batches, one bulk write
  * each, from their priority lanes: the high lane in a group of its own ('ingest.high'), normal and
  * bulk in 'ingest'. Upstream events arrive one by one in a group of their own, validated against the
- * UpstreamEvent envelope (the runner dead-letters the ones that fail) and against the tenants
- * their topic is bound to (an event naming another tenant is dead-lettered as tenant-not-allowed),
- * and the ones handled at the same time share one write.
+ * UpstreamEvent envelope (the runner dead-letters the ones that fail); one naming a tenant its
+ * topic is not bound to is rejected, and so dead-lettered as tenant-not-allowed; the ones handled
+ * at the same time share one write.
  */
 export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShutdown, ReadinessCheck {
   readonly name = 'consumer';
@@ -65,14 +63,14 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
         // The runner has validated each payload against its lane's schema.
         this.acceptRequested(events.map((event) => event.payload as MessageRequested)),
     );
-    if (settings.upstreamTopics.size > 0) {
+    if (settings.upstreamTopics.length > 0) {
       const upstream = new ConsumerRunner(kafka, publisher, {
         groupId: INGEST_UPSTREAM_CONSUMER_GROUP,
         concurrency: settings.upstreamConcurrency,
         maxAttempts: settings.maxAttempts,
         partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently,
       });
-      for (const topic of settings.upstreamTopics.keys()) {
+      for (const topic of settings.upstreamTopics) {
         upstream.onExternal(topic, UpstreamEvent, (event) => this.acceptUpstream(event));
       }
       this.upstream = upstream;
@@ -86,7 +84,7 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
     const adopted = await adoptCommittedOffsets(this.kafka, {
       from: INGEST_CONSUMER_GROUP,
       to: INGEST_UPSTREAM_CONSUMER_GROUP,
-      topics: [...this.settings.upstreamTopics.keys()],
+      topics: this.settings.upstreamTopics,
     });
     if (adopted > 0) {
       this.logger.log(`upstream topics continue from where the ingest group was (${adopted} partitions)`);
@@ -108,15 +106,13 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
   }
 
   private async acceptUpstream(event: ConsumedEvent<UpstreamEvent>): Promise<HandlerOutcome> {
-    // Before anything reads the tenant's triggers: an event that may not speak for it becomes nothing.
-    const tenant = checkUpstreamTenant(this.settings.upstreamTopics, event.topic, event.payload.tenant);
-    if (!tenant.allowed) return { outcome: 'rejected', reason: tenant.reason };
     const result = await this.upstreamEvents.submit({
       event: event.payload,
       position: { topic: event.topic, partition: event.partition, offset: event.offset },
     });
     switch (result.outcome) {
       case 'skipped':
+      case 'rejected':
         return result;
       case 'duplicate':
         return { outcome: 'skipped', reason: 'its idempotency key was already used by another message' };

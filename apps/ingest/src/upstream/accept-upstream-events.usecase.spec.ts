@@ -7,11 +7,16 @@ import { TriggerCache } from '../triggers/trigger-cache';
 import { AcceptUpstreamEvents } from './accept-upstream-events.usecase';
 import type { ReceivedUpstreamEvent } from './upstream-message';
 
-function received(type: string, offset: string, idempotencyKey?: string): ReceivedUpstreamEvent {
+function received(
+  type: string,
+  offset: string,
+  idempotencyKey?: string,
+  tenant = 'acme',
+): ReceivedUpstreamEvent {
   return {
     event: {
       type,
-      tenant: 'acme',
+      tenant,
       recipient: { email: 'ada@example.com' },
       data: { orderNumber: 'A-7' },
       ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
@@ -29,17 +34,20 @@ describe('AcceptUpstreamEvents', () => {
 
   beforeEach(async () => {
     triggerStore = new InMemoryTriggerStore();
-    await triggerStore.create('acme', {
-      eventType: 'order.shipped',
-      templateKey: 'order-shipped',
-      channel: 'email',
-    });
+    for (const tenant of ['acme', 'globex']) {
+      await triggerStore.create(tenant, {
+        eventType: 'order.shipped',
+        templateKey: 'order-shipped',
+        channel: 'email',
+      });
+    }
     messages = new InMemoryMessageStore();
     events = new RecordingEventSink();
     skipped = [];
     acceptUpstreamEvents = new AcceptUpstreamEvents(
       new TriggerCache(triggerStore),
       new AcceptMessages(messages, events),
+      new Map([['shop.orders', { topic: 'shop.orders', tenants: new Set(['acme']) }]]),
       { add: (_value, attributes) => skipped.push(attributes) },
       () => new Date('2030-01-01T00:00:00.000Z'),
     );
@@ -90,5 +98,30 @@ describe('AcceptUpstreamEvents', () => {
     await acceptUpstreamEvents.execute([received('order.shipped', '3')]);
 
     expect(triggerStore.queries).toBe(1);
+  });
+
+  it('rejects an event naming a tenant its topic is not bound to, counts it, and accepts its neighbours', async () => {
+    const outcomes = await acceptUpstreamEvents.execute([
+      received('order.shipped', '0'),
+      received('order.shipped', '1', undefined, 'globex'),
+      received('order.shipped', '2'),
+    ]);
+
+    expect(outcomes[1]).toEqual({
+      outcome: 'rejected',
+      reason:
+        'tenant-not-allowed: shop.orders does not carry events of tenant globex (INGEST_UPSTREAM_TOPICS)',
+    });
+    expect([outcomes[0].outcome, outcomes[2].outcome]).toEqual(['accepted', 'accepted']);
+    expect(skipped).toEqual([{ topic: 'shop.orders', reason: 'tenant_not_allowed' }]);
+    expect(
+      events.on(MessageAcceptedTopic).map((message) => (message as { tenantId: string }).tenantId),
+    ).toEqual(['acme', 'acme']);
+  });
+
+  it("does not read the triggers of a tenant the event's topic is not bound to", async () => {
+    await acceptUpstreamEvents.execute([received('order.shipped', '0', undefined, 'globex')]);
+
+    expect(triggerStore.queries).toBe(0);
   });
 });

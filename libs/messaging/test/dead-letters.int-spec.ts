@@ -5,6 +5,7 @@ import {
   MessageRequestedTopic,
 } from '@switchboard/contracts';
 import { waitFor } from '@switchboard/testing';
+import { z } from 'zod';
 import {
   deliveryEvent,
   messageRequested,
@@ -75,6 +76,87 @@ describe('events that cannot be processed', () => {
       'all three offsets committed',
       async () => (await harness.committedOffset('validation', topic)) === 3,
     );
+  });
+
+  it('dead-letters an event its handler rejects at once, with the reason, and handles the next one', async () => {
+    const upstream = 'upstream.orders';
+    await harness.provision([{ topic: upstream, partitions: 1 }]);
+    const tries: number[] = [];
+    await harness
+      .runner('rejecting')
+      .onExternal(upstream, z.object({ n: z.number() }), async (event) => {
+        tries.push(event.payload.n);
+        return event.payload.n === 1
+          ? { outcome: 'rejected', reason: 'tenant-not-allowed: not on this topic' }
+          : { outcome: 'done' };
+      })
+      .start();
+
+    await harness.produceRaw(upstream, [
+      { key: 'k', value: JSON.stringify({ n: 1 }) },
+      { key: 'k', value: JSON.stringify({ n: 2 }) },
+    ]);
+
+    await waitFor('the next event to be handled', () => tries.includes(2));
+    expect(tries).toEqual([1, 2]);
+    const [letter] = await harness.readRecords(DEAD_LETTER_TOPIC, 1);
+    expect(letter.value).toBe(JSON.stringify({ n: 1 }));
+    expect(letter.headers).toMatchObject({
+      [HeaderName.originalTopic]: upstream,
+      [HeaderName.originalOffset]: '0',
+      [HeaderName.error]: 'tenant-not-allowed: not on this topic',
+      [HeaderName.attempts]: '1',
+    });
+    await waitFor(
+      'both offsets committed',
+      async () => (await harness.committedOffset('rejecting', upstream)) === 2,
+    );
+  });
+
+  it('drops the sb-* headers of a topic other systems write, also from its dead letters', async () => {
+    const upstream = 'upstream.forged';
+    await harness.provision([{ topic: upstream, partitions: 1 }]);
+    const seen: Array<Record<string, string>> = [];
+    await harness
+      .runner('external')
+      .onExternal(upstream, z.object({ n: z.number() }), async (event) => {
+        seen.push(event.headers);
+        return { outcome: 'rejected', reason: 'refused' };
+      })
+      .start();
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+
+    await harness.produceRaw(upstream, [
+      {
+        key: 'k',
+        value: JSON.stringify({ n: 1 }),
+        headers: {
+          [HeaderName.tenant]: 'globex',
+          [HeaderName.messageId]: 'forged',
+          [HeaderName.attempt]: '7',
+          [HeaderName.originalTopic]: 'sb.messages.accepted.v1',
+          'sb-undecodable-batch': 'forged',
+          traceparent,
+          'x-upstream': 'kept',
+        },
+      },
+    ]);
+
+    await waitFor('the event to be handled', () => seen.length === 1);
+    expect(seen[0]).toEqual({ traceparent, 'x-upstream': 'kept' });
+    const [letter] = await harness.readRecords(DEAD_LETTER_TOPIC, 1);
+    expect(Object.keys(letter.headers).sort()).toEqual(
+      [
+        HeaderName.attempts,
+        HeaderName.error,
+        HeaderName.originalOffset,
+        HeaderName.originalPartition,
+        HeaderName.originalTopic,
+        'traceparent',
+        'x-upstream',
+      ].sort(),
+    );
+    expect(letter.headers[HeaderName.originalTopic]).toBe(upstream);
   });
 
   it('retries a handler that throws and handles the event once it succeeds', async () => {

@@ -7,6 +7,7 @@ import type {
 } from '@switchboard/contracts';
 import { API_KEY_PREFIX, generateApiKey, hashApiKey } from '../auth/api-key-credentials';
 import type { ApiKeyGrant, ApiKeyRecord, ApiKeyStore, NewApiKey } from '../auth/api-key-store';
+import type { AuthenticateApiKey } from '../auth/authenticate-api-key.usecase';
 import type { KnownKeyHashes } from '../auth/known-key-hashes';
 import { type Permission, permissionsOf } from '../auth/permissions';
 import type { ApiKeyPrincipal } from '../auth/principal';
@@ -30,6 +31,7 @@ export class ManageApiKeys {
   constructor(
     private readonly store: ApiKeyStore,
     private readonly knownHashes: KnownKeyHashes | undefined,
+    private readonly authentication: Pick<AuthenticateApiKey, 'forgetKey'> | undefined,
     private readonly generateKey: () => string = generateApiKey,
   ) {}
 
@@ -49,6 +51,7 @@ export class ManageApiKeys {
     this.checkWithin(manager, target, 'revoke');
     const revoked = await this.store.revoke(manager.tenantId, id);
     if (revoked === undefined) throw notFound(id);
+    this.authentication?.forgetKey(id);
     return toView(revoked);
   }
 
@@ -69,6 +72,8 @@ export class ManageApiKeys {
       throw new ApiKeyError('API_KEY_NOT_ROTATABLE', `API key ${id} was revoked or rotated meanwhile`);
     }
     this.knownHashes?.add(replacement.keyHash);
+    // The old key's new expiry applies here at once; other replicas learn it within their cache time.
+    this.authentication?.forgetKey(id);
     return { ...toView(rotated.replacement), key };
   }
 

@@ -48,6 +48,13 @@ export class AuthenticateApiKey {
     return principal;
   }
 
+  /** Forgets a key's cached answer (it was revoked or rotated here): this replica sees it at once. */
+  forgetKey(keyId: string): void {
+    for (const [keyHash, entry] of this.cache) {
+      if (entry.principal?.keyId === keyId) this.cache.delete(keyHash);
+    }
+  }
+
   private async lookUp(keyHash: string): Promise<ApiKeyPrincipal | undefined> {
     if (!(await this.knownHashes.mayExist(keyHash))) return undefined;
     const found = await this.store.findActive(keyHash);

@@ -34,7 +34,7 @@ async function apiKeysCommand(args: string[]): Promise<number> {
   try {
     const applied = await migrate(dataSource, GATEWAY_SCHEMA);
     if (applied.length > 0) tell(`Applied the gateway's migrations: ${applied.join(', ')}.`);
-    const apiKeys = new ManageApiKeys(new PostgresApiKeyStore(dataSource), undefined);
+    const apiKeys = new ManageApiKeys(new PostgresApiKeyStore(dataSource), undefined, undefined);
     // The operator acts for the tenant with every permission; gateways learn of a new key by themselves.
     const operator: KeyManager = { tenantId: command.tenantId, keyId: null, permissions: 'all' };
     switch (command.command) {

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { parseLinkKeyring, signLink } from '@switchboard/security';
 import { repoRoot } from '@switchboard/testing';
 import { Client } from 'pg';
 import { startStubService, type StubService } from './support/stub-service';
@@ -7,6 +8,30 @@ import { createTestGateway, type GatewayAnswer, type TestGateway } from './suppo
 
 const OPERATOR_KEY = 'sbop_b3BlcmF0b3Igb2YgdGhlIGF1ZGl0ZWQgcGxhdGZvcm0';
 const INBOX_SECRET = 'a-recipient-token-secret-of-at-least-32-bytes';
+const LINK_KEYS = `audit:${'5a'.repeat(32)}`;
+const storedPreferences = {
+  optedOut: false,
+  categories: { marketing: { enabled: false } },
+  channelOrder: ['email'],
+  quietHours: null,
+  updatedAt: '2026-11-30T10:00:00.000Z',
+};
+const weeklyDigest = {
+  key: 'weekly-digest',
+  category: 'marketing',
+  defaultChannels: ['email'],
+  channelPolicy: 'fallback',
+  defaultPriority: 'bulk',
+  optOutAllowed: true,
+  quietHours: 'respect',
+  frequencyLimits: 'apply',
+  overLimit: 'drop',
+  dedupWindowSeconds: 0,
+  description: null,
+  builtIn: false,
+  createdAt: '2030-01-01T00:00:00.000Z',
+  updatedAt: '2030-01-01T00:00:00.000Z',
+};
 const createdAt = '2026-03-01T12:00:00.000Z';
 const template = (key: string) => ({
   key,
@@ -48,6 +73,13 @@ function runAuditVerify(
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+/** JSON with sorted keys, as the audit log digests a value. */
+const canonicalJson = (value: unknown): string =>
+  JSON.stringify(value, (_key, inner: unknown) =>
+    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : inner,
+  );
 
 interface AuditRow {
   chain: string;
@@ -66,6 +98,7 @@ describe('gateway audit log (real PostgreSQL, the real gateway)', () => {
   let gateway: TestGateway;
   let database: Client;
   let developmentKeyId: string;
+  let messageTypeStored: object | undefined;
 
   beforeAll(async () => {
     // One stub plays the template service, the router and analytics.
@@ -74,6 +107,16 @@ describe('gateway audit log (real PostgreSQL, the real gateway)', () => {
         return { status: 201, body: template((request.body as { key: string }).key) };
       }
       if (request.method === 'DELETE' && request.path.includes('/suppressions/')) return { status: 204 };
+      if (request.method === 'POST' && request.path.endsWith('/recipients/user-1/preferences/opt-outs')) {
+        return { status: 200, body: storedPreferences };
+      }
+      if (request.path === '/internal/tenants/acme/message-types/weekly-digest') {
+        if (request.method === 'PUT') {
+          messageTypeStored = { ...weeklyDigest, ...(request.body as object) };
+          return { status: 200, body: messageTypeStored };
+        }
+        return messageTypeStored === undefined ? { status: 404 } : { status: 200, body: messageTypeStored };
+      }
       if (request.path === '/internal/operator/dead-letters/redrive') {
         return { status: 200, body: { redriven: 0, notFound: [] } };
       }
@@ -83,7 +126,11 @@ describe('gateway audit log (real PostgreSQL, the real gateway)', () => {
       templateUrl: services.url,
       routerUrl: services.url,
       analyticsUrl: services.url,
-      env: { OPERATOR_API_KEYS: OPERATOR_KEY, INBOX_TOKEN_SECRETS: INBOX_SECRET },
+      env: {
+        OPERATOR_API_KEYS: OPERATOR_KEY,
+        INBOX_TOKEN_SECRETS: INBOX_SECRET,
+        LINK_SIGNING_KEYS: LINK_KEYS,
+      },
     });
     database = new Client({ connectionString: gateway.database.url });
     await database.connect();
@@ -289,13 +336,56 @@ describe('gateway audit log (real PostgreSQL, the real gateway)', () => {
     });
   });
 
+  it('records a one-click unsubscribe as the link’s recipient, the token itself only hashed', async () => {
+    const token = signLink(
+      { tenantId: 'acme', recipientId: 'user-1', category: 'marketing', purpose: 'unsubscribe' },
+      parseLinkKeyring(LINK_KEYS),
+    );
+
+    const response = await fetch(`${gateway.url}/v1/unsubscribe/${token}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+
+    expect(response.status).toBe(200);
+    expect((await entriesOf('tenant:acme')).at(-1)).toMatchObject({
+      sequence: '66',
+      actor_type: 'recipient',
+      actor_id: 'user-1',
+      action: 'POST /v1/unsubscribe/*',
+      target: JSON.stringify({ '*': `sha256:${sha256(token)}` }),
+      status: 200,
+    });
+  });
+
+  it('keeps a digest of a message type as it was before a PUT replaced it (none when it was created)', async () => {
+    const created = await gateway.call('PUT', '/v1/message-types/weekly-digest', {
+      body: { category: 'marketing' },
+    });
+    const asCreated = messageTypeStored;
+    const replaced = await gateway.call('PUT', '/v1/message-types/weekly-digest', {
+      body: { category: 'marketing', defaultPriority: 'normal' },
+    });
+
+    expect([created.status, replaced.status]).toEqual([200, 200]);
+    const [creation, replacement] = (
+      await database.query<{ before_digest: string | null }>(
+        `SELECT before_digest FROM gateway.audit_log
+         WHERE chain = 'tenant:acme' AND action = 'PUT /v1/message-types/{key}' ORDER BY sequence`,
+      )
+    ).rows;
+    expect(creation?.before_digest).toBe(sha256('null'));
+    expect(replacement?.before_digest).toBe(sha256(canonicalJson(asCreated)));
+  });
+
   // Last: it breaks the chain for good.
   it('catches a superuser’s edit made with the triggers bypassed, naming the entry (API and command)', async () => {
     const before = await runAuditVerify([], gateway.database.url);
     expect(before.exitCode).toBe(0);
     expect(before.stdout.trim().split('\n')).toEqual([
       expect.stringMatching(/^platform ok 1 entries, head 1 [0-9a-f]{64}$/),
-      expect.stringMatching(/^tenant:acme ok 65 entries, head 65 [0-9a-f]{64}$/),
+      expect.stringMatching(/^tenant:acme ok 68 entries, head 68 [0-9a-f]{64}$/),
     ]);
 
     const superuser = new Client({ connectionString: gateway.database.url });

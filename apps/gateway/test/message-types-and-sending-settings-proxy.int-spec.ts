@@ -95,6 +95,8 @@ describe('gateway message types and sending settings API (proxy to the router)',
     expect(router.requests.map((recorded) => `${recorded.method} ${recorded.path}`)).toEqual([
       'GET /internal/tenants/acme/message-types',
       'GET /internal/tenants/acme/message-types/weekly-digest',
+      // The type as it was, for the audit log.
+      'GET /internal/tenants/acme/message-types/weekly-digest',
       'PUT /internal/tenants/acme/message-types/weekly-digest',
     ]);
   });

@@ -9,11 +9,7 @@ interface AuditContext {
 }
 
 /** The end user behind a signed link: a recipient id, or only an address (hashed when recorded). */
-export interface ActingRecipient {
-  tenantId: string;
-  recipientId?: string;
-  address?: string;
-}
+export type ActingRecipient = { tenantId: string } & ({ recipientId: string } | { address: string });
 
 // Keyed by the request object itself: nothing to clean up, nothing added to Fastify's types.
 const contexts = new WeakMap<object, AuditContext>();

@@ -35,9 +35,9 @@ export function auditSubjectOf(facts: AuditedRequestFacts): { chain: string; act
     return { chain: tenantChain(tenantId), actor: { type: 'recipient', id: recipientId } };
   }
   if (facts.actingRecipient !== undefined) {
-    const { tenantId, recipientId, address } = facts.actingRecipient;
-    const id = recipientId ?? (address === undefined ? null : `sha256:${sha256Hex(address)}`);
-    return { chain: tenantChain(tenantId), actor: { type: 'recipient', id } };
+    const recipient = facts.actingRecipient;
+    const id = 'recipientId' in recipient ? recipient.recipientId : `sha256:${sha256Hex(recipient.address)}`;
+    return { chain: tenantChain(recipient.tenantId), actor: { type: 'recipient', id } };
   }
   if (facts.tenantId !== undefined) {
     return { chain: tenantChain(facts.tenantId), actor: { type: 'api-key', id: null, role: null } };

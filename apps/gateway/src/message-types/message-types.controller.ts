@@ -18,6 +18,7 @@ import {
 import { parseInput } from '@switchboard/service-kit';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { recordBeforeState } from '../audit/audit-context';
 import { RequirePermission } from '../auth/route-access';
 import { Tenant } from '../auth/tenant.decorator';
 import { openApiSchema } from '../http/openapi-schema';
@@ -93,6 +94,10 @@ export class MessageTypesController {
   ): Promise<unknown> {
     const { key } = parseInput(MessageTypePath, path, 'path');
     const request = parseInput(PutMessageTypeRequest, body);
+    // For the audit log: what the type was before it is replaced (null: it is being created).
+    // Read just before the write, not in one transaction with it: a record, not a lock.
+    const current = await this.messageTypes.get(tenantId, key);
+    recordBeforeState(reply.request, current.status === 200 ? current.body : null);
     return passThrough(reply, await this.messageTypes.put(tenantId, key, request), REJECTED);
   }
 }

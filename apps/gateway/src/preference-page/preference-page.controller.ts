@@ -13,6 +13,7 @@ import {
 } from '@nestjs/swagger';
 import { PublicRoute } from '@switchboard/service-kit';
 import type { FastifyReply } from 'fastify';
+import { recordActingRecipient } from '../audit/audit-context';
 import { GatewayError } from '../gateway-error';
 import { sendPage } from '../unsubscribe/pages/page-reply';
 import { pageStringsFor, type PageStrings } from '../unsubscribe/pages/page-strings';
@@ -88,6 +89,7 @@ export class PreferencePageController {
     return this.answer(reply, strings, async () => {
       const result = await this.savePage.execute(token, body);
       if (result.outcome === 'not-found') return sendPage(reply, 404, notFoundPage(strings));
+      recordActingRecipient(reply.request, result.subject);
       const page = preferencePage(
         strings,
         token,

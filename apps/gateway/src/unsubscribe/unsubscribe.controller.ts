@@ -13,6 +13,7 @@ import {
 } from '@nestjs/swagger';
 import { PublicRoute } from '@switchboard/service-kit';
 import type { FastifyReply } from 'fastify';
+import { recordActingRecipient } from '../audit/audit-context';
 import { GatewayError } from '../gateway-error';
 import { pageStringsFor } from './pages/page-strings';
 import { sendPage } from './pages/page-reply';
@@ -96,6 +97,7 @@ export class UnsubscribeController {
     try {
       const result = await this.unsubscribeByLink.execute(token);
       if (result.outcome === 'not-found') return sendPage(reply, 404, notFoundPage(strings));
+      recordActingRecipient(reply.request, result.link);
       return sendPage(reply, 200, unsubscribedPage(strings, result.link, result.preferencesToken));
     } catch (error) {
       if (error instanceof GatewayError) return sendPage(reply, 503, unavailablePage(strings));

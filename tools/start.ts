@@ -81,6 +81,12 @@ const launcherConfig = defineConfig({
       'Keys that sign unsubscribe and preference links (keyId:secret,...); generated once and kept in the data directory when unset',
     sensitive: true,
   },
+  SERVICE_TOKEN_SECRETS: {
+    schema: env.string({ default: '' }),
+    description:
+      'Secrets of the credentials the gateway sends to the internal APIs (comma-separated, 32+ bytes each); generated once and kept in the data directory when unset',
+    sensitive: true,
+  },
   PUBLIC_BASE_URL: {
     schema: env.string({ default: '' }),
     description:
@@ -180,6 +186,7 @@ async function main(): Promise<void> {
     const vapidKeys = developmentVapidKeys(dataDir);
     const inboxTokenSecret = developmentInboxTokenSecret(dataDir);
     const linkSigningKeys = config.LINK_SIGNING_KEYS || developmentLinkSigningKeys(dataDir);
+    const serviceTokenSecrets = config.SERVICE_TOKEN_SECRETS || developmentServiceTokenSecret(dataDir);
     console.log('Starting the services (the first start compiles them and takes a little longer)...');
     const platform = await startPlatform({
       infrastructure: {
@@ -191,6 +198,7 @@ async function main(): Promise<void> {
       devApiKey,
       operatorApiKey,
       linkSigningKeys,
+      serviceTokenSecrets: serviceTokenSecrets.split(',').map((secret) => secret.trim()),
       ...(config.PUBLIC_BASE_URL ? { publicBaseUrl: config.PUBLIC_BASE_URL } : {}),
       channels: {
         sms: { snsEndpoint },
@@ -275,6 +283,11 @@ function developmentInboxTokenSecret(dataDir: string): string {
 /** The key that signs unsubscribe links, kept so that links in emails already sent keep working. */
 function developmentLinkSigningKeys(dataDir: string): string {
   return keptSecret(join(dataDir, 'link-signing-keys'), () => `dev:${randomBytes(32).toString('base64url')}`);
+}
+
+/** The secret of the gateway's credentials to the internal APIs, kept like the other secrets. */
+function developmentServiceTokenSecret(dataDir: string): string {
+  return keptSecret(join(dataDir, 'service-token-secret'), () => randomBytes(32).toString('base64url'));
 }
 
 /** The secret in `file`, or a new one made and written there (readable by this user only). */

@@ -12,6 +12,7 @@ import {
   type ServiceProcess,
   type TestBroker,
   type TestDatabase,
+  TEST_SERVICE_TOKEN_SECRETS,
 } from '@switchboard/testing';
 import { loadSenderInappConfig } from '../src/config';
 import { startSenderInappService } from '../src/sender-inapp-service';
@@ -44,6 +45,7 @@ describe('inbox tokens issued by the gateway', () => {
         SWITCHBOARD_DEV_API_KEY: apiKey,
         SWITCHBOARD_DEV_TENANT: 'acme',
         INBOX_TOKEN_SECRETS: SECRET,
+        SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
       },
       readyUrl: `${gatewayUrl}/health/ready`,
       timeoutMs: GATEWAY_START_TIMEOUT_MS,

@@ -67,6 +67,11 @@ export interface StartPlatformOptions {
   publicBaseUrl?: string;
   /** Channel senders to start besides the always-started services; none when unset. */
   channels?: ChannelSenderSettings;
+  /**
+   * SERVICE_TOKEN_SECRETS of every service (the first signs the gateway's credentials to the
+   * internal APIs); a random one per platform when unset.
+   */
+  serviceTokenSecrets?: string[];
   /** Per-service port overrides (tests use free ports so a running `npm start` does not collide). */
   ports?: Partial<Record<AnyPlatformServiceName, number>>;
   /** Extra environment for every service, then per service. */
@@ -84,6 +89,8 @@ export interface RunningPlatform {
   gatewayUrl: string;
   /** The key the gateway's operator routes (/v1/operator/*) accept. */
   operatorApiKey: string;
+  /** What a test signs a service credential with to call an internal API directly. */
+  serviceTokenSecrets: string[];
   /** SIGTERM to every service (they finish in-flight work and commit), gateway first. */
   stop(): Promise<void>;
 }
@@ -107,9 +114,12 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
   const urls = Object.fromEntries(
     selected.map(({ name }) => [name, `http://127.0.0.1:${ports[name]}`]),
   ) as Record<AnyPlatformServiceName, string>;
+  const serviceTokenSecrets = options.serviceTokenSecrets ?? [randomBytes(32).toString('base64url')];
   const common: Record<string, string> = {
     KAFKA_BROKERS: infrastructure.kafkaBrokers,
     DATABASE_URL: infrastructure.databaseUrl,
+    // Every service gets it; those without an internal API do not read it.
+    SERVICE_TOKEN_SECRETS: serviceTokenSecrets.join(','),
     ...(infrastructure.otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: infrastructure.otlpEndpoint } : {}),
     ...options.env,
   };
@@ -199,6 +209,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
       urls,
       gatewayUrl: urls.gateway,
       operatorApiKey,
+      serviceTokenSecrets,
       stop: async () => {
         // The gateway first, so that no new request arrives while the others drain.
         await services.gateway.stop(20_000);

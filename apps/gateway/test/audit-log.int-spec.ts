@@ -168,6 +168,9 @@ describe('gateway audit log (real PostgreSQL, the real gateway)', () => {
       body: templateRequest('nobody'),
     });
     await gateway.call('GET', '/v1/templates/welcome');
+    // Names nobody and changes nothing: not worth an entry (the platform chain stays the operator's only).
+    const forged = await fetch(`${gateway.url}/v1/unsubscribe/not.genuine`, { method: 'POST' });
+    expect(forged.status).toBe(404);
 
     expect([created.status, refused.status, unsuppressed.status, unauthenticated.status]).toEqual([
       201, 400, 204, 401,
@@ -207,7 +210,7 @@ describe('gateway audit log (real PostgreSQL, the real gateway)', () => {
     expect(plaintext.rows[0].n).toBe(0);
   });
 
-  it('records an end user by recipient id in the tenant’s chain, and an operator in the platform’s', async () => {
+  it('records an end user by recipient id in the tenant’s chain, and an operator alone in the platform’s', async () => {
     const issued = await gateway.call('POST', '/v1/recipients/ada/inbox-token');
     const token = issued.body.token as string;
     const ownPreferences = await gateway.call('PUT', '/v1/me/preferences', {
@@ -377,6 +380,25 @@ describe('gateway audit log (real PostgreSQL, the real gateway)', () => {
     ).rows;
     expect(creation?.before_digest).toBe(sha256('null'));
     expect(replacement?.before_digest).toBe(sha256(canonicalJson(asCreated)));
+  });
+
+  it('answers 503 rather than acknowledge a change it could not record', async () => {
+    await database.query(`ALTER FUNCTION gateway.append_audit_entry RENAME TO append_audit_entry_away`);
+    let answer: GatewayAnswer;
+    try {
+      answer = await gateway.call('POST', '/v1/templates', { body: templateRequest('unrecorded') });
+    } finally {
+      await database.query(`ALTER FUNCTION gateway.append_audit_entry_away RENAME TO append_audit_entry`);
+    }
+
+    expect(answer.status).toBe(503);
+    expect(answer.headers.get('content-type')).toContain('application/problem+json');
+    expect(answer.body).toMatchObject({
+      status: 503,
+      code: 'AUDIT_LOG_UNAVAILABLE',
+      instance: '/v1/templates',
+    });
+    expect((await entriesOf('tenant:acme')).at(-1)?.sequence).toBe('68');
   });
 
   // Last: it breaks the chain for good.

@@ -42,6 +42,7 @@ export class AuditRecorder implements OnModuleInit {
     if (!STATE_CHANGING_METHODS.has(request.method) || route === undefined) return payload;
     if (NOT_RECORDED_STATUSES.has(reply.statusCode)) return payload;
     const draft = draftOf(request, route, reply.statusCode);
+    if (!isWorthRecording(draft)) return payload;
     void reply.header('x-request-id', draft.requestId);
     try {
       await this.auditLog.append(draft);
@@ -54,6 +55,15 @@ export class AuditRecorder implements OnModuleInit {
       return unrecordedAnswer(reply, request.url);
     }
   }
+}
+
+/**
+ * A refusal that names nobody (a body that did not parse before any credential was checked, a
+ * link that is not genuine) changed nothing and tells nothing; recording it would let anyone
+ * grow the platform's chain at will. Anonymous calls that succeed (provider callbacks) are kept.
+ */
+export function isWorthRecording(draft: Pick<AuditEntryDraft, 'actor' | 'status'>): boolean {
+  return !(draft.actor.type === 'anonymous' && draft.status >= 400 && draft.status < 500);
 }
 
 function draftOf(request: FastifyRequest, route: string, status: number): AuditEntryDraft {

@@ -3,13 +3,19 @@ import { Controller, Get, Headers, Module, Res, type Type } from '@nestjs/common
 import { PersistenceModule } from '@switchboard/persistence';
 import { runService, type RunningService } from '@switchboard/service-kit';
 import { StructuredLogger } from '@switchboard/telemetry';
-import { createTestDatabase, type TestDatabase } from '@switchboard/testing';
+import {
+  createTestBroker,
+  createTestDatabase,
+  type TestBroker,
+  type TestDatabase,
+} from '@switchboard/testing';
 import type { FastifyReply } from 'fastify';
 import { RequestLimits } from '../src/auth/request-limits';
 import { loadGatewayConfig } from '../src/config';
 import { GatewayConfigModule } from '../src/gateway-config.module';
 import { gatewayDatabaseOptions } from '../src/gateway-database';
 import { RequestLimitsModule } from '../src/request-limits/request-limits.module';
+import { createTestGateway, type TestGateway } from './support/test-gateway';
 
 const PER_KEY = { rate: 5, burst: 10 };
 const PER_TENANT = { rate: 40, burst: 20 };
@@ -146,5 +152,54 @@ describe('request limits shared by two gateway replicas on one PostgreSQL', () =
     expect(counts.tenantRefused).toBeGreaterThan(0);
     // Another tenant's key is untouched by this one's load.
     expect((await call(replicas[0].url, 'key-other', 'tenant-quiet')).status).toBe(200);
+  });
+});
+
+describe('request limits behind the access guard of two gateways sharing one PostgreSQL', () => {
+  let broker: TestBroker;
+  let database: TestDatabase;
+  const gateways: TestGateway[] = [];
+
+  beforeAll(async () => {
+    [broker, database] = await Promise.all([createTestBroker(), createTestDatabase('sb_gateway_guarded')]);
+    for (let replica = 0; replica < 2; replica += 1) {
+      gateways.push(
+        await createTestGateway({
+          broker,
+          database,
+          env: {
+            REQUEST_RATE_PER_KEY: String(PER_KEY.rate),
+            REQUEST_BURST_PER_KEY: String(PER_KEY.burst),
+          },
+        }),
+      );
+    }
+  });
+
+  afterAll(async () => {
+    for (const gateway of gateways) await gateway.close();
+    await broker?.stop();
+    await database?.drop();
+  });
+
+  it("answers a key's burst across both gateways with 200 up to the key's burst and 429 for the rest", async () => {
+    const apiKey = await gateways[0].createApiKey('acme-limited', { role: 'owner' });
+    const startedAt = Date.now();
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, index) => gateways[index % 2].call('GET', '/v1/api-keys', { apiKey })),
+    );
+    const elapsedSeconds = (Date.now() - startedAt) / 1000;
+    const admitted = answers.filter((answer) => answer.status === 200);
+    const refused = answers.filter((answer) => answer.status === 429);
+
+    expect(admitted.length + refused.length).toBe(40);
+    expect(admitted.length).toBeGreaterThanOrEqual(PER_KEY.burst);
+    expect(admitted.length).toBeLessThanOrEqual(PER_KEY.burst + Math.ceil(PER_KEY.rate * elapsedSeconds));
+    expect(admitted[0].headers.get('ratelimit')).toMatch(/^"api-key";r=\d+, "tenant";r=\d+$/);
+    expect(refused[0].headers.get('retry-after')).toMatch(/^[1-9]\d*$/);
+    expect(refused[0].body).toMatchObject({ status: 429, code: 'RATE_LIMITED', limit: 'api-key' });
+    // Another key of the tenant is not held by this key's limit.
+    const otherKey = await gateways[1].createApiKey('acme-limited', { role: 'owner' });
+    expect((await gateways[1].call('GET', '/v1/api-keys', { apiKey: otherKey })).status).toBe(200);
   });
 });

@@ -1,6 +1,6 @@
 import { createHmac, hkdfSync } from 'node:crypto';
 import { z } from 'zod';
-import { parseArgument } from './encryption-error';
+import { EncryptionError, parseArgument } from './encryption-error';
 import { MINIMUM_SECRET_BYTES } from './master-keys';
 
 /** Bytes of HMAC-SHA256 kept: 128 bits, 22 base64url characters; collisions stay out of reach. */
@@ -10,11 +10,12 @@ export const BLIND_INDEX_BYTES = 16;
  * What is indexed decides how it is normalised, and is mixed into the key, so an email and a
  * phone number (or a recipient id) never share an index even with the same text.
  */
-export type BlindIndexKind = 'email' | 'phone' | 'recipient-id' | 'push-endpoint' | 'text';
+const blindIndexKindSchema = z.enum(['email', 'phone', 'recipient-id', 'push-endpoint', 'text']);
+export type BlindIndexKind = z.infer<typeof blindIndexKindSchema>;
 
 const inputSchema = z.strictObject({
   tenantId: z.string().min(1).max(128),
-  kind: z.enum(['email', 'phone', 'recipient-id', 'push-endpoint', 'text']),
+  kind: blindIndexKindSchema,
   value: z.string().max(4096),
 });
 
@@ -38,7 +39,11 @@ export class BlindIndex {
 
   constructor(private readonly secret: Buffer) {
     if (secret.length < MINIMUM_SECRET_BYTES) {
-      throw new Error(`a blind index secret must be at least ${MINIMUM_SECRET_BYTES} bytes`);
+      throw new EncryptionError(
+        'INVALID_CONFIG',
+        `blind index key: must be at least ${MINIMUM_SECRET_BYTES} bytes`,
+        [{ field: 'secret', problem: `must be at least ${MINIMUM_SECRET_BYTES} bytes` }],
+      );
     }
   }
 

@@ -17,7 +17,13 @@ export interface EncryptionConfig {
   ENCRYPTION_KMS_ENDPOINT?: string;
   BLIND_INDEX_KEY: Buffer;
   ENCRYPTION_KEY_CACHE_TTL: number;
+  /** An app that already declares AWS credentials (the senders) passes them; unset: the SDK's chain. */
+  AWS_ACCESS_KEY_ID?: string;
+  AWS_SECRET_ACCESS_KEY?: string;
 }
+
+// A local emulator checks no signature, but the SDK refuses to sign without some credentials.
+const EMULATOR_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 export interface Encryption {
   encryptor: FieldEncryptor;
@@ -46,9 +52,17 @@ export function createEncryption(
 export function keyProviderFrom(config: EncryptionConfig): KeyProvider {
   if (config.ENCRYPTION_KEY_PROVIDER === 'aws-kms') {
     if (config.ENCRYPTION_KMS_KEY_ID === undefined) throw missing('ENCRYPTION_KMS_KEY_ID');
+    const explicit =
+      config.AWS_ACCESS_KEY_ID && config.AWS_SECRET_ACCESS_KEY
+        ? { accessKeyId: config.AWS_ACCESS_KEY_ID, secretAccessKey: config.AWS_SECRET_ACCESS_KEY }
+        : undefined;
+    const credentials = explicit ?? (config.ENCRYPTION_KMS_ENDPOINT ? EMULATOR_CREDENTIALS : undefined);
+    // The SDK's own retries stay on: an unwrap has no retry topic behind it, and is cached after.
     const client = new KMSClient({
       ...(config.ENCRYPTION_KMS_REGION ? { region: config.ENCRYPTION_KMS_REGION } : {}),
       ...(config.ENCRYPTION_KMS_ENDPOINT ? { endpoint: config.ENCRYPTION_KMS_ENDPOINT } : {}),
+      ...(credentials ? { credentials } : {}),
+      requestHandler: { connectionTimeout: 5_000, requestTimeout: 10_000 },
     });
     return new KmsKeyProvider({ client, keyId: config.ENCRYPTION_KMS_KEY_ID });
   }

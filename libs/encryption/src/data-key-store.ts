@@ -116,7 +116,8 @@ export class DataKeyStore implements DataKeySource {
     if (pending === undefined) {
       pending = this.loadOrCreate(tenantId, recipientIndex)
         .then((key) => {
-          this.byOwner.set(owner, key);
+          // Destroyed while it was being read: do not keep serving it from the cache.
+          if (!this.destroyed.get(key.keyId)) this.byOwner.set(owner, key);
           return key;
         })
         .finally(() => this.creating.delete(owner));

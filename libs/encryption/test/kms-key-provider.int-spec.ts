@@ -7,11 +7,14 @@ import {
 } from '@switchboard/testing';
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
+import { loadConfig } from '@switchboard/config';
 import {
   BlindIndex,
+  createEncryption,
   DataKeyStore,
   encryptionKeyTablesSql,
   EncryptionError,
+  encryptionVariables,
   FieldEncryptor,
   KmsKeyProvider,
   rotateDataKeys,
@@ -81,6 +84,26 @@ describe('KmsKeyProvider against a KMS emulator', () => {
       (await readerStore.keyFor('acme', 'user-1')).keyId,
     ]);
     expect(kms.calls().filter((call) => call.operation === 'Decrypt').length - decryptsBefore).toBe(1);
+  });
+
+  it('serves a service configured for aws-kms through its endpoint variable', async () => {
+    kms.createKey('alias/switchboard-configured');
+    const config = loadConfig(encryptionVariables, {
+      ENCRYPTION_KEY_PROVIDER: 'aws-kms',
+      ENCRYPTION_KMS_KEY_ID: 'alias/switchboard-configured',
+      ENCRYPTION_KMS_REGION: kms.region,
+      ENCRYPTION_KMS_ENDPOINT: kms.endpoint,
+      BLIND_INDEX_KEY: randomBytes(32).toString('base64'),
+    });
+    const { encryptor } = createEncryption(config, { query, schema: 'public' });
+    const context = { tenantId: 'configured', recipientId: 'user-1', field: 'email' };
+
+    const text = await encryptor.encryptText('jane@example.com', context);
+
+    expect(await encryptor.decryptText(text, context)).toBe('jane@example.com');
+    expect(kms.calls()).toContainEqual(
+      expect.objectContaining({ operation: 'GenerateDataKey', keyId: 'alias/switchboard-configured' }),
+    );
   });
 
   it('refuses a wrapped key copied onto another key id', async () => {

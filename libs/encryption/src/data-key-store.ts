@@ -128,10 +128,11 @@ export class DataKeyStore implements DataKeySource {
 
   /** The key a stored value names. Throws KEY_DESTROYED once its owner was erased. */
   async keyById(keyId: string): Promise<DataKey> {
-    parseArgument(keyIdSchema, keyId, 'data key id');
+    // Every decrypt comes here: a cached key is returned before any validation runs.
     const cached = this.byId.get(keyId);
     if (cached !== undefined) return cached;
     if (this.destroyed.get(keyId)) throw destroyedError(keyId);
+    parseArgument(keyIdSchema, keyId, 'data key id');
     let pending = this.loading.get(keyId);
     if (pending === undefined) {
       pending = this.loadById(keyId).finally(() => this.loading.delete(keyId));
@@ -275,7 +276,7 @@ LEFT JOIN ${this.destroyedTable} AS destroyed ON destroyed.key_id = wanted.key_i
   }
 
   private remember(key: DataKey): DataKey {
-    this.byId.set(key.keyId, key);
+    if (!this.destroyed.get(key.keyId)) this.byId.set(key.keyId, key);
     return key;
   }
 }

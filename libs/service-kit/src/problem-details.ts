@@ -98,7 +98,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 }
 
 export function toProblem(error: unknown, request: FastifyRequest, logger: Logger): ProblemDocument {
-  const instance = request.url;
+  // The path only: a query may carry a credential (an inbox stream's access_token) or personal data.
+  const instance = request.url.split('?', 1)[0];
   if (error instanceof ContractValidationError) {
     return problem(HttpStatus.BAD_REQUEST, 'VALIDATION_FAILED', `invalid ${error.subject}`, {
       instance,

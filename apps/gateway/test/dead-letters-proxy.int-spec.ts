@@ -92,7 +92,7 @@ describe('gateway dead letters API (proxy to analytics)', () => {
     expect(rejected.status).toBe(400);
     expect(rejected.body).toMatchObject({
       errors: [{ field: 'cursor' }],
-      instance: '/v1/dead-letters',
+      instance: '/v1/dead-letters?cursor=nope',
     });
     expect(broken.status).toBe(502);
     expect(broken.body).toMatchObject({ code: 'UPSTREAM_FAILED' });

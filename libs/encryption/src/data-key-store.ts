@@ -172,7 +172,22 @@ export class DataKeyStore implements DataKeySource {
     return rows[0] === undefined ? undefined : new Date(rows[0].destroyed_at as string | Date);
   }
 
-  /** Drops every cached key, e.g. after an erasure event from another replica. */
+  /**
+   * Drops a recipient's key from this replica's cache, for the consumer of an erasure event that
+   * another replica published after destroying the key: reads fail at once instead of after
+   * `cacheTtlMs`.
+   */
+  forgetRecipient(tenantId: string, recipientId: string): void {
+    const owner = JSON.stringify([tenantId, recipientId]);
+    const cached = this.byOwner.get(owner);
+    this.byOwner.delete(owner);
+    const recipientIndex = this.recipientIndexOf(tenantId, recipientId);
+    const forgotten = (key: DataKey) =>
+      key.keyId === cached?.keyId || (key.tenantId === tenantId && key.recipientIndex === recipientIndex);
+    this.byId.deleteWhere(forgotten);
+  }
+
+  /** Drops every cached key. */
   forgetCachedKeys(): void {
     this.byOwner.deleteWhere(() => true);
     this.byId.deleteWhere(() => true);

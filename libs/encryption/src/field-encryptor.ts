@@ -84,6 +84,8 @@ export class FieldEncryptor {
   /**
    * A copy of `document` whose values at `paths` are encrypted (each becomes a `sbenc:v1:` string);
    * absent and null values stay as they are. `*` in a path matches every key or array element.
+   * The result keeps the type `T` for the caller's convenience, though the fields at `paths` now
+   * hold strings: encrypt just before writing or publishing, decrypt just after reading.
    */
   async encryptFields<T>(document: T, paths: readonly string[], scope: EncryptionScope): Promise<T> {
     const validPaths = paths.map((path) => parseArgument(fieldPathSchema, path, 'field path'));

@@ -139,6 +139,20 @@ describe('DataKeyStore on PostgreSQL', () => {
     expect(fresh.keyId).not.toBe(destroyedKeyId);
   });
 
+  it('stops reading an erased recipient at once on a replica told by the erasure event', async () => {
+    const writer = store();
+    const reader = store({ cacheTtlMs: 3_600_000 });
+    const context = { tenantId: 'acme', recipientId: 'user-told', field: 'phone' };
+    const phone = await new FieldEncryptor(writer).encryptText('+14155550199', context);
+    const readerFields = new FieldEncryptor(reader);
+    expect(await readerFields.decryptText(phone, context)).toBe('+14155550199');
+
+    await writer.destroyRecipientKey('acme', 'user-told');
+    reader.forgetRecipient('acme', 'user-told');
+
+    expect(isKeyDestroyed(await errorOf(readerFields.decryptText(phone, context)))).toBe(true);
+  });
+
   it('says a key id it never had is unknown, not destroyed', async () => {
     const error = await errorOf(store().keyById('never-made'));
     expect(error.code).toBe('UNKNOWN_DATA_KEY');

@@ -1,11 +1,9 @@
+import type { SqlQuery } from '@switchboard/delivery';
 import { z } from 'zod';
 import { parseArgument } from './encryption-error';
 
-/**
- * Runs one SQL statement with positional parameters ($1, $2, ...) and resolves with its rows,
- * e.g. `(sql, params) => pool.query(sql, params).then((result) => result.rows)`.
- */
-export type SqlQuery = (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
+// The same query function the shared rate limiter takes, so a service hands both the one it has.
+export type { SqlQuery };
 
 export const DATA_KEYS_TABLE = 'encryption_data_keys';
 export const DESTROYED_KEYS_TABLE = 'encryption_destroyed_keys';

@@ -36,6 +36,15 @@ describe('ownerOfDeadLetter', () => {
     expect(ownerOfDeadLetter({}, value)).toBeNull();
   });
 
+  it('leaves an event refused for naming a tenant its topic may not carry to the operators', () => {
+    const value = Buffer.from(JSON.stringify({ tenant: 'acme', type: 'order.shipped' }));
+    const headers = {
+      [HeaderName.error]: 'tenant-not-allowed: orders.v1 does not carry events of tenant acme',
+    };
+
+    expect(ownerOfDeadLetter(headers, value)).toBeNull();
+  });
+
   it('does not parse a value over the size limit', () => {
     const padding = 'x'.repeat(MAX_OWNER_SCAN_BYTES);
     const large = json({ tenant: 'acme', data: { padding } });

@@ -9,11 +9,17 @@ export const MAX_OWNER_SCAN_BYTES = 256 * 1024;
 // An upstream envelope names its tenant `tenant`; Switchboard's own payloads name it `tenantId`.
 const TENANT_FIELDS = ['tenant', 'tenantId'] as const;
 
+// Ingest's reason for an upstream event naming a tenant its topic is not bound to.
+const TENANT_NOT_ALLOWED = 'tenant-not-allowed';
+
 /**
  * The tenant a dead letter belongs to: its tenant header, or else the one its value names, or null
- * (then only operators see it). Nothing else in the value is read or trusted.
+ * (then only operators see it). Nothing else in the value is read or trusted. An event refused for
+ * naming a tenant its topic may not carry belongs to nobody: showing it to the tenant it named would
+ * hand an impersonator's payload to its victim.
  */
 export function ownerOfDeadLetter(headers: Record<string, string>, value: Buffer | null): string | null {
+  if (headers[HeaderName.error]?.startsWith(TENANT_NOT_ALLOWED)) return null;
   const header = headers[HeaderName.tenant];
   if (header !== undefined && isTenantId(header)) return header;
   return tenantNamedIn(value);

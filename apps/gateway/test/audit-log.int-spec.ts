@@ -382,6 +382,48 @@ describe('gateway audit log (real PostgreSQL, the real gateway)', () => {
     expect(replacement?.before_digest).toBe(sha256(canonicalJson(asCreated)));
   });
 
+  it('records key lifecycle calls and each key’s calls with its role, refusals included; an auditor reads them', async () => {
+    const auditor = await gateway.call('POST', '/v1/api-keys', {
+      body: { name: 'audit team', role: 'auditor' },
+    });
+    const editor = await gateway.call('POST', '/v1/api-keys', { body: { name: 'design', role: 'editor' } });
+    const edited = await gateway.call('POST', '/v1/templates', {
+      apiKey: editor.body.key,
+      body: templateRequest('by-editor'),
+    });
+    const refused = await gateway.call('POST', '/v1/templates', {
+      apiKey: auditor.body.key,
+      body: templateRequest('by-auditor'),
+    });
+    const notForEditors = await gateway.call('GET', '/v1/audit-log', { apiKey: editor.body.key });
+    const revoked = await gateway.call('POST', `/v1/api-keys/${editor.body.id}/revoke`);
+    const read = await gateway.call('GET', '/v1/audit-log?limit=5', { apiKey: auditor.body.key });
+
+    expect([auditor.status, editor.status, edited.status, refused.status, revoked.status]).toEqual([
+      201, 201, 201, 403, 200,
+    ]);
+    expect(read.status).toBe(200);
+    expect(notForEditors.status).toBe(403);
+    expect(notForEditors.body).toMatchObject({ missingPermission: 'audit-log:read' });
+    expect(
+      read.body.entries.map(
+        (entry: { actor: { id: string; role: string }; action: string; target: object; status: number }) => [
+          entry.actor.id,
+          entry.actor.role,
+          entry.action,
+          entry.target,
+          entry.status,
+        ],
+      ),
+    ).toEqual([
+      [developmentKeyId, 'owner', 'POST /v1/api-keys/{keyId}/revoke', { keyId: editor.body.id }, 200],
+      [auditor.body.id, 'auditor', 'POST /v1/templates', {}, 403],
+      [editor.body.id, 'editor', 'POST /v1/templates', {}, 201],
+      [developmentKeyId, 'owner', 'POST /v1/api-keys', {}, 201],
+      [developmentKeyId, 'owner', 'POST /v1/api-keys', {}, 201],
+    ]);
+  });
+
   it('answers 503 rather than acknowledge a change it could not record', async () => {
     await database.query(`ALTER FUNCTION gateway.append_audit_entry RENAME TO append_audit_entry_away`);
     let answer: GatewayAnswer;
@@ -398,7 +440,7 @@ describe('gateway audit log (real PostgreSQL, the real gateway)', () => {
       code: 'AUDIT_LOG_UNAVAILABLE',
       instance: '/v1/templates',
     });
-    expect((await entriesOf('tenant:acme')).at(-1)?.sequence).toBe('68');
+    expect((await entriesOf('tenant:acme')).at(-1)?.sequence).toBe('73');
   });
 
   // Last: it breaks the chain for good.
@@ -407,7 +449,7 @@ describe('gateway audit log (real PostgreSQL, the real gateway)', () => {
     expect(before.exitCode).toBe(0);
     expect(before.stdout.trim().split('\n')).toEqual([
       expect.stringMatching(/^platform ok 1 entries, head 1 [0-9a-f]{64}$/),
-      expect.stringMatching(/^tenant:acme ok 68 entries, head 68 [0-9a-f]{64}$/),
+      expect.stringMatching(/^tenant:acme ok 73 entries, head 73 [0-9a-f]{64}$/),
     ]);
 
     const superuser = new Client({ connectionString: gateway.database.url });

@@ -179,6 +179,8 @@ describe('gateway message types and sending settings API (proxy to the router)',
     });
     expect(router.requests).toEqual([
       { method: 'GET', path: '/internal/tenants/acme/sending-settings', body: undefined },
+      // The settings as they were, for the audit log.
+      { method: 'GET', path: '/internal/tenants/acme/sending-settings', body: undefined },
       { method: 'PUT', path: '/internal/tenants/acme/sending-settings', body: settings },
     ]);
   });

@@ -9,6 +9,7 @@ import {
 import { SendingSettings, SendingSettingsView } from '@switchboard/contracts';
 import { parseInput } from '@switchboard/service-kit';
 import type { FastifyReply } from 'fastify';
+import { recordBeforeState } from '../audit/audit-context';
 import { RequirePermission } from '../auth/route-access';
 import { Tenant } from '../auth/tenant.decorator';
 import { openApiSchema } from '../http/openapi-schema';
@@ -53,6 +54,9 @@ export class SendingSettingsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<unknown> {
     const settings = parseInput(SendingSettings, body);
+    // For the audit log: the settings as they were (the defaults when never set).
+    const current = await this.sendingSettings.get(tenantId);
+    recordBeforeState(reply.request, current.status === 200 ? current.body : null);
     const answer = await this.sendingSettings.put(tenantId, settings);
     this.nationalPhoneNumbers.forget(tenantId);
     return passThrough(reply, answer, REJECTED);

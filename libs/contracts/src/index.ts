@@ -25,3 +25,4 @@ export * from './http/dead-letters';
 export * from './http/sending-policy';
 export * from './http/schedules';
 export * from './http/api-keys';
+export * from './http/recipient-export';

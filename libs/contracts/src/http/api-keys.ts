@@ -21,6 +21,7 @@ export const API_KEY_PERMISSIONS = [
   'sending-settings:write',
   'recipients:read',
   'recipients:write',
+  'recipients:export',
   'inbox-tokens:issue',
   'suppressions:read',
   'suppressions:write',

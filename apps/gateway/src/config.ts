@@ -93,6 +93,12 @@ export const gatewayConfigSpec = defineConfig({
     description: 'Base URL of the router service, to which suppressions are forwarded',
     sensitive: false,
   },
+  SENDER_INAPP_URL: {
+    schema: env.url({ protocols: ['http', 'https'] }).optional(),
+    description:
+      'Base URL of the in-app sender, asked for a person’s inbox in their export; set it wherever sender-inapp runs. Unset: exports say their inbox was not asked',
+    sensitive: false,
+  },
   SERVICE_TOKEN_SECRETS: serviceVariables.SERVICE_TOKEN_SECRETS,
   INTERNAL_HTTP_TIMEOUT: {
     schema: env.duration('5s'),
@@ -103,6 +109,12 @@ export const gatewayConfigSpec = defineConfig({
     schema: env.duration('5s'),
     description:
       'How long a request waits for the database to record its messages as accepted before answering 503',
+    sensitive: false,
+  },
+  AUDIT_RECORD_TIMEOUT: {
+    schema: env.duration('5s'),
+    description:
+      'How long a state-changing request waits for the database to record it in the audit log before answering 503',
     sensitive: false,
   },
   PUBLISH_TIMEOUT: {

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { parseLinkKeyring, signLink } from '@switchboard/security';
-import { repoRoot } from '@switchboard/testing';
+import { repoRoot, waitFor } from '@switchboard/testing';
 import { Client } from 'pg';
 import { startStubService, type StubService } from './support/stub-service';
 import { createTestGateway, type GatewayAnswer, type TestGateway } from './support/test-gateway';
@@ -443,13 +443,37 @@ describe('gateway audit log (real PostgreSQL, the real gateway)', () => {
     expect((await entriesOf('tenant:acme')).at(-1)?.sequence).toBe('73');
   });
 
+  it('answers 503 when the database holds the entry too long, and the entry lands once it lets go', async () => {
+    // Another session holds the chain's lock, as a stuck append would.
+    const holder = new Client({ connectionString: gateway.database.url });
+    await holder.connect();
+    let answer: GatewayAnswer;
+    try {
+      await holder.query(`SELECT pg_advisory_lock(hashtextextended('gateway.audit_log:tenant:acme', 0))`);
+      const started = Date.now();
+      answer = await gateway.call('POST', '/v1/templates', { body: templateRequest('held') });
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      await holder.end();
+    }
+
+    expect(answer.status).toBe(503);
+    expect(answer.body).toMatchObject({ code: 'AUDIT_LOG_UNAVAILABLE' });
+    // The append went on: the change it describes was made, as the 503 says it may have been.
+    const landed = await waitFor('the held entry to land', async () => {
+      const last = (await entriesOf('tenant:acme')).at(-1);
+      return last?.sequence === '74' ? last : undefined;
+    });
+    expect(landed).toMatchObject({ action: 'POST /v1/templates', status: 201 });
+  });
+
   // Last: it breaks the chain for good.
   it('catches a superuser’s edit made with the triggers bypassed, naming the entry (API and command)', async () => {
     const before = await runAuditVerify([], gateway.database.url);
     expect(before.exitCode).toBe(0);
     expect(before.stdout.trim().split('\n')).toEqual([
       expect.stringMatching(/^platform ok 1 entries, head 1 [0-9a-f]{64}$/),
-      expect.stringMatching(/^tenant:acme ok 73 entries, head 73 [0-9a-f]{64}$/),
+      expect.stringMatching(/^tenant:acme ok 74 entries, head 74 [0-9a-f]{64}$/),
     ]);
 
     const superuser = new Client({ connectionString: gateway.database.url });

@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { DataSource } from 'typeorm';
+import type { GatewayConfig } from '../config';
+import { GATEWAY_CONFIG } from '../gateway-config.module';
 import { AuditLog } from './audit-log';
 import { AuditLogController } from './audit-log.controller';
 import { AuditRecorder } from './audit-recorder';
@@ -15,8 +17,9 @@ import { VerifyAuditChain } from './verify-audit-chain.usecase';
   providers: [
     {
       provide: AuditLog,
-      useFactory: (dataSource: DataSource) => new PostgresAuditLog(dataSource),
-      inject: [DataSource],
+      useFactory: (dataSource: DataSource, config: GatewayConfig) =>
+        new PostgresAuditLog(dataSource, config.AUDIT_RECORD_TIMEOUT),
+      inject: [DataSource, GATEWAY_CONFIG],
     },
     { provide: ListAuditLog, useFactory: (log: AuditLog) => new ListAuditLog(log), inject: [AuditLog] },
     {

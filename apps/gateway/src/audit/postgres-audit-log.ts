@@ -1,3 +1,4 @@
+import { withDeadline } from '@switchboard/faults';
 import type { DataSource } from 'typeorm';
 import type { AuditActorType, AuditEntry, AuditEntryDraft } from './audit-entry';
 import { AuditLog, type AuditLogFilter } from './audit-log';
@@ -26,14 +27,18 @@ const COLUMNS = `id, chain, sequence, gateway.audit_time(recorded_at) AS recorde
   actor_role, action, target, status, request_id, client_address, body_digest, before_digest, previous_hash, hash`;
 
 export class PostgresAuditLog extends AuditLog {
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    /** A database that does not answer must not hold the caller: it hears 503 instead. */
+    private readonly appendTimeoutMs: number,
+  ) {
     super();
   }
 
   async append(draft: AuditEntryDraft): Promise<number> {
     const { actor } = draft;
     // One round trip: the function locks the chain, reads its head and inserts (see the migration).
-    const rows: { sequence: string }[] = await this.dataSource.query(
+    const append: Promise<{ sequence: string }[]> = this.dataSource.query(
       `SELECT gateway.append_audit_entry($1, $2, $3, $4, $5, $6, $7, $8::smallint, $9, $10, $11, $12) AS sequence`,
       [
         draft.id,
@@ -50,6 +55,7 @@ export class PostgresAuditLog extends AuditLog {
         draft.beforeDigest,
       ],
     );
+    const rows = await withDeadline(append, this.appendTimeoutMs, 'the database');
     return Number(rows[0]?.sequence);
   }
 

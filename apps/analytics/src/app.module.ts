@@ -18,6 +18,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { ProviderCircuitEntity } from './metrics/provider-circuit.entity';
 import { DeliveryEventEntity } from './timeline/delivery-event.entity';
 import { MessageStatusEntity } from './timeline/message-status.entity';
+import { RecipientExportModule } from './recipient-export/recipient-export.module';
 import { ConsumerReadiness, TimelineModule } from './timeline/timeline.module';
 
 export const ANALYTICS_SCHEMA = 'analytics';
@@ -61,6 +62,7 @@ export function createAppModule(config: AnalyticsConfig): Type<unknown> {
         DeadLettersConsumerReadiness,
       ]),
       TimelineModule,
+      RecipientExportModule,
       DeadLettersModule,
       MetricsModule,
     ],

@@ -12,6 +12,8 @@ import { CreateIngestMessagesAndTriggers1795595937123 } from './migrations/17955
 import { AddMessageChannels1795800000000 } from './migrations/1795800000000-add-message-channels';
 import { AddMessageTypeAndDedupKey1796000000000 } from './migrations/1796000000000-add-message-type-and-dedup-key';
 import { AddTriggerMessageType1796200000000 } from './migrations/1796200000000-add-trigger-message-type';
+import { IndexMessagesByRecipient1796700000000 } from './migrations/1796700000000-index-messages-by-recipient';
+import { RecipientExportModule } from './recipient-export/recipient-export.module';
 import { TriggerEntity } from './triggers/trigger.entity';
 import { TriggersModule } from './triggers/triggers.module';
 
@@ -38,6 +40,7 @@ export function createAppModule(config: IngestConfig): Type<unknown> {
           AddMessageChannels1795800000000,
           AddMessageTypeAndDedupKey1796000000000,
           AddTriggerMessageType1796200000000,
+          IndexMessagesByRecipient1796700000000,
         ],
       }),
       MessagingModule.forRoot({
@@ -58,6 +61,7 @@ export function createAppModule(config: IngestConfig): Type<unknown> {
       HealthModule.register([MessagingHealthIndicator, DatabaseHealthIndicator, ConsumerReadiness]),
       TriggersModule,
       MessagesModule,
+      RecipientExportModule,
       ConsumersModule,
     ],
   })

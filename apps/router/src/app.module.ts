@@ -26,6 +26,7 @@ import { AddCancellationsAndRecurringSchedules1796500000000 } from './migrations
 import { AddRecipientAttributes1796600000000 } from './migrations/1796600000000-add-recipient-attributes';
 import { PushSubscriptionEntity } from './recipients/push-subscription.entity';
 import { RecipientEntity } from './recipients/recipient.entity';
+import { RecipientExportModule } from './recipient-export/recipient-export.module';
 import { RecipientsModule, type RecipientsOptions } from './recipients/recipients.module';
 import { RecurringScheduleEntity } from './recurring-schedules/recurring-schedule.entity';
 import { RecurringSchedulesModule } from './recurring-schedules/recurring-schedules.module';
@@ -92,6 +93,7 @@ export function createAppModule(config: RouterConfig, options: RouterOptions = {
       HealthModule.register([MessagingHealthIndicator, DatabaseHealthIndicator, ConsumerReadiness]),
       SuppressionsModule,
       RecipientsModule.forRoot(options),
+      RecipientExportModule,
       PreferencesModule,
       SendingPolicyModule,
       RoutingModule,

@@ -7,6 +7,7 @@ import type { SenderInappConfig } from './config';
 import { InboxItemEntity } from './inbox/inbox-item.entity';
 import { ConsumerReadiness, InboxModule } from './inbox/inbox.module';
 import { CreateSenderInappInbox1795620000000 } from './migrations/1795620000000-create-sender-inapp-inbox';
+import { RecipientExportModule } from './recipient-export/recipient-export.module';
 import { SenderInappConfigModule } from './sender-inapp-config.module';
 
 export const SENDER_INAPP_SCHEMA = 'sender_inapp';
@@ -36,10 +37,11 @@ export function createAppModule(config: SenderInappConfig): Type<unknown> {
         kafka: kafkaSettingsFromConfig(config, 'sender-inapp'),
         topics,
       }),
-      // Only public routes here (health, the inbox on recipient tokens): any other is refused.
-      ServiceAccessModule.forRoot({ audience: 'sender-inapp' }),
+      // Public: health and the inbox on recipient tokens. Internal: a person's export, for the gateway.
+      ServiceAccessModule.forRoot({ audience: 'sender-inapp', secrets: config.SERVICE_TOKEN_SECRETS }),
       HealthModule.register([MessagingHealthIndicator, DatabaseHealthIndicator, ConsumerReadiness]),
       InboxModule,
+      RecipientExportModule,
     ],
   })
   class SenderInappModule {}

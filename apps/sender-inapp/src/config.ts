@@ -36,6 +36,12 @@ export const senderInappConfigSpec = defineConfig({
     description: 'Address the inbox API listens on (0.0.0.0 for every interface)',
   },
   DATABASE_POOL_SIZE: serviceVariables.DATABASE_POOL_SIZE,
+  // Optional here: the only internal route is a person's export; unset, it refuses every caller.
+  SERVICE_TOKEN_SECRETS: {
+    ...serviceVariables.SERVICE_TOKEN_SECRETS,
+    schema: serviceVariables.SERVICE_TOKEN_SECRETS.schema.optional(),
+    description: `${serviceVariables.SERVICE_TOKEN_SECRETS.description}; unset: the internal export route refuses every caller`,
+  },
   INBOX_TOKEN_SECRETS: {
     schema: inboxTokenSecrets,
     description:

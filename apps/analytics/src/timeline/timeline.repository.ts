@@ -8,7 +8,7 @@ export interface StoredMessage {
   timeline: MessageTimelineEntry[];
 }
 
-interface TimelineRow {
+export interface TimelineRow {
   type: DeliveryEventTypeName;
   occurred_at: Date;
   source: string;
@@ -143,7 +143,7 @@ export class TimelineRepository {
   }
 }
 
-function toTimelineEntry(row: TimelineRow): MessageTimelineEntry {
+export function toTimelineEntry(row: TimelineRow): MessageTimelineEntry {
   return {
     type: row.type,
     occurredAt: row.occurred_at.toISOString(),

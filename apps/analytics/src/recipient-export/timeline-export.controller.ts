@@ -1,0 +1,20 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { type AnalyticsTimelineExport, ExportMessageIdsQuery, TenantId } from '@switchboard/contracts';
+import { parseInput } from '@switchboard/service-kit';
+import { z } from 'zod';
+import { PgTimelineExportStore } from './pg-timeline-export-store';
+
+const TenantPath = z.strictObject({ tenantId: TenantId });
+
+/** Internal: the timelines of a page of a person's messages, for their export (GDPR/CCPA). */
+@Controller('internal/tenants/:tenantId/message-timelines')
+export class TimelineExportController {
+  constructor(private readonly store: PgTimelineExportStore) {}
+
+  @Get()
+  async timelines(@Param() path: unknown, @Query() query: unknown): Promise<AnalyticsTimelineExport> {
+    const { tenantId } = parseInput(TenantPath, path, 'path');
+    const { ids } = parseInput(ExportMessageIdsQuery, query, 'query');
+    return { messages: await this.store.timelinesOf(tenantId, ids) };
+  }
+}

@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { MessageExportController } from './message-export.controller';
+import { PgMessageExportStore } from './pg-message-export-store';
+
+/** Ingest's part of a person's export: the messages addressed to them. */
+@Module({
+  controllers: [MessageExportController],
+  providers: [PgMessageExportStore],
+})
+export class RecipientExportModule {}

@@ -1,0 +1,119 @@
+import { Injectable } from '@nestjs/common';
+import type {
+  ChannelName,
+  ExportedRecurringSchedule,
+  ExportedRouting,
+  SuppressionSourceName,
+  SuppressionView,
+} from '@switchboard/contracts';
+import { DataSource } from 'typeorm';
+
+interface SuppressionRow {
+  channel: ChannelName;
+  address: string;
+  reason: string;
+  category: string | null;
+  source: SuppressionSourceName;
+  created_at: Date;
+}
+
+interface RecurringScheduleRow {
+  id: string;
+  name: string | null;
+  cron: string;
+  time_zone: string;
+  message: Record<string, unknown>;
+  status: string;
+  created_at: Date;
+  updated_at: Date;
+}
+
+interface RoutingRow {
+  message_id: string;
+  decision: string | null;
+  rule: string | null;
+  reason: string | null;
+  channel: string | null;
+  address: string | null;
+  decided_at: Date | null;
+  due_at: Date | null;
+  released_at: Date | null;
+  cancelled_at: Date | null;
+}
+
+/** The router's rows about one person, read for an export; every query is tenant-scoped. */
+@Injectable()
+export class PgRecipientExportStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Suppressions are kept by address: those of any of the person's addresses, whatever the case. */
+  async suppressionsOf(tenantId: string, addresses: readonly string[]): Promise<SuppressionView[]> {
+    if (addresses.length === 0) return [];
+    const rows: SuppressionRow[] = await this.dataSource.query(
+      `SELECT channel, address, reason, category, source, created_at
+       FROM router.suppressions
+       WHERE tenant_id = $1 AND lower(address) = ANY($2::text[])
+       ORDER BY id`,
+      [tenantId, addresses.map((address) => address.toLowerCase())],
+    );
+    return rows.map((row) => ({
+      channel: row.channel,
+      address: row.address,
+      reason: row.reason,
+      category: row.category,
+      source: row.source,
+      createdAt: row.created_at.toISOString(),
+    }));
+  }
+
+  async recurringSchedulesOf(tenantId: string, recipientId: string): Promise<ExportedRecurringSchedule[]> {
+    const rows: RecurringScheduleRow[] = await this.dataSource.query(
+      `SELECT id, name, cron, time_zone, message, status, created_at, updated_at
+       FROM router.recurring_schedules
+       WHERE tenant_id = $1 AND message -> 'recipient' ->> 'id' = $2
+       ORDER BY created_at, id`,
+      [tenantId, recipientId],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      name: row.name,
+      cron: row.cron,
+      timeZone: row.time_zone,
+      message: row.message,
+      status: row.status,
+      createdAt: row.created_at.toISOString(),
+      updatedAt: row.updated_at.toISOString(),
+    }));
+  }
+
+  /** The decision, deferral and cancellation of each message the router knows among `messageIds`. */
+  async routingOf(tenantId: string, messageIds: readonly string[]): Promise<ExportedRouting[]> {
+    const rows: RoutingRow[] = await this.dataSource.query(
+      `SELECT ids.message_id, d.decision, d.rule, d.reason, d.channel, d.address, d.decided_at,
+              s.due_at, s.released_at, c.cancelled_at
+       FROM unnest($2::uuid[]) AS ids(message_id)
+       LEFT JOIN router.decisions d ON d.message_id = ids.message_id AND d.tenant_id = $1
+       LEFT JOIN router.schedules s ON s.message_id = ids.message_id AND s.tenant_id = $1
+       LEFT JOIN router.cancellations c ON c.message_id = ids.message_id AND c.tenant_id = $1
+       WHERE d.message_id IS NOT NULL OR s.message_id IS NOT NULL OR c.message_id IS NOT NULL`,
+      [tenantId, messageIds],
+    );
+    return rows.map((row) => ({
+      messageId: row.message_id,
+      decision:
+        row.decision === null || row.decided_at === null
+          ? null
+          : {
+              decision: row.decision,
+              rule: row.rule,
+              reason: row.reason,
+              channel: row.channel,
+              address: row.address,
+              decidedAt: row.decided_at.toISOString(),
+            },
+      deferredUntil: row.due_at?.toISOString() ?? null,
+      releasedAt: row.released_at?.toISOString() ?? null,
+      cancelledAt: row.cancelled_at?.toISOString() ?? null,
+    }));
+  }
+}

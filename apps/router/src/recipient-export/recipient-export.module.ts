@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { PreferenceStore } from '../preferences/preference';
+import { RecipientStore } from '../recipients/recipient';
+import { ExportRecipient } from './export-recipient.usecase';
+import { PgRecipientExportStore } from './pg-recipient-export-store';
+import { RecipientExportController } from './recipient-export.controller';
+
+/** The router's parts of a person's export; the stores are the global ones of recipients and preferences. */
+@Module({
+  controllers: [RecipientExportController],
+  providers: [
+    PgRecipientExportStore,
+    {
+      provide: ExportRecipient,
+      useFactory: (recipients: RecipientStore, preferences: PreferenceStore, store: PgRecipientExportStore) =>
+        new ExportRecipient(recipients, preferences, store),
+      inject: [RecipientStore, PreferenceStore, PgRecipientExportStore],
+    },
+  ],
+})
+export class RecipientExportModule {}

@@ -4,7 +4,7 @@ import { DataKeyStore } from './data-key-store';
 import { EncryptionError } from './encryption-error';
 import { FieldEncryptor } from './field-encryptor';
 import { LocalKeyProvider, type KeyProvider } from './key-provider';
-import type { SqlQuery } from './key-tables';
+import { DEFAULT_ENCRYPTION_SCHEMA, type SqlQuery } from './key-tables';
 import { KmsKeyProvider } from './kms-key-provider';
 import type { MasterKeyring } from './master-keys';
 
@@ -17,6 +17,8 @@ export interface EncryptionConfig {
   ENCRYPTION_KMS_ENDPOINT?: string;
   BLIND_INDEX_KEY: Buffer;
   ENCRYPTION_KEY_CACHE_TTL: number;
+  /** The shared schema of the key tables; `encryption` when unset. */
+  ENCRYPTION_SCHEMA?: string;
   /** An app that already declares AWS credentials (the senders) passes them; unset: the SDK's chain. */
   AWS_ACCESS_KEY_ID?: string;
   AWS_SECRET_ACCESS_KEY?: string;
@@ -32,16 +34,20 @@ export interface Encryption {
   provider: KeyProvider;
 }
 
-/** Everything a service needs, from its config and the query function of its own schema. */
+/**
+ * Everything a service needs, from its config and a query function of its database. The key
+ * tables are in the shared schema (`ENCRYPTION_SCHEMA`) unless `database.schema` names another;
+ * call ensureEncryptionKeyTables at start-up so that they exist.
+ */
 export function createEncryption(
   config: EncryptionConfig,
-  database: { query: SqlQuery; schema: string },
+  database: { query: SqlQuery; schema?: string },
 ): Encryption {
   const provider = keyProviderFrom(config);
   const blindIndex = new BlindIndex(config.BLIND_INDEX_KEY);
   const keys = new DataKeyStore({
     query: database.query,
-    schema: database.schema,
+    schema: database.schema ?? config.ENCRYPTION_SCHEMA ?? DEFAULT_ENCRYPTION_SCHEMA,
     provider,
     blindIndex,
     cacheTtlMs: config.ENCRYPTION_KEY_CACHE_TTL,

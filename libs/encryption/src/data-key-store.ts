@@ -25,6 +25,10 @@ export interface DataKey extends DataKeyMaterial {
 export interface DataKeySource {
   keyFor(tenantId: string, recipientId?: string): Promise<DataKey>;
   keyById(keyId: string): Promise<DataKey>;
+  /** The keys of many owners at once, in the order asked: what a batch of writes needs. */
+  keysFor(owners: ReadonlyArray<{ tenantId: string; recipientId?: string }>): Promise<DataKey[]>;
+  /** The keys many stored values name, each or the error that stops it: what a batch of reads needs. */
+  keysByIds(keyIds: readonly string[]): Promise<Map<string, DataKey | EncryptionError>>;
 }
 
 const optionsSchema = z.strictObject({
@@ -108,7 +112,7 @@ export class DataKeyStore implements DataKeySource {
   async keyFor(tenantId: string, recipientId?: string): Promise<DataKey> {
     // Cached by the recipient id itself (in memory only), so a hit costs no HMAC; only an id that
     // was checked and looked up before can be there.
-    const owner = JSON.stringify([tenantId, recipientId ?? null]);
+    const owner = ownerName(tenantId, recipientId);
     const cached = this.byOwner.get(owner);
     if (cached !== undefined) return cached;
     const recipientIndex = this.recipientIndexOf(tenantId, recipientId);
@@ -139,6 +143,139 @@ export class DataKeyStore implements DataKeySource {
       this.loading.set(keyId, pending);
     }
     return pending;
+  }
+
+  /**
+   * The keys of many owners (tenants, or tenant + recipient) in the order asked, for a batch of
+   * writes: the ones not cached are read in one query, the missing ones made and inserted in one
+   * statement, and a replica's concurrent inserts are read back in one more. So a batch costs at
+   * most three round trips whatever its size (plus a KMS call per new key with aws-kms).
+   */
+  async keysFor(owners: ReadonlyArray<{ tenantId: string; recipientId?: string }>): Promise<DataKey[]> {
+    const wanted = new Map<string, { tenantId: string; recipientIndex: string }>();
+    const found = new Map<string, DataKey>();
+    for (const { tenantId, recipientId } of owners) {
+      const owner = ownerName(tenantId, recipientId);
+      if (found.has(owner) || wanted.has(owner)) continue;
+      const cached = this.byOwner.get(owner);
+      if (cached !== undefined) found.set(owner, cached);
+      else wanted.set(owner, { tenantId, recipientIndex: this.recipientIndexOf(tenantId, recipientId) });
+    }
+    if (wanted.size > 0) {
+      const byIndex = new Map(
+        [...wanted].map(([owner, { tenantId, recipientIndex }]) => [
+          ownerName(tenantId, recipientIndex),
+          owner,
+        ]),
+      );
+      const keep = async (rows: KeyRow[]) => {
+        const keys = await Promise.all(rows.map((row) => this.unwrapUnlessCached(row)));
+        rows.forEach((row, index) => {
+          const owner = byIndex.get(ownerName(row.tenant_id, row.recipient_index));
+          if (owner !== undefined) found.set(owner, keys[index]);
+        });
+      };
+      await keep(await this.selectByOwners([...wanted.values()]));
+      const missing = [...wanted].filter(([owner]) => !found.has(owner)).map(([, value]) => value);
+      if (missing.length > 0) {
+        const made = await Promise.all(
+          missing.map(async (owner) => {
+            const keyId = randomBytes(16).toString('base64url');
+            return { ...owner, keyId, ...(await this.provider.generateDataKey(keyId)) };
+          }),
+        );
+        // In one order on every replica, so that two batches inserting the same owners wait on each
+        // other instead of deadlocking.
+        made.sort((left, right) =>
+          left.tenantId === right.tenantId
+            ? compare(left.recipientIndex, right.recipientIndex)
+            : compare(left.tenantId, right.tenantId),
+        );
+        // As keyFor: a replica that inserted first wins, read back in a new statement below.
+        const inserted = await this.query(
+          `INSERT INTO ${this.keysTable} (key_id, tenant_id, recipient_index, master_key_id, wrapped_key)
+SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[])
+ON CONFLICT (tenant_id, recipient_index) DO NOTHING
+RETURNING key_id`,
+          [
+            made.map((key) => key.keyId),
+            made.map((key) => key.tenantId),
+            made.map((key) => key.recipientIndex),
+            made.map((key) => key.wrapped.masterKeyId),
+            made.map((key) => key.wrapped.wrappedKey),
+          ],
+        );
+        const insertedIds = new Set(inserted.map((row) => String(row.key_id)));
+        const lost: typeof missing = [];
+        for (const key of made) {
+          if (!insertedIds.has(key.keyId)) {
+            lost.push(key);
+            continue;
+          }
+          const owner = byIndex.get(ownerName(key.tenantId, key.recipientIndex));
+          const dataKey = this.remember({
+            keyId: key.keyId,
+            material: key.material,
+            tenantId: key.tenantId,
+            ...recipientPart(key.recipientIndex),
+          });
+          if (owner !== undefined) found.set(owner, dataKey);
+        }
+        if (lost.length > 0) await keep(await this.selectByOwners(lost));
+      }
+      for (const [owner, key] of found) {
+        if (wanted.has(owner) && !this.destroyed.get(key.keyId)) this.byOwner.set(owner, key);
+      }
+    }
+    return owners.map(({ tenantId, recipientId }) => {
+      const key = found.get(ownerName(tenantId, recipientId));
+      if (key === undefined) {
+        throw new EncryptionError(
+          'UNKNOWN_DATA_KEY',
+          `the data key of tenant ${tenantId} was neither created nor found (destroyed while it was made?)`,
+        );
+      }
+      return key;
+    });
+  }
+
+  /**
+   * The keys that many stored values name, for a batch of reads: the ones not cached in one query.
+   * Each id maps to its key or to the error that stops it (destroyed, unknown, not unwrappable),
+   * so one erased recipient or one tampered value fails alone, never the batch.
+   */
+  async keysByIds(keyIds: readonly string[]): Promise<Map<string, DataKey | EncryptionError>> {
+    const answers = new Map<string, DataKey | EncryptionError>();
+    const wanted: string[] = [];
+    for (const keyId of new Set(keyIds)) {
+      const cached = this.byId.get(keyId);
+      if (cached !== undefined) answers.set(keyId, cached);
+      else if (this.destroyed.get(keyId)) answers.set(keyId, destroyedError(keyId));
+      else if (!DATA_KEY_ID.test(keyId)) {
+        answers.set(keyId, new EncryptionError('MALFORMED_CIPHERTEXT', 'a data key id is not base64url'));
+      } else wanted.push(keyId);
+    }
+    if (wanted.length === 0) return answers;
+    const rows = await this.query(
+      `SELECT wanted.key_id, keys.tenant_id, keys.recipient_index, keys.master_key_id, keys.wrapped_key,
+  destroyed.destroyed_at
+FROM unnest($1::text[]) AS wanted (key_id)
+LEFT JOIN ${this.keysTable} AS keys ON keys.key_id = wanted.key_id
+LEFT JOIN ${this.destroyedTable} AS destroyed ON destroyed.key_id = wanted.key_id`,
+      [wanted],
+    );
+    await Promise.all(
+      rows.map(async (row) => {
+        const keyId = String(row.key_id);
+        try {
+          answers.set(keyId, await this.keyOfRow(keyId, row));
+        } catch (error) {
+          if (!(error instanceof EncryptionError)) throw error;
+          answers.set(keyId, error);
+        }
+      }),
+    );
+    return answers;
   }
 
   /**
@@ -178,7 +315,7 @@ export class DataKeyStore implements DataKeySource {
    * `cacheTtlMs`.
    */
   forgetRecipient(tenantId: string, recipientId: string): void {
-    const owner = JSON.stringify([tenantId, recipientId]);
+    const owner = ownerName(tenantId, recipientId);
     const cached = this.byOwner.get(owner);
     this.byOwner.delete(owner);
     const recipientIndex = this.recipientIndexOf(tenantId, recipientId);
@@ -245,6 +382,19 @@ RETURNING key_id`,
     return this.unwrapUnlessCached(winner);
   }
 
+  private async selectByOwners(
+    owners: ReadonlyArray<{ tenantId: string; recipientIndex: string }>,
+  ): Promise<KeyRow[]> {
+    const rows = await this.query(
+      `SELECT keys.key_id, keys.tenant_id, keys.recipient_index, keys.master_key_id, keys.wrapped_key
+FROM unnest($1::text[], $2::text[]) AS wanted (tenant_id, recipient_index)
+JOIN ${this.keysTable} AS keys
+  ON keys.tenant_id = wanted.tenant_id AND keys.recipient_index = wanted.recipient_index`,
+      [owners.map((owner) => owner.tenantId), owners.map((owner) => owner.recipientIndex)],
+    );
+    return rows as unknown as KeyRow[];
+  }
+
   private async selectByOwner(tenantId: string, recipientIndex: string): Promise<KeyRow | undefined> {
     const rows = await this.query(
       `SELECT key_id, tenant_id, recipient_index, master_key_id, wrapped_key FROM ${this.keysTable}
@@ -263,7 +413,11 @@ LEFT JOIN ${this.keysTable} AS keys ON keys.key_id = wanted.key_id
 LEFT JOIN ${this.destroyedTable} AS destroyed ON destroyed.key_id = wanted.key_id`,
       [keyId],
     );
-    const row = rows[0];
+    return this.keyOfRow(keyId, rows[0]);
+  }
+
+  /** A row of the key-by-id query: the key unwrapped, or why there is none. */
+  private async keyOfRow(keyId: string, row: Record<string, unknown> | undefined): Promise<DataKey> {
     if (row?.wrapped_key !== undefined && row.wrapped_key !== null) {
       return this.remember(await this.unwrap(row as unknown as KeyRow));
     }
@@ -294,6 +448,15 @@ LEFT JOIN ${this.destroyedTable} AS destroyed ON destroyed.key_id = wanted.key_i
     if (!this.destroyed.get(key.keyId)) this.byId.set(key.keyId, key);
     return key;
   }
+}
+
+/** The cache name of a key's owner; the same shape names an owner by its recipient index. */
+function ownerName(tenantId: string, recipient: string | undefined): string {
+  return JSON.stringify([tenantId, recipient ?? null]);
+}
+
+function compare(left: string, right: string): number {
+  return left < right ? -1 : left > right ? 1 : 0;
 }
 
 function recipientPart(recipientIndex: string): { recipientIndex?: string } {

@@ -27,6 +27,7 @@ describe('encryption configuration variables', () => {
     });
     expect(config.ENCRYPTION_KEY_PROVIDER).toBe('local');
     expect(config.ENCRYPTION_KEY_CACHE_TTL).toBe(60_000);
+    expect(config.ENCRYPTION_SCHEMA).toBe('encryption');
     const provider = keyProviderFrom(config);
     expect(provider).toBeInstanceOf(LocalKeyProvider);
     expect(provider.wrappingKeyId).toBe('2026a');

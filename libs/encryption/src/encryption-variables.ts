@@ -1,4 +1,5 @@
 import { env } from '@switchboard/config';
+import { DEFAULT_ENCRYPTION_SCHEMA, schemaNameSchema } from './key-tables';
 import { blindIndexSecretSchema, masterKeyringSchema } from './master-keys';
 
 const isSet = (value: unknown) => value !== undefined;
@@ -53,6 +54,12 @@ export const encryptionVariables = {
       'Secret of the blind indexes (keyed HMAC) that let encrypted addresses be found by equality, base64 of at least 32 random bytes; changing it breaks every index made with it',
     sensitive: true,
     example: '<openssl rand -base64 32>',
+  },
+  ENCRYPTION_SCHEMA: {
+    schema: schemaNameSchema.default(DEFAULT_ENCRYPTION_SCHEMA),
+    description:
+      'PostgreSQL schema of the data key tables, shared by every service (a value one service encrypts opens in the next; erasing destroys the one key everywhere); each service creates it if missing',
+    sensitive: false,
   },
   ENCRYPTION_KEY_CACHE_TTL: {
     schema: env.duration('60s'),

@@ -25,6 +25,18 @@ class KeysInMemory implements DataKeySource {
     if (key === undefined) throw new EncryptionError('UNKNOWN_DATA_KEY', keyId);
     return key;
   }
+
+  async keysFor(owners: ReadonlyArray<{ tenantId: string; recipientId?: string }>): Promise<DataKey[]> {
+    return Promise.all(owners.map(({ tenantId, recipientId }) => this.keyFor(tenantId, recipientId)));
+  }
+
+  async keysByIds(keyIds: readonly string[]): Promise<Map<string, DataKey | EncryptionError>> {
+    const answers = new Map<string, DataKey | EncryptionError>();
+    for (const keyId of keyIds) {
+      answers.set(keyId, await this.keyById(keyId).catch((error: EncryptionError) => error));
+    }
+    return answers;
+  }
 }
 
 const scope = { tenantId: 'acme', recipientId: 'user-1' };
@@ -121,5 +133,54 @@ describe('FieldEncryptor', () => {
     expect(badContext.problems[0].field).toBe('tenantId');
     const prototype = await errorOf(encryptor.encryptFields(payload, ['__proto__.polluted'], scope));
     expect(prototype.code).toBe('INVALID_ARGUMENT');
+  });
+
+  describe('batches', () => {
+    it('encrypts many values in order and reads them back, each with its own context', async () => {
+      const keys = new KeysInMemory();
+      const encryptor = new FieldEncryptor(keys);
+      const contexts = [
+        { tenantId: 'acme', recipientId: 'user-1', field: 'email' },
+        { tenantId: 'acme', recipientId: 'user-2', field: 'email' },
+        { tenantId: 'acme', recipientId: 'user-1', field: 'attributes' },
+      ];
+      const values = ['jane@example.com', 'joe@example.com', { plan: 'pro' }];
+      const sealed = await encryptor.encryptMany(
+        values.map((value, index) => ({ value, context: contexts[index] })),
+      );
+      expect(sealed.every((text) => text.startsWith('sbenc:v1:'))).toBe(true);
+      const opened = await encryptor.decryptMany(
+        sealed.map((ciphertext, index) => ({ ciphertext, context: contexts[index] })),
+      );
+      expect(opened).toEqual(values.map((value) => ({ ok: true, value })));
+    });
+
+    it('answers an error in place of a value moved to another recipient, a destroyed one or garbage, and reads the rest', async () => {
+      const keys = new KeysInMemory();
+      const encryptor = new FieldEncryptor(keys);
+      const [jane, joe, erased] = await encryptor.encryptMany([
+        { value: 'jane@example.com', context: { tenantId: 'acme', recipientId: 'user-1', field: 'email' } },
+        { value: 'joe@example.com', context: { tenantId: 'acme', recipientId: 'user-2', field: 'email' } },
+        { value: 'gone@example.com', context: { tenantId: 'acme', recipientId: 'user-3', field: 'email' } },
+      ]);
+      keys.destroyed.add((await keys.keyFor('acme', 'user-3')).keyId);
+      const opened = await encryptor.decryptMany([
+        { ciphertext: jane, context: { tenantId: 'acme', recipientId: 'user-2', field: 'email' } },
+        { ciphertext: joe, context: { tenantId: 'acme', recipientId: 'user-2', field: 'email' } },
+        { ciphertext: erased, context: { tenantId: 'acme', recipientId: 'user-3', field: 'email' } },
+        {
+          ciphertext: 'jane@example.com',
+          context: { tenantId: 'acme', recipientId: 'user-1', field: 'email' },
+        },
+        { ciphertext: joe, context: { tenantId: 'other', recipientId: 'user-2', field: 'email' } },
+      ]);
+      expect(opened.map((result) => (result.ok ? result.value : result.error.code))).toEqual([
+        'DECRYPTION_FAILED',
+        'joe@example.com',
+        'KEY_DESTROYED',
+        'MALFORMED_CIPHERTEXT',
+        'DECRYPTION_FAILED',
+      ]);
+    });
   });
 });

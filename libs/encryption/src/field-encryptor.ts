@@ -16,6 +16,21 @@ export interface EncryptionScope {
   recipientId?: string;
 }
 
+/** One value of a batch to encrypt, and where it will be stored. */
+export interface ValueToEncrypt {
+  value: JsonValue;
+  context: ValueContext;
+}
+
+/** One stored value of a batch to decrypt, and where it was read from. */
+export interface ValueToDecrypt {
+  ciphertext: string;
+  context: ValueContext;
+}
+
+/** A value of a batch read: what it says, or why it cannot be read (it alone, not the batch). */
+export type DecryptedValue = { ok: true; value: JsonValue } | { ok: false; error: EncryptionError };
+
 export interface DecryptFieldsOptions {
   /**
    * Pass plaintext through instead of failing, while rows written before encryption was turned on
@@ -60,13 +75,57 @@ export class FieldEncryptor {
     const valid = parseArgument(contextSchema, context, 'encryption context');
     const parsed = parseCiphertext(ciphertext);
     const key = await this.keys.keyById(parsed.keyId);
-    if (key.tenantId !== valid.tenantId) {
-      throw new EncryptionError(
-        'DECRYPTION_FAILED',
-        `the value of data key ${parsed.keyId} belongs to another tenant than ${valid.tenantId}`,
-      );
-    }
+    if (key.tenantId !== valid.tenantId) throw otherTenant(parsed.keyId, valid.tenantId);
     return decryptWithKey(key.material, parsed, valid);
+  }
+
+  /** Many values at once, each with its context, in the order given: one key lookup for the batch. */
+  async encryptMany(values: readonly ValueToEncrypt[]): Promise<string[]> {
+    const contexts = values.map(({ context }) => parseArgument(contextSchema, context, 'encryption context'));
+    const keys = await this.keys.keysFor(contexts);
+    return values.map(({ value }, index) => encryptWithKey(keys[index], value, contexts[index]));
+  }
+
+  /**
+   * Many stored values at once, in the order given, with one key lookup for the batch (the keys
+   * not cached, in one query). A value that cannot be read (erased owner, moved or changed value)
+   * answers its error in its place, so the rest of the batch is read all the same.
+   */
+  async decryptMany(values: readonly ValueToDecrypt[]): Promise<DecryptedValue[]> {
+    const parsed = values.map(({ ciphertext, context }) => {
+      try {
+        return {
+          ok: true as const,
+          context: parseArgument(contextSchema, context, 'encryption context'),
+          ciphertext: parseCiphertext(ciphertext),
+        };
+      } catch (error) {
+        if (error instanceof EncryptionError) return { ok: false as const, error };
+        throw error;
+      }
+    });
+    const keyIds = parsed.flatMap((item) => (item.ok ? [item.ciphertext.keyId] : []));
+    const keys = keyIds.length > 0 ? await this.keys.keysByIds(keyIds) : new Map();
+    return parsed.map((item): DecryptedValue => {
+      if (!item.ok) return item;
+      const key = keys.get(item.ciphertext.keyId);
+      if (key === undefined || key instanceof EncryptionError) {
+        return {
+          ok: false,
+          error:
+            key ?? new EncryptionError('UNKNOWN_DATA_KEY', `no data key ${item.ciphertext.keyId} was found`),
+        };
+      }
+      if (key.tenantId !== item.context.tenantId) {
+        return { ok: false, error: otherTenant(item.ciphertext.keyId, item.context.tenantId) };
+      }
+      try {
+        return { ok: true, value: decryptWithKey(key.material, item.ciphertext, item.context) };
+      } catch (error) {
+        if (error instanceof EncryptionError) return { ok: false, error };
+        throw error;
+      }
+    });
   }
 
   async encryptText(text: string, context: ValueContext): Promise<string> {
@@ -120,6 +179,13 @@ export class FieldEncryptor {
     }
     return result as T;
   }
+}
+
+function otherTenant(keyId: string, tenantId: string): EncryptionError {
+  return new EncryptionError(
+    'DECRYPTION_FAILED',
+    `the value of data key ${keyId} belongs to another tenant than ${tenantId}`,
+  );
 }
 
 /** Copies along the path only, so the caller's object is never changed and the rest is shared. */

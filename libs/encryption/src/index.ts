@@ -27,12 +27,21 @@ export {
   type ParsedCiphertext,
   type ValueContext,
 } from './envelope';
-export { FieldEncryptor, type DecryptFieldsOptions, type EncryptionScope } from './field-encryptor';
+export {
+  FieldEncryptor,
+  type DecryptedValue,
+  type DecryptFieldsOptions,
+  type EncryptionScope,
+  type ValueToDecrypt,
+  type ValueToEncrypt,
+} from './field-encryptor';
 export { LocalKeyProvider, type KeyProvider, type WrappedDataKey } from './key-provider';
 export {
   DATA_KEYS_TABLE,
+  DEFAULT_ENCRYPTION_SCHEMA,
   DESTROYED_KEYS_TABLE,
   encryptionKeyTablesDropSql,
+  ensureEncryptionKeyTables,
   encryptionKeyTablesSql,
   type SqlQuery,
 } from './key-tables';

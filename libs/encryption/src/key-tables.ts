@@ -5,6 +5,13 @@ import { parseArgument } from './encryption-error';
 // The same query function the shared rate limiter takes, so a service hands both the one it has.
 export type { SqlQuery };
 
+/**
+ * Where the key tables live unless configured otherwise (`ENCRYPTION_SCHEMA`): one schema for the
+ * whole platform, not one per service, because a value one service encrypts (a Kafka payload) must
+ * open in the next, and erasing a person must destroy their one key everywhere at once.
+ */
+export const DEFAULT_ENCRYPTION_SCHEMA = 'encryption';
+
 export const DATA_KEYS_TABLE = 'encryption_data_keys';
 export const DESTROYED_KEYS_TABLE = 'encryption_destroyed_keys';
 
@@ -45,6 +52,43 @@ export function encryptionKeyTablesSql(schema = 'public'): string[] {
   destroyed_at timestamptz NOT NULL DEFAULT now()
 )`,
   ];
+}
+
+// First key of the advisory lock (the second is the schema's hash), apart from the migration locks.
+const KEY_TABLES_LOCK_NAMESPACE = 0x53420002;
+
+/**
+ * Creates the shared schema and its key tables when missing. Every service calls it at start-up:
+ * the tables belong to no one service's migration history, and services start (and migrate)
+ * concurrently, when two CREATE ... IF NOT EXISTS racing can still fail on PostgreSQL's catalog.
+ * So everything runs as one DO block, one statement and one transaction, holding a
+ * transaction-level advisory lock: it works with any query function, a pool's included.
+ */
+export async function ensureEncryptionKeyTables(
+  query: SqlQuery,
+  schema = DEFAULT_ENCRYPTION_SCHEMA,
+): Promise<void> {
+  parseArgument(schemaNameSchema, schema, 'schema name');
+  const statements = [`CREATE SCHEMA IF NOT EXISTS "${schema}"`, ...encryptionKeyTablesSql(schema)];
+  await query(
+    `DO $ensure$ BEGIN
+PERFORM pg_advisory_xact_lock(${KEY_TABLES_LOCK_NAMESPACE}, ${schemaLockKey(schema)});
+${statements.map((statement) => `EXECUTE ${quoteLiteral(statement)};`).join('\n')}
+END $ensure$`,
+    [],
+  );
+}
+
+/** FNV-1a of the schema name as a signed 32-bit integer. */
+function schemaLockKey(schema: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(schema, 'utf8')) hash = Math.imul(hash ^ byte, 0x01000193);
+  return hash | 0;
+}
+
+// Only our own fixed statements, around an identifier checked against schemaNameSchema, pass here.
+function quoteLiteral(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
 }
 
 export function encryptionKeyTablesDropSql(schema = 'public'): string[] {

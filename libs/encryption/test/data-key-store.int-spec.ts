@@ -5,6 +5,7 @@ import {
   BlindIndex,
   DataKeyStore,
   encryptionKeyTablesSql,
+  ensureEncryptionKeyTables,
   EncryptionError,
   FieldEncryptor,
   isKeyDestroyed,
@@ -80,6 +81,74 @@ describe('DataKeyStore on PostgreSQL', () => {
       `SELECT count(*)::int AS keys FROM ${SCHEMA}.encryption_data_keys WHERE tenant_id = 'acme'`,
     );
     expect(rows[0].keys).toBe(1);
+  });
+
+  it('creates the shared schema and its tables once when services start together, and again changes nothing', async () => {
+    await Promise.all(Array.from({ length: 6 }, () => ensureEncryptionKeyTables(query, 'shared_keys')));
+    await ensureEncryptionKeyTables(query, 'shared_keys');
+    const { rows } = await pool.query(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'shared_keys' ORDER BY 1`,
+    );
+    expect(rows.map((row) => row.table_name)).toEqual(['encryption_data_keys', 'encryption_destroyed_keys']);
+  });
+
+  it('loads the keys of a whole batch in a few statements, making the missing ones in one', async () => {
+    const replica = store();
+    const owners = Array.from({ length: 300 }, (_, index) => ({
+      tenantId: 'batch',
+      recipientId: `user-${index}`,
+    }));
+    const early = await replica.keyFor('batch', 'user-7');
+    statements.length = 0;
+
+    const keys = await replica.keysFor([...owners, { tenantId: 'batch', recipientId: 'user-7' }]);
+    expect(statements.length).toBeLessThanOrEqual(2);
+    expect(keys).toHaveLength(301);
+    expect(keys[7].keyId).toBe(early.keyId);
+    expect(keys[300].keyId).toBe(early.keyId);
+    expect(new Set(keys.map((key) => key.keyId)).size).toBe(300);
+
+    // Another replica (nothing cached) asks by id for every one in one query, as routing reads a batch.
+    const reader = store();
+    statements.length = 0;
+    const found = await reader.keysByIds([...keys.map((key) => key.keyId), 'no-such-key']);
+    expect(statements).toHaveLength(1);
+    expect(
+      keys.every((key) => (found.get(key.keyId) as { material: Buffer }).material.equals(key.material)),
+    ).toBe(true);
+    expect((found.get('no-such-key') as EncryptionError).code).toBe('UNKNOWN_DATA_KEY');
+
+    // And by owner: the same keys, read back rather than made again.
+    statements.length = 0;
+    const again = await store().keysFor(owners);
+    expect(again.map((key) => key.keyId)).toEqual(keys.slice(0, 300).map((key) => key.keyId));
+    expect(statements.filter((sql) => sql.startsWith('INSERT'))).toHaveLength(0);
+  });
+
+  it('agrees on one key per owner when replicas make a batch at once', async () => {
+    const owners = Array.from({ length: 50 }, (_, index) => ({
+      tenantId: 'race',
+      recipientId: `user-${index}`,
+    }));
+    const batches = await Promise.all(Array.from({ length: 4 }, () => store().keysFor(owners)));
+    for (const batch of batches)
+      expect(batch.map((key) => key.keyId)).toEqual(batches[0].map((key) => key.keyId));
+    const { rows } = await pool.query(
+      `SELECT count(*)::int AS keys FROM ${SCHEMA}.encryption_data_keys WHERE tenant_id = 'race'`,
+    );
+    expect(rows[0].keys).toBe(50);
+  });
+
+  it('answers a destroyed key in a batch read as destroyed, and the others as keys', async () => {
+    const replica = store();
+    const [kept, erased] = await replica.keysFor([
+      { tenantId: 'erasing', recipientId: 'kept' },
+      { tenantId: 'erasing', recipientId: 'erased' },
+    ]);
+    await replica.destroyRecipientKey('erasing', 'erased');
+    const found = await store().keysByIds([kept.keyId, erased.keyId]);
+    expect(found.get(kept.keyId)).toMatchObject({ keyId: kept.keyId });
+    expect(isKeyDestroyed(found.get(erased.keyId))).toBe(true);
   });
 
   it('keeps neither the recipient id nor the data key in the clear', async () => {

@@ -1,15 +1,16 @@
-import type { AuditActor } from './audit-entry';
-import { PLATFORM_CHAIN, tenantChain } from './audit-entry';
+import { type AuditActor, PLATFORM_CHAIN, tenantChain } from './audit-entry';
 import type { ActingRecipient } from './audit-context';
 import { sha256Hex } from './audit-digest';
+import type { ApiKeyPrincipal } from '../auth/principal';
+import type { TokenRecipient } from '../auth/recipient-token.guard';
 import type { RouteAccess } from '../auth/route-access';
 
 /** What the guards may have set on a request; each is absent on routes it does not guard. */
 export interface AuditedRequestFacts {
-  principal?: { keyId: string; tenantId: string; role: string | null };
+  principal?: Pick<ApiKeyPrincipal, 'keyId' | 'tenantId' | 'role'>;
   /** Set with the principal; alone when a request was authenticated without one. */
   tenantId?: string;
-  tokenRecipient?: { tenantId: string; recipientId: string };
+  tokenRecipient?: TokenRecipient;
   authorization?: string;
   routeAccess?: RouteAccess;
   actingRecipient?: ActingRecipient;

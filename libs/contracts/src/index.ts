@@ -19,6 +19,8 @@ export * from './events/sms-dispatch/sms-dispatch';
 export * from './events/push-dispatch/push-dispatch';
 export * from './events/inapp-dispatch/inapp-dispatch';
 export * from './events/email-receipt/email-receipt';
+export * from './events/recipient-erasure/recipient-erasure';
+export * from './http/erasures';
 export * from './http/inbox';
 export * from './http/recipients';
 export * from './http/dead-letters';

@@ -7,6 +7,10 @@ import { SmsChannelTopics } from './events/sms-dispatch/sms-dispatch';
 import { MessageAcceptedTopics } from './events/message-accepted/message-accepted';
 import { MessageRequestedTopics } from './events/message-requested/message-requested';
 import { RenderRequestedTopics } from './events/render-requested/render-requested';
+import {
+  RecipientErasureConfirmedTopic,
+  RecipientErasureTopic,
+} from './events/recipient-erasure/recipient-erasure';
 import type { PayloadOf, TopicContract } from './topic-contract';
 
 /** Where anything that cannot be processed is parked, with headers saying why. */
@@ -22,6 +26,8 @@ export const TopicContracts = {
   ...channelTopics(InappChannelTopics),
   [DeliveryEventTopic.topic]: DeliveryEventTopic,
   [EmailReceiptTopic.topic]: EmailReceiptTopic,
+  [RecipientErasureTopic.topic]: RecipientErasureTopic,
+  [RecipientErasureConfirmedTopic.topic]: RecipientErasureConfirmedTopic,
 } as const satisfies Record<string, TopicContract<unknown>>;
 
 /** The priority lanes of one hop, each under its topic name. */

@@ -34,3 +34,11 @@ export { MessagingModule } from './nest/messaging.module';
 export { KAFKA, type MessagingModuleOptions } from './nest/tokens';
 export { provisionTopics, type ProvisionOptions, type TopicSpec } from './provision-topics';
 export { inTraceOfMessage } from './trace-causes';
+export {
+  ERASURE_TOPICS,
+  RecipientErasureConsumer,
+  type ErasedRows,
+  type ErasureProgress,
+  type RecipientEraser,
+  type RecipientErasureConsumerOptions,
+} from './erasure/recipient-erasure-consumer';

@@ -17,3 +17,12 @@ export { migrate } from './migrate';
 export { PersistenceError, type PersistenceErrorCode } from './persistence-error';
 export { PersistenceModule } from './persistence.module';
 export { isUniqueViolation } from './unique-violation';
+export {
+  purgeOldRows,
+  RETENTION_BATCH_SIZE,
+  type RetainedTable,
+  type RetentionQuery,
+} from './retention/purge-old-rows';
+export { RetentionPolicy, type RetentionCutoffs } from './retention/retention-policy';
+export { RetentionSweeper, type RetentionSweeperOptions } from './retention/retention-sweeper';
+export { retentionVariables } from './retention/retention-variables';

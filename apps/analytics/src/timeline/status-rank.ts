@@ -11,6 +11,8 @@ const STATUS_RANK: Record<DeliveryEventTypeName, number> = {
   'failed-over': -1,
   'circuit-changed': -1,
   redriven: -1,
+  // The person was erased: the message's facts stay where they were.
+  erased: -1,
   // Ranks lowest so that the new round's steps replace it; it replaces any status itself (see
   // messageStatusUpdates), since the message starts over on another channel.
   rerouted: -1,

@@ -22,6 +22,7 @@ export const API_KEY_PERMISSIONS = [
   'recipients:read',
   'recipients:write',
   'recipients:export',
+  'recipients:erase',
   'inbox-tokens:issue',
   'suppressions:read',
   'suppressions:write',

@@ -30,6 +30,8 @@ export const DeliveryEventType = z.enum([
   /** In-app: the recipient read or archived the item. */
   'read',
   'archived',
+  /** The recipient was erased: the message's personal data is gone; the steps' facts stay. */
+  'erased',
 ]);
 
 /** One step in a message's life; analytics keeps them as its timeline. */

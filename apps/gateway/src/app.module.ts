@@ -16,6 +16,7 @@ import { MessagesModule } from './messages/messages.module';
 import { MessageTypesModule } from './message-types/message-types.module';
 import { PreferencesModule } from './preferences/preferences.module';
 import { ReceiptsModule } from './receipts/receipts.module';
+import { RecipientExportModule } from './recipient-export/recipient-export.module';
 import { RecipientsModule } from './recipients/recipients.module';
 import { RequestLimitsModule } from './request-limits/request-limits.module';
 import { SchedulesModule } from './schedules/schedules.module';
@@ -58,6 +59,7 @@ export function createAppModule(config: GatewayConfig): Type<unknown> {
       TriggersModule,
       SuppressionsModule,
       RecipientsModule,
+      RecipientExportModule,
       PreferencesModule,
       SchedulesModule,
       MessageTypesModule,

@@ -139,6 +139,8 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
       TEMPLATE_URL: urls.template,
       INGEST_URL: urls.ingest,
       ROUTER_URL: urls.router,
+      // Asked for a person's inbox in their export.
+      ...(urls['sender-inapp'] ? { SENDER_INAPP_URL: urls['sender-inapp'] } : {}),
       // Tests and benches drive the one development key far past a client's rate (the pipeline
       // bench registers a thousand push recipients eight calls at a time); the request limits are
       // tested on their own, and serviceEnv can set them for a run that wants them.

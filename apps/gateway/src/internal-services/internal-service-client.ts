@@ -15,13 +15,15 @@ export interface UpstreamAnswer {
 const PASSED_THROUGH_STATUSES = new Set([400, 404, 409, 422]);
 
 /** The services whose internal API the gateway calls; each is the audience of its credentials. */
-export type InternalService = 'ingest' | 'router' | 'template' | 'analytics';
+export type InternalService = 'ingest' | 'router' | 'template' | 'analytics' | 'sender-inapp';
 
-const BASE_URL_OF: Record<InternalService, (config: GatewayConfig) => string> = {
+// undefined: the service is optional and not configured (the caller checks before making a client).
+const BASE_URL_OF: Record<InternalService, (config: GatewayConfig) => string | undefined> = {
   ingest: (config) => config.INGEST_URL,
   router: (config) => config.ROUTER_URL,
   template: (config) => config.TEMPLATE_URL,
   analytics: (config) => config.ANALYTICS_URL,
+  'sender-inapp': (config) => config.SENDER_INAPP_URL,
 };
 
 // One set of cached tokens per gateway (per config object), shared by every client it makes.
@@ -37,12 +39,9 @@ export function internalServiceClient(
     credentials = new ServiceCredentials({ issuer: 'gateway', secrets: config.SERVICE_TOKEN_SECRETS });
     credentialsOfGateway.set(config, credentials);
   }
-  return new InternalServiceClient(
-    service,
-    BASE_URL_OF[service](config),
-    config.INTERNAL_HTTP_TIMEOUT,
-    credentials,
-  );
+  const baseUrl = BASE_URL_OF[service](config);
+  if (baseUrl === undefined) throw new Error(`the gateway has no URL configured for the ${service} service`);
+  return new InternalServiceClient(service, baseUrl, config.INTERNAL_HTTP_TIMEOUT, credentials);
 }
 
 /**

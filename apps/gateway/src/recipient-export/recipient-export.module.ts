@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AuthModule } from '../auth/auth.module';
+import type { GatewayConfig } from '../config';
+import { GATEWAY_CONFIG } from '../gateway-config.module';
+import { internalServiceClient } from '../internal-services/internal-service-client';
+import { ExportRecipient } from './export-recipient.usecase';
+import { PostgresRecipientAuditEntries } from './postgres-recipient-audit-entries';
+import { RecipientExportController } from './recipient-export.controller';
+import { RecipientExportSources } from './recipient-export-sources';
+
+/** GET /v1/recipients/{id}/export: the gateway asks every service holding a part and writes one document. */
+@Module({
+  imports: [AuthModule],
+  controllers: [RecipientExportController],
+  providers: [
+    {
+      provide: ExportRecipient,
+      useFactory: (config: GatewayConfig, dataSource: DataSource) =>
+        new ExportRecipient(
+          new RecipientExportSources({
+            router: internalServiceClient(config, 'router'),
+            ingest: internalServiceClient(config, 'ingest'),
+            analytics: internalServiceClient(config, 'analytics'),
+            ...(config.SENDER_INAPP_URL
+              ? { senderInapp: internalServiceClient(config, 'sender-inapp') }
+              : {}),
+          }),
+          new PostgresRecipientAuditEntries(dataSource),
+        ),
+      inject: [GATEWAY_CONFIG, DataSource],
+    },
+  ],
+})
+export class RecipientExportModule {}

@@ -187,6 +187,10 @@ async function main(): Promise<void> {
     const inboxTokenSecret = developmentInboxTokenSecret(dataDir);
     const linkSigningKeys = config.LINK_SIGNING_KEYS || developmentLinkSigningKeys(dataDir);
     const serviceTokenSecrets = config.SERVICE_TOKEN_SECRETS || developmentServiceTokenSecret(dataDir);
+    // Kept: a new key would lose every suppression kept for an erased recipient.
+    const blindIndexKey = keptSecret(join(dataDir, 'blind-index-key'), () =>
+      randomBytes(32).toString('base64'),
+    );
     console.log('Starting the services (the first start compiles them and takes a little longer)...');
     const platform = await startPlatform({
       infrastructure: {
@@ -199,6 +203,7 @@ async function main(): Promise<void> {
       operatorApiKey,
       linkSigningKeys,
       serviceTokenSecrets: serviceTokenSecrets.split(',').map((secret) => secret.trim()),
+      blindIndexKey,
       ...(config.PUBLIC_BASE_URL ? { publicBaseUrl: config.PUBLIC_BASE_URL } : {}),
       channels: {
         sms: { snsEndpoint },

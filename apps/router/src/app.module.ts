@@ -24,6 +24,8 @@ import { PreferenceEntity } from './preferences/preference.entity';
 import { PreferencesModule } from './preferences/preferences.module';
 import { AddCancellationsAndRecurringSchedules1796500000000 } from './migrations/1796500000000-add-cancellations-and-recurring-schedules';
 import { AddRecipientAttributes1796600000000 } from './migrations/1796600000000-add-recipient-attributes';
+import { CreateErasedSuppressions1796710000000 } from './migrations/1796710000000-create-erased-suppressions';
+import { PrivacyModule } from './privacy/privacy.module';
 import { PushSubscriptionEntity } from './recipients/push-subscription.entity';
 import { RecipientEntity } from './recipients/recipient.entity';
 import { RecipientExportModule } from './recipient-export/recipient-export.module';
@@ -77,6 +79,7 @@ export function createAppModule(config: RouterConfig, options: RouterOptions = {
           AddSuppressionCategoryAndSource1796400000000,
           AddCancellationsAndRecurringSchedules1796500000000,
           AddRecipientAttributes1796600000000,
+          CreateErasedSuppressions1796710000000,
         ],
       }),
       MessagingModule.forRoot({
@@ -94,6 +97,7 @@ export function createAppModule(config: RouterConfig, options: RouterOptions = {
       SuppressionsModule,
       RecipientsModule.forRoot(options),
       RecipientExportModule,
+      PrivacyModule,
       PreferencesModule,
       SendingPolicyModule,
       RoutingModule,

@@ -72,6 +72,8 @@ export interface StartPlatformOptions {
    * internal APIs); a random one per platform when unset.
    */
   serviceTokenSecrets?: string[];
+  /** BLIND_INDEX_KEY of every service (base64, 32+ bytes); a random one unless given. */
+  blindIndexKey?: string;
   /** Per-service port overrides (tests use free ports so a running `npm start` does not collide). */
   ports?: Partial<Record<AnyPlatformServiceName, number>>;
   /** Extra environment for every service, then per service. */
@@ -120,6 +122,8 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
     DATABASE_URL: infrastructure.databaseUrl,
     // Every service gets it; those without an internal API do not read it.
     SERVICE_TOKEN_SECRETS: serviceTokenSecrets.join(','),
+    // The router keeps an erased recipient's suppressions under this key's blind index.
+    BLIND_INDEX_KEY: options.blindIndexKey ?? randomBytes(32).toString('base64'),
     ...(infrastructure.otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: infrastructure.otlpEndpoint } : {}),
     ...options.env,
   };

@@ -13,6 +13,8 @@ import { AddMessageChannels1795800000000 } from './migrations/1795800000000-add-
 import { AddMessageTypeAndDedupKey1796000000000 } from './migrations/1796000000000-add-message-type-and-dedup-key';
 import { AddTriggerMessageType1796200000000 } from './migrations/1796200000000-add-trigger-message-type';
 import { IndexMessagesByRecipient1796700000000 } from './migrations/1796700000000-index-messages-by-recipient';
+import { IndexMessagesByAcceptance1796710000000 } from './migrations/1796710000000-index-messages-by-acceptance';
+import { PrivacyModule } from './privacy/privacy.module';
 import { RecipientExportModule } from './recipient-export/recipient-export.module';
 import { TriggerEntity } from './triggers/trigger.entity';
 import { TriggersModule } from './triggers/triggers.module';
@@ -41,6 +43,7 @@ export function createAppModule(config: IngestConfig): Type<unknown> {
           AddMessageTypeAndDedupKey1796000000000,
           AddTriggerMessageType1796200000000,
           IndexMessagesByRecipient1796700000000,
+          IndexMessagesByAcceptance1796710000000,
         ],
       }),
       MessagingModule.forRoot({
@@ -62,6 +65,7 @@ export function createAppModule(config: IngestConfig): Type<unknown> {
       TriggersModule,
       MessagesModule,
       RecipientExportModule,
+      PrivacyModule,
       ConsumersModule,
     ],
   })

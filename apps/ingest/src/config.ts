@@ -1,4 +1,5 @@
 import { commonVariables, defineConfig, env, loadConfig, serviceVariables } from '@switchboard/config';
+import { retentionVariables } from '@switchboard/persistence';
 import {
   ANY_TENANT,
   BINDING_FORMAT,
@@ -11,6 +12,7 @@ export const ingestConfigSpec = defineConfig({
   PORT: { ...commonVariables.PORT, schema: env.port(3101) },
   HOST: { ...commonVariables.HOST, description: 'Address the internal API listens on' },
   SERVICE_TOKEN_SECRETS: serviceVariables.SERVICE_TOKEN_SECRETS,
+  ...retentionVariables,
   INGEST_UPSTREAM_TOPICS: {
     schema: env.list(UpstreamTopicBindingEntry).transform(bindingsByTopic).optional(),
     description:

@@ -137,7 +137,7 @@ describe('analytics dead letters', () => {
         retryBackoffMs: 10,
         log: () => undefined,
       },
-    ).onExternal(POISON_TOPIC, z.looseObject({ orderId: z.string() }), async () => {
+    ).onInternal(POISON_TOPIC, z.looseObject({ orderId: z.string() }), async () => {
       throw new Error('template order-shipped has no published version');
     });
     await runner.start();

@@ -72,6 +72,23 @@ export class ConsumerRunner {
   }
 
   /**
+   * For Switchboard's own topics outside the contracts map (a new service's, before its contract
+   * joins the map): the caller names the schema, and the `sb-*` headers are Switchboard's own.
+   */
+  onInternal<T>(
+    topic: string,
+    schema: z.ZodType<T>,
+    handler: (event: ConsumedEvent<T>) => Promise<HandlerOutcome>,
+  ): this {
+    return this.register(topic, {
+      mode: 'each',
+      schema,
+      external: false,
+      handle: (event) => handler(event as ConsumedEvent<T>),
+    });
+  }
+
+  /**
    * For upstream topics outside the contracts map: the caller names the schema. Other systems
    * write them, so their records' `sb-*` headers are dropped unread.
    */

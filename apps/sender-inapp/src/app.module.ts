@@ -7,6 +7,8 @@ import type { SenderInappConfig } from './config';
 import { InboxItemEntity } from './inbox/inbox-item.entity';
 import { ConsumerReadiness, InboxModule } from './inbox/inbox.module';
 import { CreateSenderInappInbox1795620000000 } from './migrations/1795620000000-create-sender-inapp-inbox';
+import { IndexInboxItemsByCreation1796710000000 } from './migrations/1796710000000-index-inbox-items-by-creation';
+import { PrivacyModule } from './privacy/privacy.module';
 import { RecipientExportModule } from './recipient-export/recipient-export.module';
 import { SenderInappConfigModule } from './sender-inapp-config.module';
 
@@ -30,7 +32,7 @@ export function createAppModule(config: SenderInappConfig): Type<unknown> {
         url: config.DATABASE_URL,
         schema: SENDER_INAPP_SCHEMA,
         entities: [InboxItemEntity],
-        migrations: [CreateSenderInappInbox1795620000000],
+        migrations: [CreateSenderInappInbox1795620000000, IndexInboxItemsByCreation1796710000000],
         poolSize: config.DATABASE_POOL_SIZE,
       }),
       MessagingModule.forRoot({
@@ -42,6 +44,7 @@ export function createAppModule(config: SenderInappConfig): Type<unknown> {
       HealthModule.register([MessagingHealthIndicator, DatabaseHealthIndicator, ConsumerReadiness]),
       InboxModule,
       RecipientExportModule,
+      PrivacyModule,
     ],
   })
   class SenderInappModule {}

@@ -7,6 +7,7 @@ import {
   type ConfigOf,
   type Environment,
 } from '@switchboard/config';
+import { retentionVariables } from '@switchboard/persistence';
 import { z } from 'zod';
 
 const MINIMUM_SECRET_BYTES = 32;
@@ -42,6 +43,7 @@ export const senderInappConfigSpec = defineConfig({
     schema: serviceVariables.SERVICE_TOKEN_SECRETS.schema.optional(),
     description: `${serviceVariables.SERVICE_TOKEN_SECRETS.description}; unset: the internal export route refuses every caller`,
   },
+  ...retentionVariables,
   INBOX_TOKEN_SECRETS: {
     schema: inboxTokenSecrets,
     description:

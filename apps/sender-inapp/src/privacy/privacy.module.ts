@@ -1,0 +1,42 @@
+import { Module } from '@nestjs/common';
+import { EventPublisher, KAFKA, RecipientErasureConsumer } from '@switchboard/messaging';
+import { RetentionPolicy, RetentionSweeper } from '@switchboard/persistence';
+import type { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
+import type { SenderInappConfig } from '../config';
+import { SENDER_INAPP_CONFIG } from '../sender-inapp-config.module';
+import { EraseRecipientInInbox } from './erase-recipient.usecase';
+
+/** Erasure of recipients (GDPR/CCPA) and retention of inbox items. */
+@Module({
+  providers: [
+    {
+      provide: RecipientErasureConsumer,
+      useFactory: (
+        kafka: Kafka,
+        publisher: EventPublisher,
+        dataSource: DataSource,
+        config: SenderInappConfig,
+      ) =>
+        new RecipientErasureConsumer(kafka, publisher, new EraseRecipientInInbox(dataSource), {
+          service: 'sender-inapp',
+          maxAttempts: config.INAPP_MAX_ATTEMPTS,
+        }),
+      inject: [KAFKA, EventPublisher, DataSource, SENDER_INAPP_CONFIG],
+    },
+    {
+      provide: RetentionSweeper,
+      useFactory: (dataSource: DataSource, config: SenderInappConfig) =>
+        new RetentionSweeper({
+          query: (sql, params) => dataSource.query(sql, params),
+          policy: RetentionPolicy.fromConfig(config),
+          tables: [
+            { table: 'sender_inapp.inbox_items', tenantColumn: 'tenant_id', timeColumn: 'created_at' },
+          ],
+          intervalMs: config.RETENTION_SWEEP_INTERVAL,
+        }),
+      inject: [DataSource, SENDER_INAPP_CONFIG],
+    },
+  ],
+})
+export class PrivacyModule {}

@@ -14,6 +14,13 @@ const MESSAGE_PAGE_SIZE = 100;
 const INBOX_PAGE_SIZE = 200;
 const AUDIT_PAGE_SIZE = 500;
 
+/** What the export reads: the services' parts and the gateway's own audit log. */
+export type RecipientExportParts = Pick<
+  RecipientExportSources,
+  'hasInbox' | 'recipient' | 'messages' | 'routing' | 'timelines' | 'inbox'
+>;
+export type RecipientAuditEntries = Pick<PostgresRecipientAuditEntries, 'page'>;
+
 interface Page<Item> {
   items: Item[];
   /** Reads the next page; null when this was the last. */
@@ -29,8 +36,8 @@ interface Page<Item> {
  */
 export class ExportRecipient {
   constructor(
-    private readonly sources: RecipientExportSources,
-    private readonly auditEntries: PostgresRecipientAuditEntries,
+    private readonly sources: RecipientExportParts,
+    private readonly auditEntries: RecipientAuditEntries,
     private readonly now: () => Date = () => new Date(),
   ) {}
 

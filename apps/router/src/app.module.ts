@@ -25,6 +25,7 @@ import { PreferencesModule } from './preferences/preferences.module';
 import { AddCancellationsAndRecurringSchedules1796500000000 } from './migrations/1796500000000-add-cancellations-and-recurring-schedules';
 import { AddRecipientAttributes1796600000000 } from './migrations/1796600000000-add-recipient-attributes';
 import { CreateErasedSuppressions1796710000000 } from './migrations/1796710000000-create-erased-suppressions';
+import { IndexDecisionsByTime1796730000000 } from './migrations/1796730000000-index-decisions-by-time';
 import { PrivacyModule } from './privacy/privacy.module';
 import { PushSubscriptionEntity } from './recipients/push-subscription.entity';
 import { RecipientEntity } from './recipients/recipient.entity';
@@ -80,6 +81,7 @@ export function createAppModule(config: RouterConfig, options: RouterOptions = {
           AddCancellationsAndRecurringSchedules1796500000000,
           AddRecipientAttributes1796600000000,
           CreateErasedSuppressions1796710000000,
+          IndexDecisionsByTime1796730000000,
         ],
       }),
       MessagingModule.forRoot({

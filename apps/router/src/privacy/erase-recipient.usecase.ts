@@ -2,7 +2,13 @@ import type { ChannelName, RecipientErasureRequested } from '@switchboard/contra
 import type { BlindIndex } from '@switchboard/encryption';
 import type { ErasedRows, RecipientEraser } from '@switchboard/messaging';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { RecipientStore } from '../recipients/recipient';
 import { suppressedAddressIndex } from './address-index';
+
+/** Destroys a recipient's data key (crypto-shredding), where the router keeps encrypted data. */
+export interface RecipientKeyShredder {
+  destroyRecipientKey(tenantId: string, recipientId: string): Promise<unknown>;
+}
 
 interface SuppressionRow {
   id: string;
@@ -24,13 +30,15 @@ interface SuppressionRow {
 export class EraseRecipientInRouter implements RecipientEraser {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly recipients: RecipientStore,
     private readonly blindIndex: BlindIndex | undefined,
+    private readonly keys?: RecipientKeyShredder,
   ) {}
 
-  async destroyRecipientKey(): Promise<'no-key-store'> {
-    // The router keeps no encrypted data yet. When it does, destroy the recipient's data key here:
-    // `keys.destroyRecipientKey(request.tenantId, request.recipientId)` of its encryption.
-    return 'no-key-store';
+  async destroyRecipientKey({ tenantId, recipientId }: RecipientErasureRequested) {
+    if (this.keys === undefined) return 'no-key-store' as const;
+    await this.keys.destroyRecipientKey(tenantId, recipientId);
+    return 'destroyed' as const;
   }
 
   eraseRows(request: RecipientErasureRequested): Promise<ErasedRows> {
@@ -46,20 +54,15 @@ export class EraseRecipientInRouter implements RecipientEraser {
     manager: EntityManager,
     blindIndex: BlindIndex,
     { tenantId, recipientId }: RecipientErasureRequested,
-  ) {
-    const profile: Array<{ email: string | null; phone: string | null }> = await manager.query(
-      `SELECT email, phone FROM router.recipients WHERE tenant_id = $1 AND recipient_id = $2 FOR UPDATE`,
-      [tenantId, recipientId],
-    );
-    const endpoints: Array<{ endpoint: string }> = await manager.query(
-      `SELECT endpoint FROM router.push_subscriptions WHERE tenant_id = $1 AND recipient_id = $2`,
-      [tenantId, recipientId],
-    );
+  ): Promise<ErasedRows> {
+    // Read through the store, which opens the contact points if they are stored encrypted.
+    const profile = await this.recipients.find(tenantId, recipientId);
     // Every address the router may have written for them: a decision names the id for push and in-app.
     const addresses = [
       recipientId,
-      ...profile.flatMap((row) => [row.email, row.phone]),
-      ...endpoints.map((row) => row.endpoint),
+      profile?.email,
+      profile?.phone,
+      ...(profile?.pushSubscriptions ?? []).map((subscription) => subscription.endpoint),
     ].filter((address): address is string => typeof address === 'string' && address !== '');
 
     const rows: ErasedRows = {};

@@ -5,6 +5,7 @@ import { RetentionPolicy, RetentionSweeper } from '@switchboard/persistence';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { RouterConfig } from '../config';
+import { RecipientStore } from '../recipients/recipient';
 import { ROUTER_CONFIG } from '../router-config.module';
 import { EraseRecipientInRouter } from './erase-recipient.usecase';
 
@@ -27,17 +28,27 @@ export const ROUTER_RETAINED_TABLES = [
   providers: [
     {
       provide: RecipientErasureConsumer,
-      useFactory: (kafka: Kafka, publisher: EventPublisher, dataSource: DataSource, config: RouterConfig) =>
+      // RecipientStore comes from the global RecipientsModule.
+      useFactory: (
+        kafka: Kafka,
+        publisher: EventPublisher,
+        dataSource: DataSource,
+        recipients: RecipientStore,
+        config: RouterConfig,
+      ) =>
         new RecipientErasureConsumer(
           kafka,
           publisher,
+          // The recipient's data key is destroyed here (a RecipientKeyShredder, the fourth argument)
+          // once the router's key store is wired in.
           new EraseRecipientInRouter(
             dataSource,
+            recipients,
             config.BLIND_INDEX_KEY && new BlindIndex(config.BLIND_INDEX_KEY),
           ),
           { service: 'router', maxAttempts: config.ROUTER_MAX_ATTEMPTS },
         ),
-      inject: [KAFKA, EventPublisher, DataSource, ROUTER_CONFIG],
+      inject: [KAFKA, EventPublisher, DataSource, RecipientStore, ROUTER_CONFIG],
     },
     {
       provide: RetentionSweeper,

@@ -33,14 +33,16 @@ export interface ErasureProgress {
  * redelivered after a crash and is then run again from the start.
  */
 export interface RecipientEraser {
+  /** Deletes the person's rows, or nulls their personal fields; resolves once that is durable. */
+  eraseRows(request: RecipientErasureRequested, progress: ErasureProgress): Promise<ErasedRows>;
   /**
    * Crypto-shredding: destroys the person's data key in this service's key store, so every
-   * encrypted copy (rows, retained Kafka records, backups) is unreadable at once. Runs first.
+   * encrypted copy (retained Kafka records, backups, rows another replica still caches) is
+   * unreadable from then on. Runs right after eraseRows, which may need to read the person's
+   * addresses one last time (the router keeps their suppressions as blind indexes).
    * 'no-key-store' while this service keeps its personal data unencrypted.
    */
   destroyRecipientKey(request: RecipientErasureRequested): Promise<'destroyed' | 'no-key-store'>;
-  /** Deletes the person's rows, or nulls their personal fields; resolves once that is durable. */
-  eraseRows(request: RecipientErasureRequested, progress: ErasureProgress): Promise<ErasedRows>;
 }
 
 export interface RecipientErasureConsumerOptions {
@@ -96,10 +98,10 @@ export class RecipientErasureConsumer {
   }
 
   async erase(request: RecipientErasureRequested): Promise<ErasedRows> {
-    const key = await this.eraser.destroyRecipientKey(request);
     const rows = await this.eraser.eraseRows(request, {
       confirmMessages: (messageIds) => this.confirm(request, messageIds, {}, false),
     });
+    const key = await this.eraser.destroyRecipientKey(request);
     await this.confirm(request, [], rows, true);
     // The tenant and erasure id only: the recipient id is the tenant's name for a person.
     this.logger.log({

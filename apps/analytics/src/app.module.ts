@@ -12,6 +12,8 @@ import { CreateDeadLetters1795690000000 } from './migrations/1795690000000-creat
 import { CreateDeliveryMetrics1795800000000 } from './migrations/1795800000000-create-delivery-metrics';
 import { IndexDeadLettersByTime1795912000000 } from './migrations/1795912000000-index-dead-letters-by-time';
 import { AddDeliveryEventRule1796100000000 } from './migrations/1796100000000-add-delivery-event-rule';
+import { IndexHistoryByTime1796710000000 } from './migrations/1796710000000-index-history-by-time';
+import { PrivacyModule } from './privacy/privacy.module';
 import { DeliveryEventCountEntity } from './metrics/delivery-event-count.entity';
 import { MessageStatusCountEntity } from './metrics/message-status-count.entity';
 import { MetricsModule } from './metrics/metrics.module';
@@ -47,6 +49,7 @@ export function createAppModule(config: AnalyticsConfig): Type<unknown> {
           CreateDeliveryMetrics1795800000000,
           IndexDeadLettersByTime1795912000000,
           AddDeliveryEventRule1796100000000,
+          IndexHistoryByTime1796710000000,
         ],
         poolSize: config.DATABASE_POOL_SIZE,
       }),
@@ -63,6 +66,7 @@ export function createAppModule(config: AnalyticsConfig): Type<unknown> {
       ]),
       TimelineModule,
       RecipientExportModule,
+      PrivacyModule,
       DeadLettersModule,
       MetricsModule,
     ],

@@ -7,12 +7,14 @@ import {
   type ConfigOf,
   type Environment,
 } from '@switchboard/config';
+import { retentionVariables } from '@switchboard/persistence';
 
 export const analyticsConfigSpec = defineConfig({
   ...commonVariables,
   PORT: { ...commonVariables.PORT, schema: env.port(3105) },
   DATABASE_POOL_SIZE: serviceVariables.DATABASE_POOL_SIZE,
   SERVICE_TOKEN_SECRETS: serviceVariables.SERVICE_TOKEN_SECRETS,
+  ...retentionVariables,
   ANALYTICS_PARTITIONS_CONCURRENCY: {
     schema: env.int({ min: 1, max: 64, default: 3 }),
     description: 'Partitions of delivery events stored at the same time',

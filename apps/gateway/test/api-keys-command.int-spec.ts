@@ -1,36 +1,12 @@
-import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
-import { createTestDatabase, repoRoot, type TestDatabase } from '@switchboard/testing';
+import { createTestDatabase, type TestDatabase } from '@switchboard/testing';
 import { Client } from 'pg';
 import { startStubService, type StubService } from './support/stub-service';
+import { type CommandRun, runGatewayCommand } from './support/run-gateway-command';
 import { createTestGateway, type TestGateway } from './support/test-gateway';
 
-interface CommandRun {
-  exitCode: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the command as `npm run api-keys -- <args>` runs it, from the workspace root. */
-function runApiKeys(args: string[], databaseUrl: string): Promise<CommandRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['-r', '@swc-node/register', 'apps/gateway/src/cli/api-keys.ts', ...args],
-      {
-        cwd: repoRoot(),
-        env: { ...process.env, DATABASE_URL: databaseUrl },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (exitCode) => resolve({ exitCode, stdout, stderr }));
-  });
-}
+/** Runs the command as `npm run api-keys -- <args>` runs it. */
+const runApiKeys = (args: string[], databaseUrl: string) => runGatewayCommand('api-keys', args, databaseUrl);
 
 async function storedApiKeys(databaseUrl: string) {
   const client = new Client({ connectionString: databaseUrl });

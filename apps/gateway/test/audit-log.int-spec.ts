@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { parseLinkKeyring, signLink } from '@switchboard/security';
-import { repoRoot, waitFor } from '@switchboard/testing';
+import { waitFor } from '@switchboard/testing';
 import { Client } from 'pg';
 import { startStubService, type StubService } from './support/stub-service';
+import { runGatewayCommand } from './support/run-gateway-command';
 import { createTestGateway, type GatewayAnswer, type TestGateway } from './support/test-gateway';
 
 const OPERATOR_KEY = 'sbop_b3BlcmF0b3Igb2YgdGhlIGF1ZGl0ZWQgcGxhdGZvcm0';
@@ -48,29 +48,9 @@ const templateRequest = (key: string) => ({
   mjml: '<mjml><mj-body></mj-body></mjml>',
 });
 
-/** Runs the command as `npm run audit:verify -- <args>` runs it, from the workspace root. */
-function runAuditVerify(
-  args: string[],
-  databaseUrl: string,
-): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['-r', '@swc-node/register', 'apps/gateway/src/cli/audit-verify.ts', ...args],
-      {
-        cwd: repoRoot(),
-        env: { ...process.env, DATABASE_URL: databaseUrl },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (exitCode) => resolve({ exitCode, stdout, stderr }));
-  });
-}
+/** Runs the command as `npm run audit:verify -- <args>` runs it. */
+const runAuditVerify = (args: string[], databaseUrl: string) =>
+  runGatewayCommand('audit-verify', args, databaseUrl);
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 /** JSON with sorted keys, as the audit log digests a value. */

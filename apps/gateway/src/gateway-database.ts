@@ -7,6 +7,7 @@ import { CreateReceivedSnsMessages1795604929284 } from './migrations/17956049292
 import { AddApiKeyRolesAndLifecycle1796500000000 } from './migrations/1796500000000-add-api-key-roles-and-lifecycle';
 import { CreateRequestLimitBuckets1796608926302 } from './migrations/1796608926302-create-request-limit-buckets';
 import { CreateAuditLog1796600000000 } from './migrations/1796600000000-create-audit-log';
+import { CreateErasures1796710000000 } from './migrations/1796710000000-create-erasures';
 import { ReceivedSnsMessageEntity } from './receipts/received-sns-message.entity';
 
 export const GATEWAY_SCHEMA = 'gateway';
@@ -23,6 +24,7 @@ export function gatewayDatabaseOptions(url: string, poolSize?: number): Database
       AddApiKeyRolesAndLifecycle1796500000000,
       CreateAuditLog1796600000000,
       CreateRequestLimitBuckets1796608926302,
+      CreateErasures1796710000000,
     ],
     ...(poolSize === undefined ? {} : { poolSize }),
   };

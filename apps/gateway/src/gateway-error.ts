@@ -7,6 +7,7 @@ export type GatewayErrorCode =
   /** A route with no access declaration: closed until it says who may call it. */
   | 'ROUTE_ACCESS_UNDECLARED'
   | 'MESSAGE_NOT_FOUND'
+  | 'ERASURE_NOT_FOUND'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'IDEMPOTENCY_REQUEST_IN_PROGRESS'
   | 'BROKER_UNAVAILABLE'
@@ -23,6 +24,7 @@ export function statusOf(code: GatewayErrorCode): number {
     case 'ROUTE_ACCESS_UNDECLARED':
       return 403;
     case 'MESSAGE_NOT_FOUND':
+    case 'ERASURE_NOT_FOUND':
       return 404;
     case 'IDEMPOTENCY_REQUEST_IN_PROGRESS':
       return 409;

@@ -1,6 +1,7 @@
-import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Param, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import {
+  ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiBody,
   ApiCreatedResponse,
@@ -8,11 +9,13 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiQuery,
   ApiResponse,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import {
+  ErasureAccepted,
   ImportedRecipient,
   ImportRecipientsRequest,
   ImportRecipientsResponse,
@@ -25,9 +28,13 @@ import {
 } from '@switchboard/contracts';
 import { BATCH_BODY_ROUTE, parseInput } from '@switchboard/service-kit';
 import { NationalPhoneNumbers } from '../sending-settings/national-phone-numbers';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import type { AuthenticatedRequest } from '../auth/principal';
 import { RequirePermission } from '../auth/route-access';
+import { RequestErasure } from '../erasures/request-erasure.usecase';
+import { GatewayError } from '../gateway-error';
 import { Tenant } from '../auth/tenant.decorator';
 import { openApiSchema } from '../http/openapi-schema';
 import { passThrough } from '../internal-services/pass-through';
@@ -38,6 +45,10 @@ import { RouterRecipientClient } from './router-recipient-client';
 const REJECTED = 'RECIPIENT_REQUEST_REJECTED';
 
 const RecipientPath = z.object({ recipientId: RecipientId });
+/** `?erase=true` turns a delete into an erasure of everything held about the person. */
+const DeleteQuery = z.object({ erase: z.enum(['true', 'false']).optional() });
+// As the audit log reads it, so that the erasure and its audit entry name the same request.
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 /** The endpoint of a subscription to remove, in the body or the query (DELETE bodies are often dropped). */
 const RemovedEndpoint = z.object({ endpoint: z.url().max(2048) });
 
@@ -49,6 +60,7 @@ export class RecipientsController {
     private readonly recipients: RouterRecipientClient,
     private readonly importRecipients: ImportRecipients,
     private readonly nationalPhoneNumbers: NationalPhoneNumbers,
+    private readonly requestErasure: RequestErasure,
   ) {}
 
   @Post('batch')
@@ -148,13 +160,52 @@ export class RecipientsController {
   @RequirePermission('recipients:write')
   @ApiOperation({ summary: 'Delete a recipient and its push subscriptions' })
   @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiQuery({
+    name: 'erase',
+    required: false,
+    enum: ['true', 'false'],
+    description:
+      'true: erase the person (GDPR/CCPA) in every service, which also needs the permission recipients:erase; ' +
+      'their suppressions are kept as a keyed hash only. Answers 202 with the erasure to follow at GET /v1/erasures/{id}.',
+  })
+  @ApiAcceptedResponse({
+    description: 'Erasure asked of every service',
+    schema: openApiSchema(ErasureAccepted, 'output'),
+  })
   async delete(
     @Tenant() tenantId: string,
     @Param() path: unknown,
+    @Query() query: unknown,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<unknown> {
     const { recipientId } = parseInput(RecipientPath, path, 'path');
+    const { erase } = parseInput(DeleteQuery, query ?? {}, 'query');
+    if (erase === 'true') return this.erase(tenantId, recipientId, request, reply);
     return passThrough(reply, await this.recipients.delete(tenantId, recipientId), REJECTED);
+  }
+
+  private async erase(
+    tenantId: string,
+    recipientId: string,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): Promise<ErasureAccepted> {
+    // The route's own permission is recipients:write; erasing takes more, checked here.
+    if (!(request as AuthenticatedRequest).principal.permissions.has('recipients:erase')) {
+      throw new GatewayError(
+        'PERMISSION_DENIED',
+        'this API key lacks the permission "recipients:erase" that erasing a recipient needs',
+        { missingPermission: 'recipients:erase' },
+      );
+    }
+    const given = request.headers['x-request-id'];
+    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    // The audit entry of this call reads its request id from here, so both name the same one.
+    request.headers['x-request-id'] = requestId;
+    const accepted = await this.requestErasure.execute({ tenantId, recipientId, requestId });
+    reply.status(202);
+    return accepted;
   }
 
   @Post(':recipientId/push-subscriptions')

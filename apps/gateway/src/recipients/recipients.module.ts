@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
+import { ErasuresModule } from '../erasures/erasures.module';
 import { SendingSettingsModule } from '../sending-settings/sending-settings.module';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG } from '../gateway-config.module';
@@ -9,7 +10,7 @@ import { RecipientsController } from './recipients.controller';
 import { RouterRecipientClient } from './router-recipient-client';
 
 @Module({
-  imports: [AuthModule, SendingSettingsModule],
+  imports: [AuthModule, SendingSettingsModule, ErasuresModule],
   controllers: [RecipientsController],
   providers: [
     {

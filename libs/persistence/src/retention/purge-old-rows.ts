@@ -50,7 +50,10 @@ export async function purgeOldRows(
       where: `${tenant} = $1 AND ${time} < $2`,
       params: [tenantId, cutoff] as unknown[],
     })),
-    { where: `${tenant} <> ALL($1::text[]) AND ${time} < $2`, params: [ownTenants, cutoffs.otherTenants] },
+    {
+      where: `coalesce(${tenant}, '') <> ALL($1::text[]) AND ${time} < $2`,
+      params: [ownTenants, cutoffs.otherTenants],
+    },
   ]) {
     for (;;) {
       // A CTE so that the count comes back as a row whatever the driver does with a bare DELETE.

@@ -13,6 +13,7 @@ import { CreateDeliveryMetrics1795800000000 } from './migrations/1795800000000-c
 import { IndexDeadLettersByTime1795912000000 } from './migrations/1795912000000-index-dead-letters-by-time';
 import { AddDeliveryEventRule1796100000000 } from './migrations/1796100000000-add-delivery-event-rule';
 import { IndexHistoryByTime1796710000000 } from './migrations/1796710000000-index-history-by-time';
+import { IndexDeadLettersByMessage1796720000000 } from './migrations/1796720000000-index-dead-letters-by-message';
 import { PrivacyModule } from './privacy/privacy.module';
 import { DeliveryEventCountEntity } from './metrics/delivery-event-count.entity';
 import { MessageStatusCountEntity } from './metrics/message-status-count.entity';
@@ -50,6 +51,7 @@ export function createAppModule(config: AnalyticsConfig): Type<unknown> {
           IndexDeadLettersByTime1795912000000,
           AddDeliveryEventRule1796100000000,
           IndexHistoryByTime1796710000000,
+          IndexDeadLettersByMessage1796720000000,
         ],
         poolSize: config.DATABASE_POOL_SIZE,
       }),

@@ -7,7 +7,18 @@ import { DEV_TENANT, startE2ePlatform, type E2ePlatform, type GatewayClient } fr
 let e2e: E2ePlatform;
 
 beforeAll(async () => {
-  e2e = await startE2ePlatform({ channels: true });
+  e2e = await startE2ePlatform({
+    channels: true,
+    // An SMS that SNS refuses is parked after two quick attempts, so a dead letter costs seconds.
+    serviceEnv: {
+      'sender-sms': {
+        SMS_MAX_ATTEMPTS: '2',
+        SMS_RETRY_BASE_DELAY: '100ms',
+        SMS_RETRY_MAX_DELAY: '200ms',
+        SMS_CIRCUIT_FAILURES_TO_OPEN: '1000',
+      },
+    },
+  });
 }, 240_000);
 
 afterAll(async () => {
@@ -28,6 +39,7 @@ interface ExportDocument {
     routing: { decision: { decision: string } | null } | null;
     status: string | null;
     timeline: Array<{ type: string; channel?: string }>;
+    deadLetters: Array<{ reason: string; payload: unknown }>;
   }>;
   inbox: Array<{ messageId: string; title: string }>;
   auditEntries: Array<{ action: string; target: string }>;
@@ -73,10 +85,10 @@ async function send(api: GatewayClient, body: Record<string, unknown>): Promise<
   return response.body.messageId;
 }
 
-async function waitForOutcome(messageId: string): Promise<void> {
-  await waitFor(`message ${messageId} to be sent or delivered`, async () => {
+async function waitForOutcome(messageId: string, outcomes = ['sent', 'delivered']): Promise<void> {
+  await waitFor(`message ${messageId} to be ${outcomes.join(' or ')}`, async () => {
     const response = await e2e.api.get<{ status: string }>(`/v1/messages/${messageId}`);
-    return response.status === 200 && ['sent', 'delivered'].includes(response.body.status);
+    return response.status === 200 && outcomes.includes(response.body.status);
   });
 }
 
@@ -145,7 +157,22 @@ describe('GET /v1/recipients/{id}/export', () => {
       channels: ['email'],
       content: { subject: 'Other tenant', text: 'From another tenant.' },
     });
-    await Promise.all([...Object.values(sent), neighbourMessage].map(waitForOutcome));
+    await Promise.all([...Object.values(sent), neighbourMessage].map((id) => waitForOutcome(id)));
+    // One more SMS, which SNS refuses until it is parked as a dead letter holding the number and text.
+    const sandboxes = e2e.channels;
+    if (!sandboxes) throw new Error('the platform was started without its channel sandboxes');
+    await sandboxes.sns.faults.set({ status: 503 });
+    let parked: string;
+    try {
+      parked = await send(e2e.api, {
+        recipient: { id: person.id },
+        channels: ['sms'],
+        content: { subject: 'Code', text: 'Your code is 660022' },
+      });
+      await waitForOutcome(parked, ['dead-lettered']);
+    } finally {
+      await sandboxes.sns.faults.clear();
+    }
 
     const response = await exportOf(e2e.api, person.id);
     expect(response.status).toBe(200);
@@ -178,7 +205,9 @@ describe('GET /v1/recipients/{id}/export', () => {
       suppressions: [{ channel: 'email', address: person.email, category: 'marketing' }],
       complete: true,
     });
-    expect(document.messages.map((message) => message.messageId).sort()).toEqual(Object.values(sent).sort());
+    expect(document.messages.map((message) => message.messageId).sort()).toEqual(
+      [...Object.values(sent), parked].sort(),
+    );
     for (const [channel, messageId] of Object.entries(sent)) {
       const message = document.messages.find((candidate) => candidate.messageId === messageId);
       expect(message?.routing?.decision).toMatchObject({ decision: 'routed' });
@@ -190,6 +219,9 @@ describe('GET /v1/recipients/{id}/export', () => {
     expect(document.messages.find((message) => message.messageId === sent.sms)?.content).toMatchObject({
       text: 'Your code is 551144',
     });
+    expect(document.messages.find((message) => message.messageId === parked)?.deadLetters).toEqual([
+      expect.objectContaining({ payload: expect.objectContaining({ to: person.phone, messageId: parked }) }),
+    ]);
     expect(document.inbox).toEqual([
       expect.objectContaining({ messageId: sent.inapp, title: 'Welcome aboard' }),
     ]);
@@ -229,7 +261,7 @@ describe('GET /v1/recipients/{id}/export', () => {
         }),
       );
     }
-    await Promise.all(sent.map(waitForOutcome));
+    await Promise.all(sent.map((id) => waitForOutcome(id)));
     const internal = async (service: 'ingest' | 'sender-inapp', path: string, headers = {}) => {
       const baseUrl =
         service === 'ingest' ? e2e.platform.urls.ingest : (e2e.platform.urls['sender-inapp'] ?? '');

@@ -1,9 +1,23 @@
 import { Injectable } from '@nestjs/common';
-import type { DeliveryEventTypeName, ExportedTimeline } from '@switchboard/contracts';
+import type { DeadLetterView, DeliveryEventTypeName, ExportedTimeline } from '@switchboard/contracts';
 import { DataSource } from 'typeorm';
+import { payloadView } from '../dead-letters/parked-record';
 import { type TimelineRow, toTimelineEntry } from '../timeline/timeline.repository';
 
-/** The status and timeline of a page of messages, in two queries whatever the page's size. */
+interface DeadLetterRow {
+  id: string;
+  message_id: string;
+  original_topic: string;
+  original_partition: number;
+  original_offset: string;
+  reason: string;
+  attempts: number;
+  payload: Buffer | null;
+  parked_at: Date;
+  redriven_at: Date | null;
+}
+
+/** The status, timeline and dead letters of a page of messages, in three queries whatever the page's size. */
 @Injectable()
 export class PgTimelineExportStore {
   constructor(private readonly dataSource: DataSource) {}
@@ -31,5 +45,29 @@ export class PgTimelineExportStore {
     );
     for (const event of events) timelines.get(event.message_id)?.timeline.push(toTimelineEntry(event));
     return [...timelines.values()];
+  }
+
+  /** The dead letters parked for these messages, redriven or not, oldest first (dead_letters_by_message). */
+  async deadLettersOf(tenantId: string, messageIds: readonly string[]): Promise<DeadLetterView[]> {
+    const rows: DeadLetterRow[] = await this.dataSource.query(
+      `SELECT id, message_id, original_topic, original_partition, original_offset, reason, attempts, payload,
+              parked_at, redriven_at
+       FROM analytics.dead_letters
+       WHERE tenant_id = $1 AND message_id = ANY($2::text[])
+       ORDER BY parked_at, id`,
+      [tenantId, messageIds],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      messageId: row.message_id,
+      originalTopic: row.original_topic,
+      originalPartition: row.original_partition,
+      originalOffset: row.original_offset,
+      reason: row.reason,
+      attempts: row.attempts,
+      payload: payloadView(row.payload),
+      parkedAt: row.parked_at.toISOString(),
+      redrivenAt: row.redriven_at?.toISOString() ?? null,
+    }));
   }
 }

@@ -6,7 +6,7 @@ import { PgTimelineExportStore } from './pg-timeline-export-store';
 
 const TenantPath = z.strictObject({ tenantId: TenantId });
 
-/** Internal: the timelines of a page of a person's messages, for their export (GDPR/CCPA). */
+/** Internal: the timelines and dead letters of a page of a person's messages, for their export (GDPR/CCPA). */
 @Controller('internal/tenants/:tenantId/message-timelines')
 export class TimelineExportController {
   constructor(private readonly store: PgTimelineExportStore) {}
@@ -15,6 +15,10 @@ export class TimelineExportController {
   async timelines(@Param() path: unknown, @Query() query: unknown): Promise<AnalyticsTimelineExport> {
     const { tenantId } = parseInput(TenantPath, path, 'path');
     const { ids } = parseInput(ExportMessageIdsQuery, query, 'query');
-    return { messages: await this.store.timelinesOf(tenantId, ids) };
+    const [messages, deadLetters] = await Promise.all([
+      this.store.timelinesOf(tenantId, ids),
+      this.store.deadLettersOf(tenantId, ids),
+    ]);
+    return { messages, deadLetters };
   }
 }

@@ -1,7 +1,7 @@
 import type {
+  AnalyticsTimelineExport,
   ExportedMessage,
   ExportedRouting,
-  ExportedTimeline,
   InboxItem,
   RecipientExportDocument,
   RouterRecipientExport,
@@ -91,14 +91,28 @@ class FakeParts implements RecipientExportParts {
     }));
   }
 
-  async timelines(_tenantId: string, ids: readonly string[]): Promise<ExportedTimeline[]> {
+  async timelines(_tenantId: string, ids: readonly string[]): Promise<AnalyticsTimelineExport> {
     this.calls.push(`timelines ${ids.length}`);
-    // Analytics may not have every message yet.
-    return ids.slice(1).map((messageId) => ({
-      messageId,
-      status: 'sent',
-      timeline: [{ type: 'sent', occurredAt: NOW.toISOString(), source: 'sender-email', channel: 'email' }],
-    }));
+    return {
+      // Analytics may not have every message yet.
+      messages: ids.slice(1).map((messageId) => ({
+        messageId,
+        status: 'sent',
+        timeline: [{ type: 'sent', occurredAt: NOW.toISOString(), source: 'sender-email', channel: 'email' }],
+      })),
+      deadLetters: ids.slice(0, 1).map((messageId) => ({
+        id: '7',
+        messageId,
+        originalTopic: 'sb.dispatch.email.normal.v1',
+        originalPartition: 0,
+        originalOffset: '12',
+        reason: 'rejected',
+        attempts: 5,
+        payload: { to: 'ada@example.com' },
+        parkedAt: NOW.toISOString(),
+        redrivenAt: null,
+      })),
+    };
   }
 
   async inbox(_tenantId: string, _recipientId: string, cursor: string | null, limit: number) {

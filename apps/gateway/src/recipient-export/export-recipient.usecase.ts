@@ -1,4 +1,5 @@
 import type {
+  DeadLetterView,
   ExportedMessage,
   InboxItem,
   RecipientExportAuditEntry,
@@ -98,17 +99,22 @@ export class ExportRecipient {
   ): Promise<RecipientExportMessage[]> {
     if (messages.length === 0) return [];
     const ids = messages.map((message) => message.messageId);
-    const [routing, timelines] = await Promise.all([
+    const [routing, analytics] = await Promise.all([
       this.sources.routing(tenantId, ids),
       this.sources.timelines(tenantId, ids),
     ]);
     const routingOf = new Map(routing.map(({ messageId, ...rest }) => [messageId, rest]));
-    const timelineOf = new Map(timelines.map((timeline) => [timeline.messageId, timeline]));
+    const timelineOf = new Map(analytics.messages.map((timeline) => [timeline.messageId, timeline]));
+    const deadLettersOf = new Map<string | null, DeadLetterView[]>();
+    for (const letter of analytics.deadLetters) {
+      deadLettersOf.set(letter.messageId, [...(deadLettersOf.get(letter.messageId) ?? []), letter]);
+    }
     return messages.map((message) => ({
       ...message,
       routing: routingOf.get(message.messageId) ?? null,
       status: timelineOf.get(message.messageId)?.status ?? null,
       timeline: timelineOf.get(message.messageId)?.timeline ?? [],
+      deadLetters: deadLettersOf.get(message.messageId) ?? [],
     }));
   }
 

@@ -1,6 +1,5 @@
 import {
   AnalyticsTimelineExport,
-  type ExportedTimeline,
   type ExportedRouting,
   IngestMessageExportPage,
   InboxExportPage,
@@ -55,13 +54,12 @@ export class RecipientExportSources {
     return answer.messages;
   }
 
-  async timelines(tenantId: string, messageIds: readonly string[]): Promise<ExportedTimeline[]> {
-    const answer = await this.get(
+  timelines(tenantId: string, messageIds: readonly string[]): Promise<AnalyticsTimelineExport> {
+    return this.get(
       this.clients.analytics,
       AnalyticsTimelineExport,
       `${tenantPath(tenantId)}/message-timelines?ids=${messageIds.join(',')}`,
     );
-    return answer.messages;
   }
 
   inbox(tenantId: string, recipientId: string, cursor: string | null, limit: number) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Channel, MessageId, RecipientId, TenantId, Timestamp } from '../common';
 import { DeliveryEventType } from '../events/delivery-event/delivery-event';
+import { DeadLetterView } from './dead-letters';
 import { InboxItem } from './inbox';
 import { MessageTimelineEntry } from './message-status';
 import { RecipientView } from './recipients';
@@ -105,8 +106,15 @@ export const ExportedTimeline = z.strictObject({
   timeline: z.array(MessageTimelineEntry),
 });
 
-/** Analytics' answer to GET /internal/tenants/{tenantId}/message-timelines?ids=...: only the messages it knows. */
-export const AnalyticsTimelineExport = z.strictObject({ messages: z.array(ExportedTimeline) });
+/**
+ * Analytics' answer to GET /internal/tenants/{tenantId}/message-timelines?ids=...: the timelines of
+ * the messages it knows, and the events of those messages parked as dead letters (their payloads
+ * hold the message as it was published).
+ */
+export const AnalyticsTimelineExport = z.strictObject({
+  messages: z.array(ExportedTimeline),
+  deadLetters: z.array(DeadLetterView),
+});
 
 /** The in-app sender's answer to GET /internal/tenants/{tenantId}/recipients/{recipientId}/inbox: oldest first. */
 export const InboxExportPage = z.strictObject({
@@ -120,6 +128,7 @@ export const RecipientExportMessage = ExportedMessage.extend({
   /** null: analytics has no event of the message yet. */
   status: DeliveryEventType.nullable(),
   timeline: z.array(MessageTimelineEntry),
+  deadLetters: z.array(DeadLetterView),
 });
 
 /** An audit log entry about the person: a call naming their recipient id or one of their addresses. */

@@ -81,6 +81,12 @@ const launcherConfig = defineConfig({
       'Keys that sign unsubscribe and preference links (keyId:secret,...); generated once and kept in the data directory when unset',
     sensitive: true,
   },
+  ENCRYPTION_MASTER_KEYS: {
+    schema: env.string({ default: '' }),
+    description:
+      'Master keys of encryption at rest (id=base64,...); generated once and kept in the data directory when unset',
+    sensitive: true,
+  },
   SERVICE_TOKEN_SECRETS: {
     schema: env.string({ default: '' }),
     description:
@@ -191,6 +197,8 @@ async function main(): Promise<void> {
     const blindIndexKey = keptSecret(join(dataDir, 'blind-index-key'), () =>
       randomBytes(32).toString('base64'),
     );
+    // Kept like the blind index key: without it every data key, so every encrypted value, is lost.
+    const encryptionMasterKeys = config.ENCRYPTION_MASTER_KEYS || developmentEncryptionMasterKeys(dataDir);
     console.log('Starting the services (the first start compiles them and takes a little longer)...');
     const platform = await startPlatform({
       infrastructure: {
@@ -204,6 +212,7 @@ async function main(): Promise<void> {
       linkSigningKeys,
       serviceTokenSecrets: serviceTokenSecrets.split(',').map((secret) => secret.trim()),
       blindIndexKey,
+      encryptionMasterKeys,
       ...(config.PUBLIC_BASE_URL ? { publicBaseUrl: config.PUBLIC_BASE_URL } : {}),
       channels: {
         sms: { snsEndpoint },
@@ -293,6 +302,14 @@ function developmentLinkSigningKeys(dataDir: string): string {
 /** The secret of the gateway's credentials to the internal APIs, kept like the other secrets. */
 function developmentServiceTokenSecret(dataDir: string): string {
   return keptSecret(join(dataDir, 'service-token-secret'), () => randomBytes(32).toString('base64url'));
+}
+
+/** The master key that wraps the data keys of encryption at rest, kept with the data it protects. */
+function developmentEncryptionMasterKeys(dataDir: string): string {
+  return keptSecret(
+    join(dataDir, 'encryption-master-keys'),
+    () => `dev=${randomBytes(32).toString('base64')}`,
+  );
 }
 
 /** The secret in `file`, or a new one made and written there (readable by this user only). */

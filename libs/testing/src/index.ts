@@ -15,6 +15,7 @@ export {
   TEST_SERVICE_TOKEN_SECRETS,
   type InvalidServiceCredential,
 } from './service-credentials';
+export { TEST_ENCRYPTION_VARIABLES } from './encryption-keys';
 export { startServiceProcess, type ServiceProcess, type ServiceProcessOptions } from './service-process';
 export {
   connectToSesEmulator,

@@ -74,6 +74,8 @@ export interface StartPlatformOptions {
   serviceTokenSecrets?: string[];
   /** BLIND_INDEX_KEY of every service (base64, 32+ bytes); a random one unless given. */
   blindIndexKey?: string;
+  /** ENCRYPTION_MASTER_KEYS of every service (`id=base64,...`); a random one unless given. */
+  encryptionMasterKeys?: string;
   /** Per-service port overrides (tests use free ports so a running `npm start` does not collide). */
   ports?: Partial<Record<AnyPlatformServiceName, number>>;
   /** Extra environment for every service, then per service. */
@@ -124,6 +126,8 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
     SERVICE_TOKEN_SECRETS: serviceTokenSecrets.join(','),
     // The router keeps an erased recipient's suppressions under this key's blind index.
     BLIND_INDEX_KEY: options.blindIndexKey ?? randomBytes(32).toString('base64'),
+    // Wraps the data keys personal data is encrypted with (the router's recipients, so far).
+    ENCRYPTION_MASTER_KEYS: options.encryptionMasterKeys ?? `platform=${randomBytes(32).toString('base64')}`,
     ...(infrastructure.otlpEndpoint ? { OTEL_EXPORTER_OTLP_ENDPOINT: infrastructure.otlpEndpoint } : {}),
     ...options.env,
   };

@@ -24,6 +24,7 @@ import { PreferenceEntity } from './preferences/preference.entity';
 import { PreferencesModule } from './preferences/preferences.module';
 import { AddCancellationsAndRecurringSchedules1796500000000 } from './migrations/1796500000000-add-cancellations-and-recurring-schedules';
 import { AddRecipientAttributes1796600000000 } from './migrations/1796600000000-add-recipient-attributes';
+import { AddPushSubscriptionEndpointIndex1796720000000 } from './migrations/1796720000000-add-push-subscription-endpoint-index';
 import { CreateErasedSuppressions1796710000000 } from './migrations/1796710000000-create-erased-suppressions';
 import { IndexDecisionsByTime1796730000000 } from './migrations/1796730000000-index-decisions-by-time';
 import { PrivacyModule } from './privacy/privacy.module';
@@ -81,6 +82,7 @@ export function createAppModule(config: RouterConfig, options: RouterOptions = {
           AddCancellationsAndRecurringSchedules1796500000000,
           AddRecipientAttributes1796600000000,
           CreateErasedSuppressions1796710000000,
+          AddPushSubscriptionEndpointIndex1796720000000,
           IndexDecisionsByTime1796730000000,
         ],
       }),

@@ -8,14 +8,9 @@ export const routerConfigSpec = defineConfig({
   PORT: { ...commonVariables.PORT, schema: env.port(3102) },
   HOST: { ...commonVariables.HOST, description: 'Address the internal API listens on' },
   SERVICE_TOKEN_SECRETS: serviceVariables.SERVICE_TOKEN_SECRETS,
-  // The suppressions of erased recipients are kept as the blind index of their address. Optional
-  // so that a router that never erases needs no secret; an erasure without it fails loudly.
-  BLIND_INDEX_KEY: {
-    ...encryptionVariables.BLIND_INDEX_KEY,
-    schema: encryptionVariables.BLIND_INDEX_KEY.schema.optional(),
-    description:
-      "Secret of the blind indexes under which an erased recipient's suppressions are kept, base64 of at least 32 random bytes; required to erase recipients, and never changed once set",
-  },
+  // Recipients' contact points are stored encrypted (ENCRYPTION_MASTER_KEYS or KMS), and found by
+  // blind index, as the suppressions of erased recipients are kept: BLIND_INDEX_KEY is required.
+  ...encryptionVariables,
   ...retentionVariables,
   ROUTER_CONSUMER_CONCURRENCY: {
     schema: env.int({ min: 1, default: 3 }),

@@ -8,6 +8,7 @@ import {
   type TestDatabase,
   waitFor,
   TEST_SERVICE_TOKEN_SECRETS,
+  TEST_ENCRYPTION_VARIABLES,
   serviceAuthorization,
 } from '@switchboard/testing';
 import { DataSource } from 'typeorm';
@@ -28,6 +29,7 @@ describe('router message types and sending settings', () => {
         DATABASE_URL: database.url,
         PORT: '0',
         SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
+        ...TEST_ENCRYPTION_VARIABLES,
         // Long enough that only invalidation can make a change visible within a test.
         ROUTER_POLICY_CACHE_TTL: '1h',
       }),
@@ -324,6 +326,7 @@ describe('router message types and sending settings', () => {
           DATABASE_URL: database.url,
           PORT: '0',
           SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
+          ...TEST_ENCRYPTION_VARIABLES,
           ROUTER_POLICY_CACHE_TTL: '10s',
         }),
         new StructuredLogger('router', 'warn'),

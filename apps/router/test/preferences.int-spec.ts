@@ -7,6 +7,7 @@ import {
   type TestBroker,
   type TestDatabase,
   TEST_SERVICE_TOKEN_SECRETS,
+  TEST_ENCRYPTION_VARIABLES,
   serviceAuthorization,
 } from '@switchboard/testing';
 import { loadRouterConfig } from '../src/config';
@@ -26,6 +27,7 @@ describe('router preferences API', () => {
         DATABASE_URL: database.url,
         PORT: '0',
         SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
+        ...TEST_ENCRYPTION_VARIABLES,
       }),
       new StructuredLogger('router', 'warn'),
     );

@@ -19,6 +19,7 @@ import {
   type TopicObserver,
   waitFor,
   TEST_SERVICE_TOKEN_SECRETS,
+  TEST_ENCRYPTION_VARIABLES,
 } from '@switchboard/testing';
 import type { Producer } from 'kafkajs';
 import { Client } from 'pg';
@@ -95,6 +96,7 @@ describe('router priority lanes', () => {
         DATABASE_URL: database.url,
         PORT: '0',
         SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
+        ...TEST_ENCRYPTION_VARIABLES,
       }),
       new StructuredLogger('router', 'warn'),
     );

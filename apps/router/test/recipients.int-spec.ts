@@ -12,6 +12,7 @@ import {
   testKafka,
   waitFor,
   TEST_SERVICE_TOKEN_SECRETS,
+  TEST_ENCRYPTION_VARIABLES,
   serviceAuthorization,
 } from '@switchboard/testing';
 import type { Producer } from 'kafkajs';
@@ -50,6 +51,7 @@ describe('router recipients API', () => {
         DATABASE_URL: database.url,
         PORT: '0',
         SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
+        ...TEST_ENCRYPTION_VARIABLES,
       }),
       new StructuredLogger('router', 'warn'),
       { pushAddressLookup: lookup },

@@ -13,6 +13,7 @@ import {
   type TopicObserver,
   waitFor,
   TEST_SERVICE_TOKEN_SECRETS,
+  TEST_ENCRYPTION_VARIABLES,
   serviceAuthorization,
 } from '@switchboard/testing';
 import { Client } from 'pg';
@@ -43,6 +44,7 @@ describe('recurring schedules', () => {
         DATABASE_URL: database.url,
         PORT: '0',
         SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
+        ...TEST_ENCRYPTION_VARIABLES,
         ROUTER_RECURRING_POLL_INTERVAL: '100ms',
       }),
       new StructuredLogger('router', 'warn'),

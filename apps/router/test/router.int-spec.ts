@@ -20,6 +20,7 @@ import {
   type TopicObserver,
   waitFor,
   TEST_SERVICE_TOKEN_SECRETS,
+  TEST_ENCRYPTION_VARIABLES,
   serviceAuthorization,
 } from '@switchboard/testing';
 import type { Producer } from 'kafkajs';
@@ -43,6 +44,7 @@ describe('router', () => {
         DATABASE_URL: database.url,
         PORT: '0',
         SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
+        ...TEST_ENCRYPTION_VARIABLES,
         ROUTER_SCHEDULE_POLL_INTERVAL: '100ms',
       }),
       new StructuredLogger('router', 'warn'),

@@ -9,6 +9,7 @@ import {
   invalidServiceCredentials,
   serviceAuthorization,
   TEST_SERVICE_TOKEN_SECRETS,
+  TEST_ENCRYPTION_VARIABLES,
 } from '@switchboard/testing';
 import { loadRouterConfig } from '../src/config';
 import { startRouter } from '../src/router';
@@ -27,6 +28,7 @@ describe('router suppressions API', () => {
         DATABASE_URL: database.url,
         PORT: '0',
         SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
+        ...TEST_ENCRYPTION_VARIABLES,
       }),
       new StructuredLogger('router', 'warn'),
     );

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { RecipientEncryption } from './recipient-encryption';
 
 /** What routing needs of a stored recipient: where to reach them and their clock. */
 export interface RecipientContactPoints {
@@ -32,11 +33,18 @@ interface ContactPointRow {
 
 /**
  * One query for a whole batch's recipients, their push subscriptions folded in, instead of two
- * queries per recipient: routing reads every recipient a batch names.
+ * queries per recipient: routing reads every recipient a batch names. Their values are decrypted
+ * with one more query at most, for the data keys not cached. A value that does not decrypt is
+ * left out (routing then finds no such contact point) and logged, never failing the batch.
  */
 @Injectable()
 export class PgContactPointLookup extends ContactPointLookup {
-  constructor(private readonly dataSource: DataSource) {
+  private readonly logger = new Logger(PgContactPointLookup.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly encryption: RecipientEncryption,
+  ) {
     super();
   }
 
@@ -56,14 +64,30 @@ export class PgContactPointLookup extends ContactPointLookup {
          ON r.tenant_id = wanted.tenant_id AND r.recipient_id = wanted.recipient_id`,
       [keys.map(({ tenantId }) => tenantId), keys.map(({ recipientId }) => recipientId)],
     );
-    for (const row of rows) {
-      found.set(contactPointsKey(row.tenant_id, row.recipient_id), {
+    const opened = await this.encryption.openMany(
+      rows.map((row) => ({
+        tenantId: row.tenant_id,
+        recipientId: row.recipient_id,
         email: row.email,
         phone: row.phone,
-        timeZone: row.time_zone,
         pushSubscriptions: row.push_subscriptions ?? [],
+      })),
+    );
+    rows.forEach((row, index) => {
+      const { email, phone, pushSubscriptions, unreadable } = opened[index];
+      for (const { field, code, keyId } of unreadable) {
+        // Neither the recipient id nor the value: the tenant and data key id find the row.
+        this.logger.warn(
+          `a stored ${field} of tenant ${row.tenant_id} (data key ${keyId ?? 'unknown'}) does not decrypt: ${code}; routed without it`,
+        );
+      }
+      found.set(contactPointsKey(row.tenant_id, row.recipient_id), {
+        email,
+        phone,
+        timeZone: row.time_zone,
+        pushSubscriptions,
       });
-    }
+    });
     return found;
   }
 }

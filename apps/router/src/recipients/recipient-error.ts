@@ -7,7 +7,11 @@ export type RecipientErrorCode =
   /** The subscription is well formed but may not be stored (e.g. its endpoint is not public). */
   | 'PUSH_SUBSCRIPTION_REFUSED'
   /** A field is well formed but its value is not usable (e.g. attributes too large once merged). */
-  | 'RECIPIENT_REFUSED';
+  | 'RECIPIENT_REFUSED'
+  /** The recipient's data key was destroyed (erasure): what is left of the row reads as nothing. */
+  | 'RECIPIENT_ERASED'
+  /** A stored value does not decrypt (changed, or copied from another recipient's row). */
+  | 'RECIPIENT_UNREADABLE';
 
 export function statusOf(code: RecipientErrorCode): number {
   switch (code) {
@@ -17,6 +21,10 @@ export function statusOf(code: RecipientErrorCode): number {
     case 'PUSH_SUBSCRIPTION_REFUSED':
     case 'RECIPIENT_REFUSED':
       return 422;
+    case 'RECIPIENT_ERASED':
+      return 410;
+    case 'RECIPIENT_UNREADABLE':
+      return 500;
     default:
       return exhaustive(code);
   }

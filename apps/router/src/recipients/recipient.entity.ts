@@ -1,6 +1,10 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 
-/** A tenant's recipient and its contact points; the key is the tenant's own recipient id. */
+/**
+ * A tenant's recipient and its contact points; the key is the tenant's own recipient id. Email,
+ * phone and attributes are stored encrypted with the recipient's data key (attributes as a jsonb
+ * string).
+ */
 @Entity({ schema: 'router', name: 'recipients' })
 export class RecipientEntity {
   @PrimaryColumn('text', { name: 'tenant_id' })
@@ -23,7 +27,7 @@ export class RecipientEntity {
 
   /** The tenant's own facts about the person (plan, country), at most 8 KiB of JSON. */
   @Column('jsonb', { default: () => "'{}'" })
-  attributes!: Record<string, unknown>;
+  attributes!: unknown;
 
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt!: Date;

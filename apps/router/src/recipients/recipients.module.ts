@@ -1,15 +1,19 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { createEncryption, ensureEncryptionKeyTables, type SqlQuery } from '@switchboard/encryption';
 import { type AddressLookup, PushEndpointPolicy } from '@switchboard/security';
 import { lookup as systemLookup } from 'node:dns/promises';
+import { DataSource } from 'typeorm';
 import type { RouterConfig } from '../config';
 import { ROUTER_CONFIG } from '../router-config.module';
 import { addressLookupWithTimeout } from './address-lookup-with-timeout';
 import { DeleteRecipient } from './delete-recipient.usecase';
+import { EncryptPlaintextRecipients } from './encrypt-plaintext-recipients';
 import { GetRecipient } from './get-recipient.usecase';
 import { ImportRecipients } from './import-recipients.usecase';
 import { PatchRecipient } from './patch-recipient.usecase';
 import { PgRecipientStore } from './pg-recipient-store';
 import { RecipientStore } from './recipient';
+import { RecipientEncryption } from './recipient-encryption';
 import { RecipientsController } from './recipients.controller';
 import { RegisterPushSubscription } from './register-push-subscription.usecase';
 import { RemovePushSubscription } from './remove-push-subscription.usecase';
@@ -21,6 +25,22 @@ export interface RecipientsOptions {
 }
 
 const resolveAll: AddressLookup = (hostname) => systemLookup(hostname, { all: true, verbatim: true });
+
+/** Rows of a statement; TypeORM answers an UPDATE or DELETE with [rows, count] instead. */
+function sqlQueryOf(dataSource: DataSource): SqlQuery {
+  return async (sql, params) => {
+    const result: unknown = await dataSource.query(sql, params);
+    if (
+      Array.isArray(result) &&
+      result.length === 2 &&
+      Array.isArray(result[0]) &&
+      typeof result[1] === 'number'
+    ) {
+      return result[0] as Record<string, unknown>[];
+    }
+    return Array.isArray(result) ? (result as Record<string, unknown>[]) : [];
+  };
+}
 
 @Module({})
 export class RecipientsModule {
@@ -35,8 +55,21 @@ export class RecipientsModule {
       global: true,
       controllers: [RecipientsController],
       providers: [
+        {
+          provide: RecipientEncryption,
+          // The key tables are shared by every service (see ENCRYPTION_SCHEMA), so no service's
+          // migrations own them: each service makes sure they exist before its first key lookup.
+          useFactory: async (config: RouterConfig, dataSource: DataSource) => {
+            const query = sqlQueryOf(dataSource);
+            await ensureEncryptionKeyTables(query, config.ENCRYPTION_SCHEMA);
+            const { encryptor, blindIndex, keys } = createEncryption(config, { query });
+            return new RecipientEncryption(encryptor, blindIndex, keys);
+          },
+          inject: [ROUTER_CONFIG, DataSource],
+        },
         PgRecipientStore,
         { provide: RecipientStore, useExisting: PgRecipientStore },
+        EncryptPlaintextRecipients,
         {
           provide: PushEndpointPolicy,
           useFactory: (config: RouterConfig) =>
@@ -62,7 +95,8 @@ export class RecipientsModule {
           inject: [RecipientStore, PushEndpointPolicy],
         },
       ],
-      exports: [RecipientStore],
+      // RecipientEncryption: routing decrypts contact points with it, erasure destroys keys with it.
+      exports: [RecipientStore, RecipientEncryption],
     };
   }
 }

@@ -10,6 +10,8 @@ import { type AuditedRequestFacts, auditSubjectOf } from './audit-subject';
 import { auditAction, auditTarget } from './audit-target';
 
 const STATE_CHANGING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+// Reads that hand a person's data out in bulk are worth a trail of their own.
+const AUDITED_READ_PERMISSIONS = new Set(['recipients:export']);
 // Refused before any handler ran and changed nothing: an unknown credential, a request limit.
 // (A 403 is kept: a key trying what it may not do is worth seeing.)
 const NOT_RECORDED_STATUSES = new Set([401, 429]);
@@ -39,7 +41,9 @@ export class AuditRecorder implements OnModuleInit {
 
   private async record(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
     const route = request.routeOptions.url;
-    if (!STATE_CHANGING_METHODS.has(request.method) || route === undefined) return payload;
+    if (route === undefined || !(STATE_CHANGING_METHODS.has(request.method) || isAuditedRead(request))) {
+      return payload;
+    }
     if (NOT_RECORDED_STATUSES.has(reply.statusCode)) return payload;
     const draft = draftOf(request, route, reply.statusCode);
     if (!isWorthRecording(draft)) return payload;
@@ -55,6 +59,11 @@ export class AuditRecorder implements OnModuleInit {
       return unrecordedAnswer(reply, request.url);
     }
   }
+}
+
+function isAuditedRead(request: FastifyRequest): boolean {
+  const access = auditContextOf(request).routeAccess;
+  return access?.kind === 'api-key' && AUDITED_READ_PERMISSIONS.has(access.permission);
 }
 
 /**

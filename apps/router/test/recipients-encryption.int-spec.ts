@@ -26,6 +26,7 @@ import type { Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { loadRouterConfig } from '../src/config';
 import { EncryptPlaintextRecipients } from '../src/recipients/encrypt-plaintext-recipients';
+import { RecipientEncryption } from '../src/recipients/recipient-encryption';
 import { startRouter } from '../src/router';
 
 const lookup: AddressLookup = async () => [{ address: '93.184.216.34', family: 4 }];
@@ -278,6 +279,28 @@ describe('router: recipients encrypted at rest', () => {
         (request) => request.messageId === toJoe.messageId && request.channel === 'email',
       ),
     ).toEqual([]);
+  });
+
+  it('reads a recipient whose key was destroyed (erasure) as erased: GET answers 410, routing finds nothing to send to', async () => {
+    const jane = person();
+    await register(jane);
+
+    await router.app.get(RecipientEncryption).destroyRecipientKey('acme', jane.recipientId);
+
+    const read = await call('GET', `acme/recipients/${jane.recipientId}`);
+    expect(read.status).toBe(410);
+    expect(read.body).toMatchObject({ code: 'RECIPIENT_ERASED' });
+    const [message] = await route(jane.recipientId);
+    await waitFor('the message to be decided', async () => {
+      const { rows } = await db.query('SELECT 1 FROM router.decisions WHERE message_id = $1', [
+        message.messageId,
+      ]);
+      return rows.length > 0;
+    });
+    const sent = renderRequests().filter(
+      (request) => request.messageId === message.messageId && request.channel !== 'inapp',
+    );
+    expect(sent).toEqual([]);
   });
 
   it('encrypts rows written in plaintext before encryption came, reading them as they are meanwhile', async () => {

@@ -6,6 +6,7 @@ import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { RouterConfig } from '../config';
 import { RecipientStore } from '../recipients/recipient';
+import { RecipientEncryption } from '../recipients/recipient-encryption';
 import { ROUTER_CONFIG } from '../router-config.module';
 import { EraseRecipientInRouter } from './erase-recipient.usecase';
 
@@ -35,20 +36,21 @@ export const ROUTER_RETAINED_TABLES = [
         dataSource: DataSource,
         recipients: RecipientStore,
         config: RouterConfig,
+        encryption: RecipientEncryption,
       ) =>
         new RecipientErasureConsumer(
           kafka,
           publisher,
-          // The recipient's data key is destroyed here (a RecipientKeyShredder, the fourth argument)
-          // once the router's key store is wired in.
+          // The recipient's data key is destroyed (crypto-shredding) by the recipients' encryption.
           new EraseRecipientInRouter(
             dataSource,
             recipients,
             config.BLIND_INDEX_KEY && new BlindIndex(config.BLIND_INDEX_KEY),
+            encryption,
           ),
           { service: 'router', maxAttempts: config.ROUTER_MAX_ATTEMPTS },
         ),
-      inject: [KAFKA, EventPublisher, DataSource, RecipientStore, ROUTER_CONFIG],
+      inject: [KAFKA, EventPublisher, DataSource, RecipientStore, ROUTER_CONFIG, RecipientEncryption],
     },
     {
       provide: RetentionSweeper,

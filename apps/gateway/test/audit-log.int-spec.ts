@@ -233,23 +233,6 @@ describe('gateway audit log (real PostgreSQL, the real gateway)', () => {
     ]);
   });
 
-  it('records an export of a person’s data, a read that hands it out, with the key that asked', async () => {
-    const before = (await entriesOf('tenant:acme')).length;
-
-    // The services behind the export are stubs here: what matters is that the attempt is on record.
-    await gateway.call('GET', '/v1/recipients/user-export-1/export');
-
-    const added = (await entriesOf('tenant:acme')).slice(before);
-    expect(added).toEqual([
-      expect.objectContaining({
-        actor_type: 'api-key',
-        actor_id: developmentKeyId,
-        action: 'GET /v1/recipients/{recipientId}/export',
-      }),
-    ]);
-    expect(added[0].target).toContain('user-export-1');
-  });
-
   it('lists the tenant’s entries newest first, with filters and a cursor', async () => {
     const first = await gateway.call('GET', '/v1/audit-log?limit=2');
     const next = await gateway.call('GET', `/v1/audit-log?limit=2&cursor=${first.body.nextCursor}`);
@@ -500,5 +483,22 @@ describe('gateway audit log (real PostgreSQL, the real gateway)', () => {
     expect(after.stdout).toBe(
       `tenant:acme BROKEN at sequence 2 (entry ${edited.rows[0]?.id}): hash-mismatch: ${answer.body.broken.detail}\n`,
     );
+  });
+
+  it('records an export of a person’s data, a read that hands it out, with the key that asked', async () => {
+    const before = (await entriesOf('tenant:acme')).length;
+
+    // The services behind the export are stubs here: what matters is that the attempt is on record.
+    await gateway.call('GET', '/v1/recipients/user-export-1/export');
+
+    const added = (await entriesOf('tenant:acme')).slice(before);
+    expect(added).toEqual([
+      expect.objectContaining({
+        actor_type: 'api-key',
+        actor_id: developmentKeyId,
+        action: 'GET /v1/recipients/{recipientId}/export',
+      }),
+    ]);
+    expect(added[0].target).toContain('user-export-1');
   });
 });

@@ -58,7 +58,7 @@ export const RecipientErasureConfirmed = z.strictObject({
 export type RecipientErasureConfirmed = z.infer<typeof RecipientErasureConfirmed>;
 
 export const RecipientErasureConfirmedTopic = defineTopic({
-  topic: 'sb.recipients.erasure-confirmations.v1',
+  topic: 'sb.recipients.erasure.confirmed.v1',
   schemaName: 'RecipientErasureConfirmed',
   schemaVersion: 1,
   schema: RecipientErasureConfirmed,

@@ -73,7 +73,7 @@ export class RecipientEncryption {
   constructor(
     private readonly encryptor: FieldEncryptor,
     private readonly blindIndex: BlindIndex,
-    private readonly keys: DataKeyStore,
+    private readonly keys: Pick<DataKeyStore, 'keyFor' | 'destroyRecipientKey' | 'forgetRecipient'>,
   ) {}
 
   /**
@@ -163,7 +163,11 @@ export class RecipientEncryption {
         email: row.email,
         phone: row.phone,
         attributes: isPlainObject(row.attributes) ? row.attributes : {},
-        pushSubscriptions: row.pushSubscriptions.map((subscription) => ({ ...subscription })),
+        pushSubscriptions: row.pushSubscriptions.map(({ endpoint, p256dh, auth }) => ({
+          endpoint,
+          p256dh,
+          auth,
+        })),
         unreadable: [],
       };
     });

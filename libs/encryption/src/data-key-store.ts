@@ -8,6 +8,7 @@ import { KeyCache } from './key-cache';
 import type { KeyProvider } from './key-provider';
 import {
   DATA_KEYS_TABLE,
+  DEFAULT_ENCRYPTION_SCHEMA,
   DESTROYED_KEYS_TABLE,
   qualified,
   schemaNameSchema,
@@ -44,7 +45,7 @@ const optionsSchema = z.strictObject({
     (value) => typeof (value as BlindIndex | undefined)?.compute === 'function',
     'must be a BlindIndex',
   ),
-  schema: schemaNameSchema.default('public'),
+  schema: schemaNameSchema.default(DEFAULT_ENCRYPTION_SCHEMA),
   /**
    * How long an unwrapped key is reused. It also bounds how long another replica that had the
    * key cached goes on reading after a key is destroyed, so keep it short (a minute by default).

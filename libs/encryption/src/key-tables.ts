@@ -31,7 +31,7 @@ export function qualified(schema: string, table: string): string {
  * '' names the tenant's own key. A destroyed key leaves only its id and when, so that reading a
  * value it encrypted says "destroyed" rather than "unknown".
  */
-export function encryptionKeyTablesSql(schema = 'public'): string[] {
+export function encryptionKeyTablesSql(schema = DEFAULT_ENCRYPTION_SCHEMA): string[] {
   const keys = qualified(schema, DATA_KEYS_TABLE);
   const destroyed = qualified(schema, DESTROYED_KEYS_TABLE);
   return [
@@ -91,7 +91,7 @@ function quoteLiteral(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
-export function encryptionKeyTablesDropSql(schema = 'public'): string[] {
+export function encryptionKeyTablesDropSql(schema = DEFAULT_ENCRYPTION_SCHEMA): string[] {
   return [
     `DROP TABLE IF EXISTS ${qualified(schema, DESTROYED_KEYS_TABLE)}`,
     `DROP TABLE IF EXISTS ${qualified(schema, DATA_KEYS_TABLE)}`,

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { EncryptionError, parseOptions } from './encryption-error';
 import type { KeyProvider } from './key-provider';
-import { DATA_KEYS_TABLE, qualified, schemaNameSchema, type SqlQuery } from './key-tables';
+import {
+  DATA_KEYS_TABLE,
+  DEFAULT_ENCRYPTION_SCHEMA,
+  qualified,
+  schemaNameSchema,
+  type SqlQuery,
+} from './key-tables';
 
 const optionsSchema = z.strictObject({
   query: z.custom<SqlQuery>(
@@ -12,7 +18,7 @@ const optionsSchema = z.strictObject({
     (value) => typeof (value as KeyProvider | undefined)?.wrapDataKey === 'function',
     'must be a key provider (LocalKeyProvider or KmsKeyProvider)',
   ),
-  schema: schemaNameSchema.default('public'),
+  schema: schemaNameSchema.default(DEFAULT_ENCRYPTION_SCHEMA),
   /** Keys re-wrapped per statement; each batch is one short UPDATE, so readers never wait long. */
   batchSize: z.number().int().min(1).max(10_000).default(500),
   signal: z.custom<AbortSignal>((value) => value instanceof AbortSignal, 'must be an AbortSignal').optional(),

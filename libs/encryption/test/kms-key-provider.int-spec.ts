@@ -12,7 +12,7 @@ import {
   BlindIndex,
   createEncryption,
   DataKeyStore,
-  encryptionKeyTablesSql,
+  ensureEncryptionKeyTables,
   EncryptionError,
   encryptionVariables,
   FieldEncryptor,
@@ -50,7 +50,7 @@ describe('KmsKeyProvider against a KMS emulator', () => {
     database = await createTestDatabase('sb_encryption_kms');
     pool = new Pool({ connectionString: database.url, max: 4 });
     query = async (sql, params) => (await pool.query(sql, params)).rows;
-    for (const sql of encryptionKeyTablesSql()) await pool.query(sql);
+    await ensureEncryptionKeyTables(query);
   });
 
   afterAll(async () => {
@@ -95,7 +95,7 @@ describe('KmsKeyProvider against a KMS emulator', () => {
       ENCRYPTION_KMS_ENDPOINT: kms.endpoint,
       BLIND_INDEX_KEY: randomBytes(32).toString('base64'),
     });
-    const { encryptor } = createEncryption(config, { query, schema: 'public' });
+    const { encryptor } = createEncryption(config, { query });
     const context = { tenantId: 'configured', recipientId: 'user-1', field: 'email' };
 
     const text = await encryptor.encryptText('jane@example.com', context);

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { ChannelName, RecipientErasureRequested } from '@switchboard/contracts';
 import type { BlindIndex } from '@switchboard/encryption';
 import type { ErasedRows, RecipientEraser } from '@switchboard/messaging';
@@ -28,6 +29,8 @@ interface SuppressionRow {
  * again. Running it twice changes nothing the second time.
  */
 export class EraseRecipientInRouter implements RecipientEraser {
+  private readonly logger = new Logger(EraseRecipientInRouter.name);
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly recipients: RecipientStore,
@@ -41,22 +44,40 @@ export class EraseRecipientInRouter implements RecipientEraser {
     return 'destroyed' as const;
   }
 
-  eraseRows(request: RecipientErasureRequested): Promise<ErasedRows> {
+  async eraseRows(request: RecipientErasureRequested): Promise<ErasedRows> {
     // Without the key the suppressions could only be dropped, and the person contacted again.
     if (this.blindIndex === undefined) {
       throw new Error('cannot erase a recipient: BLIND_INDEX_KEY is not set on the router');
     }
     const blindIndex = this.blindIndex;
-    return this.dataSource.transaction((manager) => this.erase(manager, blindIndex, request));
+    // Read before the transaction: the store opens encrypted contact points with its own queries,
+    // and on the embedded database an open transaction would leave it waiting for a connection.
+    const profile = await this.readableProfile(request);
+    return this.dataSource.transaction((manager) => this.erase(manager, blindIndex, request, profile));
+  }
+
+  /**
+   * The profile, or none when it cannot be read (a value that no longer decrypts): the person's
+   * rows go all the same, and only suppressions of their addresses stay as they were.
+   */
+  private async readableProfile({ tenantId, recipientId }: RecipientErasureRequested) {
+    try {
+      return await this.recipients.find(tenantId, recipientId);
+    } catch (error) {
+      this.logger.warn(
+        `erasing a recipient of tenant ${tenantId} whose profile cannot be read; their suppressions are left as they are`,
+        { error: error instanceof Error ? error.message : String(error) },
+      );
+      return undefined;
+    }
   }
 
   private async erase(
     manager: EntityManager,
     blindIndex: BlindIndex,
     { tenantId, recipientId }: RecipientErasureRequested,
+    profile: Awaited<ReturnType<RecipientStore['find']>>,
   ): Promise<ErasedRows> {
-    // Read through the store, which opens the contact points if they are stored encrypted.
-    const profile = await this.recipients.find(tenantId, recipientId);
     // Every address the router may have written for them: a decision names the id for push and in-app.
     const addresses = [
       recipientId,

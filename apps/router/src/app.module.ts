@@ -27,6 +27,7 @@ import { AddRecipientAttributes1796600000000 } from './migrations/1796600000000-
 import { AddPushSubscriptionEndpointIndex1796720000000 } from './migrations/1796720000000-add-push-subscription-endpoint-index';
 import { CreateErasedSuppressions1796710000000 } from './migrations/1796710000000-create-erased-suppressions';
 import { IndexDecisionsByTime1796730000000 } from './migrations/1796730000000-index-decisions-by-time';
+import { AddSuppressionAddressIndex1796740000000 } from './migrations/1796740000000-add-suppression-address-index';
 import { PrivacyModule } from './privacy/privacy.module';
 import { PushSubscriptionEntity } from './recipients/push-subscription.entity';
 import { RecipientEntity } from './recipients/recipient.entity';
@@ -36,6 +37,7 @@ import { RecurringScheduleEntity } from './recurring-schedules/recurring-schedul
 import { RecurringSchedulesModule } from './recurring-schedules/recurring-schedules.module';
 import { RouterConfigModule } from './router-config.module';
 import { DecisionEntity } from './routing/decision.entity';
+import { RouterEncryptionModule } from './encryption/router-encryption.module';
 import { RoutingModule } from './routing/routing.module';
 import { ScheduleEntity } from './schedules/schedule.entity';
 import { SchedulesModule } from './schedules/schedules.module';
@@ -84,6 +86,7 @@ export function createAppModule(config: RouterConfig, options: RouterOptions = {
           CreateErasedSuppressions1796710000000,
           AddPushSubscriptionEndpointIndex1796720000000,
           IndexDecisionsByTime1796730000000,
+          AddSuppressionAddressIndex1796740000000,
         ],
       }),
       MessagingModule.forRoot({
@@ -98,6 +101,7 @@ export function createAppModule(config: RouterConfig, options: RouterOptions = {
       }),
       ServiceAccessModule.forRoot({ audience: 'router', secrets: config.SERVICE_TOKEN_SECRETS }),
       HealthModule.register([MessagingHealthIndicator, DatabaseHealthIndicator, ConsumerReadiness]),
+      RouterEncryptionModule,
       SuppressionsModule,
       RecipientsModule.forRoot(options),
       RecipientExportModule,

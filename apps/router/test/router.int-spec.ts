@@ -7,6 +7,7 @@ import {
   type RenderRequested,
   RenderRequestedTopics,
 } from '@switchboard/contracts';
+import { BlindIndex } from '@switchboard/encryption';
 import type { RunningService } from '@switchboard/service-kit';
 import { StructuredLogger } from '@switchboard/telemetry';
 import {
@@ -234,10 +235,13 @@ describe('router', () => {
     };
   }
 
+  // The address is stored encrypted: the row is found by its blind index, as the router finds it.
+  const blindIndex = new BlindIndex(Buffer.from(TEST_ENCRYPTION_VARIABLES.BLIND_INDEX_KEY, 'base64'));
+
   async function suppressionReason(address: string): Promise<string | undefined> {
     const result = await db.query(
-      "SELECT reason FROM router.suppressions WHERE tenant_id = 'acme' AND channel = 'email' AND address = $1",
-      [address],
+      "SELECT reason FROM router.suppressions WHERE tenant_id = 'acme' AND channel = 'email' AND address_index = $1",
+      [blindIndex.compute({ tenantId: 'acme', kind: 'email', value: address })],
     );
     return result.rows[0]?.reason;
   }

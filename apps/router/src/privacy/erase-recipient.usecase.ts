@@ -14,7 +14,9 @@ export interface RecipientKeyShredder {
 interface SuppressionRow {
   id: string;
   channel: ChannelName;
+  /** Encrypted, or plaintext in a row not yet rewritten. */
   address: string;
+  address_index: string | null;
   reason: string;
   category: string | null;
   source: string;
@@ -135,12 +137,20 @@ export class EraseRecipientInRouter implements RecipientEraser {
     tenantId: string,
     addresses: string[],
   ): Promise<number> {
+    // Each address's index on every channel: the channel decides how an address is normalised.
+    const indexes = addresses.flatMap((address) =>
+      (['email', 'sms', 'push', 'inapp'] as const).map((channel) =>
+        suppressedAddressIndex(blindIndex, { tenantId, channel, address }),
+      ),
+    );
     const suppressions: SuppressionRow[] = await manager.query(
       `WITH removed AS (
-         DELETE FROM router.suppressions WHERE tenant_id = $1 AND lower(address) = ANY($2::text[])
-         RETURNING id, channel, address, reason, category, source, created_at)
+         DELETE FROM router.suppressions
+         WHERE tenant_id = $1
+           AND (address_index = ANY($2::text[]) OR (address_index IS NULL AND lower(address) = ANY($3::text[])))
+         RETURNING id, channel, address, address_index, reason, category, source, created_at)
        SELECT * FROM removed`,
-      [tenantId, addresses.map((address) => address.toLowerCase())],
+      [tenantId, indexes, addresses.map((address) => address.toLowerCase())],
     );
     if (suppressions.length === 0) return 0;
     await manager.query(
@@ -152,8 +162,11 @@ export class EraseRecipientInRouter implements RecipientEraser {
       [
         tenantId,
         suppressions.map((row) => row.channel),
-        suppressions.map((row) =>
-          suppressedAddressIndex(blindIndex, { tenantId, channel: row.channel, address: row.address }),
+        suppressions.map(
+          (row) =>
+            // A row not yet rewritten holds the address itself, from which the index is made.
+            row.address_index ??
+            suppressedAddressIndex(blindIndex, { tenantId, channel: row.channel, address: row.address }),
         ),
         suppressions.map((row) => row.reason),
         suppressions.map((row) => row.category),

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type {
   ChannelName,
   ExportedRecurringSchedule,
@@ -6,7 +6,11 @@ import type {
   SuppressionSourceName,
   SuppressionView,
 } from '@switchboard/contracts';
+import { type Encryption, isEncrypted } from '@switchboard/encryption';
 import { DataSource } from 'typeorm';
+import { ROUTER_ENCRYPTION } from '../encryption/router-encryption.module';
+import { suppressedAddressIndex } from '../privacy/address-index';
+import { SUPPRESSION_ADDRESS_FIELD } from '../suppressions/pg-suppression-store';
 
 interface SuppressionRow {
   channel: ChannelName;
@@ -44,26 +48,52 @@ interface RoutingRow {
 /** The router's rows about one person, read for an export; every query is tenant-scoped. */
 @Injectable()
 export class PgRecipientExportStore {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(ROUTER_ENCRYPTION) private readonly encryption: Pick<Encryption, 'encryptor' | 'blindIndex'>,
+  ) {}
 
-  /** Suppressions are kept by address: those of any of the person's addresses, whatever the case. */
+  /**
+   * Suppressions are kept by address: those of any of the person's addresses, found by the blind
+   * index of each on every channel (or, in rows not yet rewritten, by the plaintext whatever the case).
+   */
   async suppressionsOf(tenantId: string, addresses: readonly string[]): Promise<SuppressionView[]> {
     if (addresses.length === 0) return [];
+    const indexes = addresses.flatMap((address) =>
+      (['email', 'sms', 'push', 'inapp'] as const).map((channel) =>
+        suppressedAddressIndex(this.encryption.blindIndex, { tenantId, channel, address }),
+      ),
+    );
     const rows: SuppressionRow[] = await this.dataSource.query(
       `SELECT channel, address, reason, category, source, created_at
        FROM router.suppressions
-       WHERE tenant_id = $1 AND lower(address) = ANY($2::text[])
+       WHERE tenant_id = $1
+         AND (address_index = ANY($2::text[]) OR (address_index IS NULL AND lower(address) = ANY($3::text[])))
        ORDER BY id`,
-      [tenantId, addresses.map((address) => address.toLowerCase())],
+      [tenantId, indexes, addresses.map((address) => address.toLowerCase())],
     );
-    return rows.map((row) => ({
-      channel: row.channel,
-      address: row.address,
-      reason: row.reason,
-      category: row.category,
-      source: row.source,
-      createdAt: row.created_at.toISOString(),
-    }));
+    const opened = await this.encryption.encryptor.decryptMany(
+      rows
+        .filter((row) => isEncrypted(row.address))
+        .map((row) => ({ ciphertext: row.address, context: { tenantId, field: SUPPRESSION_ADDRESS_FIELD } })),
+    );
+    let next = 0;
+    return rows.map((row) => {
+      let address = row.address;
+      if (isEncrypted(address)) {
+        const result = opened[next++];
+        // Unreadable (the tenant's key is gone): the suppression is still theirs, its address not shown.
+        address = result.ok ? String(result.value) : '';
+      }
+      return {
+        channel: row.channel,
+        address,
+        reason: row.reason,
+        category: row.category,
+        source: row.source,
+        createdAt: row.created_at.toISOString(),
+      };
+    });
   }
 
   async recurringSchedulesOf(tenantId: string, recipientId: string): Promise<ExportedRecurringSchedule[]> {

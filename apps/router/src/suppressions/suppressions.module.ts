@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { BlindIndex } from '@switchboard/encryption';
+import type { Encryption } from '@switchboard/encryption';
 import { DataSource } from 'typeorm';
-import type { RouterConfig } from '../config';
+import { ROUTER_ENCRYPTION } from '../encryption/router-encryption.module';
 import { HashedSuppressionStore } from '../privacy/hashed-suppression-store';
-import { ROUTER_CONFIG } from '../router-config.module';
 import { AddSuppression } from './add-suppression.usecase';
+import { EncryptPlaintextSuppressions } from './encrypt-plaintext-suppressions';
 import { ListSuppressions } from './list-suppressions.usecase';
 import { PgSuppressionStore } from './pg-suppression-store';
 import { RemoveSuppression } from './remove-suppression.usecase';
@@ -15,14 +15,13 @@ import { SuppressionsController } from './suppressions.controller';
   controllers: [SuppressionsController],
   providers: [
     PgSuppressionStore,
+    EncryptPlaintextSuppressions,
     {
       // Erased recipients' suppressions are found by the blind index of the address asked about.
       provide: SuppressionStore,
-      useFactory: (plain: PgSuppressionStore, dataSource: DataSource, config: RouterConfig) =>
-        config.BLIND_INDEX_KEY
-          ? new HashedSuppressionStore(plain, dataSource, new BlindIndex(config.BLIND_INDEX_KEY))
-          : plain,
-      inject: [PgSuppressionStore, DataSource, ROUTER_CONFIG],
+      useFactory: (plain: PgSuppressionStore, dataSource: DataSource, encryption: Encryption) =>
+        new HashedSuppressionStore(plain, dataSource, encryption.blindIndex),
+      inject: [PgSuppressionStore, DataSource, ROUTER_ENCRYPTION],
     },
     {
       provide: AddSuppression,

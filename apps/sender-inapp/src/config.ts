@@ -7,6 +7,7 @@ import {
   type ConfigOf,
   type Environment,
 } from '@switchboard/config';
+import { encryptionVariables } from '@switchboard/encryption';
 import { retentionVariables } from '@switchboard/persistence';
 import { z } from 'zod';
 
@@ -44,6 +45,9 @@ export const senderInappConfigSpec = defineConfig({
     description: `${serviceVariables.SERVICE_TOKEN_SECRETS.description}; unset: the internal export route refuses every caller`,
   },
   ...retentionVariables,
+  // Inbox items (title, body, action URL, data) are encrypted with each recipient's data key:
+  // ENCRYPTION_MASTER_KEYS (or KMS) and BLIND_INDEX_KEY are required.
+  ...encryptionVariables,
   INBOX_TOKEN_SECRETS: {
     schema: inboxTokenSecrets,
     description:

@@ -12,6 +12,7 @@ import {
   type ServiceProcess,
   type TestBroker,
   type TestDatabase,
+  TEST_ENCRYPTION_VARIABLES,
   TEST_SERVICE_TOKEN_SECRETS,
 } from '@switchboard/testing';
 import { loadSenderInappConfig } from '../src/config';
@@ -46,6 +47,7 @@ describe('inbox tokens issued by the gateway', () => {
         SWITCHBOARD_DEV_TENANT: 'acme',
         INBOX_TOKEN_SECRETS: SECRET,
         SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
+        ...TEST_ENCRYPTION_VARIABLES,
       },
       readyUrl: `${gatewayUrl}/health/ready`,
       timeoutMs: GATEWAY_START_TIMEOUT_MS,
@@ -56,6 +58,7 @@ describe('inbox tokens issued by the gateway', () => {
         DATABASE_URL: database.url,
         PORT: '0',
         INBOX_TOKEN_SECRETS: SECRET,
+        ...TEST_ENCRYPTION_VARIABLES,
       }),
       new StructuredLogger('sender-inapp', 'error'),
     );

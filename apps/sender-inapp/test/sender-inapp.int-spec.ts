@@ -5,6 +5,7 @@ import {
   type DeliveryEvent,
   type InappDispatch,
 } from '@switchboard/contracts';
+import { createEncryption } from '@switchboard/encryption';
 import { createKafka, EventPublisher } from '@switchboard/messaging';
 import { createDataSource } from '@switchboard/persistence';
 import { issueRecipientToken } from '@switchboard/security';
@@ -14,6 +15,7 @@ import {
   createTestBroker,
   createTestDatabase,
   observeTopics,
+  TEST_ENCRYPTION_VARIABLES,
   testKafka,
   waitFor,
   type TestBroker,
@@ -23,6 +25,7 @@ import {
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { loadSenderInappConfig, type SenderInappConfig } from '../src/config';
+import { InboxItemEncryption } from '../src/inbox/inbox-item-encryption';
 import { InboxItemEntity } from '../src/inbox/inbox-item.entity';
 import { PostgresInboxStore } from '../src/inbox/postgres-inbox-store';
 import { startSenderInappService } from '../src/sender-inapp-service';
@@ -56,6 +59,7 @@ describe('sender-inapp service', () => {
       INBOX_TOKEN_SECRETS: SECRET,
       INBOX_CORS_ORIGINS: BROWSER_ORIGIN,
       INBOX_STREAM_HEARTBEAT: '300ms',
+      ...TEST_ENCRYPTION_VARIABLES,
     });
     service = await startSenderInappService(config, new StructuredLogger('sender-inapp', 'error'));
     publisher = new EventPublisher(
@@ -408,10 +412,13 @@ describe('sender-inapp service', () => {
       poolSize: 2,
     }).initialize();
     const feed = new InboxLiveFeed();
+    const { encryptor, keys } = createEncryption(config, {
+      query: (sql, params) => dataSource.query(sql, params),
+    });
     const announcements = new PostgresInboxAnnouncements(
       database.url,
       dataSource,
-      new PostgresInboxStore(dataSource),
+      new PostgresInboxStore(dataSource, new InboxItemEncryption(encryptor, keys)),
       feed,
     );
     await announcements.start();
@@ -457,6 +464,7 @@ describe('sender-inapp service', () => {
       DATABASE_URL: loaded.DATABASE_URL,
       INBOX_TOKEN_SECRETS: loaded.INBOX_TOKEN_SECRETS.join(','),
       INBOX_CORS_ORIGINS: loaded.INBOX_CORS_ORIGINS.join(','),
+      ...TEST_ENCRYPTION_VARIABLES,
     };
   }
 });

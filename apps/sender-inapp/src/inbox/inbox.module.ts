@@ -20,8 +20,11 @@ import { InboxLiveFeed } from '../stream/inbox-live-feed';
 import { InboxStreams } from '../stream/inbox-streams';
 import { PostgresInboxAnnouncements } from '../stream/postgres-inbox-announcements';
 import { CountUnreadUsecase } from './count-unread.usecase';
+import { EncryptPlaintextInboxItems } from './encrypt-plaintext-inbox-items';
 import { InappDispatchConsumers } from './inapp-dispatch.consumers';
 import { inappLanes } from './inapp-lanes';
+import { InboxItemEncryption } from './inbox-item-encryption';
+import { inboxItemEncryptionProvider } from './inbox-item-encryption.provider';
 import { ListInboxUsecase } from './list-inbox.usecase';
 import { PostgresInboxStore } from './postgres-inbox-store';
 import { StoreInboxItemsUsecase } from './store-inbox-items.usecase';
@@ -64,12 +67,15 @@ export class LiveStreamLifecycle implements OnModuleInit, BeforeApplicationShutd
 const publishDeliveryEvents = (publisher: EventPublisher) => (events: DeliveryEvent[]) =>
   publisher.publishMany(DeliveryEventTopic.topic, events);
 
-// Global so that the health module can see the consumers for its readiness check.
+// Global so that the health module can see the consumers for its readiness check, and the export
+// and erasure modules the inbox's encryption.
 @Global()
 @Module({
   controllers: [InboxController],
   providers: [
+    inboxItemEncryptionProvider,
     PostgresInboxStore,
+    EncryptPlaintextInboxItems,
     RecipientTokenGuard,
     { provide: InboxLiveFeed, useValue: new InboxLiveFeed() },
     {
@@ -141,6 +147,7 @@ const publishDeliveryEvents = (publisher: EventPublisher) => (events: DeliveryEv
       inject: [KAFKA, EventPublisher, StoreInboxItemsUsecase, SENDER_INAPP_CONFIG],
     },
   ],
-  exports: [InappDispatchConsumers],
+  // InboxItemEncryption: the export opens items with it, erasure destroys keys with it.
+  exports: [InappDispatchConsumers, InboxItemEncryption],
 })
 export class InboxModule {}

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { InappDispatch } from '@switchboard/contracts';
 import { bulkInsert } from '@switchboard/persistence';
 import { DataSource } from 'typeorm';
+import { InboxItemEncryption } from './inbox-item-encryption';
 import type {
   InboxChange,
   InboxOwner,
@@ -33,7 +34,8 @@ interface InboxItemRow {
   title: string;
   body: string;
   action_url: string | null;
-  data: Record<string, unknown> | null;
+  /** A `sbenc:v1:` string, or the plaintext object of a row written before encryption. */
+  data: unknown;
   created_at: Date;
   read_at: Date | null;
   archived_at: Date | null;
@@ -47,20 +49,49 @@ const STATUS_CONDITIONS: Record<InboxStatusFilter, string> = {
   archived: 'archived_at IS NOT NULL',
 };
 
+type InsertedRow = Pick<
+  InboxItemRow,
+  'tenant_id' | 'recipient_id' | 'message_id' | 'sequence' | 'created_at' | 'read_at' | 'archived_at'
+>;
+
+/**
+ * The inbox table, its content (title, body, action URL, data) encrypted with each recipient's
+ * data key: written sealed, read in the clear with one key lookup per page or batch. An item whose
+ * content cannot be read (its recipient erased meanwhile, a value moved or changed) is left out of
+ * what is read, and logged without its content.
+ */
 @Injectable()
 export class PostgresInboxStore implements InboxStore {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly logger = new Logger(PostgresInboxStore.name);
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(InboxItemEncryption) private readonly encryption: InboxItemEncryption,
+  ) {}
 
   async storeAll(dispatches: readonly InappDispatch[], createdAt: Date): Promise<StoreResult> {
     if (dispatches.length === 0) return { inserted: [], existing: [] };
-    const rows = dispatches.map((dispatch) => ({
+    const contents = dispatches.map((dispatch) => ({
+      tenantId: dispatch.tenantId,
+      recipientId: dispatch.recipientId,
+      content: {
+        title: dispatch.title,
+        body: dispatch.body,
+        actionUrl: dispatch.actionUrl ?? null,
+        data: dispatch.data ?? null,
+      },
+    }));
+    // Sealed on the pool before the insert: one key lookup for the batch.
+    const sealed = await this.encryption.sealMany(contents);
+    const rows = dispatches.map((dispatch, index) => ({
       tenant_id: dispatch.tenantId,
       recipient_id: dispatch.recipientId,
       message_id: dispatch.messageId,
-      title: dispatch.title,
-      body: dispatch.body,
-      action_url: dispatch.actionUrl ?? null,
-      data: dispatch.data === undefined ? null : JSON.stringify(dispatch.data),
+      title: sealed[index].title,
+      body: sealed[index].body,
+      action_url: sealed[index].actionUrl,
+      // A jsonb string: the ciphertext of the whole object.
+      data: sealed[index].data === null ? null : JSON.stringify(sealed[index].data),
       created_at: createdAt,
     }));
     const inserted = (await bulkInsert(this.dataSource, TABLE, rows, {
@@ -70,15 +101,25 @@ export class PostgresInboxStore implements InboxStore {
         'recipient_id',
         'message_id',
         'sequence',
-        'title',
-        'body',
-        'action_url',
-        'data',
         'created_at',
         'read_at',
         'archived_at',
       ],
-    })) as unknown as InboxItemRow[];
+    })) as unknown as InsertedRow[];
+    // What was just inserted is shown from the dispatches, not decrypted back.
+    const contentByKey = new Map(
+      dispatches.map((dispatch, index) => [`${dispatch.tenantId}:${dispatch.messageId}`, contents[index]]),
+    );
+    const insertedItems = inserted.map((row) => {
+      const { content } = contentByKey.get(`${row.tenant_id}:${row.message_id}`)!;
+      return toItem({
+        ...row,
+        title: content.title,
+        body: content.body,
+        action_url: content.actionUrl,
+        data: content.data,
+      });
+    });
     const insertedKeys = new Set(inserted.map((row) => `${row.tenant_id}:${row.message_id}`));
     const missing = dispatches.filter(
       (dispatch) => !insertedKeys.has(`${dispatch.tenantId}:${dispatch.messageId}`),
@@ -91,7 +132,7 @@ export class PostgresInboxStore implements InboxStore {
              WHERE (tenant_id, message_id) IN (SELECT * FROM unnest($1::text[], $2::uuid[]))`,
             [missing.map((dispatch) => dispatch.tenantId), missing.map((dispatch) => dispatch.messageId)],
           );
-    return { inserted: inserted.map(toItem), existing: existing.map(toItem) };
+    return { inserted: insertedItems, existing: await this.open(existing) };
   }
 
   async list(
@@ -105,7 +146,7 @@ export class PostgresInboxStore implements InboxStore {
        ORDER BY inbox_items.sequence DESC LIMIT $4`,
       [owner.tenantId, owner.recipientId, query.beforeSequence ?? null, query.limit],
     );
-    return rows.map(toItem);
+    return this.open(rows);
   }
 
   async listAfter(owner: InboxOwner, sequence: string, limit: number): Promise<StoredInboxItem[]> {
@@ -115,7 +156,7 @@ export class PostgresInboxStore implements InboxStore {
        ORDER BY inbox_items.sequence LIMIT $4`,
       [owner.tenantId, owner.recipientId, sequence, limit],
     );
-    return rows.map(toItem);
+    return this.open(rows);
   }
 
   async countUnread(owner: InboxOwner): Promise<number> {
@@ -154,7 +195,9 @@ export class PostgresInboxStore implements InboxStore {
       );
     const [row] = rows;
     if (!row) return undefined;
-    return { item: toItem(row), firstRead: row.first_read === true, archived: row.archived_now === true };
+    const [item] = await this.open([row]);
+    if (item === undefined) return undefined;
+    return { item, firstRead: row.first_read === true, archived: row.archived_now === true };
   }
 
   async findBySequences(sequences: readonly string[]): Promise<StoredInboxItem[]> {
@@ -163,11 +206,39 @@ export class PostgresInboxStore implements InboxStore {
       `SELECT ${COLUMNS} FROM ${TABLE} WHERE sequence = ANY($1::bigint[]) ORDER BY inbox_items.sequence`,
       [sequences],
     );
-    return rows.map(toItem);
+    return this.open(rows);
+  }
+
+  /** The rows' items in the clear, in the same order, without those that cannot be read. */
+  private async open(rows: readonly InboxItemRow[]): Promise<StoredInboxItem[]> {
+    if (rows.length === 0) return [];
+    const opened = await this.encryption.openMany(
+      rows.map((row) => ({
+        tenantId: row.tenant_id,
+        recipientId: row.recipient_id,
+        content: { title: row.title, body: row.body, actionUrl: row.action_url, data: row.data },
+      })),
+    );
+    return rows.flatMap((row, index) => {
+      const result = opened[index];
+      if (result.ok) {
+        const { title, body, actionUrl, data } = result.content;
+        return [toItem({ ...row, title, body, action_url: actionUrl, data })];
+      }
+      for (const { field, code, keyId } of result.unreadable) {
+        // Tenant, message and data key ids only: never the content nor the recipient id.
+        this.logger.warn(
+          `the ${field} of inbox item ${row.message_id} of tenant ${row.tenant_id} (data key ${keyId ?? 'unknown'}) does not decrypt: ${code}; the item is left out`,
+        );
+      }
+      return [];
+    });
   }
 }
 
-function toItem(row: InboxItemRow): StoredInboxItem {
+function toItem(
+  row: InsertedRow & Pick<StoredInboxItem, 'title' | 'body' | 'data'> & { action_url: string | null },
+): StoredInboxItem {
   return {
     tenantId: row.tenant_id,
     recipientId: row.recipient_id,

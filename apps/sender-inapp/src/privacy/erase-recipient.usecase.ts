@@ -1,18 +1,25 @@
 import type { RecipientErasureRequested } from '@switchboard/contracts';
 import type { ErasedRows, RecipientEraser } from '@switchboard/messaging';
 import type { DataSource } from 'typeorm';
+import type { InboxItemEncryption } from '../inbox/inbox-item-encryption';
 
 // Short DELETEs: an inbox can hold thousands of items, and readers of other inboxes keep going.
 const BATCH = 1000;
 
-/** Forgets a recipient in the in-app sender: every item of their inbox (titles, bodies, data). */
+/**
+ * Forgets a recipient in the in-app sender: every item of their inbox (titles, bodies, data), then
+ * their data key, so that copies of those items elsewhere (backups) are unreadable too.
+ */
 export class EraseRecipientInInbox implements RecipientEraser {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly encryption: Pick<InboxItemEncryption, 'destroyRecipientKey'>,
+  ) {}
 
-  async destroyRecipientKey(): Promise<'no-key-store'> {
-    // The inbox keeps no encrypted data yet. When it does, destroy the recipient's data key here:
-    // `keys.destroyRecipientKey(request.tenantId, request.recipientId)` of its encryption.
-    return 'no-key-store';
+  async destroyRecipientKey({ tenantId, recipientId }: RecipientErasureRequested): Promise<'destroyed'> {
+    // Idempotent: a redelivered erasure finds the key gone (or never made) and destroys nothing more.
+    await this.encryption.destroyRecipientKey(tenantId, recipientId);
+    return 'destroyed';
   }
 
   async eraseRows({ tenantId, recipientId }: RecipientErasureRequested): Promise<ErasedRows> {

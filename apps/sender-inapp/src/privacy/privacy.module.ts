@@ -5,6 +5,7 @@ import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { SenderInappConfig } from '../config';
 import { SENDER_INAPP_CONFIG } from '../sender-inapp-config.module';
+import { InboxItemEncryption } from '../inbox/inbox-item-encryption';
 import { EraseRecipientInInbox } from './erase-recipient.usecase';
 
 /** Erasure of recipients (GDPR/CCPA) and retention of inbox items. */
@@ -17,12 +18,13 @@ import { EraseRecipientInInbox } from './erase-recipient.usecase';
         publisher: EventPublisher,
         dataSource: DataSource,
         config: SenderInappConfig,
+        encryption: InboxItemEncryption,
       ) =>
-        new RecipientErasureConsumer(kafka, publisher, new EraseRecipientInInbox(dataSource), {
+        new RecipientErasureConsumer(kafka, publisher, new EraseRecipientInInbox(dataSource, encryption), {
           service: 'sender-inapp',
           maxAttempts: config.INAPP_MAX_ATTEMPTS,
         }),
-      inject: [KAFKA, EventPublisher, DataSource, SENDER_INAPP_CONFIG],
+      inject: [KAFKA, EventPublisher, DataSource, SENDER_INAPP_CONFIG, InboxItemEncryption],
     },
     {
       provide: RetentionSweeper,

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { InboxItem } from '@switchboard/contracts';
 import { DataSource } from 'typeorm';
+import { InboxItemEncryption } from '../inbox/inbox-item-encryption';
 import { inboxItemView } from '../inbox/inbox-item-view';
 
 interface InboxItemRow {
@@ -9,7 +10,8 @@ interface InboxItemRow {
   title: string;
   body: string;
   action_url: string | null;
-  data: Record<string, unknown> | null;
+  /** A `sbenc:v1:` string, or the plaintext object of a row written before encryption. */
+  data: unknown;
   created_at: Date;
   read_at: Date | null;
   archived_at: Date | null;
@@ -21,10 +23,18 @@ export interface InboxExportPage {
   lastSequence: string | null;
 }
 
-/** Every inbox item of one recipient, archived ones too, oldest first (index inbox_items_by_recipient). */
+/**
+ * Every inbox item of one recipient, archived ones too, oldest first (index inbox_items_by_recipient),
+ * decrypted with one key lookup per page. An item that cannot be read is left out and logged.
+ */
 @Injectable()
 export class PgInboxExportStore {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly logger = new Logger(PgInboxExportStore.name);
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(InboxItemEncryption) private readonly encryption: InboxItemEncryption,
+  ) {}
 
   async page(
     tenantId: string,
@@ -41,22 +51,39 @@ export class PgInboxExportStore {
       [tenantId, recipientId, afterSequence ?? null, limit + 1],
     );
     const page = rows.slice(0, limit);
-    return {
-      items: page.map((row) =>
+    const opened = await this.encryption.openMany(
+      page.map((row) => ({
+        tenantId,
+        recipientId,
+        content: { title: row.title, body: row.body, actionUrl: row.action_url, data: row.data },
+      })),
+    );
+    const items = page.flatMap((row, index) => {
+      const result = opened[index];
+      if (!result.ok) {
+        for (const { field, code, keyId } of result.unreadable) {
+          // Tenant, message and data key ids only: never the content nor the recipient id.
+          this.logger.warn(
+            `the ${field} of inbox item ${row.message_id} of tenant ${tenantId} (data key ${keyId ?? 'unknown'}) does not decrypt: ${code}; left out of the export`,
+          );
+        }
+        return [];
+      }
+      return [
         inboxItemView({
           tenantId,
           recipientId,
           messageId: row.message_id,
           sequence: row.sequence,
-          title: row.title,
-          body: row.body,
-          actionUrl: row.action_url,
-          data: row.data,
+          ...result.content,
           createdAt: row.created_at,
           readAt: row.read_at,
           archivedAt: row.archived_at,
         }),
-      ),
+      ];
+    });
+    return {
+      items,
       lastSequence: rows.length > limit ? (page.at(-1)?.sequence ?? null) : null,
     };
   }

@@ -5,6 +5,7 @@ import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persist
 import { HealthModule, ServiceAccessModule } from '@switchboard/service-kit';
 import type { IngestConfig } from './config';
 import { ConsumerReadiness, ConsumersModule } from './consumers/consumers.module';
+import { IngestEncryptionModule } from './encryption/ingest-encryption.module';
 import { IngestConfigModule } from './ingest-config.module';
 import { MessageEntity } from './messages/message.entity';
 import { MessagesModule } from './messages/messages.module';
@@ -14,6 +15,7 @@ import { AddMessageTypeAndDedupKey1796000000000 } from './migrations/17960000000
 import { AddTriggerMessageType1796200000000 } from './migrations/1796200000000-add-trigger-message-type';
 import { IndexMessagesByRecipient1796700000000 } from './migrations/1796700000000-index-messages-by-recipient';
 import { IndexMessagesByAcceptance1796710000000 } from './migrations/1796710000000-index-messages-by-acceptance';
+import { IndexPlaintextMessages1796720000000 } from './migrations/1796720000000-index-plaintext-messages';
 import { PrivacyModule } from './privacy/privacy.module';
 import { RecipientExportModule } from './recipient-export/recipient-export.module';
 import { TriggerEntity } from './triggers/trigger.entity';
@@ -44,6 +46,7 @@ export function createAppModule(config: IngestConfig): Type<unknown> {
           AddTriggerMessageType1796200000000,
           IndexMessagesByRecipient1796700000000,
           IndexMessagesByAcceptance1796710000000,
+          IndexPlaintextMessages1796720000000,
         ],
       }),
       MessagingModule.forRoot({
@@ -62,6 +65,7 @@ export function createAppModule(config: IngestConfig): Type<unknown> {
       }),
       ServiceAccessModule.forRoot({ audience: 'ingest', secrets: config.SERVICE_TOKEN_SECRETS }),
       HealthModule.register([MessagingHealthIndicator, DatabaseHealthIndicator, ConsumerReadiness]),
+      IngestEncryptionModule,
       TriggersModule,
       MessagesModule,
       RecipientExportModule,

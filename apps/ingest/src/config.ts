@@ -1,4 +1,5 @@
 import { commonVariables, defineConfig, env, loadConfig, serviceVariables } from '@switchboard/config';
+import { encryptionVariables } from '@switchboard/encryption';
 import { retentionVariables } from '@switchboard/persistence';
 import {
   ANY_TENANT,
@@ -12,6 +13,9 @@ export const ingestConfigSpec = defineConfig({
   PORT: { ...commonVariables.PORT, schema: env.port(3101) },
   HOST: { ...commonVariables.HOST, description: 'Address the internal API listens on' },
   SERVICE_TOKEN_SECRETS: serviceVariables.SERVICE_TOKEN_SECRETS,
+  // Stored messages' recipient addresses and content are encrypted: ENCRYPTION_MASTER_KEYS (or KMS)
+  // and BLIND_INDEX_KEY are required, the same as on every other service.
+  ...encryptionVariables,
   ...retentionVariables,
   INGEST_UPSTREAM_TOPICS: {
     schema: env.list(UpstreamTopicBindingEntry).transform(bindingsByTopic).optional(),

@@ -18,6 +18,7 @@ import {
   testKafka,
   type TopicObserver,
   waitFor,
+  TEST_ENCRYPTION_VARIABLES,
   TEST_SERVICE_TOKEN_SECRETS,
 } from '@switchboard/testing';
 import type { Producer } from 'kafkajs';
@@ -39,6 +40,7 @@ describe('ingest priority lanes', () => {
         DATABASE_URL: database.url,
         PORT: '0',
         SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
+        ...TEST_ENCRYPTION_VARIABLES,
       }),
       new StructuredLogger('ingest', 'warn'),
     );

@@ -12,6 +12,7 @@ import {
   testKafka,
   type TopicObserver,
   waitFor,
+  TEST_ENCRYPTION_VARIABLES,
   TEST_SERVICE_TOKEN_SECRETS,
   serviceAuthorization,
 } from '@switchboard/testing';
@@ -36,6 +37,7 @@ describe('ingest triggers with a message type', () => {
         DATABASE_URL: database.url,
         PORT: '0',
         SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
+        ...TEST_ENCRYPTION_VARIABLES,
         INGEST_UPSTREAM_TOPICS: `${UPSTREAM_TOPIC}:*`,
       }),
       new StructuredLogger('ingest', 'warn'),

@@ -17,6 +17,7 @@ export class MessageEntity {
   @Column('text', { name: 'idempotency_key', nullable: true })
   idempotencyKey!: string | null;
 
+  /** The recipient, its email and phone sealed (`sbenc:v1:`); its id in the clear for erasure and export. */
   @Column('jsonb')
   recipient!: Recipient;
 
@@ -26,8 +27,9 @@ export class MessageEntity {
   @Column('text', { name: 'channel_policy', nullable: true })
   channelPolicy!: ChannelPolicyName | null;
 
+  /** The whole content sealed, as a jsonb string; an object in rows not yet rewritten (EncryptPlaintextMessages). */
   @Column('jsonb')
-  content!: MessageContent;
+  content!: MessageContent | string;
 
   @Column('text', { nullable: true })
   priority!: 'high' | 'normal' | 'bulk' | null;

@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { EventPublisher } from '@switchboard/messaging';
 import { AcceptMessages } from './accept-messages.usecase';
+import { EncryptPlaintextMessages } from './encrypt-plaintext-messages';
 import { MessageStore } from './message-store';
 import { PgMessageStore } from './pg-message-store';
 
 @Module({
   providers: [
     PgMessageStore,
+    EncryptPlaintextMessages,
     { provide: MessageStore, useExisting: PgMessageStore },
     {
       provide: AcceptMessages,

@@ -2,6 +2,12 @@ import { DeliveryEventTopic, type RecipientErasureRequested } from '@switchboard
 import type { ErasedRows, ErasureProgress, EventPublisher, RecipientEraser } from '@switchboard/messaging';
 import type { DataSource } from 'typeorm';
 
+/** Destroys a recipient's data key (crypto-shredding): their messages' sealed values, anywhere, stop opening. */
+export interface RecipientKeyShredder {
+  destroyRecipientKey(tenantId: string, recipientId: string): Promise<unknown>;
+  forgetRecipient(tenantId: string, recipientId: string): void;
+}
+
 // One batch of the person's messages: one publish, one confirmation and one short DELETE.
 const BATCH = 500;
 
@@ -16,13 +22,15 @@ export class EraseRecipientInIngest implements RecipientEraser {
   constructor(
     private readonly dataSource: DataSource,
     private readonly publisher: EventPublisher,
+    private readonly keys: RecipientKeyShredder,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  async destroyRecipientKey(): Promise<'no-key-store'> {
-    // Ingest keeps no encrypted data yet. When it does, destroy the recipient's data key here:
-    // `keys.destroyRecipientKey(request.tenantId, request.recipientId)` of its encryption.
-    return 'no-key-store';
+  async destroyRecipientKey({ tenantId, recipientId }: RecipientErasureRequested): Promise<'destroyed'> {
+    await this.keys.destroyRecipientKey(tenantId, recipientId);
+    // Another replica may have destroyed it: this one must not go on reading with a cached copy.
+    this.keys.forgetRecipient(tenantId, recipientId);
+    return 'destroyed';
   }
 
   async eraseRows(request: RecipientErasureRequested, progress: ErasureProgress): Promise<ErasedRows> {

@@ -2,8 +2,10 @@ import { Module } from '@nestjs/common';
 import { EventPublisher, KAFKA, RecipientErasureConsumer } from '@switchboard/messaging';
 import { RetentionPolicy, RetentionSweeper } from '@switchboard/persistence';
 import type { Kafka } from 'kafkajs';
+import type { Encryption } from '@switchboard/encryption';
 import { DataSource } from 'typeorm';
 import type { IngestConfig } from '../config';
+import { INGEST_ENCRYPTION } from '../encryption/ingest-encryption.module';
 import { INGEST_CONFIG } from '../ingest-config.module';
 import { EraseRecipientInIngest } from './erase-recipient.usecase';
 
@@ -12,12 +14,21 @@ import { EraseRecipientInIngest } from './erase-recipient.usecase';
   providers: [
     {
       provide: RecipientErasureConsumer,
-      useFactory: (kafka: Kafka, publisher: EventPublisher, dataSource: DataSource, config: IngestConfig) =>
-        new RecipientErasureConsumer(kafka, publisher, new EraseRecipientInIngest(dataSource, publisher), {
-          service: 'ingest',
-          maxAttempts: config.INGEST_MAX_ATTEMPTS,
-        }),
-      inject: [KAFKA, EventPublisher, DataSource, INGEST_CONFIG],
+      useFactory: (
+        kafka: Kafka,
+        publisher: EventPublisher,
+        dataSource: DataSource,
+        config: IngestConfig,
+        encryption: Encryption,
+      ) =>
+        new RecipientErasureConsumer(
+          kafka,
+          publisher,
+          // The recipient's data key, which their messages' values are sealed with, is destroyed.
+          new EraseRecipientInIngest(dataSource, publisher, encryption.keys),
+          { service: 'ingest', maxAttempts: config.INGEST_MAX_ATTEMPTS },
+        ),
+      inject: [KAFKA, EventPublisher, DataSource, INGEST_CONFIG, INGEST_ENCRYPTION],
     },
     {
       provide: RetentionSweeper,

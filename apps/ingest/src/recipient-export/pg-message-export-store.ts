@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ChannelName, ExportedMessage } from '@switchboard/contracts';
 import { DataSource } from 'typeorm';
+import { MessageEncryption } from '../encryption/message-encryption';
 import type { MessageExportPosition } from './message-export-cursor';
 
 interface ExportedMessageRow {
@@ -14,7 +15,8 @@ interface ExportedMessageRow {
   channels: ChannelName[] | null;
   channel_policy: string | null;
   priority: string | null;
-  content: Record<string, unknown>;
+  /** Sealed, or the plaintext object in rows not yet rewritten. */
+  content: unknown;
   send_at: Date | null;
 }
 
@@ -27,7 +29,10 @@ export interface MessageExportPage {
 /** The messages addressed to one recipient id, oldest first, a page at a time (index messages_by_recipient). */
 @Injectable()
 export class PgMessageExportStore {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly encryption: MessageEncryption,
+  ) {}
 
   async page(
     tenantId: string,
@@ -48,8 +53,22 @@ export class PgMessageExportStore {
     );
     const page = rows.slice(0, limit);
     const lastRow = page.at(-1);
+    // One key lookup for the page. A message whose values no longer open (its recipient's key was
+    // destroyed, the rows not yet deleted) is exported without them.
+    const opened = await this.encryption.openMany(
+      page.map((row) => ({ tenantId, recipient: row.recipient, content: row.content })),
+    );
     return {
-      messages: page.map(toExportedMessage),
+      messages: page.map((row, index) => {
+        const values = opened[index];
+        return toExportedMessage(
+          row,
+          values.ok
+            ? values.recipient
+            : { ...(typeof row.recipient.id === 'string' ? { id: row.recipient.id } : {}) },
+          values.ok ? values.content : {},
+        );
+      }),
       last:
         rows.length > limit && lastRow
           ? { acceptedAt: lastRow.accepted_at_text, messageId: lastRow.message_id }
@@ -58,17 +77,21 @@ export class PgMessageExportStore {
   }
 }
 
-function toExportedMessage(row: ExportedMessageRow): ExportedMessage {
+function toExportedMessage(
+  row: ExportedMessageRow,
+  recipient: Record<string, unknown>,
+  content: Record<string, unknown>,
+): ExportedMessage {
   return {
     messageId: row.message_id,
     acceptedAt: row.accepted_at.toISOString(),
     source: row.source,
-    recipient: row.recipient,
+    recipient,
     messageType: row.message_type,
     channels: row.channels,
     channelPolicy: row.channel_policy,
     priority: row.priority,
-    content: row.content,
+    content,
     sendAt: row.send_at?.toISOString() ?? null,
   };
 }

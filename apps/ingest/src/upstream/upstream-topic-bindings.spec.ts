@@ -6,6 +6,8 @@ const base = {
   KAFKA_BROKERS: '127.0.0.1:9092',
   DATABASE_URL: 'postgres://127.0.0.1/switchboard',
   SERVICE_TOKEN_SECRETS: 'a service token secret of 32 bytes or more',
+  ENCRYPTION_MASTER_KEYS: `spec=${Buffer.alloc(32, 1).toString('base64')}`,
+  BLIND_INDEX_KEY: Buffer.alloc(32, 2).toString('base64'),
 };
 
 function bindingsOf(value: string): UpstreamTopicBindings | undefined {

@@ -16,6 +16,7 @@ import {
   createTestBroker,
   createTestDatabase,
   type TestBroker,
+  TEST_ENCRYPTION_VARIABLES,
   type TestDatabase,
 } from '@switchboard/testing';
 import { AuditRecorder } from '../src/audit/audit-recorder';
@@ -75,6 +76,7 @@ async function measure(
         SWITCHBOARD_DEV_TENANT: 'bench',
         // The gateway calls no service that checks it here.
         SERVICE_TOKEN_SECRETS: randomBytes(32).toString('base64url'),
+        ...TEST_ENCRYPTION_VARIABLES,
         TEMPLATE_URL: `http://127.0.0.1:${(templateService.address() as AddressInfo).port}`,
         // Out of reach: the bench measures the audit log, not the request limits.
         REQUEST_RATE_PER_KEY: '1000000',

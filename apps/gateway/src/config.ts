@@ -7,6 +7,7 @@ import {
   serviceVariables,
   type Environment,
 } from '@switchboard/config';
+import { encryptionVariables } from '@switchboard/encryption';
 import { linkKeyringSchema } from '@switchboard/security';
 import { z } from 'zod';
 
@@ -132,6 +133,9 @@ export const gatewayConfigSpec = defineConfig({
     description: 'Largest body of POST /v1/messages/batch, which takes up to 1,000 messages',
     sensitive: false,
   },
+  // Idempotency records keep a keyed fingerprint of the request (BLIND_INDEX_KEY) and the answer
+  // encrypted with the tenant's data key: ENCRYPTION_MASTER_KEYS (or KMS) and BLIND_INDEX_KEY are required.
+  ...encryptionVariables,
   IDEMPOTENCY_TTL: {
     schema: env.duration('24h'),
     description: 'How long an Idempotency-Key and its answer are kept',

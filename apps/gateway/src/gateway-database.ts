@@ -8,6 +8,7 @@ import { AddApiKeyRolesAndLifecycle1796500000000 } from './migrations/1796500000
 import { CreateRequestLimitBuckets1796608926302 } from './migrations/1796608926302-create-request-limit-buckets';
 import { CreateAuditLog1796600000000 } from './migrations/1796600000000-create-audit-log';
 import { CreateErasures1796710000000 } from './migrations/1796710000000-create-erasures';
+import { KeyIdempotencyRequestHashes1796730000000 } from './migrations/1796730000000-key-idempotency-request-hashes';
 import { ReceivedSnsMessageEntity } from './receipts/received-sns-message.entity';
 
 export const GATEWAY_SCHEMA = 'gateway';
@@ -25,6 +26,7 @@ export function gatewayDatabaseOptions(url: string, poolSize?: number): Database
       CreateAuditLog1796600000000,
       CreateRequestLimitBuckets1796608926302,
       CreateErasures1796710000000,
+      KeyIdempotencyRequestHashes1796730000000,
     ],
     ...(poolSize === undefined ? {} : { poolSize }),
   };

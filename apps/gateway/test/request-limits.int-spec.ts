@@ -7,6 +7,7 @@ import {
   createTestBroker,
   createTestDatabase,
   type TestBroker,
+  TEST_ENCRYPTION_VARIABLES,
   type TestDatabase,
 } from '@switchboard/testing';
 import type { FastifyReply } from 'fastify';
@@ -44,6 +45,7 @@ function limitedGatewayModule(databaseUrl: string): Type<unknown> {
     DATABASE_URL: databaseUrl,
     KAFKA_BROKERS: '127.0.0.1:9',
     SERVICE_TOKEN_SECRETS: 'a service token secret of 32 bytes or more',
+    ...TEST_ENCRYPTION_VARIABLES,
     REQUEST_RATE_PER_KEY: String(PER_KEY.rate),
     REQUEST_BURST_PER_KEY: String(PER_KEY.burst),
     REQUEST_RATE_PER_TENANT: String(PER_TENANT.rate),

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { GatewayError } from '../gateway-error';
 import { decideOnExistingRecord } from './idempotency-decision';
+import type { RequestFingerprint } from './idempotency-encryption';
 import { IdempotencyStore, type StoredResponse } from './idempotency-record';
 
 export interface IdempotencySettings {
@@ -13,10 +14,9 @@ export interface IdempotencySettings {
   abandonedAfterMs: number;
 }
 
-export interface IdempotentRequest {
+export interface IdempotentRequest extends RequestFingerprint {
   tenantId: string;
   key: string;
-  requestHash: string;
 }
 
 export interface IdempotentOutcome {
@@ -47,7 +47,9 @@ export class ExecuteIdempotentRequest {
     for (;;) {
       const createdAt = this.now();
       const claimed = await this.store.claim({
-        ...request,
+        tenantId: request.tenantId,
+        key: request.key,
+        requestHash: request.requestHash,
         createdAt,
         expiresAt: new Date(createdAt.getTime() + this.settings.ttlMs),
       });
@@ -95,12 +97,7 @@ export class ExecuteIdempotentRequest {
     for (;;) {
       const now = this.now();
       const record = await this.store.find(request.tenantId, request.key);
-      const decision = decideOnExistingRecord(
-        record,
-        request.requestHash,
-        now,
-        this.settings.abandonedAfterMs,
-      );
+      const decision = decideOnExistingRecord(record, request, now, this.settings.abandonedAfterMs);
       switch (decision.kind) {
         case 'replay':
           return decision.response;

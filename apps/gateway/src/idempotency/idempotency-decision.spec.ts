@@ -19,22 +19,26 @@ function record(overrides: Partial<IdempotencyRecord> = {}): IdempotencyRecord {
 
 describe('decideOnExistingRecord', () => {
   it('claims the key when the record is gone (the first request failed and released it)', () => {
-    expect(decideOnExistingRecord(undefined, 'hash-a', now, abandonedAfterMs)).toEqual({ kind: 'claim' });
+    expect(decideOnExistingRecord(undefined, { requestHash: 'hash-a' }, now, abandonedAfterMs)).toEqual({
+      kind: 'claim',
+    });
   });
 
   it('replays the stored response for the same request', () => {
-    expect(decideOnExistingRecord(record(), 'hash-a', now, abandonedAfterMs)).toEqual({
+    expect(decideOnExistingRecord(record(), { requestHash: 'hash-a' }, now, abandonedAfterMs)).toEqual({
       kind: 'replay',
       response: { status: 202, body: { messageId: 'm-1', status: 'accepted' } },
     });
   });
 
   it('rejects a different request under the same key, finished or not', () => {
-    expect(decideOnExistingRecord(record(), 'hash-b', now, abandonedAfterMs)).toEqual({ kind: 'mismatch' });
+    expect(decideOnExistingRecord(record(), { requestHash: 'hash-b' }, now, abandonedAfterMs)).toEqual({
+      kind: 'mismatch',
+    });
     expect(
       decideOnExistingRecord(
         record({ state: 'pending', response: undefined }),
-        'hash-b',
+        { requestHash: 'hash-b' },
         now,
         abandonedAfterMs,
       ),
@@ -43,7 +47,9 @@ describe('decideOnExistingRecord', () => {
 
   it('waits while the first request is still pending', () => {
     const pending = record({ state: 'pending', response: undefined });
-    expect(decideOnExistingRecord(pending, 'hash-a', now, abandonedAfterMs)).toEqual({ kind: 'wait' });
+    expect(decideOnExistingRecord(pending, { requestHash: 'hash-a' }, now, abandonedAfterMs)).toEqual({
+      kind: 'wait',
+    });
   });
 
   it('takes over a record left pending longer than the abandon timeout', () => {
@@ -52,11 +58,35 @@ describe('decideOnExistingRecord', () => {
       response: undefined,
       createdAt: new Date(now.getTime() - abandonedAfterMs),
     });
-    expect(decideOnExistingRecord(abandoned, 'hash-a', now, abandonedAfterMs)).toEqual({ kind: 'take-over' });
+    expect(decideOnExistingRecord(abandoned, { requestHash: 'hash-a' }, now, abandonedAfterMs)).toEqual({
+      kind: 'take-over',
+    });
   });
 
   it('takes over an expired record, even for a different request', () => {
     const expired = record({ expiresAt: now });
-    expect(decideOnExistingRecord(expired, 'hash-b', now, abandonedAfterMs)).toEqual({ kind: 'take-over' });
+    expect(decideOnExistingRecord(expired, { requestHash: 'hash-b' }, now, abandonedAfterMs)).toEqual({
+      kind: 'take-over',
+    });
+  });
+
+  it('recognises a record written before the keyed fingerprint by its unkeyed hash, and only the same request', () => {
+    const legacy = record({ requestHash: 'sha256-a' });
+    expect(
+      decideOnExistingRecord(
+        legacy,
+        { requestHash: 'hmac-a', legacyRequestHash: 'sha256-a' },
+        now,
+        abandonedAfterMs,
+      ),
+    ).toMatchObject({ kind: 'replay' });
+    expect(
+      decideOnExistingRecord(
+        legacy,
+        { requestHash: 'hmac-b', legacyRequestHash: 'sha256-b' },
+        now,
+        abandonedAfterMs,
+      ),
+    ).toEqual({ kind: 'mismatch' });
   });
 });

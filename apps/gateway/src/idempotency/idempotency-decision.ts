@@ -1,3 +1,4 @@
+import type { RequestFingerprint } from './idempotency-encryption';
 import type { IdempotencyRecord, StoredResponse } from './idempotency-record';
 
 export type IdempotencyDecision =
@@ -15,13 +16,16 @@ export type IdempotencyDecision =
 /** What a request that could not claim its idempotency key does next, given the record it found. */
 export function decideOnExistingRecord(
   record: IdempotencyRecord | undefined,
-  requestHash: string,
+  fingerprint: RequestFingerprint,
   now: Date,
   abandonedAfterMs: number,
 ): IdempotencyDecision {
   if (!record) return { kind: 'claim' };
   if (record.expiresAt.getTime() <= now.getTime()) return { kind: 'take-over' };
-  if (record.requestHash !== requestHash) return { kind: 'mismatch' };
+  const sameRequest =
+    record.requestHash === fingerprint.requestHash ||
+    (fingerprint.legacyRequestHash !== undefined && record.requestHash === fingerprint.legacyRequestHash);
+  if (!sameRequest) return { kind: 'mismatch' };
   if (record.state === 'completed' && record.response) return { kind: 'replay', response: record.response };
   if (record.createdAt.getTime() + abandonedAfterMs <= now.getTime()) return { kind: 'take-over' };
   return { kind: 'wait' };

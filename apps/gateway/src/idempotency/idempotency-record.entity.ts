@@ -9,8 +9,11 @@ export class IdempotencyRecordEntity {
   @PrimaryColumn({ name: 'idempotency_key', type: 'varchar', length: 255 })
   idempotencyKey!: string;
 
-  /** sha256 of the route and canonical body of the first request. */
-  @Column({ name: 'request_hash', type: 'char', length: 64 })
+  /**
+   * Keyed fingerprint (HMAC, see IdempotencyEncryption) of the route and canonical body of the
+   * first request; the unkeyed sha256 in records written before it.
+   */
+  @Column({ name: 'request_hash', type: 'varchar', length: 64 })
   requestHash!: string;
 
   @Column({ type: 'varchar', length: 16 })
@@ -19,6 +22,7 @@ export class IdempotencyRecordEntity {
   @Column({ name: 'response_status', type: 'smallint', nullable: true })
   responseStatus!: number | null;
 
+  /** The answer encrypted with the tenant's data key (a jsonb string); plaintext in older records. */
   @Column({ name: 'response_body', type: 'jsonb', nullable: true })
   responseBody!: unknown;
 

@@ -1,10 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { parseInput } from '@switchboard/service-kit';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { ExecuteIdempotentRequest } from './execute-idempotent-request.usecase';
 import type { StoredResponse } from './idempotency-record';
-import { fingerprintRequest } from './request-fingerprint';
+import { IdempotencyEncryption } from './idempotency-encryption';
 
 export const IDEMPOTENCY_KEY_HEADER = 'idempotency-key';
 export const IDEMPOTENT_REPLAYED_HEADER = 'idempotent-replayed';
@@ -38,7 +38,10 @@ export function idempotencyKeyOf(header: string | string[] | undefined): string 
 /** Runs a route's work under its Idempotency-Key and writes the (possibly replayed) status. */
 @Injectable()
 export class IdempotentReply {
-  constructor(private readonly executeIdempotentRequest: ExecuteIdempotentRequest) {}
+  constructor(
+    @Inject(ExecuteIdempotentRequest) private readonly executeIdempotentRequest: ExecuteIdempotentRequest,
+    @Inject(IdempotencyEncryption) private readonly encryption: IdempotencyEncryption,
+  ) {}
 
   async send(
     reply: FastifyReply,
@@ -51,7 +54,11 @@ export class IdempotentReply {
       return response.body;
     }
     const outcome = await this.executeIdempotentRequest.execute(
-      { tenantId: call.tenantId, key: call.key, requestHash: fingerprintRequest(call.route, call.body) },
+      {
+        tenantId: call.tenantId,
+        key: call.key,
+        ...this.encryption.fingerprint(call.tenantId, call.route, call.body),
+      },
       work,
     );
     void reply.status(outcome.response.status);

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { IdempotencyEncryption } from './idempotency-encryption';
 import {
   type IdempotencyClaim,
   type IdempotencyRecord,
@@ -17,9 +18,15 @@ interface IdempotencyRow {
   expires_at: Date;
 }
 
-/** gateway.idempotency_records; the primary key (tenant_id, idempotency_key) makes claim() atomic. */
+/**
+ * gateway.idempotency_records; the primary key (tenant_id, idempotency_key) makes claim() atomic.
+ * Answers are stored encrypted with the tenant's data key (a jsonb string).
+ */
 export class PostgresIdempotencyStore extends IdempotencyStore {
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly encryption: Pick<IdempotencyEncryption, 'sealResponseBody' | 'openResponseBody'>,
+  ) {
     super();
   }
 
@@ -51,18 +58,24 @@ export class PostgresIdempotencyStore extends IdempotencyStore {
       state: row.state,
       ...(row.response_status === null
         ? {}
-        : { response: { status: row.response_status, body: row.response_body } }),
+        : {
+            response: {
+              status: row.response_status,
+              body: await this.encryption.openResponseBody(row.tenant_id, row.response_body),
+            },
+          }),
       createdAt: new Date(row.created_at),
       expiresAt: new Date(row.expires_at),
     };
   }
 
   async complete(tenantId: string, key: string, response: StoredResponse): Promise<void> {
+    const sealed = await this.encryption.sealResponseBody(tenantId, response.body);
     await this.dataSource.query(
       `UPDATE gateway.idempotency_records
           SET state = 'completed', response_status = $3, response_body = $4::jsonb
         WHERE tenant_id = $1 AND idempotency_key = $2`,
-      [tenantId, key, response.status, JSON.stringify(response.body)],
+      [tenantId, key, response.status, JSON.stringify(sealed)],
     );
   }
 

@@ -4,6 +4,8 @@ import { loadGatewayConfig } from '../config';
 const required = {
   DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/switchboard',
   SERVICE_TOKEN_SECRETS: 'a service token secret of 32 bytes or more',
+  ENCRYPTION_MASTER_KEYS: `spec=${Buffer.alloc(32, 1).toString('base64')}`,
+  BLIND_INDEX_KEY: Buffer.alloc(32, 2).toString('base64'),
 };
 
 describe('gateway config: request limits', () => {

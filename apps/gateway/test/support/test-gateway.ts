@@ -10,6 +10,7 @@ import {
   createTestDatabase,
   type TestBroker,
   type TestDatabase,
+  TEST_ENCRYPTION_VARIABLES,
   TEST_SERVICE_TOKEN_SECRETS,
 } from '@switchboard/testing';
 import { type Consumer, Kafka, logLevel } from 'kafkajs';
@@ -84,6 +85,7 @@ export async function createTestGateway(options: TestGatewayOptions = {}): Promi
     INGEST_URL: options.ingestUrl ?? 'http://127.0.0.1:9',
     ROUTER_URL: options.routerUrl ?? 'http://127.0.0.1:9',
     SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
+    ...TEST_ENCRYPTION_VARIABLES,
     ...options.env,
   });
   let service: RunningService | undefined;

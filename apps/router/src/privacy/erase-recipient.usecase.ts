@@ -4,6 +4,7 @@ import type { BlindIndex } from '@switchboard/encryption';
 import type { ErasedRows, RecipientEraser } from '@switchboard/messaging';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { RecipientStore } from '../recipients/recipient';
+import { ledgerRecipientIndex } from '../routing/pg-policy-ledger';
 import { suppressedAddressIndex } from './address-index';
 
 /** Destroys a recipient's data key (crypto-shredding), where the router keeps encrypted data. */
@@ -113,11 +114,13 @@ export class EraseRecipientInRouter implements RecipientEraser {
       `DELETE FROM router.recurring_schedules WHERE tenant_id = $1 AND message -> 'recipient' ->> 'id' = $2 RETURNING 1`,
       [tenantId, recipientId],
     );
+    // The ledger names a recipient by the blind index of their identity (id, email or phone).
+    const ledgerIndex = ledgerRecipientIndex(blindIndex);
     for (const table of ['sends', 'content_claims']) {
       rows[table] = await count(
         manager,
         `DELETE FROM router.${table} WHERE tenant_id = $1 AND recipient = ANY($2::text[]) RETURNING 1`,
-        [tenantId, addresses],
+        [tenantId, addresses.map((address) => ledgerIndex(tenantId, address))],
       );
     }
     for (const table of ['preferences', 'push_subscriptions', 'recipients']) {

@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { ChannelName, ChannelPolicyName, PolicyRuleName, RenderRequested } from '@switchboard/contracts';
+import type { Encryption } from '@switchboard/encryption';
 import { DataSource } from 'typeorm';
+import { ROUTER_ENCRYPTION } from '../encryption/router-encryption.module';
 import type { RouteDecisionName } from './decide-route';
 import type { EntityManager } from 'typeorm';
 import type { LedgerWrites } from './policy-ledger';
@@ -11,7 +13,13 @@ import {
   type DeferredMessage,
   type Reroute,
 } from './decision-store';
-import { lockMessages, lockRecipients, readUnderLocks } from './pg-policy-ledger';
+import {
+  ledgerRecipientIndex,
+  type LedgerRecipientIndex,
+  lockMessages,
+  lockRecipients,
+  readUnderLocks,
+} from './pg-policy-ledger';
 
 interface DecisionRow {
   message_id: string;
@@ -29,8 +37,14 @@ interface DecisionRow {
 
 @Injectable()
 export class PgDecisionStore extends DecisionStore {
-  constructor(private readonly dataSource: DataSource) {
+  private readonly ledgerIndex: LedgerRecipientIndex;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(ROUTER_ENCRYPTION) encryption: Pick<Encryption, 'blindIndex'>,
+  ) {
     super();
+    this.ledgerIndex = ledgerRecipientIndex(encryption.blindIndex);
   }
 
   // Six round trips whatever the batch's size: begin, the messages' locks, the recipients' locks,
@@ -41,11 +55,16 @@ export class PgDecisionStore extends DecisionStore {
       // comes second sees the other (a decision, or a cancellation to honour).
       await lockMessages(manager, batch.messages);
       await lockRecipients(manager, batch.ledger);
-      const { state, decidedBefore } = await readUnderLocks(manager, batch.ledger, batch.messages);
+      const { state, decidedBefore } = await readUnderLocks(
+        manager,
+        batch.ledger,
+        batch.messages,
+        this.ledgerIndex,
+      );
       const undecided = new Set(batch.messageIds.filter((id) => !decidedBefore.has(id)));
       if (undecided.size === 0) return new Set<string>();
       const { records, deferred, writes } = batch.decide(state, undecided);
-      return writeDecisions(manager, records, deferred, writes);
+      return writeDecisions(manager, records, deferred, writes, this.ledgerIndex);
     });
   }
 
@@ -92,6 +111,7 @@ async function writeDecisions(
   records: DecisionRecord[],
   deferred: DeferredMessage[],
   writes: LedgerWrites,
+  ledgerIndex: LedgerRecipientIndex,
 ): Promise<Set<string>> {
   // Each set of rows goes as one JSON document: JSON.stringify is native, where pg would escape
   // every element of a text array (render requests included) character by character.
@@ -158,7 +178,7 @@ async function writeDecisions(
       JSON.stringify(
         writes.sends.map((send) => ({
           tenant_id: send.tenantId,
-          recipient: send.recipient,
+          recipient: ledgerIndex(send.tenantId, send.recipient),
           message_id: send.messageId,
           category: send.category,
           channel: send.channel,
@@ -168,7 +188,7 @@ async function writeDecisions(
       JSON.stringify(
         writes.claims.map((claim) => ({
           tenant_id: claim.tenantId,
-          recipient: claim.recipient,
+          recipient: ledgerIndex(claim.tenantId, claim.recipient),
           fingerprint: claim.fingerprint,
           message_id: claim.messageId,
           expires_at: claim.expiresAt,

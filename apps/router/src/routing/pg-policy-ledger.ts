@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ChannelName } from '@switchboard/contracts';
+import type { BlindIndex } from '@switchboard/encryption';
 import { bulkInsert } from '@switchboard/persistence';
 import type { EntityManager } from 'typeorm';
 import type { ContentClaim, LedgerQuery, LedgerState, LedgerWrites, SendRecord } from './policy-ledger';
@@ -22,19 +23,46 @@ interface ClaimRow {
 }
 
 /**
+ * What the ledger's `recipient` column holds for a recipient identity (an id, or the email or phone
+ * of a message without one): its blind index, so the table names no address.
+ */
+export type LedgerRecipientIndex = (tenantId: string, recipient: string) => string;
+
+export function ledgerRecipientIndex(blindIndex: BlindIndex): LedgerRecipientIndex {
+  return (tenantId, recipient) => blindIndex.compute({ tenantId, kind: 'recipient-id', value: recipient });
+}
+
+/** Rows name recipients by index: each is given back the identity the batch asked about. */
+function identitiesOf(query: LedgerQuery, indexOf: LedgerRecipientIndex) {
+  const identities = new Map<string, string>();
+  for (const { tenantId, recipient } of [...query.recipients, ...query.claims]) {
+    identities.set(JSON.stringify([tenantId, indexOf(tenantId, recipient)]), recipient);
+  }
+  return <Row extends { tenant_id: string; recipient: string }>(row: Row): Row => ({
+    ...row,
+    recipient: identities.get(JSON.stringify([row.tenant_id, row.recipient])) ?? row.recipient,
+  });
+}
+
+/**
  * The frequency counters and dedup claims in PostgreSQL. Every caller takes the recipients'
  * transaction-scoped advisory locks first (in one sorted order, so two replicas never deadlock),
  * then reads and writes their ledger: the budget of one recipient is spent by one transaction at a
  * time, whichever replica runs it.
  */
-export async function lockAndLoadLedger(manager: EntityManager, query: LedgerQuery): Promise<LedgerState> {
+export async function lockAndLoadLedger(
+  manager: EntityManager,
+  query: LedgerQuery,
+  indexOf: LedgerRecipientIndex,
+): Promise<LedgerState> {
   if (query.recipients.length === 0) return { sends: [], claims: [] };
   await takeLocks(
     manager,
     query.recipients.map(({ tenantId, recipient }) => lockKey(tenantId, recipient)),
   );
   const tenants = query.recipients.map(({ tenantId }) => tenantId);
-  const recipients = query.recipients.map(({ recipient }) => recipient);
+  const recipients = query.recipients.map(({ tenantId, recipient }) => indexOf(tenantId, recipient));
+  const identityOf = identitiesOf(query, indexOf);
   const sends: SendRow[] = await manager.query(
     `SELECT s.tenant_id, s.recipient, s.message_id, s.category, s.channel, s.sent_at
      FROM router.sends s
@@ -54,11 +82,14 @@ export async function lockAndLoadLedger(manager: EntityManager, query: LedgerQue
            WHERE c.expires_at > now()`,
           [
             query.claims.map(({ tenantId }) => tenantId),
-            query.claims.map(({ recipient }) => recipient),
+            query.claims.map(({ tenantId, recipient }) => indexOf(tenantId, recipient)),
             query.claims.map(({ fingerprint }) => fingerprint),
           ],
         );
-  return { sends: sends.map(fromSendRow), claims: claims.map(fromClaimRow) };
+  return {
+    sends: sends.map((row) => fromSendRow(identityOf(row))),
+    claims: claims.map((row) => fromClaimRow(identityOf(row))),
+  };
 }
 
 /** Takes the recipients' locks (see lockAndLoadLedger) without reading anything yet. */
@@ -78,7 +109,9 @@ export async function readUnderLocks(
   manager: EntityManager,
   query: LedgerQuery,
   messages: ReadonlyArray<{ tenantId: string; messageId: string }>,
+  indexOf: LedgerRecipientIndex,
 ): Promise<{ state: LedgerState; decidedBefore: Set<string> }> {
+  const identityOf = identitiesOf(query, indexOf);
   const [row]: Array<{
     sends: Array<Omit<SendRow, 'sent_at'> & { sent_at: string }>;
     claims: Array<Omit<ClaimRow, 'expires_at'> & { expires_at: string }>;
@@ -105,10 +138,10 @@ export async function readUnderLocks(
             ON x.tenant_id = wanted.tenant_id AND x.message_id = wanted.message_id) AS cancelled`,
     [
       query.recipients.map(({ tenantId }) => tenantId),
-      query.recipients.map(({ recipient }) => recipient),
+      query.recipients.map(({ tenantId, recipient }) => indexOf(tenantId, recipient)),
       query.sendsSince,
       query.claims.map(({ tenantId }) => tenantId),
-      query.claims.map(({ recipient }) => recipient),
+      query.claims.map(({ tenantId, recipient }) => indexOf(tenantId, recipient)),
       query.claims.map(({ fingerprint }) => fingerprint),
       messages.map(({ tenantId }) => tenantId),
       messages.map(({ messageId }) => messageId),
@@ -116,8 +149,10 @@ export async function readUnderLocks(
   );
   return {
     state: {
-      sends: row.sends.map((send) => fromSendRow({ ...send, sent_at: new Date(send.sent_at) })),
-      claims: row.claims.map((claim) => fromClaimRow({ ...claim, expires_at: new Date(claim.expires_at) })),
+      sends: row.sends.map((send) => fromSendRow(identityOf({ ...send, sent_at: new Date(send.sent_at) }))),
+      claims: row.claims.map((claim) =>
+        fromClaimRow(identityOf({ ...claim, expires_at: new Date(claim.expires_at) })),
+      ),
       cancelled: new Set(row.cancelled),
     },
     decidedBefore: new Set(row.decided),
@@ -125,14 +160,18 @@ export async function readUnderLocks(
 }
 
 /** Writes what a batch spent and claimed; a claim replaces an expired one of the same content. */
-export async function writeLedger(manager: EntityManager, writes: LedgerWrites): Promise<void> {
+export async function writeLedger(
+  manager: EntityManager,
+  writes: LedgerWrites,
+  indexOf: LedgerRecipientIndex,
+): Promise<void> {
   if (writes.sends.length > 0) {
     await bulkInsert(
       manager,
       'router.sends',
       writes.sends.map((send) => ({
         tenant_id: send.tenantId,
-        recipient: send.recipient,
+        recipient: indexOf(send.tenantId, send.recipient),
         message_id: send.messageId,
         category: send.category,
         channel: send.channel,
@@ -150,7 +189,7 @@ export async function writeLedger(manager: EntityManager, writes: LedgerWrites):
        DO UPDATE SET message_id = EXCLUDED.message_id, expires_at = EXCLUDED.expires_at`,
       [
         writes.claims.map((claim) => claim.tenantId),
-        writes.claims.map((claim) => claim.recipient),
+        writes.claims.map((claim) => indexOf(claim.tenantId, claim.recipient)),
         writes.claims.map((claim) => claim.fingerprint),
         writes.claims.map((claim) => claim.messageId),
         writes.claims.map((claim) => claim.expiresAt),

@@ -1,9 +1,16 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { MessageAccepted, RenderRequested } from '@switchboard/contracts';
 import { bulkInsert } from '@switchboard/persistence';
+import type { Encryption } from '@switchboard/encryption';
 import { DataSource } from 'typeorm';
+import { ROUTER_ENCRYPTION } from '../encryption/router-encryption.module';
 import { toRow } from '../routing/pg-decision-store';
-import { lockAndLoadLedger, writeLedger } from '../routing/pg-policy-ledger';
+import {
+  ledgerRecipientIndex,
+  type LedgerRecipientIndex,
+  lockAndLoadLedger,
+  writeLedger,
+} from '../routing/pg-policy-ledger';
 import { type DueDeferral, type ReleasePlan, ScheduleStore } from './schedule-store';
 
 interface ScheduleRow {
@@ -16,8 +23,14 @@ interface ScheduleRow {
 
 @Injectable()
 export class PgScheduleStore extends ScheduleStore {
-  constructor(private readonly dataSource: DataSource) {
+  private readonly ledgerIndex: LedgerRecipientIndex;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(ROUTER_ENCRYPTION) encryption: Pick<Encryption, 'encryptor' | 'blindIndex'>,
+  ) {
     super();
+    this.ledgerIndex = ledgerRecipientIndex(encryption.blindIndex);
   }
 
   async findDue(now: Date, limit: number): Promise<DueDeferral[]> {
@@ -53,7 +66,7 @@ export class PgScheduleStore extends ScheduleStore {
       if (claimedIds.size === 0) return 0;
       const claimed = due.filter((deferral) => claimedIds.has(deferral.messageId));
 
-      const state = await lockAndLoadLedger(manager, plan.ledger);
+      const state = await lockAndLoadLedger(manager, plan.ledger, this.ledgerIndex);
       const { records, deferred, writes } = plan.decide(claimedIds, state);
       if (records.length > 0) {
         await manager.query(`DELETE FROM router.decisions WHERE message_id = ANY($1::uuid[])`, [
@@ -81,7 +94,7 @@ export class PgScheduleStore extends ScheduleStore {
           [now, released],
         );
       }
-      await writeLedger(manager, writes);
+      await writeLedger(manager, writes, this.ledgerIndex);
       await plan.publish(claimed, records);
       return claimedIds.size;
     });

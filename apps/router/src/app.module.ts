@@ -28,6 +28,7 @@ import { AddPushSubscriptionEndpointIndex1796720000000 } from './migrations/1796
 import { CreateErasedSuppressions1796710000000 } from './migrations/1796710000000-create-erased-suppressions';
 import { IndexDecisionsByTime1796730000000 } from './migrations/1796730000000-index-decisions-by-time';
 import { AddSuppressionAddressIndex1796740000000 } from './migrations/1796740000000-add-suppression-address-index';
+import { AddDecisionRecipientId1796750000000 } from './migrations/1796750000000-add-decision-recipient-id';
 import { PrivacyModule } from './privacy/privacy.module';
 import { PushSubscriptionEntity } from './recipients/push-subscription.entity';
 import { RecipientEntity } from './recipients/recipient.entity';
@@ -87,6 +88,7 @@ export function createAppModule(config: RouterConfig, options: RouterOptions = {
           AddPushSubscriptionEndpointIndex1796720000000,
           IndexDecisionsByTime1796730000000,
           AddSuppressionAddressIndex1796740000000,
+          AddDecisionRecipientId1796750000000,
         ],
       }),
       MessagingModule.forRoot({

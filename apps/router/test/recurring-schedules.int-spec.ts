@@ -23,6 +23,7 @@ import { FireDueRecurringSchedules } from '../src/recurring-schedules/fire-due-r
 import { occurrenceMessageId } from '../src/recurring-schedules/occurrence-message-id';
 import { PgRecurringScheduleStore } from '../src/recurring-schedules/pg-recurring-schedule-store';
 import { startRouter } from '../src/router';
+import { RoutingEncryption } from '../src/routing/routing-encryption';
 import { RecordingEventSink } from '../src/routing/recording-event-sink';
 
 const message = {
@@ -195,7 +196,12 @@ describe('recurring schedules', () => {
       const sinks = [new RecordingEventSink(), new RecordingEventSink()];
       const replicas = sources.map(
         (source, index) =>
-          new FireDueRecurringSchedules(new PgRecurringScheduleStore(source), sinks[index], () => now, 7),
+          new FireDueRecurringSchedules(
+            new PgRecurringScheduleStore(source, routers[0].app.get(RoutingEncryption)),
+            sinks[index],
+            () => now,
+            7,
+          ),
       );
 
       await Promise.all(

@@ -95,7 +95,9 @@ export class EraseRecipientInRouter implements RecipientEraser {
       manager,
       `UPDATE router.decisions SET address = '', render_requests = '[]'
        WHERE tenant_id = $1
-         AND (lower(address) = ANY($2::text[]) OR render_requests @> jsonb_build_array(jsonb_build_object('recipientId', $3::text)))
+         AND (recipient_id = $3
+           -- Rows written before encryption name the person only in their plaintext values.
+           OR lower(address) = ANY($2::text[]) OR render_requests @> jsonb_build_array(jsonb_build_object('recipientId', $3::text)))
        RETURNING 1`,
       [tenantId, addresses.map((address) => address.toLowerCase()), recipientId],
     );

@@ -10,6 +10,7 @@ import { type Encryption, isEncrypted } from '@switchboard/encryption';
 import { DataSource } from 'typeorm';
 import { ROUTER_ENCRYPTION } from '../encryption/router-encryption.module';
 import { suppressedAddressIndex } from '../privacy/address-index';
+import { RoutingEncryption } from '../routing/routing-encryption';
 import { SUPPRESSION_ADDRESS_FIELD } from '../suppressions/pg-suppression-store';
 
 interface SuppressionRow {
@@ -38,7 +39,9 @@ interface RoutingRow {
   rule: string | null;
   reason: string | null;
   channel: string | null;
+  /** Sealed, or plaintext in rows written before encryption. */
   address: string | null;
+  recipient_id: string | null;
   decided_at: Date | null;
   due_at: Date | null;
   released_at: Date | null;
@@ -51,6 +54,7 @@ export class PgRecipientExportStore {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(ROUTER_ENCRYPTION) private readonly encryption: Pick<Encryption, 'encryptor' | 'blindIndex'>,
+    private readonly routing: RoutingEncryption,
   ) {}
 
   /**
@@ -119,7 +123,7 @@ export class PgRecipientExportStore {
   /** The decision, deferral and cancellation of each message the router knows among `messageIds`. */
   async routingOf(tenantId: string, messageIds: readonly string[]): Promise<ExportedRouting[]> {
     const rows: RoutingRow[] = await this.dataSource.query(
-      `SELECT ids.message_id, d.decision, d.rule, d.reason, d.channel, d.address, d.decided_at,
+      `SELECT ids.message_id, d.decision, d.rule, d.reason, d.channel, d.address, d.recipient_id, d.decided_at,
               s.due_at, s.released_at, c.cancelled_at
        FROM unnest($2::uuid[]) AS ids(message_id)
        LEFT JOIN router.decisions d ON d.message_id = ids.message_id AND d.tenant_id = $1
@@ -128,7 +132,15 @@ export class PgRecipientExportStore {
        WHERE d.message_id IS NOT NULL OR s.message_id IS NOT NULL OR c.message_id IS NOT NULL`,
       [tenantId, messageIds],
     );
-    return rows.map((row) => ({
+    // Addresses only: the render requests are not part of the export. One key lookup for all.
+    const opened = await this.routing.openDecisions(
+      rows.map((row) => ({
+        owner: row.recipient_id === null ? { tenantId } : { tenantId, recipientId: row.recipient_id },
+        address: row.address,
+        renderRequests: [],
+      })),
+    );
+    return rows.map((row, index) => ({
       messageId: row.message_id,
       decision:
         row.decision === null || row.decided_at === null
@@ -138,7 +150,7 @@ export class PgRecipientExportStore {
               rule: row.rule,
               reason: row.reason,
               channel: row.channel,
-              address: row.address,
+              address: opened[index].address,
               decidedAt: row.decided_at.toISOString(),
             },
       deferredUntil: row.due_at?.toISOString() ?? null,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PreferenceStore } from '../preferences/preference';
 import { RecipientStore } from '../recipients/recipient';
+import { RoutingEncryption } from '../routing/routing-encryption';
 import { ExportRecipient } from './export-recipient.usecase';
 import { PgRecipientExportStore } from './pg-recipient-export-store';
 import { RecipientExportController } from './recipient-export.controller';
@@ -9,6 +10,7 @@ import { RecipientExportController } from './recipient-export.controller';
 @Module({
   controllers: [RecipientExportController],
   providers: [
+    RoutingEncryption,
     PgRecipientExportStore,
     {
       provide: ExportRecipient,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ScheduledMessage, ScheduleStatusName } from '@switchboard/contracts';
 import { DataSource } from 'typeorm';
+import { RoutingEncryption, type Stored } from '../routing/routing-encryption';
 import {
   type RecurringSchedule,
   RecurringScheduleStore,
@@ -14,7 +15,8 @@ interface ScheduleRow {
   name: string | null;
   cron: string;
   time_zone: string;
-  message: ScheduledMessage;
+  /** Recipient email, phone and content sealed (plaintext in rows written before encryption). */
+  message: Stored<ScheduledMessage>;
   tolerance_seconds: number;
   start_at: Date | null;
   end_at: Date | null;
@@ -42,13 +44,18 @@ const CHANGEABLE_COLUMNS: Record<keyof ScheduleChanges, string> = {
   nextRunAt: 'next_run_at',
 };
 
+/** Recurring schedules; the message each sends is stored sealed (RoutingEncryption). */
 @Injectable()
 export class PgRecurringScheduleStore extends RecurringScheduleStore {
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly routing: RoutingEncryption,
+  ) {
     super();
   }
 
   async create(schedule: RecurringSchedule): Promise<void> {
+    const message = await this.seal(schedule.tenantId, schedule.message);
     await this.dataSource.query(
       `INSERT INTO router.recurring_schedules (${COLUMNS})
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
@@ -58,7 +65,7 @@ export class PgRecurringScheduleStore extends RecurringScheduleStore {
         schedule.name,
         schedule.cron,
         schedule.timeZone,
-        JSON.stringify(schedule.message),
+        JSON.stringify(message),
         schedule.toleranceSeconds,
         schedule.startAt,
         schedule.endAt,
@@ -77,7 +84,7 @@ export class PgRecurringScheduleStore extends RecurringScheduleStore {
       `SELECT ${COLUMNS} FROM router.recurring_schedules WHERE tenant_id = $1 AND id = $2`,
       [tenantId, id],
     );
-    return rows.length === 0 ? undefined : fromRow(rows[0]);
+    return (await this.open(rows))[0];
   }
 
   async list(tenantId: string, limit: number): Promise<RecurringSchedule[]> {
@@ -86,7 +93,7 @@ export class PgRecurringScheduleStore extends RecurringScheduleStore {
        ORDER BY created_at, id LIMIT $2`,
       [tenantId, limit],
     );
-    return rows.map(fromRow);
+    return this.open(rows);
   }
 
   async update(
@@ -100,7 +107,9 @@ export class PgRecurringScheduleStore extends RecurringScheduleStore {
     for (const [field, column] of Object.entries(CHANGEABLE_COLUMNS)) {
       const value = changes[field as keyof ScheduleChanges];
       if (value === undefined) continue;
-      values.push(field === 'message' ? JSON.stringify(value) : value);
+      values.push(
+        field === 'message' ? JSON.stringify(await this.seal(tenantId, value as ScheduledMessage)) : value,
+      );
       assignments.push(`${column} = $${values.length}`);
     }
     const [rows]: [ScheduleRow[], number] = await this.dataSource.query(
@@ -108,7 +117,7 @@ export class PgRecurringScheduleStore extends RecurringScheduleStore {
        WHERE tenant_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
       values,
     );
-    return rows.length === 0 ? undefined : fromRow(rows[0]);
+    return (await this.open(rows))[0];
   }
 
   async delete(tenantId: string, id: string): Promise<boolean> {
@@ -134,6 +143,15 @@ export class PgRecurringScheduleStore extends RecurringScheduleStore {
       [now],
     );
     if (anyDue.length === 0) return [];
+    // Opened once before the transaction, so that opening them inside finds their keys cached.
+    await this.open(
+      await this.dataSource.query(
+        `SELECT ${COLUMNS} FROM router.recurring_schedules
+         WHERE status = 'active' AND next_run_at IS NOT NULL AND next_run_at <= $1
+         ORDER BY next_run_at LIMIT $2`,
+        [now, limit],
+      ),
+    );
     return this.dataSource.transaction(async (manager) => {
       const rows: ScheduleRow[] = await manager.query(
         `SELECT ${COLUMNS} FROM router.recurring_schedules
@@ -144,7 +162,7 @@ export class PgRecurringScheduleStore extends RecurringScheduleStore {
         [now, limit],
       );
       if (rows.length === 0) return [];
-      const advances = await advance(rows.map(fromRow));
+      const advances = await advance(await this.open(rows));
       await manager.query(
         `UPDATE router.recurring_schedules s
          SET next_run_at = advanced.next_run_at,
@@ -163,16 +181,35 @@ export class PgRecurringScheduleStore extends RecurringScheduleStore {
       return advances;
     });
   }
+
+  private async seal(tenantId: string, message: ScheduledMessage): Promise<Stored<ScheduledMessage>> {
+    const [sealed] = await this.routing.sealMessagesOf([{ tenantId, message }]);
+    return sealed;
+  }
+
+  /**
+   * The schedules with their messages in the clear (one key lookup for all). A message that no
+   * longer opens (its recipient was erased, the row not deleted yet) is left as stored, which the
+   * run's validation refuses: nothing is sent.
+   */
+  private async open(rows: readonly ScheduleRow[]): Promise<RecurringSchedule[]> {
+    const opened = await this.routing.openMessagesOf(
+      rows.map((row) => ({ tenantId: row.tenant_id, message: row.message })),
+    );
+    return rows.map((row, index) =>
+      fromRow(row, opened[index] ?? (row.message as unknown as ScheduledMessage)),
+    );
+  }
 }
 
-function fromRow(row: ScheduleRow): RecurringSchedule {
+function fromRow(row: ScheduleRow, message: ScheduledMessage): RecurringSchedule {
   return {
     id: row.id,
     tenantId: row.tenant_id,
     name: row.name,
     cron: row.cron,
     timeZone: row.time_zone,
-    message: row.message,
+    message,
     toleranceSeconds: row.tolerance_seconds,
     startAt: row.start_at,
     endAt: row.end_at,

@@ -3,6 +3,7 @@ import { EventPublisher } from '@switchboard/messaging';
 import { Metrics } from '@switchboard/telemetry';
 import type { RouterConfig } from '../config';
 import { ROUTER_CONFIG } from '../router-config.module';
+import { RoutingEncryption } from '../routing/routing-encryption';
 import { CreateRecurringSchedule } from './create-recurring-schedule.usecase';
 import { DeleteRecurringSchedule } from './delete-recurring-schedule.usecase';
 import { FireDueRecurringSchedules } from './fire-due-recurring-schedules.usecase';
@@ -16,6 +17,7 @@ import { UpdateRecurringSchedule } from './update-recurring-schedule.usecase';
 @Module({
   controllers: [RecurringSchedulesController],
   providers: [
+    RoutingEncryption,
     PgRecurringScheduleStore,
     { provide: RecurringScheduleStore, useExisting: PgRecurringScheduleStore },
     {

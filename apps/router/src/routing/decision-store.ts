@@ -60,8 +60,11 @@ export interface BatchDecisions {
 
 export interface DecideNewBatch {
   messageIds: string[];
-  /** The batch's messages by tenant, locked against a concurrent cancellation while deciding. */
-  messages: Array<{ tenantId: string; messageId: string }>;
+  /**
+   * The batch's messages by tenant, locked against a concurrent cancellation while deciding, with
+   * the recipient id whose data key seals what is stored of them (none: the tenant's).
+   */
+  messages: Array<{ tenantId: string; messageId: string; recipientId?: string }>;
   ledger: LedgerQuery;
   /**
    * Decides the messages among the batch not decided before, with the recipients' ledger loaded

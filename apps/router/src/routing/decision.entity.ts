@@ -31,7 +31,12 @@ export class DecisionEntity {
   channelPolicy!: 'fallback' | 'all';
 
   @Column('jsonb', { name: 'render_requests', default: () => "'[]'" })
-  renderRequests!: unknown[];
+  /** Sealed (a jsonb string); the plaintext array in rows written before encryption. */
+  renderRequests!: unknown[] | string;
+
+  /** The recipient id whose data key sealed address and render requests; null: the tenant's key. */
+  @Column('text', { name: 'recipient_id', nullable: true })
+  recipientId!: string | null;
 
   @Column('timestamptz', { name: 'decided_at' })
   decidedAt!: Date;

@@ -3,7 +3,9 @@ import type { ChannelName, ChannelPolicyName, PolicyRuleName, RenderRequested } 
 import type { Encryption } from '@switchboard/encryption';
 import { DataSource } from 'typeorm';
 import { ROUTER_ENCRYPTION } from '../encryption/router-encryption.module';
+import { RoutingEncryption, type ValueOwner } from './routing-encryption';
 import type { RouteDecisionName } from './decide-route';
+import type { StoredMessage } from './routing-encryption';
 import type { EntityManager } from 'typeorm';
 import type { LedgerWrites } from './policy-ledger';
 import {
@@ -29,10 +31,13 @@ interface DecisionRow {
   message_type: string | null;
   reason: string | null;
   channel: ChannelName | null;
+  /** Sealed, or plaintext in rows written before encryption. */
   address: string | null;
   decided_at: Date;
   channel_policy: ChannelPolicyName;
-  render_requests: RenderRequested[];
+  /** A sealed string, or the plaintext array in rows written before encryption. */
+  render_requests: unknown;
+  recipient_id: string | null;
 }
 
 @Injectable()
@@ -42,6 +47,7 @@ export class PgDecisionStore extends DecisionStore {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(ROUTER_ENCRYPTION) encryption: Pick<Encryption, 'blindIndex'>,
+    private readonly routing: RoutingEncryption,
   ) {
     super();
     this.ledgerIndex = ledgerRecipientIndex(encryption.blindIndex);
@@ -50,6 +56,14 @@ export class PgDecisionStore extends DecisionStore {
   // Six round trips whatever the batch's size: begin, the messages' locks, the recipients' locks,
   // one read of everything the rules need, one write of everything they decided, commit.
   async decideNew(batch: DecideNewBatch): Promise<Set<string>> {
+    const owners = new Map(
+      batch.messages.map(({ tenantId, messageId, recipientId }): [string, ValueOwner] => [
+        messageId,
+        recipientId === undefined ? { tenantId } : { tenantId, recipientId },
+      ]),
+    );
+    // Sealing inside the transaction then finds every key cached.
+    await this.routing.prepare([...owners.values()]);
     return this.dataSource.transaction(async (manager) => {
       // The messages' locks serialise routing with a tenant cancelling one of them: whichever
       // comes second sees the other (a decision, or a cancellation to honour).
@@ -64,17 +78,33 @@ export class PgDecisionStore extends DecisionStore {
       const undecided = new Set(batch.messageIds.filter((id) => !decidedBefore.has(id)));
       if (undecided.size === 0) return new Set<string>();
       const { records, deferred, writes } = batch.decide(state, undecided);
-      return writeDecisions(manager, records, deferred, writes, this.ledgerIndex);
+      const sealed = await sealRecords(this.routing, records, (record) => owners.get(record.messageId));
+      const sealedDeferrals = await this.routing.sealMessages(deferred.map((deferral) => deferral.message));
+      return writeDecisions(
+        manager,
+        sealed,
+        deferred.map((deferral, index) => ({ ...deferral, message: sealedDeferrals[index] })),
+        writes,
+        this.ledgerIndex,
+      );
     });
   }
 
   async findByIds(messageIds: string[]): Promise<DecisionRecord[]> {
     const rows: DecisionRow[] = await this.dataSource.query(
-      `SELECT message_id, tenant_id, decision, rule, message_type, reason, channel, address, decided_at, channel_policy, render_requests
+      `SELECT message_id, tenant_id, decision, rule, message_type, reason, channel, address, decided_at, channel_policy,
+              render_requests, recipient_id
        FROM router.decisions WHERE message_id = ANY($1::uuid[])`,
       [messageIds],
     );
-    return rows.map(fromRow);
+    const opened = await this.routing.openDecisions(
+      rows.map((row) => ({
+        owner: ownerOfRow(row),
+        address: row.address,
+        renderRequests: row.render_requests,
+      })),
+    );
+    return rows.map((row, index) => fromRow(row, opened[index]));
   }
 
   async recordReroute(reroute: Reroute, publish: () => Promise<void>): Promise<boolean> {
@@ -108,8 +138,8 @@ export class PgDecisionStore extends DecisionStore {
  */
 async function writeDecisions(
   manager: EntityManager,
-  records: DecisionRecord[],
-  deferred: DeferredMessage[],
+  records: SealedDecisionRecord[],
+  deferred: Array<Omit<DeferredMessage, 'message'> & { message: StoredMessage }>,
   writes: LedgerWrites,
   ledgerIndex: LedgerRecipientIndex,
 ): Promise<Set<string>> {
@@ -119,12 +149,13 @@ async function writeDecisions(
     `WITH decided AS (
        INSERT INTO router.decisions
          (message_id, tenant_id, decision, rule, message_type, reason, channel, address, decided_at,
-          channel_policy, render_requests)
+          channel_policy, render_requests, recipient_id)
        SELECT message_id, tenant_id, decision, rule, message_type, reason, channel, address, decided_at,
-              channel_policy, render_requests
+              channel_policy, render_requests, recipient_id
        FROM jsonb_to_recordset($1::jsonb) AS decision(
          message_id uuid, tenant_id text, decision text, rule text, message_type text, reason text,
-         channel text, address text, decided_at timestamptz, channel_policy text, render_requests jsonb)
+         channel text, address text, decided_at timestamptz, channel_policy text, render_requests jsonb,
+         recipient_id text)
        ON CONFLICT DO NOTHING
        RETURNING message_id
      ),
@@ -151,21 +182,7 @@ async function writeDecisions(
      )
      SELECT message_id FROM decided`,
     [
-      JSON.stringify(
-        records.map((record) => ({
-          message_id: record.messageId,
-          tenant_id: record.tenantId,
-          decision: record.decision,
-          rule: record.rule ?? null,
-          message_type: record.messageType ?? null,
-          reason: record.reason ?? null,
-          channel: record.channel ?? null,
-          address: record.address ?? null,
-          decided_at: record.decidedAt,
-          channel_policy: record.channelPolicy,
-          render_requests: record.renderRequests,
-        })),
-      ),
+      JSON.stringify(records.map(sealedRow)),
       JSON.stringify(
         deferred.map((deferral) => ({
           message_id: deferral.messageId,
@@ -199,7 +216,37 @@ async function writeDecisions(
   return new Set(rows.map((row) => row.message_id));
 }
 
-export function toRow(decision: DecisionRecord): Record<string, unknown> {
+/** A decision with its address and render requests sealed, and whose key sealed them. */
+export interface SealedDecisionRecord extends Omit<DecisionRecord, 'address' | 'renderRequests'> {
+  address: string | null;
+  renderRequests: string;
+  owner: ValueOwner;
+}
+
+/** Seals the records' personal values (keys prepared beforehand: no query inside a transaction). */
+export async function sealRecords(
+  routing: RoutingEncryption,
+  records: readonly DecisionRecord[],
+  ownerOf: (record: DecisionRecord) => ValueOwner | undefined,
+): Promise<SealedDecisionRecord[]> {
+  const owners = records.map((record) => ownerOf(record) ?? { tenantId: record.tenantId });
+  const sealed = await routing.sealDecisions(
+    records.map((record, index) => ({
+      owner: owners[index],
+      ...(record.address === undefined ? {} : { address: record.address }),
+      renderRequests: record.renderRequests,
+    })),
+  );
+  return records.map((record, index) => ({
+    ...record,
+    address: sealed[index].address,
+    renderRequests: sealed[index].renderRequests,
+    owner: owners[index],
+  }));
+}
+
+/** The row of a sealed decision; render_requests a jsonb string. */
+export function sealedRow(decision: SealedDecisionRecord): Record<string, unknown> {
   return {
     message_id: decision.messageId,
     tenant_id: decision.tenantId,
@@ -208,14 +255,25 @@ export function toRow(decision: DecisionRecord): Record<string, unknown> {
     message_type: decision.messageType ?? null,
     reason: decision.reason ?? null,
     channel: decision.channel ?? null,
-    address: decision.address ?? null,
+    address: decision.address,
     decided_at: decision.decidedAt,
     channel_policy: decision.channelPolicy,
-    render_requests: JSON.stringify(decision.renderRequests),
+    render_requests: decision.renderRequests,
+    // Erasure finds a person's decisions by it (their values are sealed with their key).
+    recipient_id: decision.owner.recipientId ?? null,
   };
 }
 
-function fromRow(row: DecisionRow): DecisionRecord {
+function ownerOfRow(row: DecisionRow): ValueOwner {
+  return row.recipient_id === null
+    ? { tenantId: row.tenant_id }
+    : { tenantId: row.tenant_id, recipientId: row.recipient_id };
+}
+
+function fromRow(
+  row: DecisionRow,
+  opened: { address: string | null; renderRequests: RenderRequested[] },
+): DecisionRecord {
   return {
     tenantId: row.tenant_id,
     messageId: row.message_id,
@@ -223,10 +281,10 @@ function fromRow(row: DecisionRow): DecisionRecord {
     ...(row.rule === null ? {} : { rule: row.rule }),
     ...(row.message_type === null ? {} : { messageType: row.message_type }),
     ...(row.channel === null ? {} : { channel: row.channel }),
-    ...(row.address === null ? {} : { address: row.address }),
+    ...(opened.address === null ? {} : { address: opened.address }),
     ...(row.reason === null ? {} : { reason: row.reason }),
     decidedAt: row.decided_at,
     channelPolicy: row.channel_policy,
-    renderRequests: row.render_requests,
+    renderRequests: opened.renderRequests,
   };
 }

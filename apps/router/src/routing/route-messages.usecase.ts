@@ -54,7 +54,11 @@ export class RouteMessages {
     let decidedNow: DecisionRecord[] = [];
     const recorded = await this.decisions.decideNew({
       messageIds: messages.map((message) => message.messageId),
-      messages: messages.map(({ tenantId, messageId }) => ({ tenantId, messageId })),
+      messages: messages.map(({ tenantId, messageId, recipient }) => ({
+        tenantId,
+        messageId,
+        ...(recipient.id === undefined ? {} : { recipientId: recipient.id }),
+      })),
       ledger: ledgerQueryFor(messages, facts, decidedAt),
       decide: (state, undecided) => {
         const decided = decideBatch(messages, facts, state, undecided, {

@@ -13,10 +13,12 @@ import { LedgerHousekeeping } from './ledger-housekeeping';
 import { LoadPolicyFacts } from './load-policy-facts';
 import { PgDecisionStore } from './pg-decision-store';
 import { RouteMessages } from './route-messages.usecase';
+import { RoutingEncryption } from './routing-encryption';
 
 @Module({
   imports: [SuppressionsModule, SendingPolicyModule, UnsubscribeLinksModule],
   providers: [
+    RoutingEncryption,
     PgDecisionStore,
     { provide: DecisionStore, useExisting: PgDecisionStore },
     LedgerHousekeeping,
@@ -44,6 +46,6 @@ import { RouteMessages } from './route-messages.usecase';
       inject: [DecisionStore, LoadPolicyFacts, EventPublisher, UnsubscribeLinks],
     },
   ],
-  exports: [RouteMessages, DecisionStore, LoadPolicyFacts, UnsubscribeLinksModule],
+  exports: [RouteMessages, DecisionStore, LoadPolicyFacts, UnsubscribeLinksModule, RoutingEncryption],
 })
 export class RoutingModule {}

@@ -1,16 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { MessageAccepted, RenderRequested } from '@switchboard/contracts';
+import type { RenderRequested } from '@switchboard/contracts';
 import { bulkInsert } from '@switchboard/persistence';
 import type { Encryption } from '@switchboard/encryption';
 import { DataSource } from 'typeorm';
 import { ROUTER_ENCRYPTION } from '../encryption/router-encryption.module';
-import { toRow } from '../routing/pg-decision-store';
+import { sealedRow, sealRecords } from '../routing/pg-decision-store';
 import {
   ledgerRecipientIndex,
   type LedgerRecipientIndex,
   lockAndLoadLedger,
   writeLedger,
 } from '../routing/pg-policy-ledger';
+import { ownerOf, RoutingEncryption, type StoredMessage } from '../routing/routing-encryption';
 import { type DueDeferral, type ReleasePlan, ScheduleStore } from './schedule-store';
 
 interface ScheduleRow {
@@ -18,7 +19,8 @@ interface ScheduleRow {
   tenant_id: string;
   due_at: Date;
   payload: RenderRequested | RenderRequested[];
-  message: MessageAccepted | null;
+  /** Recipient email, phone and content sealed (plaintext in rows written before encryption). */
+  message: StoredMessage | null;
 }
 
 @Injectable()
@@ -27,7 +29,8 @@ export class PgScheduleStore extends ScheduleStore {
 
   constructor(
     private readonly dataSource: DataSource,
-    @Inject(ROUTER_ENCRYPTION) encryption: Pick<Encryption, 'encryptor' | 'blindIndex'>,
+    @Inject(ROUTER_ENCRYPTION) encryption: Pick<Encryption, 'blindIndex'>,
+    private readonly routing: RoutingEncryption,
   ) {
     super();
     this.ledgerIndex = ledgerRecipientIndex(encryption.blindIndex);
@@ -41,20 +44,41 @@ export class PgScheduleStore extends ScheduleStore {
        LIMIT $2`,
       [now, limit],
     );
-    return rows.map((row) => ({
-      tenantId: row.tenant_id,
-      messageId: row.message_id,
-      dueAt: row.due_at,
-      ...(row.message === null ? {} : { message: row.message }),
-      // Schedules recorded before channel choice hold a single render request.
-      renderRequests: Array.isArray(row.payload) ? row.payload : [row.payload],
-    }));
+    const withMessage = rows.filter((row) => row.message !== null);
+    const opened = new Map(
+      (await this.routing.openMessages(withMessage.map((row) => row.message as StoredMessage))).map(
+        (message, index) => [withMessage[index].message_id, message],
+      ),
+    );
+    return rows.flatMap((row) => {
+      const message = opened.get(row.message_id);
+      // Its recipient was erased (the key is gone) and the row not deleted yet: nothing to send.
+      if (row.message !== null && message === undefined) return [];
+      return [
+        {
+          tenantId: row.tenant_id,
+          messageId: row.message_id,
+          dueAt: row.due_at,
+          ...(message === undefined ? {} : { message }),
+          // Schedules recorded before channel choice hold a single render request.
+          renderRequests: Array.isArray(row.payload) ? row.payload : [row.payload],
+        },
+      ];
+    });
   }
 
   // The row locks keep other replicas away from these deferrals until the transaction ends;
   // SKIP LOCKED lets them take others instead of waiting. Facts were loaded before it began:
   // on the embedded database an open transaction blocks every other connection.
   async release(due: DueDeferral[], now: Date, plan: ReleasePlan): Promise<number> {
+    const owners = new Map(
+      due.map((deferral) => [
+        deferral.messageId,
+        deferral.message ? ownerOf(deferral.message) : { tenantId: deferral.tenantId },
+      ]),
+    );
+    // Sealing inside the transaction then finds every key cached.
+    await this.routing.prepare([...owners.values()]);
     return this.dataSource.transaction(async (manager) => {
       const claimedRows: Array<{ message_id: string }> = await manager.query(
         `SELECT message_id FROM router.schedules
@@ -72,7 +96,16 @@ export class PgScheduleStore extends ScheduleStore {
         await manager.query(`DELETE FROM router.decisions WHERE message_id = ANY($1::uuid[])`, [
           records.map((record) => record.messageId),
         ]);
-        await bulkInsert(manager, 'router.decisions', records.map(toRow));
+        const sealed = await sealRecords(this.routing, records, (record) => owners.get(record.messageId));
+        // A jsonb column takes JSON text here: the sealed render requests as a JSON string.
+        await bulkInsert(
+          manager,
+          'router.decisions',
+          sealed.map((record) => {
+            const row = sealedRow(record);
+            return { ...row, render_requests: JSON.stringify(row.render_requests) };
+          }),
+        );
       }
       if (deferred.length > 0) {
         await manager.query(

@@ -240,11 +240,14 @@ export function createApiKey(databaseUrl: string, tenant: string): string {
     [
       '-r',
       '@swc-node/register',
-      'apps/gateway/src/cli/create-api-key.ts',
+      'apps/gateway/src/cli/api-keys.ts',
+      'create',
       '--tenant',
       tenant,
       '--name',
       'e2e',
+      '--role',
+      'owner',
     ],
     {
       cwd: repoRoot(),

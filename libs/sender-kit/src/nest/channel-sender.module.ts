@@ -8,7 +8,7 @@ import {
   Module,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import type { ReadinessCheck } from '@switchboard/service-kit';
+import { PublicRoute, type ReadinessCheck } from '@switchboard/service-kit';
 import type { ChannelSender, ChannelSenderStatus } from '../channel-sender';
 import type { Dispatch } from '../send-dispatches.usecase';
 
@@ -45,6 +45,9 @@ export class ChannelSenderReadiness implements ReadinessCheck {
 }
 
 /** GET /status/providers: each provider's circuit, rate limit and counters. */
+@PublicRoute(
+  "an SRE's view of the providers (names, circuits, rate limits, platform-wide counters); no tenant or personal data",
+)
 @Controller('status')
 export class ProviderStatusController {
   constructor(@Inject(CHANNEL_SENDER) private readonly sender: AnySender) {}

@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { MessageAccepted, RenderRequested } from '@switchboard/contracts';
-import { type Encryption, isEncrypted, type JsonValue, type ValueContext } from '@switchboard/encryption';
+import {
+  type DataKeySource,
+  type FieldEncryptor,
+  isEncrypted,
+  type JsonValue,
+  type ValueContext,
+} from '@switchboard/encryption';
 import { ROUTER_ENCRYPTION } from '../encryption/router-encryption.module';
 
 /** The names the router's message values are bound to (with tenant and recipient). */
@@ -50,7 +56,8 @@ interface PersonalParts {
 @Injectable()
 export class RoutingEncryption {
   constructor(
-    @Inject(ROUTER_ENCRYPTION) private readonly encryption: Pick<Encryption, 'encryptor' | 'keys'>,
+    @Inject(ROUTER_ENCRYPTION)
+    private readonly encryption: { encryptor: FieldEncryptor; keys: Pick<DataKeySource, 'keysFor'> },
   ) {}
 
   /**

@@ -1,0 +1,163 @@
+import { randomBytes } from 'node:crypto';
+import type { MessageAccepted, RenderRequested } from '@switchboard/contracts';
+import { type DataKey, type DataKeySource, EncryptionError, FieldEncryptor } from '@switchboard/encryption';
+import { RoutingEncryption } from './routing-encryption';
+
+/** One key per tenant or recipient in memory; the PostgreSQL key store has its own integration test. */
+class KeysInMemory implements DataKeySource {
+  private readonly keys = new Map<string, DataKey>();
+  readonly destroyed = new Set<string>();
+  lookups = 0;
+
+  async keyFor(tenantId: string, recipientId?: string): Promise<DataKey> {
+    const owner = JSON.stringify([tenantId, recipientId ?? null]);
+    let key = this.keys.get(owner);
+    if (key === undefined) {
+      key = { keyId: `key${this.keys.size + 1}`, tenantId, material: randomBytes(32) };
+      this.keys.set(owner, key);
+    }
+    return key;
+  }
+
+  async keyById(keyId: string): Promise<DataKey> {
+    if (this.destroyed.has(keyId)) throw new EncryptionError('KEY_DESTROYED', keyId);
+    const key = [...this.keys.values()].find((candidate) => candidate.keyId === keyId);
+    if (key === undefined) throw new EncryptionError('UNKNOWN_DATA_KEY', keyId);
+    return key;
+  }
+
+  keysFor(owners: ReadonlyArray<{ tenantId: string; recipientId?: string }>): Promise<DataKey[]> {
+    this.lookups += 1;
+    return Promise.all(owners.map(({ tenantId, recipientId }) => this.keyFor(tenantId, recipientId)));
+  }
+
+  async keysByIds(keyIds: readonly string[]): Promise<Map<string, DataKey | EncryptionError>> {
+    this.lookups += 1;
+    const found = new Map<string, DataKey | EncryptionError>();
+    for (const keyId of keyIds)
+      found.set(keyId, await this.keyById(keyId).catch((error: EncryptionError) => error));
+    return found;
+  }
+
+  async destroy(tenantId: string, recipientId: string): Promise<void> {
+    this.destroyed.add((await this.keyFor(tenantId, recipientId)).keyId);
+  }
+}
+
+function setup() {
+  const keys = new KeysInMemory();
+  return { keys, routing: new RoutingEncryption({ encryptor: new FieldEncryptor(keys), keys }) };
+}
+
+function message(overrides: Partial<MessageAccepted> = {}): MessageAccepted {
+  return {
+    tenantId: 'acme',
+    messageId: '0f8fad5b-d9cb-469f-a165-70867728950e',
+    acceptedAt: '2030-01-01T10:00:00.000Z',
+    source: 'http',
+    recipient: { id: 'jane', email: 'jane@example.com', phone: '+14155550123' },
+    content: { templateKey: 'welcome', data: { plan: 'platinum' } },
+    priority: 'normal',
+    ...overrides,
+  };
+}
+
+const renderRequest = {
+  tenantId: 'acme',
+  messageId: '0f8fad5b-d9cb-469f-a165-70867728950e',
+  recipientId: 'jane',
+  channel: 'email',
+  address: 'jane@example.com',
+} as unknown as RenderRequested;
+
+describe('RoutingEncryption', () => {
+  it('seals a message’s email, phone and content, keeps its recipient id and the rest, and opens it as it was', async () => {
+    const { routing, keys } = setup();
+    const [sealed] = await routing.sealMessages([message()]);
+
+    expect(sealed.recipient).toEqual({
+      id: 'jane',
+      email: expect.stringMatching(/^sbenc:v1:/),
+      phone: expect.stringMatching(/^sbenc:v1:/),
+    });
+    expect(sealed.content).toMatch(/^sbenc:v1:/);
+    expect(sealed).toMatchObject({ tenantId: 'acme', priority: 'normal', source: 'http' });
+    expect(JSON.stringify(sealed)).not.toMatch(/jane@example|4155550123|platinum/);
+    // The recipient's own key: their erasure shreds it.
+    expect(String(sealed.content)).toContain(`:${(await keys.keyFor('acme', 'jane')).keyId}:`);
+    expect(await routing.openMessages([sealed])).toEqual([message()]);
+  });
+
+  it('seals a message without a recipient id with the tenant’s key', async () => {
+    const { routing, keys } = setup();
+    const [sealed] = await routing.sealMessages([message({ recipient: { email: 'joe@example.com' } })]);
+
+    expect(String(sealed.recipient.email)).toContain(`:${(await keys.keyFor('acme')).keyId}:`);
+    expect((await routing.openMessages([sealed]))[0]?.recipient).toEqual({ email: 'joe@example.com' });
+  });
+
+  it('reads a plaintext message (written before encryption) as it is, and an erased recipient’s as nothing', async () => {
+    const { routing, keys } = setup();
+    const [erased] = await routing.sealMessages([message()]);
+    await keys.destroy('acme', 'jane');
+
+    expect(
+      await routing.openMessages([message({ recipient: { id: 'joe', email: 'joe@example.com' } }), erased]),
+    ).toEqual([message({ recipient: { id: 'joe', email: 'joe@example.com' } }), undefined]);
+  });
+
+  it('does not open a value moved to another recipient’s message', async () => {
+    const { routing } = setup();
+    const [jane, joe] = await routing.sealMessages([
+      message(),
+      message({ recipient: { id: 'joe', email: 'joe@example.com' } }),
+    ]);
+
+    expect(await routing.openMessages([{ ...joe, content: jane.content }])).toEqual([undefined]);
+  });
+
+  it('seals a decision’s address and render requests, and opens a batch with one key lookup', async () => {
+    const { routing, keys } = setup();
+    const sealed = await routing.sealDecisions([
+      {
+        owner: { tenantId: 'acme', recipientId: 'jane' },
+        address: 'jane@example.com',
+        renderRequests: [renderRequest],
+      },
+      { owner: { tenantId: 'acme' }, renderRequests: [] },
+    ]);
+    expect(sealed[0].address).toMatch(/^sbenc:v1:/);
+    expect(sealed[0].renderRequests).toMatch(/^sbenc:v1:/);
+    expect(sealed[1].address).toBeNull();
+
+    keys.lookups = 0;
+    const opened = await routing.openDecisions([
+      { owner: { tenantId: 'acme', recipientId: 'jane' }, ...sealed[0] },
+      { owner: { tenantId: 'acme' }, ...sealed[1] },
+      // Written before encryption: as it is.
+      { owner: { tenantId: 'acme' }, address: 'old@example.com', renderRequests: [renderRequest] },
+    ]);
+    expect(opened).toEqual([
+      { address: 'jane@example.com', renderRequests: [renderRequest] },
+      { address: null, renderRequests: [] },
+      { address: 'old@example.com', renderRequests: [renderRequest] },
+    ]);
+    expect(keys.lookups).toBe(1);
+  });
+
+  it('opens an erased recipient’s decision without address or render requests', async () => {
+    const { routing, keys } = setup();
+    const [sealed] = await routing.sealDecisions([
+      {
+        owner: { tenantId: 'acme', recipientId: 'jane' },
+        address: 'jane@example.com',
+        renderRequests: [renderRequest],
+      },
+    ]);
+    await keys.destroy('acme', 'jane');
+
+    expect(
+      await routing.openDecisions([{ owner: { tenantId: 'acme', recipientId: 'jane' }, ...sealed }]),
+    ).toEqual([{ address: null, renderRequests: [] }]);
+  });
+});

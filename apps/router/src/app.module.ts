@@ -29,6 +29,7 @@ import { CreateErasedSuppressions1796710000000 } from './migrations/179671000000
 import { IndexDecisionsByTime1796730000000 } from './migrations/1796730000000-index-decisions-by-time';
 import { AddSuppressionAddressIndex1796740000000 } from './migrations/1796740000000-add-suppression-address-index';
 import { AddDecisionRecipientId1796750000000 } from './migrations/1796750000000-add-decision-recipient-id';
+import { IndexPlaintextRoutingRows1796760000000 } from './migrations/1796760000000-index-plaintext-routing-rows';
 import { PrivacyModule } from './privacy/privacy.module';
 import { PushSubscriptionEntity } from './recipients/push-subscription.entity';
 import { RecipientEntity } from './recipients/recipient.entity';
@@ -89,6 +90,7 @@ export function createAppModule(config: RouterConfig, options: RouterOptions = {
           IndexDecisionsByTime1796730000000,
           AddSuppressionAddressIndex1796740000000,
           AddDecisionRecipientId1796750000000,
+          IndexPlaintextRoutingRows1796760000000,
         ],
       }),
       MessagingModule.forRoot({

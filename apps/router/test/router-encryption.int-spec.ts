@@ -25,6 +25,7 @@ import type { Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { loadRouterConfig } from '../src/config';
 import { startRouter } from '../src/router';
+import { EncryptPlaintextRoutingRows } from '../src/routing/encrypt-plaintext-routing-rows';
 import { EncryptPlaintextSuppressions } from '../src/suppressions/encrypt-plaintext-suppressions';
 
 /** Values unique to one test, so that finding one in a dump means a leak. */
@@ -296,5 +297,65 @@ describe('router: suppressions, routing decisions, schedules and the policy ledg
     for (const value of [email, phone, phone.slice(1), secret]) expect(stored).not.toContain(value);
     const read = await call('GET', `${tenant}/schedules/${created.body.id}`);
     expect(read.body.message).toMatchObject(scheduled);
+  });
+
+  it('seals decisions, waiting and recurring schedules written in plaintext before encryption came, at start', async () => {
+    const tenant = `old-${randomUUID().slice(0, 8)}`;
+    const email = newEmail();
+    const phone = newPhone();
+    const secret = `old-${randomUUID()}`;
+    const recipientId = `person-${randomUUID()}`;
+    const old = message(tenant, {
+      recipient: { id: recipientId, email },
+      content: { templateKey: 'welcome', data: { plan: secret } },
+    });
+    const renderRequests = [
+      {
+        tenantId: tenant,
+        messageId: old.messageId,
+        recipientId,
+        channel: 'email',
+        address: email,
+        acceptedAt: old.acceptedAt,
+      },
+    ];
+    await db.query(
+      `INSERT INTO router.decisions (message_id, tenant_id, decision, channel, address, decided_at, render_requests)
+       VALUES ($1, $2, 'routed', 'email', $3, now(), $4)`,
+      [old.messageId, tenant, email, JSON.stringify(renderRequests)],
+    );
+    await db.query(
+      `INSERT INTO router.schedules (message_id, tenant_id, due_at, rule, message, payload)
+       VALUES ($1, $2, now() + interval '1 day', 'send-at', $3, '[]')`,
+      [randomUUID(), tenant, JSON.stringify({ ...old, messageId: randomUUID() })],
+    );
+    const scheduleId = randomUUID();
+    const scheduled = {
+      recipient: { id: recipientId, phone },
+      channels: ['sms'],
+      content: { templateKey: 'reminder', data: { plan: secret } },
+    };
+    await db.query(
+      `INSERT INTO router.recurring_schedules (id, tenant_id, cron, time_zone, message, tolerance_seconds, status, created_at, updated_at)
+       VALUES ($1, $2, '0 9 * * *', 'UTC', $3, 3600, 'paused', now(), now())`,
+      [scheduleId, tenant, JSON.stringify(scheduled)],
+    );
+    expect((await call('GET', `${tenant}/schedules/${scheduleId}`)).body.message).toMatchObject(scheduled);
+
+    const report = await router.app.get(EncryptPlaintextRoutingRows).execute();
+    expect(report).toEqual({ decisions: 1, schedules: 1, recurringSchedules: 1 });
+
+    const stored = await dump();
+    for (const value of [email, phone, phone.slice(1), secret]) expect(stored).not.toContain(value);
+    const { rows } = await db.query('SELECT recipient_id FROM router.decisions WHERE message_id = $1', [
+      old.messageId,
+    ]);
+    expect(rows).toEqual([{ recipient_id: recipientId }]);
+    expect((await call('GET', `${tenant}/schedules/${scheduleId}`)).body.message).toMatchObject(scheduled);
+    expect(await router.app.get(EncryptPlaintextRoutingRows).execute()).toEqual({
+      decisions: 0,
+      schedules: 0,
+      recurringSchedules: 0,
+    });
   });
 });

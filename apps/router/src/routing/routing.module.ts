@@ -13,12 +13,14 @@ import { LedgerHousekeeping } from './ledger-housekeeping';
 import { LoadPolicyFacts } from './load-policy-facts';
 import { PgDecisionStore } from './pg-decision-store';
 import { RouteMessages } from './route-messages.usecase';
+import { EncryptPlaintextRoutingRows } from './encrypt-plaintext-routing-rows';
 import { RoutingEncryption } from './routing-encryption';
 
 @Module({
   imports: [SuppressionsModule, SendingPolicyModule, UnsubscribeLinksModule],
   providers: [
     RoutingEncryption,
+    EncryptPlaintextRoutingRows,
     PgDecisionStore,
     { provide: DecisionStore, useExisting: PgDecisionStore },
     LedgerHousekeeping,

@@ -10,6 +10,7 @@ import {
   SuppressionStore,
   type SuppressionToAdd,
 } from '../suppressions/suppression';
+import type { PgSuppressionStore } from '../suppressions/pg-suppression-store';
 import { suppressedAddressIndex } from './address-index';
 
 interface ErasedSuppressionRow {
@@ -30,7 +31,7 @@ interface ErasedSuppressionRow {
  */
 export class HashedSuppressionStore extends SuppressionStore {
   constructor(
-    private readonly plain: SuppressionStore,
+    private readonly plain: PgSuppressionStore,
     private readonly dataSource: DataSource,
     private readonly blindIndex: BlindIndex,
   ) {
@@ -53,7 +54,8 @@ export class HashedSuppressionStore extends SuppressionStore {
     if (lookups.length === 0) return [];
     const indexes = lookups.map((lookup) => suppressedAddressIndex(this.blindIndex, lookup));
     const [plain, erased] = await Promise.all([
-      this.plain.findFor(lookups),
+      // The same indexes find the suppressions still held with their (encrypted) address.
+      this.plain.findByIndexes(lookups, indexes),
       this.dataSource.query(
         `SELECT DISTINCT e.id, e.tenant_id, e.channel, wanted.address AS lookup_address, e.reason, e.category,
                 e.source, e.created_at

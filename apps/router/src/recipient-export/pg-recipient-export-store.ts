@@ -41,6 +41,8 @@ interface RoutingRow {
   channel: string | null;
   /** Sealed, or plaintext in rows written before encryption. */
   address: string | null;
+  /** Sealed with the address (or the plaintext array of a row written before). */
+  render_requests: unknown;
   recipient_id: string | null;
   decided_at: Date | null;
   due_at: Date | null;
@@ -123,7 +125,7 @@ export class PgRecipientExportStore {
   /** The decision, deferral and cancellation of each message the router knows among `messageIds`. */
   async routingOf(tenantId: string, messageIds: readonly string[]): Promise<ExportedRouting[]> {
     const rows: RoutingRow[] = await this.dataSource.query(
-      `SELECT ids.message_id, d.decision, d.rule, d.reason, d.channel, d.address, d.recipient_id, d.decided_at,
+      `SELECT ids.message_id, d.decision, d.rule, d.reason, d.channel, d.address, d.render_requests, d.recipient_id, d.decided_at,
               s.due_at, s.released_at, c.cancelled_at
        FROM unnest($2::uuid[]) AS ids(message_id)
        LEFT JOIN router.decisions d ON d.message_id = ids.message_id AND d.tenant_id = $1
@@ -132,12 +134,13 @@ export class PgRecipientExportStore {
        WHERE d.message_id IS NOT NULL OR s.message_id IS NOT NULL OR c.message_id IS NOT NULL`,
       [tenantId, messageIds],
     );
-    // Addresses only: the render requests are not part of the export. One key lookup for all.
+    // The address is sealed with the render requests (which are not part of the export). One key
+    // lookup for all.
     const opened = await this.routing.openDecisions(
       rows.map((row) => ({
         owner: row.recipient_id === null ? { tenantId } : { tenantId, recipientId: row.recipient_id },
         address: row.address,
-        renderRequests: [],
+        renderRequests: row.render_requests,
       })),
     );
     return rows.map((row, index) => ({

@@ -116,7 +116,8 @@ export class EncryptPlaintextRoutingRows implements OnApplicationBootstrap, OnAp
        WHERE d.message_id = sealed.message_id AND jsonb_typeof(d.render_requests) = 'array'`,
       [
         rows.map((row) => row.message_id),
-        rows.map((row, index) => sealed[index].address ?? row.address),
+        // Sealed with the render requests: the column keeps no address.
+        sealed.map((values) => values.address),
         sealed.map((values) => values.renderRequests),
         owners.map((owner) => owner.recipientId ?? null),
       ],

@@ -20,6 +20,7 @@ import {
   type LedgerRecipientIndex,
   lockMessages,
   lockRecipients,
+  onceEach,
   readUnderLocks,
 } from './pg-policy-ledger';
 
@@ -64,6 +65,7 @@ export class PgDecisionStore extends DecisionStore {
     );
     // Sealing inside the transaction then finds every key cached.
     await this.routing.prepare([...owners.values()]);
+    const ledgerIndex = onceEach(this.ledgerIndex);
     return this.dataSource.transaction(async (manager) => {
       // The messages' locks serialise routing with a tenant cancelling one of them: whichever
       // comes second sees the other (a decision, or a cancellation to honour).
@@ -73,7 +75,7 @@ export class PgDecisionStore extends DecisionStore {
         manager,
         batch.ledger,
         batch.messages,
-        this.ledgerIndex,
+        ledgerIndex,
       );
       const undecided = new Set(batch.messageIds.filter((id) => !decidedBefore.has(id)));
       if (undecided.size === 0) return new Set<string>();
@@ -85,7 +87,7 @@ export class PgDecisionStore extends DecisionStore {
         sealed,
         deferred.map((deferral, index) => ({ ...deferral, message: sealedDeferrals[index] })),
         writes,
-        this.ledgerIndex,
+        ledgerIndex,
       );
     });
   }

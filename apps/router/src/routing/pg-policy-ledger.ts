@@ -32,6 +32,24 @@ export function ledgerRecipientIndex(blindIndex: BlindIndex): LedgerRecipientInd
   return (tenantId, recipient) => blindIndex.compute({ tenantId, kind: 'recipient-id', value: recipient });
 }
 
+/**
+ * The same, computing each recipient's index once: a batch asks for it when reading, locking and
+ * writing, and an HMAC each time is most of the ledger's cost. Made per batch, so it holds no
+ * recipient for longer.
+ */
+export function onceEach(indexOf: LedgerRecipientIndex): LedgerRecipientIndex {
+  const known = new Map<string, string>();
+  return (tenantId, recipient) => {
+    const name = `${tenantId}\u0000${recipient}`;
+    let index = known.get(name);
+    if (index === undefined) {
+      index = indexOf(tenantId, recipient);
+      known.set(name, index);
+    }
+    return index;
+  };
+}
+
 /** Rows name recipients by index: each is given back the identity the batch asked about. */
 function identitiesOf(query: LedgerQuery, indexOf: LedgerRecipientIndex) {
   const identities = new Map<string, string>();

@@ -28,8 +28,9 @@ export interface ValueOwner {
 
 /** A decision's personal columns as stored. */
 export interface SealedDecisionValues {
+  /** Null: the address is sealed with the render requests. */
   address: string | null;
-  /** The render requests (addresses, template data) as one sealed string. */
+  /** The address and the render requests (addresses, template data) as one sealed string. */
   renderRequests: string;
 }
 
@@ -68,25 +69,27 @@ export class RoutingEncryption {
     if (owners.length > 0) await this.encryption.keys.keysFor(owners);
   }
 
+  /**
+   * A decision's address and render requests as one sealed value in `render_requests` (one nonce
+   * and one cipher per decision: routing seals every decision), the address column left null.
+   */
   async sealDecisions(
     decisions: ReadonlyArray<{ owner: ValueOwner; address?: string; renderRequests: RenderRequested[] }>,
   ): Promise<SealedDecisionValues[]> {
-    const values: Array<{ decision: number; field: RoutingField; value: JsonValue }> = [];
-    decisions.forEach(({ address, renderRequests }, decision) => {
-      if (address !== undefined) values.push({ decision, field: 'decisionAddress', value: address });
-      values.push({ decision, field: 'renderRequests', value: renderRequests as unknown as JsonValue });
-    });
     const sealed = await this.seal(
-      values.map(({ decision, field, value }) => ({ owner: decisions[decision].owner, field, value })),
+      decisions.map(({ owner, address, renderRequests }) => ({
+        owner,
+        field: 'renderRequests' as const,
+        value: { address: address ?? null, renderRequests } as unknown as JsonValue,
+      })),
     );
-    const results: SealedDecisionValues[] = decisions.map(() => ({ address: null, renderRequests: '' }));
-    values.forEach(({ decision, field }, index) => {
-      if (field === 'decisionAddress') results[decision].address = sealed[index];
-      else results[decision].renderRequests = sealed[index];
-    });
-    return results;
+    return sealed.map((renderRequests) => ({ address: null, renderRequests }));
   }
 
+  /**
+   * Decisions' address and render requests in the clear; plaintext rows (written before) as they
+   * are, and what does not open (an erased recipient) as no address and no render requests.
+   */
   async openDecisions(
     stored: ReadonlyArray<{ owner: ValueOwner; address: string | null; renderRequests: unknown }>,
   ): Promise<Array<{ address: string | null; renderRequests: RenderRequested[] }>> {
@@ -96,12 +99,23 @@ export class RoutingEncryption {
         { owner, field: 'renderRequests' as const, value: renderRequests },
       ]),
     );
-    return stored.map((_, index) => ({
-      address: typeof opened[index * 2] === 'string' ? (opened[index * 2] as string) : null,
-      renderRequests: Array.isArray(opened[index * 2 + 1])
-        ? (opened[index * 2 + 1] as RenderRequested[])
-        : [],
-    }));
+    return stored.map((_, index) => {
+      const column = opened[index * 2];
+      const values = opened[index * 2 + 1];
+      if (Array.isArray(values)) {
+        return {
+          address: typeof column === 'string' ? column : null,
+          renderRequests: values as RenderRequested[],
+        };
+      }
+      const sealed = isPlainObject(values) ? values : {};
+      return {
+        address: typeof sealed.address === 'string' ? sealed.address : null,
+        renderRequests: Array.isArray(sealed.renderRequests)
+          ? (sealed.renderRequests as RenderRequested[])
+          : [],
+      };
+    });
   }
 
   /** Messages as stored: the recipient id and everything else readable, email, phone and content sealed. */
@@ -214,4 +228,8 @@ export function ownerOf(message: { tenantId: string; recipient: { id?: unknown }
 
 function contextOf(owner: ValueOwner, field: RoutingField): ValueContext {
   return { ...owner, field: ROUTING_FIELDS[field] };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

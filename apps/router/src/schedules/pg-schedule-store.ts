@@ -9,6 +9,7 @@ import {
   ledgerRecipientIndex,
   type LedgerRecipientIndex,
   lockAndLoadLedger,
+  onceEach,
   writeLedger,
 } from '../routing/pg-policy-ledger';
 import { ownerOf, RoutingEncryption, type StoredMessage } from '../routing/routing-encryption';
@@ -79,6 +80,7 @@ export class PgScheduleStore extends ScheduleStore {
     );
     // Sealing inside the transaction then finds every key cached.
     await this.routing.prepare([...owners.values()]);
+    const ledgerIndex = onceEach(this.ledgerIndex);
     return this.dataSource.transaction(async (manager) => {
       const claimedRows: Array<{ message_id: string }> = await manager.query(
         `SELECT message_id FROM router.schedules
@@ -90,7 +92,7 @@ export class PgScheduleStore extends ScheduleStore {
       if (claimedIds.size === 0) return 0;
       const claimed = due.filter((deferral) => claimedIds.has(deferral.messageId));
 
-      const state = await lockAndLoadLedger(manager, plan.ledger, this.ledgerIndex);
+      const state = await lockAndLoadLedger(manager, plan.ledger, ledgerIndex);
       const { records, deferred, writes } = plan.decide(claimedIds, state);
       if (records.length > 0) {
         await manager.query(`DELETE FROM router.decisions WHERE message_id = ANY($1::uuid[])`, [
@@ -127,7 +129,7 @@ export class PgScheduleStore extends ScheduleStore {
           [now, released],
         );
       }
-      await writeLedger(manager, writes, this.ledgerIndex);
+      await writeLedger(manager, writes, ledgerIndex);
       await plan.publish(claimed, records);
       return claimedIds.size;
     });

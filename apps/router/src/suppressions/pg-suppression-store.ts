@@ -108,7 +108,18 @@ export class PgSuppressionStore extends SuppressionStore {
   }
 
   /** Routing's hot path: one query by blind index, no key lookup, no decryption. */
-  async findFor(lookups: SuppressionLookup[]): Promise<Suppression[]> {
+  findFor(lookups: SuppressionLookup[]): Promise<Suppression[]> {
+    return this.findByIndexes(
+      lookups,
+      lookups.map((lookup) => this.indexOf(lookup)),
+    );
+  }
+
+  /** As findFor, with each lookup's blind index computed by the caller (an HMAC each: computed once). */
+  async findByIndexes(
+    lookups: readonly SuppressionLookup[],
+    indexes: readonly string[],
+  ): Promise<Suppression[]> {
     if (lookups.length === 0) return [];
     const rows: SuppressionRow[] = await this.dataSource.query(
       `SELECT s.id, s.tenant_id, s.channel, wanted.address, s.reason, s.category, s.source, s.created_at
@@ -124,7 +135,7 @@ export class PgSuppressionStore extends SuppressionStore {
       [
         lookups.map((lookup) => lookup.tenantId),
         lookups.map((lookup) => lookup.channel),
-        lookups.map((lookup) => this.indexOf(lookup)),
+        indexes,
         lookups.map((lookup) => lookup.address),
       ],
     );

@@ -268,6 +268,14 @@ describe('router: suppressions, routing decisions, schedules and the policy ledg
         recipient_id: routed.recipient.id,
       },
     ]);
+    // The person's export opens the address again.
+    const exported = await call('GET', `${tenant}/message-routing?ids=${routed.messageId}`);
+    expect(exported.body.messages).toEqual([
+      expect.objectContaining({
+        messageId: routed.messageId,
+        decision: expect.objectContaining({ decision: 'routed', channel: 'email', address: email }),
+      }),
+    ]);
   });
 
   it('keeps a deferred message’s and a recurring schedule’s recipient and content sealed, while the API reads them', async () => {

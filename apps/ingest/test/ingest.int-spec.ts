@@ -82,9 +82,11 @@ describe('ingest', () => {
   /** The recipient email of every stored message, opened as ingest opens them (they are stored encrypted). */
   async function storedEmails(): Promise<unknown[]> {
     const { rows } = await db.query('SELECT tenant_id, recipient, content FROM ingest.messages');
-    const opened = await ingest.app.get(MessageEncryption).openMany(
-      rows.map((row) => ({ tenantId: row.tenant_id, recipient: row.recipient, content: row.content })),
-    );
+    const opened = await ingest.app
+      .get(MessageEncryption)
+      .openMany(
+        rows.map((row) => ({ tenantId: row.tenant_id, recipient: row.recipient, content: row.content })),
+      );
     expect(opened.every((values) => values.ok)).toBe(true);
     return opened.map((values) => (values.ok ? values.recipient.email : undefined));
   }

@@ -58,13 +58,22 @@ async function send(api: GatewayClient, body: Record<string, unknown>): Promise<
   return response.body.messageId;
 }
 
+// The first messages on a fresh platform may wait for every service's consumer groups to settle.
+const FIRST_DELIVERY_TIMEOUT_MS = 45_000;
+
 async function waitForStatus(messageId: string, statuses: string[]) {
-  return waitFor(`message ${messageId} to be ${statuses.join(' or ')}`, async () => {
-    const response = await e2e.api.get<{ status: string; timeline: TimelineEntry[] }>(
-      `/v1/messages/${messageId}`,
-    );
-    return response.status === 200 && statuses.includes(response.body.status) && response.body;
-  });
+  return waitFor(
+    `message ${messageId} to be ${statuses.join(' or ')}`,
+    async () => {
+      const response = await e2e.api.get<{ status: string; timeline: TimelineEntry[] }>(
+        `/v1/messages/${messageId}`,
+      );
+      if (response.status === 200 && statuses.includes(response.body.status)) return response.body;
+      // Quoted if the deadline passes: where the message stands says which service held it.
+      throw new Error(`answered ${response.status}: ${JSON.stringify(response.body)}`);
+    },
+    FIRST_DELIVERY_TIMEOUT_MS,
+  );
 }
 
 /** Every row of every table of every service's schema whose text holds one of the values. */

@@ -1,3 +1,4 @@
+import { recipientKey } from '@switchboard/contracts';
 import { waitFor } from '@switchboard/testing';
 import { startStubService, type StubService } from './support/stub-service';
 import { createTestGateway, type TestGateway } from './support/test-gateway';
@@ -52,7 +53,8 @@ describe('gateway messages API', () => {
         content: { templateKey: 'welcome', data: { name: 'Ada' } },
         priority: 'high',
       });
-      expect(event.key).toBe('acme:ada@example.com');
+      expect(event.key).toBe(recipientKey('acme', 'ada@example.com'));
+      expect(event.key).not.toContain('ada@example.com');
     });
 
     it('answers 401 problem+json for a missing or unknown API key, producing nothing', async () => {

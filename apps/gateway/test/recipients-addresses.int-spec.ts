@@ -1,3 +1,4 @@
+import { recipientKey } from '@switchboard/contracts';
 import { waitFor } from '@switchboard/testing';
 import { createTestGateway, type TestGateway } from './support/test-gateway';
 
@@ -23,11 +24,18 @@ describe('gateway message acceptance: recipient addresses', () => {
     const accepted = await gateway.call('POST', '/v1/messages', {
       body: { recipient: { email: 'Ada@Bücher.Example' }, content },
     });
+    const writtenInAscii = await gateway.call('POST', '/v1/messages', {
+      body: { recipient: { email: 'Ada@xn--bcher-kva.example' }, content },
+    });
 
     expect(accepted.status).toBe(202);
+    expect(writtenInAscii.status).toBe(202);
     const event = await requestedFor(accepted.body.messageId);
     expect(event.payload.recipient).toEqual({ email: 'Ada@xn--bcher-kva.example' });
-    expect(event.key).toBe('acme:Ada@xn--bcher-kva.example');
+    // One person however the domain was written, so their messages share a partition.
+    expect(event.key).toBe(recipientKey('acme', 'Ada@xn--bcher-kva.example'));
+    expect((await requestedFor(writtenInAscii.body.messageId)).key).toBe(event.key);
+    expect(event.key).not.toContain('Ada@');
   });
 
   it.each([

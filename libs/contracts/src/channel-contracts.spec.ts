@@ -5,6 +5,7 @@ import {
   EmailDispatchTopics,
   InappChannelTopics,
   PushChannelTopics,
+  recipientKey,
   RETRY_TIERS,
   SmsChannelTopics,
   TopicContracts,
@@ -47,7 +48,7 @@ describe('channel contracts', () => {
     expect(fields).toEqual(expect.arrayContaining(['to', 'text', 'senderId']));
   });
 
-  it('keys an SMS by tenant and number, and defaults to a transactional SMS', () => {
+  it('keys an SMS by tenant and a digest of the number, and defaults to a transactional SMS', () => {
     const result = validate(SmsChannelTopics.lanes.high.schema, {
       tenantId: 'acme',
       messageId: randomUUID(),
@@ -55,7 +56,9 @@ describe('channel contracts', () => {
       text: 'Your code is 123456',
     });
     expect(result.ok && result.value.smsType).toBe('Transactional');
-    expect(result.ok && SmsChannelTopics.lanes.high.key(result.value)).toBe('acme:+14155550123');
+    const key = result.ok ? SmsChannelTopics.lanes.high.key(result.value) : '';
+    expect(key).toBe(recipientKey('acme', '+14155550123'));
+    expect(key).not.toContain('4155550123');
   });
 
   it('keys push and in-app dispatches by tenant and recipient id', () => {
@@ -67,7 +70,7 @@ describe('channel contracts', () => {
       notification: { title: 'Hi', body: 'There' },
     });
     expect(push.ok && push.value.ttlSeconds).toBe(86_400);
-    expect(push.ok && PushChannelTopics.lanes.normal.key(push.value)).toBe('acme:user-42');
+    expect(push.ok && PushChannelTopics.lanes.normal.key(push.value)).toBe(recipientKey('acme', 'user-42'));
 
     const inapp = validate(InappChannelTopics.lanes.normal.schema, {
       tenantId: 'acme',

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { domainToASCII } from 'node:url';
 import { z } from 'zod';
 
@@ -103,6 +104,14 @@ export type PushSubscription = z.infer<typeof PushSubscription>;
 export type ChannelName = z.infer<typeof Channel>;
 export type PriorityName = z.infer<typeof Priority>;
 
+/**
+ * The partition key of one recipient's events: the tenant and a digest of what the recipient is
+ * known by, so that retained record keys hold no address. The digest is not a secret (anyone can
+ * hash a guessed address and compare) nor a blind index to look people up by; it only has to be
+ * the same for the same recipient, so that their events stay in order on one partition.
+ */
 export function recipientKey(tenantId: string, recipient: string): string {
-  return `${tenantId}:${recipient}`;
+  // 16 bytes of SHA-256 keep distinct recipients apart; base64url keeps the key short and printable.
+  const digest = createHash('sha256').update(recipient).digest().subarray(0, 16).toString('base64url');
+  return `${tenantId}:${digest}`;
 }

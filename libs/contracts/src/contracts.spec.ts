@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   EmailDispatchTopics,
   MessageRequestedTopic,
+  recipientKey,
   SendMessageRequest,
   TopicContracts,
   UpstreamEvent,
@@ -101,7 +102,7 @@ describe('contracts', () => {
     expect(result.ok).toBe(false);
   });
 
-  it('keys events by tenant and recipient so one recipient stays in order', () => {
+  it('keys events by tenant and a digest of the recipient so one recipient stays in order', () => {
     const payload = {
       tenantId: 'acme',
       messageId: randomUUID(),
@@ -112,7 +113,23 @@ describe('contracts', () => {
       priority: 'normal' as const,
     };
     expect(validate(MessageRequestedTopic.schema, payload).ok).toBe(true);
-    expect(MessageRequestedTopic.key(payload)).toBe('acme:ada@example.com');
+    const key = MessageRequestedTopic.key(payload);
+    // Pinned: a key made differently would move a recipient's events in flight to another partition.
+    expect(key).toBe('acme:tfyF5VdV-eDQMKEKtEKbaw');
+    expect(MessageRequestedTopic.key({ ...payload, messageId: randomUUID() })).toBe(key);
+    expect(MessageRequestedTopic.key({ ...payload, recipient: { email: 'grace@example.com' } })).not.toBe(
+      key,
+    );
+    expect(MessageRequestedTopic.key({ ...payload, tenantId: 'globex' })).toMatch(/^globex:/);
+  });
+
+  it('keeps addresses and recipient ids out of record keys', () => {
+    for (const recipient of ['ada@example.com', '+14155550123', 'user-42']) {
+      const key = recipientKey('acme', recipient);
+      expect(key).toMatch(/^acme:[A-Za-z0-9_-]{22}$/);
+      expect(key).not.toContain(recipient);
+    }
+    expect(recipientKey('acme', 'ada@example.com')).not.toContain('ada');
   });
 
   it('keys a message by recipient id first, then email, then phone', () => {
@@ -124,11 +141,20 @@ describe('contracts', () => {
       content: { subject: 'Hi', text: 'Hello' },
       priority: 'normal' as const,
     };
+    const byId = MessageRequestedTopic.key({ ...payload, recipient: { id: 'user-42' } });
+    const byEmail = MessageRequestedTopic.key({ ...payload, recipient: { email: 'ada@example.com' } });
     expect(
       MessageRequestedTopic.key({ ...payload, recipient: { id: 'user-42', email: 'ada@example.com' } }),
-    ).toBe('acme:user-42');
+    ).toBe(byId);
+    expect(byId).not.toBe(byEmail);
+    expect(
+      MessageRequestedTopic.key({
+        ...payload,
+        recipient: { email: 'ada@example.com', phone: '+14155550123' },
+      }),
+    ).toBe(byEmail);
     expect(MessageRequestedTopic.key({ ...payload, recipient: { phone: '+14155550123' } })).toBe(
-      'acme:+14155550123',
+      recipientKey('acme', '+14155550123'),
     );
   });
 

@@ -200,7 +200,7 @@ describe('events that cannot be processed', () => {
 
     const [letter] = await harness.readRecords(DEAD_LETTER_TOPIC, 1);
     expect(attemptsSeen).toEqual([1, 2, 3]);
-    expect(letter.key).toBe(`acme:${doomed.recipient.email}`);
+    expect(letter.key).toBe(MessageRequestedTopic.key(doomed));
     expect(JSON.parse(letter.value ?? 'null')).toEqual(doomed);
     expect(letter.headers).toMatchObject({
       [HeaderName.originalTopic]: MessageRequestedTopic.topic,

@@ -68,9 +68,10 @@ describe('POST /v1/receipts/ses (SES receipts through an SNS subscription)', () 
     expect(receiptsOf(message.MessageId)).toEqual([]);
   };
 
-  it('publishes one EmailReceipt for a genuine signed bounce, answering 200 once it is on the topic', async () => {
+  it('publishes one EmailReceipt for a genuine signed bounce, without its address, answering 200 once it is on the topic', async () => {
     const providerMessageId = `0102${randomUUID()}`;
-    const notification = signedNotification(sesBounce(providerMessageId, ['ada@example.com']));
+    const address = `bounced-${randomUUID()}@example.com`;
+    const notification = signedNotification(sesBounce(providerMessageId, [address]));
 
     const answer = await post(notification);
 
@@ -94,12 +95,16 @@ describe('POST /v1/receipts/ses (SES receipts through an SNS subscription)', () 
       notificationId: notification.MessageId,
       type: 'bounce',
       bounceType: 'Permanent',
-      recipients: ['ada@example.com'],
       occurredAt: expect.any(String),
       detail: 'Permanent bounce: General',
     });
     await settle(providerMessageId);
     expect(receiptsOf(notification.MessageId)).toHaveLength(1);
+    // The router finds the address from its own decision: no record on the topic holds it.
+    const holdingAddress = receipts
+      .records(RECEIPTS)
+      .filter((candidate) => JSON.stringify(candidate.value).includes(address));
+    expect(holdingAddress).toEqual([]);
   });
 
   it('refuses the same message a second time (replay) and publishes nothing more', async () => {

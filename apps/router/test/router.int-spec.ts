@@ -210,18 +210,19 @@ describe('router', () => {
     ]);
   });
 
-  async function produceDeliveryEvents(...events: DeliveryEvent[]): Promise<void> {
+  /** Produces the events, each keyed as its publisher would, or all with `key` to share one partition. */
+  async function produceDeliveryEvents(events: DeliveryEvent[], key?: string): Promise<void> {
     await producer.send({
       topic: DeliveryEventTopic.topic,
-      messages: events.map((event) => ({ key: DeliveryEventTopic.key(event), value: JSON.stringify(event) })),
+      messages: events.map((event) => ({
+        key: key ?? DeliveryEventTopic.key(event),
+        value: JSON.stringify(event),
+      })),
     });
   }
 
-  function bounceEvent(
-    recipient: string,
-    bounceType: string,
-    messageId: string = randomUUID(),
-  ): DeliveryEvent {
+  /** As sender-email reports a bounce: for the message, without the address it was sent to. */
+  function bounceEvent(messageId: string, bounceType: string): DeliveryEvent {
     return {
       tenantId: 'acme',
       messageId,
@@ -231,8 +232,18 @@ describe('router', () => {
       channel: 'email',
       provider: 'ses',
       reason: `${bounceType}: smtp; 550 5.1.1 user unknown`,
-      detail: { recipient, bounceType, notificationId: randomUUID(), recipients: 1 },
+      detail: { bounceType, notificationId: randomUUID(), providerMessageId: `ses-${randomUUID()}` },
     };
+  }
+
+  /** Routes a message to the address and waits for its render request: the router has decided it. */
+  async function routedTo(address: string): Promise<MessageAccepted> {
+    const message = acceptedMessage({ recipient: { email: address } });
+    await produceAccepted(message);
+    await waitFor('the render request', () =>
+      renderRequests().some((candidate) => candidate.messageId === message.messageId),
+    );
+    return message;
   }
 
   // The address is stored encrypted: the row is found by its blind index, as the router finds it.
@@ -246,10 +257,17 @@ describe('router', () => {
     return result.rows[0]?.reason;
   }
 
-  it('suppresses the address of a permanent bounce, and skips the next message to it', async () => {
-    const address = `hard-bounce-${randomUUID()}@example.com`;
+  /** The delivery events whose record, as written on the topic, holds this text. */
+  const deliveryRecordsHolding = (text: string) =>
+    observer
+      .records(DeliveryEventTopic.topic)
+      .filter((record) => JSON.stringify(record.value).includes(text));
 
-    await produceDeliveryEvents(bounceEvent(address, 'Permanent'));
+  it('suppresses the address a message was routed to after its permanent bounce, and skips the next message to it', async () => {
+    const address = `hard-bounce-${randomUUID()}@example.com`;
+    const bounced = await routedTo(address);
+
+    await produceDeliveryEvents([bounceEvent(bounced.messageId, 'Permanent')]);
 
     const reason = await waitFor('the suppression', () => suppressionReason(address));
     expect(reason).toBe('bounce: Permanent: smtp; 550 5.1.1 user unknown');
@@ -261,30 +279,38 @@ describe('router', () => {
     });
     expect(event).toMatchObject({ type: 'skipped', reason: `suppressed: ${reason}` });
     expect(renderRequests().some((candidate) => candidate.messageId === message.messageId)).toBe(false);
+    expect(deliveryRecordsHolding(address)).toEqual([]);
   });
 
   it('suppresses the address of a complaint', async () => {
     const address = `complaint-${randomUUID()}@example.com`;
+    const complained = await routedTo(address);
 
-    await produceDeliveryEvents({
-      ...bounceEvent(address, 'Permanent'),
-      type: 'complained',
-      reason: 'complaint: abuse',
-      detail: { recipient: address, notificationId: randomUUID(), recipients: 1 },
-    });
+    await produceDeliveryEvents([
+      {
+        ...bounceEvent(complained.messageId, 'Permanent'),
+        type: 'complained',
+        reason: 'complaint: abuse',
+        detail: { notificationId: randomUUID() },
+      },
+    ]);
 
     expect(await waitFor('the suppression', () => suppressionReason(address))).toBe('complaint: abuse');
+    expect(deliveryRecordsHolding(address)).toEqual([]);
   });
 
-  it('does not suppress the address of a transient bounce', async () => {
+  it('does not suppress the address of a transient bounce, nor anything for a message it never routed', async () => {
     const transient = `soft-bounce-${randomUUID()}@example.com`;
     const permanent = `hard-bounce-${randomUUID()}@example.com`;
-    // One message: both events share a partition, so once the second is handled, so was the first.
-    const messageId = randomUUID();
+    const [softBounced, hardBounced] = await Promise.all([routedTo(transient), routedTo(permanent)]);
+    const neverRouted = randomUUID();
 
+    const last = bounceEvent(hardBounced.messageId, 'Permanent');
+
+    // One key: the events share a partition, so once the last is handled, so were the others.
     await produceDeliveryEvents(
-      bounceEvent(transient, 'Transient', messageId),
-      bounceEvent(permanent, 'Permanent', messageId),
+      [bounceEvent(softBounced.messageId, 'Transient'), bounceEvent(neverRouted, 'Permanent'), last],
+      DeliveryEventTopic.key(last),
     );
 
     await waitFor('the permanent bounce to be suppressed', () => suppressionReason(permanent));
@@ -337,15 +363,10 @@ describe('router', () => {
       reason: 'provider refused',
     };
     // Same key as the failures, so the same partition; reroutes are handled before suppressions, so
-    // once its suppression shows, both failures were handled.
-    const sentinelAddress = `sentinel-${randomUUID()}@example.com`;
-    await produceDeliveryEvents(
-      failure,
-      failure,
-      bounceEvent(sentinelAddress, 'Permanent', message.messageId),
-    );
+    // once the bounce's suppression of the message's address shows, both failures were handled.
+    await produceDeliveryEvents([failure, failure, bounceEvent(message.messageId, 'Permanent')]);
 
-    await waitFor('the sentinel suppression', () => suppressionReason(sentinelAddress));
+    await waitFor('the sentinel suppression', () => suppressionReason(String(message.recipient.email)));
     const rerouted = await waitFor('the rerouted event', () => {
       const found = eventsOf(message.messageId).filter((event) => event.type === 'rerouted');
       return found.length > 0 && found;

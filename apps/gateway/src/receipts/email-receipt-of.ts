@@ -6,14 +6,14 @@ const DETAIL_MAX_LENGTH = 2000;
 /**
  * The EmailReceipt event for an SES receipt carried by the SNS message `notificationId`. Checked
  * against the contract here, so that a receipt the contract cannot carry is a named problem rather
- * than a publish failure that SNS would retry in vain.
+ * than a publish failure that SNS would retry in vain. The receipt's addresses stay here: every
+ * email has one recipient, whom the router finds from its own decision for the message.
  */
 export function emailReceiptOf(receipt: SesReceipt, notificationId: string): Validated<EmailReceipt> {
   const common = {
     provider: 'ses',
     providerMessageId: receipt.providerMessageId,
     notificationId,
-    recipients: receipt.recipients,
     occurredAt: receipt.occurredAt.toISOString(),
   };
   switch (receipt.notificationType) {

@@ -64,7 +64,7 @@ export class ConsumerReadiness implements ReadinessCheck {
         new DeliveryFeedbackConsumer(
           kafka,
           publisher,
-          new SuppressUndeliverableAddresses(store),
+          new SuppressUndeliverableAddresses(store, decisions),
           new RemoveGoneSubscriptions(recipients),
           new RerouteFailedChannels(decisions, publisher),
           { maxAttempts: config.ROUTER_MAX_ATTEMPTS },

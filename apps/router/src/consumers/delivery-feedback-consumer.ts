@@ -14,7 +14,7 @@ export interface DeliveryFeedbackConsumerSettings {
 
 /**
  * Reads the delivery events in a group of its own and suppresses the addresses that bounced for
- * good or complained, one bulk insert per fetched batch, removes the push subscriptions
+ * good or complained (found from the messages' routing decisions), one bulk insert per fetched batch, removes the push subscriptions
  * sender-push reported gone, one bulk delete per batch, and moves messages whose channel failed
  * to their next channel; every other event is passed over.
  */
@@ -39,9 +39,17 @@ export class DeliveryFeedbackConsumer implements OnApplicationBootstrap, OnAppli
       const payloads = events.map((event) => event.payload);
       const rerouted = await rerouteFailedChannels.execute(payloads);
       if (rerouted > 0) this.logger.log({ message: 'messages rerouted to their next channel', rerouted });
-      const created = await suppressAddresses.execute(payloads);
-      if (created > 0)
-        this.logger.log({ message: 'addresses suppressed after bounces or complaints', created });
+      const { suppressed, unmatched } = await suppressAddresses.execute(payloads);
+      if (suppressed > 0)
+        this.logger.log({ message: 'addresses suppressed after bounces or complaints', created: suppressed });
+      for (const feedback of unmatched) {
+        // Past retention or erased: the address is gone with the decision, and nothing is suppressed.
+        this.logger.warn({
+          message: `${feedback.type} event of a message without a routing decision; nothing suppressed`,
+          tenantId: feedback.tenantId,
+          messageId: feedback.messageId,
+        });
+      }
       const removed = await removeGoneSubscriptions.execute(payloads);
       if (removed > 0) this.logger.log({ message: 'push subscriptions removed as gone', removed });
     });

@@ -1,51 +1,85 @@
 import type { DeliveryEvent } from '@switchboard/contracts';
+import type { DecisionRecord, DecisionStore } from '../routing/decision-store';
 import { type NewSuppression, SuppressionStore, suppressionEntryKey } from './suppression';
 
 /** The longest reason a suppression keeps (as the internal API allows). */
 const REASON_LIMIT = 500;
 
+/** A bounce or complaint of a message the router holds no decision for, so no address to suppress. */
+export interface UnmatchedFeedback {
+  tenantId: string;
+  messageId: string;
+  type: DeliveryEvent['type'];
+}
+
+export interface SuppressionOutcome {
+  /** How many addresses were newly suppressed. */
+  suppressed: number;
+  /** Events that called for a suppression of a message without a decision (past retention, erased). */
+  unmatched: UnmatchedFeedback[];
+}
+
 /**
- * Suppresses the email addresses that bounced for good or complained, from the delivery events
- * the email sender publishes for the provider's receipts (the address is in detail.recipient).
- * A transient or undetermined bounce suppresses nothing: the next email may well arrive. Adding
- * an address already suppressed keeps the first suppression, so a repeated event changes nothing.
+ * Suppresses the email addresses that bounced for good or complained. The events carry no
+ * address: every email has one recipient, the one the router routed the message to, so the
+ * address is read from the router's own decision for the message (sealed, opened here). A
+ * transient or undetermined bounce suppresses nothing: the next email may well arrive. Adding an
+ * address already suppressed keeps the first suppression, so a repeated event changes nothing.
  */
 export class SuppressUndeliverableAddresses {
-  constructor(private readonly store: SuppressionStore) {}
+  constructor(
+    private readonly store: SuppressionStore,
+    private readonly decisions: Pick<DecisionStore, 'findByIds'>,
+  ) {}
 
-  /** How many addresses were newly suppressed. */
-  async execute(events: readonly DeliveryEvent[]): Promise<number> {
+  async execute(events: readonly DeliveryEvent[]): Promise<SuppressionOutcome> {
+    const undeliverable = events.flatMap((event) => {
+      const cause = suppressionCauseOf(event);
+      return cause ? [{ event, cause }] : [];
+    });
+    if (undeliverable.length === 0) return { suppressed: 0, unmatched: [] };
+    const messageIds = [...new Set(undeliverable.map(({ event }) => event.messageId))];
+    const decisions = new Map(
+      (await this.decisions.findByIds(messageIds)).map((decision) => [decision.messageId, decision]),
+    );
     const suppressions = new Map<string, NewSuppression>();
-    for (const event of events) {
-      const suppression = suppressionFor(event);
-      if (suppression) suppressions.set(suppressionEntryKey(suppression), suppression);
+    const unmatched: UnmatchedFeedback[] = [];
+    for (const { event, cause } of undeliverable) {
+      const decision = decisions.get(event.messageId);
+      // A decision of another tenant is not this event's message (ids are the tenant's to choose).
+      const address = decision?.tenantId === event.tenantId ? emailAddressOf(decision) : undefined;
+      if (address === undefined) {
+        unmatched.push({ tenantId: event.tenantId, messageId: event.messageId, type: event.type });
+        continue;
+      }
+      const suppression: NewSuppression = { tenantId: event.tenantId, channel: 'email', address, ...cause };
+      suppressions.set(suppressionEntryKey(suppression), suppression);
     }
-    if (suppressions.size === 0) return 0;
-    return this.store.addMany([...suppressions.values()]);
+    const suppressed = suppressions.size === 0 ? 0 : await this.store.addMany([...suppressions.values()]);
+    return { suppressed, unmatched };
   }
 }
 
-/** The suppression an event calls for, if any. */
-export function suppressionFor(event: DeliveryEvent): NewSuppression | undefined {
+/** Why an event calls for suppressing its message's email address, if it does. */
+export function suppressionCauseOf(
+  event: DeliveryEvent,
+): Pick<NewSuppression, 'reason' | 'source'> | undefined {
   if (event.channel !== 'email') return undefined;
-  const recipient = event.detail?.recipient;
-  if (typeof recipient !== 'string' || recipient.trim() === '') return undefined;
-  let reason: string;
-  let source: NewSuppression['source'];
   if (event.type === 'bounced' && event.detail?.bounceType === 'Permanent') {
-    reason = `bounce: ${event.reason ?? 'Permanent'}`;
-    source = 'bounce';
-  } else if (event.type === 'complained') {
-    reason = event.reason ?? 'complaint';
-    source = 'complaint';
-  } else {
-    return undefined;
+    return { reason: `bounce: ${event.reason ?? 'Permanent'}`.slice(0, REASON_LIMIT), source: 'bounce' };
   }
-  return {
-    tenantId: event.tenantId,
-    channel: 'email',
-    address: recipient.trim(),
-    reason: reason.slice(0, REASON_LIMIT),
-    source,
-  };
+  if (event.type === 'complained') {
+    return { reason: (event.reason ?? 'complaint').slice(0, REASON_LIMIT), source: 'complaint' };
+  }
+  return undefined;
+}
+
+/**
+ * The address the message was emailed to: its email render request's, whichever place email had
+ * among its channels. None when the decision's values no longer open (an erased recipient).
+ */
+function emailAddressOf(decision: DecisionRecord): string | undefined {
+  const email = decision.renderRequests.find((request) => request.channel === 'email');
+  const address = email?.address ?? (decision.channel === 'email' ? decision.address : undefined);
+  return address === undefined || address.trim() === '' ? undefined : address.trim();
 }

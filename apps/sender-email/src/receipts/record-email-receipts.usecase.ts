@@ -27,8 +27,8 @@ export type EmailReceiptResult =
  * Turns the provider's receipts into delivery events of the messages they are about: a delivery,
  * a bounce or a complaint. Everything in an event comes from the receipt and the ledger, so a
  * receipt delivered twice gives identical events (same occurredAt), which analytics keeps once.
- * A bounce or complaint gives one event per recipient, carrying the address, so that the router
- * can suppress it; a delivery gives one event.
+ * Each receipt gives one event, without an address: every email has one recipient, whom the
+ * router finds from its own decision for the message when it suppresses a bounce or complaint.
  */
 export class RecordEmailReceiptsUsecase {
   constructor(private readonly dependencies: RecordEmailReceiptsDependencies) {}
@@ -61,7 +61,6 @@ function receiptEvents(receipt: EmailReceipt, sentEmail: SentEmail): DeliveryEve
   const detail = {
     notificationId: receipt.notificationId,
     providerMessageId: receipt.providerMessageId,
-    recipients: receipt.recipients.length,
     ...(receipt.detail === undefined ? {} : { providerDetail: receipt.detail }),
   };
   switch (receipt.type) {
@@ -71,19 +70,16 @@ function receiptEvents(receipt: EmailReceipt, sentEmail: SentEmail): DeliveryEve
       // SES leaves the type out only in malformed notifications; such a bounce is not taken as permanent.
       const bounceType = receipt.bounceType ?? 'Undetermined';
       const reason = receipt.detail === undefined ? bounceType : `${bounceType}: ${receipt.detail}`;
-      return receipt.recipients.map((recipient) => ({
-        ...base,
-        type: 'bounced',
-        reason,
-        detail: { ...detail, bounceType, recipient },
-      }));
+      return [{ ...base, type: 'bounced', reason, detail: { ...detail, bounceType } }];
     }
     case 'complaint':
-      return receipt.recipients.map((recipient) => ({
-        ...base,
-        type: 'complained',
-        reason: receipt.detail === undefined ? 'complaint' : `complaint: ${receipt.detail}`,
-        detail: { ...detail, recipient },
-      }));
+      return [
+        {
+          ...base,
+          type: 'complained',
+          reason: receipt.detail === undefined ? 'complaint' : `complaint: ${receipt.detail}`,
+          detail,
+        },
+      ];
   }
 }

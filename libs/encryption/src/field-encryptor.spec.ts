@@ -1,43 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import type { DataKey, DataKeySource } from './data-key-store';
 import { EncryptionError, isKeyDestroyed } from './encryption-error';
 import { FieldEncryptor } from './field-encryptor';
-
-/** Keys in memory, one per tenant or recipient; the PostgreSQL store has its own integration test. */
-class KeysInMemory implements DataKeySource {
-  private readonly keys = new Map<string, DataKey>();
-  readonly destroyed = new Set<string>();
-
-  async keyFor(tenantId: string, recipientId?: string): Promise<DataKey> {
-    const owner = `${tenantId}/${recipientId ?? ''}`;
-    let key = this.keys.get(owner);
-    if (key === undefined) {
-      key = { keyId: `k${this.keys.size + 1}`, tenantId, material: randomBytes(32) };
-      this.keys.set(owner, key);
-    }
-    return key;
-  }
-
-  async keyById(keyId: string): Promise<DataKey> {
-    if (this.destroyed.has(keyId))
-      throw new EncryptionError('KEY_DESTROYED', `data key ${keyId} was destroyed`);
-    const key = [...this.keys.values()].find((candidate) => candidate.keyId === keyId);
-    if (key === undefined) throw new EncryptionError('UNKNOWN_DATA_KEY', keyId);
-    return key;
-  }
-
-  async keysFor(owners: ReadonlyArray<{ tenantId: string; recipientId?: string }>): Promise<DataKey[]> {
-    return Promise.all(owners.map(({ tenantId, recipientId }) => this.keyFor(tenantId, recipientId)));
-  }
-
-  async keysByIds(keyIds: readonly string[]): Promise<Map<string, DataKey | EncryptionError>> {
-    const answers = new Map<string, DataKey | EncryptionError>();
-    for (const keyId of keyIds) {
-      answers.set(keyId, await this.keyById(keyId).catch((error: EncryptionError) => error));
-    }
-    return answers;
-  }
-}
+import { InMemoryDataKeys } from './in-memory-data-keys';
 
 const scope = { tenantId: 'acme', recipientId: 'user-1' };
 const payload = {
@@ -71,7 +34,7 @@ async function errorOf(action: Promise<unknown>): Promise<EncryptionError> {
 
 describe('FieldEncryptor', () => {
   it('encrypts the personal fields of a payload by path and reads them back, leaving the rest and the original alone', async () => {
-    const encryptor = new FieldEncryptor(new KeysInMemory());
+    const encryptor = new FieldEncryptor(new InMemoryDataKeys());
     const original = structuredClone(payload);
 
     const encrypted = await encryptor.encryptFields(payload, paths, scope);
@@ -87,14 +50,14 @@ describe('FieldEncryptor', () => {
   });
 
   it('refuses a field moved to another path of the same payload', async () => {
-    const encryptor = new FieldEncryptor(new KeysInMemory());
+    const encryptor = new FieldEncryptor(new InMemoryDataKeys());
     const encrypted = await encryptor.encryptFields(payload, paths, scope);
     const swapped = { ...encrypted, recipient: { ...encrypted.recipient, email: encrypted.recipient.phone } };
     expect((await errorOf(encryptor.decryptFields(swapped, paths, scope))).code).toBe('DECRYPTION_FAILED');
   });
 
   it("refuses another tenant's or recipient's value", async () => {
-    const encryptor = new FieldEncryptor(new KeysInMemory());
+    const encryptor = new FieldEncryptor(new InMemoryDataKeys());
     const text = await encryptor.encryptText('jane@example.com', { ...scope, field: 'email' });
     const otherTenant = await errorOf(
       encryptor.decrypt(text, { tenantId: 'globex', recipientId: 'user-1', field: 'email' }),
@@ -107,16 +70,16 @@ describe('FieldEncryptor', () => {
   });
 
   it('tells an erased value (destroyed key) apart from a fault', async () => {
-    const keys = new KeysInMemory();
+    const keys = new InMemoryDataKeys();
     const encryptor = new FieldEncryptor(keys);
     const text = await encryptor.encryptText('jane@example.com', { ...scope, field: 'email' });
-    keys.destroyed.add((await keys.keyFor('acme', 'user-1')).keyId);
+    await keys.destroy('acme', 'user-1');
     const error = await errorOf(encryptor.decryptText(text, { ...scope, field: 'email' }));
     expect(isKeyDestroyed(error)).toBe(true);
   });
 
   it('fails on plaintext where ciphertext belongs unless plaintext is allowed for a migration', async () => {
-    const encryptor = new FieldEncryptor(new KeysInMemory());
+    const encryptor = new FieldEncryptor(new InMemoryDataKeys());
     const plain = { email: 'jane@example.com' };
     expect((await errorOf(encryptor.decryptFields(plain, ['email'], scope))).code).toBe(
       'MALFORMED_CIPHERTEXT',
@@ -125,7 +88,7 @@ describe('FieldEncryptor', () => {
   });
 
   it('names the field of a bad path or context', async () => {
-    const encryptor = new FieldEncryptor(new KeysInMemory());
+    const encryptor = new FieldEncryptor(new InMemoryDataKeys());
     const badPath = await errorOf(encryptor.encryptFields(payload, ['recipient..email'], scope));
     expect(badPath.code).toBe('INVALID_ARGUMENT');
     expect(badPath.message).toMatch(/field path/);
@@ -137,7 +100,7 @@ describe('FieldEncryptor', () => {
 
   describe('batches', () => {
     it('encrypts many values in order and reads them back, each with its own context', async () => {
-      const keys = new KeysInMemory();
+      const keys = new InMemoryDataKeys();
       const encryptor = new FieldEncryptor(keys);
       const contexts = [
         { tenantId: 'acme', recipientId: 'user-1', field: 'email' },
@@ -156,14 +119,14 @@ describe('FieldEncryptor', () => {
     });
 
     it('answers an error in place of a value moved to another recipient, a destroyed one or garbage, and reads the rest', async () => {
-      const keys = new KeysInMemory();
+      const keys = new InMemoryDataKeys();
       const encryptor = new FieldEncryptor(keys);
       const [jane, joe, erased] = await encryptor.encryptMany([
         { value: 'jane@example.com', context: { tenantId: 'acme', recipientId: 'user-1', field: 'email' } },
         { value: 'joe@example.com', context: { tenantId: 'acme', recipientId: 'user-2', field: 'email' } },
         { value: 'gone@example.com', context: { tenantId: 'acme', recipientId: 'user-3', field: 'email' } },
       ]);
-      keys.destroyed.add((await keys.keyFor('acme', 'user-3')).keyId);
+      await keys.destroy('acme', 'user-3');
       const opened = await encryptor.decryptMany([
         { ciphertext: jane, context: { tenantId: 'acme', recipientId: 'user-2', field: 'email' } },
         { ciphertext: joe, context: { tenantId: 'acme', recipientId: 'user-2', field: 'email' } },

@@ -61,3 +61,7 @@ export {
   type RotationProgress,
   type RotationReport,
 } from './rotate-data-keys';
+export { EncryptionModule, ENCRYPTION, sqlQueryOf } from './nest/encryption.module';
+export { PayloadEncryption } from './payload-encryption';
+export { connectPayloadCipher, type StandalonePayloadCipher } from './standalone-payload-cipher';
+export { InMemoryDataKeys } from './in-memory-data-keys';

@@ -3,6 +3,7 @@ import {
   DEAD_LETTER_TOPIC,
   HeaderName,
   parseOrThrow,
+  type PersonalData,
   type TopicName,
   type TopicPayloads,
 } from '@switchboard/contracts';
@@ -18,6 +19,7 @@ import {
 import { contractOf } from './contract-of';
 import { eventHeaders, type PublishOptions } from './event-headers';
 import { MessagingError } from './messaging-error';
+import type { PayloadCipher } from './payload-cipher';
 import { traceCauseOf } from './trace-causes';
 import { messagingAttributes, recordFailure, tracer } from './tracing';
 
@@ -54,11 +56,18 @@ export class EventPublisher {
   private requestInFlight = false;
   private sendScheduled = false;
   private readonly compression: CompressionTypes;
+  /** Seals the personal fields this publisher writes; consumers sharing it open them with it. */
+  readonly cipher: PayloadCipher | undefined;
 
-  /** `compression`: the codec every request's batches are compressed with (default none). */
-  constructor(kafka: Kafka, options: { compression?: CodecName } = {}) {
+  /**
+   * `compression`: the codec every request's batches are compressed with (default none).
+   * `cipher`: seals the personal fields of the topics whose contract names some; without it they
+   * are written as they are (tests and tools only: every service has one).
+   */
+  constructor(kafka: Kafka, options: { compression?: CodecName; cipher?: PayloadCipher } = {}) {
     // kafkajs numbers its CompressionTypes as Kafka does.
     this.compression = CODEC_IDS[options.compression ?? 'none'] as CompressionTypes;
+    this.cipher = options.cipher;
     // kafkajs requires one request in flight for idempotence; the Java-compatible
     // partitioner puts a key on the same partition as any other Kafka client would.
     this.producer = kafka.producer({
@@ -104,7 +113,10 @@ export class EventPublisher {
     await this.publishMany(topic, [payload], options);
   }
 
-  /** Validates every payload first (one bad payload sends none), then sends them in one request. */
+  /**
+   * Validates every payload first (one bad payload sends none), seals their personal fields, then
+   * sends them in one request.
+   */
   async publishMany<T extends TopicName>(
     topic: T,
     payloads: readonly TopicPayloads[T][],
@@ -112,16 +124,21 @@ export class EventPublisher {
   ): Promise<void> {
     const contract = contractOf(topic);
     const name = String(topic);
-    const messages = payloads.map((payload, index) => {
+    const values = payloads.map((payload, index) => {
       const subject = payloads.length === 1 ? `${name} payload` : `${name} payload [${index}]`;
-      const value = parseOrThrow(contract.schema, payload, subject);
-      return {
-        key: contract.key(value),
-        value: JSON.stringify(value),
-        headers: eventHeaders(contract, value, options),
-      };
+      return parseOrThrow(contract.schema, payload, subject);
     });
-    if (messages.length === 0) return;
+    if (values.length === 0) return;
+    const written =
+      contract.personalData && this.cipher
+        ? await this.cipher.seal(contract.personalData as PersonalData<unknown>, values)
+        : values;
+    // Key and headers come from the payload as validated: neither holds a personal value.
+    const messages = values.map((value, index) => ({
+      key: contract.key(value),
+      value: JSON.stringify(written[index]),
+      headers: eventHeaders(contract, value, options),
+    }));
     await tracer.startActiveSpan(
       `publish ${name}`,
       {

@@ -31,7 +31,8 @@ export {
 } from './messaging-log';
 export { MessagingHealthIndicator } from './nest/messaging-health.indicator';
 export { MessagingModule } from './nest/messaging.module';
-export { KAFKA, type MessagingModuleOptions } from './nest/tokens';
+export { KAFKA, PAYLOAD_CIPHER, type MessagingModuleOptions } from './nest/tokens';
+export type { OpenedPayload, PayloadCipher } from './payload-cipher';
 export { provisionTopics, type ProvisionOptions, type TopicSpec } from './provision-topics';
 export { inTraceOfMessage } from './trace-causes';
 export {

@@ -54,6 +54,7 @@ export {
   observeTopics,
   testKafka,
   type ObservedRecord,
+  type PayloadOpener,
   type TopicObserver,
 } from './topic-observer';
 export {

@@ -1,13 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 
+/** Opens the sealed personal fields of a topic's payload (connectPayloadCipher of @switchboard/encryption). */
+export interface PayloadOpener {
+  open(topic: string, payload: unknown): Promise<unknown>;
+}
+
 export interface ObservedRecord {
   topic: string;
   partition: number;
   offset: string;
   key: string | null;
-  /** The value parsed as JSON, or the raw text when it is not JSON. */
+  /** The value parsed as JSON (its personal fields opened, given a cipher), or the raw text when it is not JSON. */
   value: unknown;
+  /** The value as written on the topic: personal fields sealed. */
+  written: unknown;
   headers: Record<string, string>;
 }
 
@@ -22,7 +29,15 @@ export function testKafka(brokers: string[], clientId = `int-spec-${randomUUID()
   return new Kafka({ brokers, clientId, logLevel: logLevel.NOTHING });
 }
 
-export async function observeTopics(kafka: Kafka, topics: string[]): Promise<TopicObserver> {
+/**
+ * `options.cipher`: open the sealed personal fields of each payload, as the next stage would; a
+ * payload that cannot be opened is kept as written. Without it, payloads are seen as written.
+ */
+export async function observeTopics(
+  kafka: Kafka,
+  topics: string[],
+  options: { cipher?: PayloadOpener } = {},
+): Promise<TopicObserver> {
   const seen: ObservedRecord[] = [];
   // A short long-poll lets stop() return at once instead of waiting out a parked fetch.
   const consumer: Consumer = kafka.consumer({ groupId: `observer-${randomUUID()}`, maxWaitTimeInMs: 100 });
@@ -37,6 +52,10 @@ export async function observeTopics(kafka: Kafka, topics: string[]): Promise<Top
       } catch {
         // Kept as text: dead letters carry whatever the producer sent.
       }
+      const written = value;
+      if (options.cipher && typeof value === 'object' && value !== null) {
+        value = await options.cipher.open(topic, value).catch(() => written);
+      }
       const headers: Record<string, string> = {};
       for (const [name, header] of Object.entries(message.headers ?? {})) {
         if (header !== undefined) headers[name] = header.toString();
@@ -47,6 +66,7 @@ export async function observeTopics(kafka: Kafka, topics: string[]): Promise<Top
         offset: message.offset,
         key: message.key?.toString('utf8') ?? null,
         value,
+        written,
         headers,
       });
     },

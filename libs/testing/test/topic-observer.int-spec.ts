@@ -45,6 +45,8 @@ describe('observeTopics', () => {
       offset: '0',
       key: 'tenant-1:ada',
       value: { n: 1 },
+      // No cipher given: the value is seen as written.
+      written: { n: 1 },
       headers: { 'sb-tenant': 'tenant-1' },
     });
     expect(records[1]).toMatchObject({ offset: '1', key: null, value: { n: 2 }, headers: {} });

@@ -244,12 +244,15 @@ function toDispatch(
   template: TemplateReference | undefined,
 ): Record<string, unknown> {
   const { tenantId, messageId } = request;
+  // The person's id travels on, so that the dispatch is sealed with their key (erasure shreds it).
+  const recipient = request.recipientId !== undefined ? { recipientId: request.recipientId } : {};
   switch (request.channel) {
     case 'email': {
       const { subject, html, text } = content as RenderedContent['email'];
       return {
         tenantId,
         messageId,
+        ...recipient,
         to: request.address,
         subject,
         html,
@@ -259,7 +262,13 @@ function toDispatch(
       };
     }
     case 'sms':
-      return { tenantId, messageId, to: request.address, text: (content as RenderedContent['sms']).text };
+      return {
+        tenantId,
+        messageId,
+        ...recipient,
+        to: request.address,
+        text: (content as RenderedContent['sms']).text,
+      };
     case 'push': {
       const { title, body, url } = content as RenderedContent['push'];
       return {

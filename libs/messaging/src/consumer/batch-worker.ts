@@ -1,10 +1,11 @@
 import { propagation, ROOT_CONTEXT, SpanKind, trace, type Link, type Span } from '@opentelemetry/api';
-import { HeaderName } from '@switchboard/contracts';
+import { HeaderName, validate, type PersonalData } from '@switchboard/contracts';
 import { isInfrastructureFault } from '@switchboard/faults';
 import type { KafkaMessage } from 'kafkajs';
 import type { z } from 'zod';
 import { readHeaders, withoutInternalHeaders } from '../event-headers';
 import type { DeadLetter, EventPublisher } from '../event-publisher';
+import type { OpenedPayload } from '../payload-cipher';
 import {
   isUndecodableBatchStandIn,
   UNDECODABLE_BATCH_HEADER,
@@ -23,7 +24,7 @@ import {
 } from './consumed-event';
 import type { ResolvedConsumerOptions } from './consumer-options';
 import { describeProblems, toDeadLetters, type ParkedRecord } from './dead-letters';
-import { decodePayload } from './decode-payload';
+import { parsePayload, type ParsedPayload } from './decode-payload';
 import type { DependencyOutageLog } from './dependency-outage-log';
 import type { LostDeliveries } from './lost-deliveries';
 import { delayUntilDue, waitUnlessStopped } from './timing';
@@ -32,6 +33,8 @@ import { runAttempts, type AttemptHooks } from './work-attempts';
 export type EventRegistration = {
   mode: 'each';
   schema: z.ZodType<unknown>;
+  /** The contract's personal fields, opened before the schema reads the payload. */
+  personalData?: PersonalData<unknown>;
   /** A topic other systems write: its records lose their `sb-*` headers before anything reads them. */
   external: boolean;
   handle(event: ConsumedEvent<unknown>): Promise<HandlerOutcome>;
@@ -40,6 +43,7 @@ export type BatchRegistration = {
   mode: 'batch';
   /** 'raw': records reach the handler as they are (RawRecord), for the dead-letter topic itself. */
   schema: z.ZodType<unknown> | 'raw';
+  personalData?: PersonalData<unknown>;
   handle(events: ConsumedEvent<unknown>[]): Promise<BatchOutcome | void>;
 };
 export type Registration = EventRegistration | BatchRegistration;
@@ -52,6 +56,9 @@ export interface BatchWork {
   /** False once the consumer stops or the partition is no longer this member's. */
   mayContinue(): boolean;
 }
+
+/** A record's payload as its handler takes it, or why it cannot be handled. */
+type DecodedRecord = { ok: true; value: unknown } | { ok: false; error: string; erased: boolean };
 
 interface PendingEvent {
   message: KafkaMessage;
@@ -149,11 +156,17 @@ export class BatchWorker {
       async (span) => {
         try {
           if (isUndecodableBatch(message)) return this.parkUndecodableBatch(work, fields, message);
-          const decoded = decodePayload(message.value, registration.schema);
+          const decodedAll = await this.decode(registration, work, fields, [message]);
+          if (decodedAll === undefined) return false;
+          const decoded = decodedAll[0];
           if (!decoded.ok) {
-            const error = describeProblems(topic, decoded.problems);
+            const { error } = decoded;
             recordFailure(span, new Error(error));
-            this.options.log('warn', 'invalid event dead-lettered', { ...fields, error });
+            this.options.log(
+              'warn',
+              decoded.erased ? 'event of an erased recipient dead-lettered' : 'invalid event dead-lettered',
+              { ...fields, error },
+            );
             return this.park(work, fields, [{ message, error, attempts: 0 }]);
           }
           if (this.dependencies.lostDeliveries.isPoison(topic, partition, message.offset)) {
@@ -220,25 +233,28 @@ export class BatchWorker {
     const poison: KafkaMessage[] = [];
     const undecodable: KafkaMessage[] = [];
     const links: Link[] = [];
-    for (const message of messages) {
-      if (registration.schema !== 'raw' && isUndecodableBatch(message)) {
-        undecodable.push(message);
-        continue;
-      }
+    const fields = { groupId: this.options.groupId, topic, partition, firstOffset: messages[0].offset };
+    const decodable = messages.filter((message) => {
+      const whole = registration.schema === 'raw' || !isUndecodableBatch(message);
+      if (!whole) undecodable.push(message);
+      return whole;
+    });
+    const decodedAll =
+      registration.schema === 'raw'
+        ? decodable.map((message) => ({ ok: true as const, value: rawRecordOf(partition, message) }))
+        : await this.decode(registration, work, fields, decodable);
+    // The keys of its personal fields could not be had before the consumer stopped: fetched again.
+    if (decodedAll === undefined) return;
+    decodable.forEach((message, index) => {
       const headers = readHeaders(message.headers);
       const producerSpan = trace.getSpanContext(propagation.extract(ROOT_CONTEXT, headers));
       if (producerSpan) links.push({ context: producerSpan });
-      const decoded =
-        registration.schema === 'raw'
-          ? { ok: true as const, value: rawRecordOf(partition, message) }
-          : decodePayload(message.value, registration.schema);
-      if (!decoded.ok)
-        invalid.push({ message, error: describeProblems(topic, decoded.problems), attempts: 0 });
+      const decoded = decodedAll[index];
+      if (!decoded.ok) invalid.push({ message, error: decoded.error, attempts: 0 });
       else if (this.dependencies.lostDeliveries.isPoison(topic, partition, message.offset))
         poison.push(message);
       else events.push({ message, event: consumedEvent(topic, partition, message, headers, decoded.value) });
-    }
-    const fields = { groupId: this.options.groupId, topic, partition, firstOffset: messages[0].offset };
+    });
     const attributes = {
       ...this.spanAttributes(topic, partition),
       'messaging.batch.message_count': messages.length,
@@ -347,6 +363,73 @@ export class BatchWorker {
         );
       }
     }
+  }
+
+  /**
+   * Records' payloads as their handler takes them: JSON, personal fields opened (one key lookup for
+   * the records given), then the schema. A payload whose owner was erased, or whose sealed fields
+   * cannot be opened, is not decodable. Resolves undefined when the keys could not be had before
+   * the work had to stop (the database is down and the consumer stops): the records come back.
+   */
+  private async decode(
+    registration: Registration,
+    work: BatchWork,
+    fields: MessagingLogFields,
+    messages: readonly KafkaMessage[],
+  ): Promise<DecodedRecord[] | undefined> {
+    const schema = registration.schema;
+    if (schema === 'raw') throw new TypeError('raw records are not decoded');
+    const parsed = messages.map((message) => parsePayload(message.value));
+    const opened = await this.openPersonalFields(registration, work, fields, parsed);
+    if (opened === undefined) return undefined;
+    return parsed.map((payload, index): DecodedRecord => {
+      if (!payload.ok)
+        return { ok: false, error: describeProblems(work.topic, payload.problems), erased: false };
+      const open = opened[index];
+      if (open && !open.ok)
+        return {
+          ok: false,
+          error: `${open.reason}: ${open.detail}`,
+          erased: open.reason === 'recipient-erased',
+        };
+      const validated = validate(schema, open ? open.payload : payload.json);
+      return validated.ok
+        ? validated
+        : { ok: false, error: describeProblems(work.topic, validated.problems), erased: false };
+    });
+  }
+
+  /** The opened payloads, in the order of `parsed` (none for a record that is not JSON). */
+  private async openPersonalFields(
+    registration: Registration,
+    work: BatchWork,
+    fields: MessagingLogFields,
+    parsed: readonly ParsedPayload[],
+  ): Promise<Array<OpenedPayload | undefined> | undefined> {
+    const cipher = this.dependencies.publisher.cipher;
+    const personalData = registration.personalData;
+    const opened: Array<OpenedPayload | undefined> = parsed.map(() => undefined);
+    if (!cipher || !personalData) return opened;
+    const readable = parsed.flatMap((payload, index) => (payload.ok ? [{ index, json: payload.json }] : []));
+    if (readable.length === 0) return opened;
+    let answers: OpenedPayload[] = [];
+    // An unavailable key store is waited out like any dependency; nothing is dead-lettered for it.
+    const attempts = await runAttempts(
+      async () => {
+        answers = await cipher.open(
+          personalData,
+          readable.map(({ json }) => json),
+        );
+      },
+      { ...this.attemptPolicy(), maxAttempts: 1 },
+      this.attemptHooks(undefined, fields, work),
+    );
+    if (attempts.result === 'abandoned') return undefined;
+    if (attempts.result !== 'succeeded') throw attempts.error;
+    readable.forEach(({ index }, position) => {
+      opened[index] = answers[position];
+    });
+    return opened;
   }
 
   private attemptPolicy() {

@@ -1,4 +1,4 @@
-import type { TopicName, TopicPayloads } from '@switchboard/contracts';
+import type { PersonalData, TopicName, TopicPayloads } from '@switchboard/contracts';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { z } from 'zod';
 import { contractOf } from '../contract-of';
@@ -63,9 +63,11 @@ export class ConsumerRunner {
     topic: T,
     handler: (event: ConsumedEvent<TopicPayloads[T]>) => Promise<HandlerOutcome>,
   ): this {
+    const contract = contractOf(topic);
     return this.register(String(topic), {
       mode: 'each',
-      schema: contractOf(topic).schema as z.ZodType<unknown>,
+      schema: contract.schema as z.ZodType<unknown>,
+      personalData: contract.personalData as PersonalData<unknown> | undefined,
       external: false,
       handle: (event) => handler(event as ConsumedEvent<TopicPayloads[T]>),
     });
@@ -114,9 +116,11 @@ export class ConsumerRunner {
     topic: T,
     handler: (events: ConsumedEvent<TopicPayloads[T]>[]) => Promise<BatchOutcome<TopicPayloads[T]> | void>,
   ): this {
+    const contract = contractOf(topic);
     return this.register(String(topic), {
       mode: 'batch',
-      schema: contractOf(topic).schema as z.ZodType<unknown>,
+      schema: contract.schema as z.ZodType<unknown>,
+      personalData: contract.personalData as PersonalData<unknown> | undefined,
       handle: (events) =>
         handler(events as ConsumedEvent<TopicPayloads[T]>[]) as Promise<BatchOutcome | void>,
     });

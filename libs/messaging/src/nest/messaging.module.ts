@@ -13,7 +13,8 @@ import { createKafka } from '../kafka';
 import { provisionTopics } from '../provision-topics';
 import { ConsumerMetricsController } from './consumer-metrics.controller';
 import { MessagingHealthIndicator } from './messaging-health.indicator';
-import { KAFKA, MESSAGING_OPTIONS, type MessagingModuleOptions } from './tokens';
+import type { PayloadCipher } from '../payload-cipher';
+import { KAFKA, MESSAGING_OPTIONS, PAYLOAD_CIPHER, type MessagingModuleOptions } from './tokens';
 
 // Global modules start first and shut down last, so the publisher is connected before any
 // consumer starts and closes only after every module's shutdown hooks have stopped theirs.
@@ -37,7 +38,10 @@ class MessagingLifecycle implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-/** Kafka for a Nest app: the client (KAFKA), a connected EventPublisher and a broker health check. */
+/**
+ * Kafka for a Nest app: the client (KAFKA), a connected EventPublisher and a broker health check.
+ * The publisher and every consumer seal and open personal fields with the app's PAYLOAD_CIPHER.
+ */
 @Module({})
 export class MessagingModule {
   static forRoot(options: MessagingModuleOptions): DynamicModule {
@@ -50,8 +54,9 @@ export class MessagingModule {
         { provide: KAFKA, useFactory: () => createKafka(options.kafka) },
         {
           provide: EventPublisher,
-          useFactory: (kafka: Kafka) => new EventPublisher(kafka, { compression: options.kafka.compression }),
-          inject: [KAFKA],
+          useFactory: (kafka: Kafka, cipher: PayloadCipher | undefined) =>
+            new EventPublisher(kafka, { compression: options.kafka.compression, cipher }),
+          inject: [KAFKA, { token: PAYLOAD_CIPHER, optional: true }],
         },
         MessagingLifecycle,
         MessagingHealthIndicator,

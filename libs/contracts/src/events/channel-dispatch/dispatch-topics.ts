@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { ChannelName, PriorityName } from '../../common';
-import { defineTopic, type TopicContract } from '../../topic-contract';
+import { defineTopic, type PersonalData, type TopicContract } from '../../topic-contract';
 
 export type DispatchTopicName<
   Channel extends ChannelName,
@@ -25,6 +25,7 @@ interface DispatchDefinition<TPayload> {
   schemaName: string;
   schema: z.ZodType<TPayload>;
   key(payload: NoInfer<TPayload>): string;
+  personalData: PersonalData<NoInfer<TPayload>>;
 }
 
 /**

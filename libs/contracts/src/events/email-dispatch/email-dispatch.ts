@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MessageId, recipientKey, TemplateKey, TenantId } from '../../common';
+import { MessageId, RecipientId, recipientKey, TemplateKey, TenantId } from '../../common';
 import { dispatchTopics } from '../channel-dispatch/dispatch-topics';
 
 /**
@@ -17,6 +17,8 @@ export type ListUnsubscribeLinks = z.infer<typeof ListUnsubscribeLinks>;
 export const EmailDispatch = z.strictObject({
   tenantId: TenantId,
   messageId: MessageId,
+  /** The tenant's id for the person, when the message named one: their key seals the payload. */
+  recipientId: RecipientId.optional(),
   to: z.email(),
   subject: z.string().min(1),
   html: z.string(),
@@ -31,6 +33,10 @@ export const EmailChannelTopics = dispatchTopics('email', {
   schemaName: 'EmailDispatch',
   schema: EmailDispatch,
   key: (payload) => recipientKey(payload.tenantId, payload.to),
+  personalData: {
+    fields: ['to', 'subject', 'html', 'text', 'listUnsubscribe'],
+    owner: (payload) => ({ tenantId: payload.tenantId, recipientId: payload.recipientId }),
+  },
 });
 
 /** One topic per priority lane, so a bulk backlog never delays high-priority mail. */

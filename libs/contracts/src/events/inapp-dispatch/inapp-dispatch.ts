@@ -19,4 +19,8 @@ export const InappChannelTopics = dispatchTopics('inapp', {
   schemaName: 'InappDispatch',
   schema: InappDispatch,
   key: (payload) => recipientKey(payload.tenantId, payload.recipientId),
+  personalData: {
+    fields: ['title', 'body', 'actionUrl', 'data'],
+    owner: (payload) => ({ tenantId: payload.tenantId, recipientId: payload.recipientId }),
+  },
 });

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { type PriorityName, recipientIdentity, recipientKey } from '../../common';
 import { defineTopic } from '../../topic-contract';
-import { MessageRequested } from '../message-requested/message-requested';
+import { MessageRequested, messageRequestPersonalData } from '../message-requested/message-requested';
 
 /** A message ingest has recorded (deduplicated, stored) and hands to the router. */
 export const MessageAccepted = MessageRequested;
@@ -14,6 +14,7 @@ const messageAcceptedTopic = <const Topic extends `sb.${string}.v1`>(topic: Topi
     schemaVersion: 1,
     schema: MessageAccepted,
     key: (payload) => recipientKey(payload.tenantId, recipientIdentity(payload.recipient)),
+    personalData: messageRequestPersonalData,
   });
 
 /**

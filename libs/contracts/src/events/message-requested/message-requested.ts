@@ -13,7 +13,7 @@ import {
   TenantId,
   Timestamp,
 } from '../../common';
-import { defineTopic } from '../../topic-contract';
+import { defineTopic, type PersonalData } from '../../topic-contract';
 import { MessageTypeKey } from '../../http/sending-policy';
 
 export const TemplateContent = z.strictObject({ templateKey: TemplateKey, data: TemplateData.default({}) });
@@ -69,6 +69,22 @@ export type SendMessageRequest = z.infer<typeof SendMessageRequest>;
 export type MessageRequested = z.infer<typeof MessageRequested>;
 export type MessageContent = z.infer<typeof MessageContent>;
 
+/**
+ * The addresses and content of a request, sealed on every topic that carries one (requested,
+ * accepted): with the recipient's key when it names them, so that erasing them shreds the records.
+ */
+export const messageRequestPersonalData: PersonalData<MessageRequested> = {
+  fields: [
+    'recipient.email',
+    'recipient.phone',
+    'content.data',
+    'content.subject',
+    'content.text',
+    'content.html',
+  ],
+  owner: (payload) => ({ tenantId: payload.tenantId, recipientId: payload.recipient.id }),
+};
+
 const messageRequestedTopic = <const Topic extends `sb.${string}.v1`>(topic: Topic) =>
   defineTopic({
     topic,
@@ -76,6 +92,7 @@ const messageRequestedTopic = <const Topic extends `sb.${string}.v1`>(topic: Top
     schemaVersion: 1,
     schema: MessageRequested,
     key: (payload) => recipientKey(payload.tenantId, recipientIdentity(payload.recipient)),
+    personalData: messageRequestPersonalData,
   });
 
 /**

@@ -24,4 +24,8 @@ export const PushChannelTopics = dispatchTopics('push', {
   schemaName: 'PushDispatch',
   schema: PushDispatch,
   key: (payload) => recipientKey(payload.tenantId, payload.recipientId),
+  personalData: {
+    fields: ['subscriptions', 'notification'],
+    owner: (payload) => ({ tenantId: payload.tenantId, recipientId: payload.recipientId }),
+  },
 });

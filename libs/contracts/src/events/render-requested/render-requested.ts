@@ -53,6 +53,18 @@ const renderRequestedTopic = <const Topic extends `sb.${string}.v1`>(topic: Topi
     schemaVersion: 1,
     schema: RenderRequested,
     key: (payload) => recipientKey(payload.tenantId, payload.recipientId ?? payload.address),
+    personalData: {
+      fields: [
+        'address',
+        'pushSubscriptions',
+        'listUnsubscribe',
+        'content.data',
+        'content.subject',
+        'content.text',
+        'content.html',
+      ],
+      owner: (payload) => ({ tenantId: payload.tenantId, recipientId: payload.recipientId }),
+    },
   });
 
 /**

@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { repoRoot, waitFor } from '@switchboard/testing';
 import { Client } from 'pg';
 import { DEV_TENANT, startE2ePlatform, type E2ePlatform, type GatewayClient } from './support/e2e-platform';
@@ -97,6 +99,31 @@ async function rowsHolding(values: string[]): Promise<string[]> {
   return found;
 }
 
+/** A data-only pg_dump of the whole database (every service's schema, the key schema too), as text. */
+function databaseDump(): string {
+  return execFileSync('pg_dump', ['--data-only', '--no-owner', e2e.database.url], {
+    encoding: 'utf8',
+    maxBuffer: 512 * 1024 * 1024,
+  });
+}
+
+/** Every file of the broker's data directory (topic segments, indexes, offsets), read as bytes. */
+function topicLogFiles(directory = e2e.broker.dataDir): Array<{ path: string; bytes: Buffer }> {
+  return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(directory, entry.name);
+    return entry.isDirectory() ? topicLogFiles(path) : [{ path, bytes: readFileSync(path) }];
+  });
+}
+
+/** Which of the values each file holds, by its path under the data directory. */
+function filesHolding(files: Array<{ path: string; bytes: Buffer }>, values: string[]): string[] {
+  return files.flatMap(({ path, bytes }) =>
+    values
+      .filter((value) => bytes.includes(Buffer.from(value, 'utf8')))
+      .map((value) => `${path.slice(e2e.broker.dataDir.length)} holds ${value}`),
+  );
+}
+
 async function countRows(table: string, messageId: string): Promise<number> {
   const { rows } = await database.query<{ count: number }>(
     `SELECT count(*)::int AS count FROM ${table} WHERE message_id::text = $1`,
@@ -129,6 +156,81 @@ function keyOf(tenant: string, role: 'owner' | 'sender'): string {
     },
   ).trim();
 }
+
+describe('personal data at rest', () => {
+  it('is in no table (pg_dump of every schema) and no topic log file in plaintext after messages on every channel', async () => {
+    const person = uniquePerson('at-rest');
+    // Given inline, with no recipient id: sealed with the tenant's key rather than a person's.
+    const inline = uniquePerson('inline');
+    const channels = e2e.channels;
+    if (!channels) throw new Error('the platform was started without its channel sandboxes');
+    expect(
+      (
+        await e2e.api.request('PUT', `/v1/recipients/${person.id}`, {
+          email: person.email,
+          phone: person.phone,
+        })
+      ).status,
+    ).toBe(201);
+    const subscription = await channels.push.createSubscription();
+    const registered = await e2e.api.post(`/v1/recipients/${person.id}/push-subscriptions`, {
+      endpoint: subscription.endpoint,
+      keys: subscription.keys,
+    });
+    expect([200, 201]).toContain(registered.status);
+    const template = `at-rest-${randomUUID().slice(0, 8)}`;
+    expect(
+      (
+        await e2e.api.post('/v1/templates', {
+          key: template,
+          name: 'At rest',
+          subject: 'Hello {{ name }}',
+          mjml: '<mjml><mj-body><mj-section><mj-column><mj-text>Code {{ code }}</mj-text></mj-column></mj-section></mj-body></mjml>',
+        })
+      ).status,
+    ).toBe(201);
+
+    const sent = await Promise.all([
+      ...(['email', 'sms', 'push', 'inapp'] as const).map((channel) =>
+        send(e2e.api, {
+          recipient: { id: person.id },
+          channels: [channel],
+          content: { subject: `Hello ${person.secret}`, text: `For you only: ${person.secret} (${channel})` },
+        }),
+      ),
+      send(e2e.api, {
+        recipient: { id: person.id },
+        channels: ['email'],
+        content: { templateKey: template, data: { name: person.secret, code: person.secret } },
+      }),
+      send(e2e.api, {
+        recipient: { email: inline.email, phone: inline.phone },
+        channels: ['sms', 'email'],
+        channelPolicy: 'all',
+        content: { subject: `Hi ${inline.secret}`, text: `Inline ${inline.secret}` },
+      }),
+    ]);
+    await Promise.all(sent.map((messageId) => waitForStatus(messageId, ['sent', 'delivered'])));
+
+    const values = [
+      person.email,
+      person.phone,
+      subscription.endpoint,
+      subscription.keys.auth,
+      person.secret,
+      inline.email,
+      inline.phone,
+      inline.secret,
+    ];
+    const dump = databaseDump();
+    expect(values.filter((value) => dump.includes(value))).toEqual([]);
+    const files = topicLogFiles();
+    expect(filesHolding(files, values)).toEqual([]);
+    // Neither scan is blind: both find what is kept in the clear (the tenant's id for the person).
+    expect(dump).toContain(person.id);
+    expect(filesHolding(files, [person.id])).not.toEqual([]);
+  });
+});
 
 describe('DELETE /v1/recipients/{id}?erase=true', () => {
   it('leaves none of the person readable in any table of any service after sending on every channel, keeps their suppression as a hash only, and records the erasure on the timeline and in the audit log', async () => {

@@ -1,7 +1,7 @@
 import { contractFor, type TopicName } from '@switchboard/contracts';
 import type { PayloadCipher } from '@switchboard/messaging';
 import { Pool } from 'pg';
-import { createEncryption } from './create-encryption';
+import { createEncryption, type Encryption } from './create-encryption';
 import { ensureEncryptionKeyTables } from './key-tables';
 import { parseBlindIndexSecret, parseMasterKeyring } from './master-keys';
 import { PayloadEncryption } from './payload-encryption';
@@ -9,6 +9,8 @@ import { PayloadEncryption } from './payload-encryption';
 /** Sealed Kafka payloads opened outside a service: the cipher the services use, on their key tables. */
 export interface StandalonePayloadCipher {
   cipher: PayloadCipher;
+  /** The encryptor, keys and blind index behind it (to destroy a recipient's key, as erasure does). */
+  encryption: Encryption;
   /** The payload of a record of `topic` with its personal fields opened; throws when it cannot be. */
   open<T>(topic: string, payload: unknown): Promise<T>;
   close(): Promise<void>;
@@ -28,7 +30,7 @@ export async function connectPayloadCipher(
   pool.on('error', () => undefined);
   const query = async (sql: string, params?: unknown[]) => (await pool.query(sql, params)).rows;
   await ensureEncryptionKeyTables(query);
-  const { encryptor } = createEncryption(
+  const encryption = createEncryption(
     {
       ENCRYPTION_KEY_PROVIDER: 'local',
       ENCRYPTION_MASTER_KEYS: parseMasterKeyring(variables.ENCRYPTION_MASTER_KEYS),
@@ -37,9 +39,10 @@ export async function connectPayloadCipher(
     },
     { query },
   );
-  const cipher = new PayloadEncryption(encryptor);
+  const cipher = new PayloadEncryption(encryption.encryptor);
   return {
     cipher,
+    encryption,
     async open<T>(topic: string, payload: unknown): Promise<T> {
       const personalData = contractFor(topic as TopicName)?.personalData;
       if (!personalData) return payload as T;

@@ -78,7 +78,7 @@ describe('personal fields of Kafka payloads, between two services on our broker 
       retryBackoffMs: 5,
     }).on(TOPIC, async (event) => {
       handled.push(event.payload);
-      return { outcome: 'handled' };
+      return { outcome: 'done' };
     });
     runners.push(runner);
     return runner;

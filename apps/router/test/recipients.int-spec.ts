@@ -1,5 +1,6 @@
 import { createECDH, randomBytes, randomUUID } from 'node:crypto';
 import { type DeliveryEvent, DeliveryEventTopic } from '@switchboard/contracts';
+import { BlindIndex, parseBlindIndexSecret } from '@switchboard/encryption';
 import type { AddressLookup } from '@switchboard/security';
 import type { RunningService } from '@switchboard/service-kit';
 import { StructuredLogger } from '@switchboard/telemetry';
@@ -192,13 +193,10 @@ describe('router recipients API', () => {
     ).toBe(201);
   });
 
-  it('removes a subscription that sender-push reports gone', async () => {
-    const recipientId = await newRecipient();
-    const gone = `https://push.example.com/send/${randomUUID()}`;
-    const kept = `https://push.example.com/send/${randomUUID()}`;
-    for (const endpoint of [gone, kept]) {
-      await call('POST', `acme/recipients/${recipientId}/push-subscriptions`, { endpoint, keys });
-    }
+  // What sender-push reports since it stopped putting endpoints on Kafka: the index under the shared key.
+  const blindIndex = new BlindIndex(parseBlindIndexSecret(TEST_ENCRYPTION_VARIABLES.BLIND_INDEX_KEY));
+
+  async function reportGone(recipientId: string, detail: Record<string, string>): Promise<void> {
     const event: DeliveryEvent = {
       tenantId: 'acme',
       messageId: randomUUID(),
@@ -208,9 +206,8 @@ describe('router recipients API', () => {
       channel: 'push',
       provider: 'web-push',
       reason: 'push service answered 410 Gone',
-      detail: { reason: 'subscription-gone', endpoint: gone, recipientId },
+      detail: { reason: 'subscription-gone', recipientId, ...detail },
     };
-
     await producer.send({
       topic: DeliveryEventTopic.topic,
       messages: [event, event].map((payload) => ({
@@ -218,14 +215,48 @@ describe('router recipients API', () => {
         value: JSON.stringify(payload),
       })),
     });
+  }
 
-    const endpoints = await waitFor('the gone subscription to be removed', async () => {
+  async function subscribedTo(recipientId: string, endpoints: string[]): Promise<void> {
+    for (const endpoint of endpoints) {
+      const registered = await call('POST', `acme/recipients/${recipientId}/push-subscriptions`, {
+        endpoint,
+        keys,
+      });
+      expect(registered.status).toBe(201);
+    }
+  }
+
+  const endpointsRemainingAfter = (recipientId: string, gone: string) =>
+    waitFor('the gone subscription to be removed', async () => {
       const read = await call('GET', `acme/recipients/${recipientId}`);
       const found: string[] = read.body.pushSubscriptions.map(
         (subscription: { endpoint: string }) => subscription.endpoint,
       );
       return !found.includes(gone) && found;
     });
-    expect(endpoints).toEqual([kept]);
+
+  it('removes a subscription that sender-push reports gone by the blind index of its endpoint', async () => {
+    const recipientId = await newRecipient();
+    const gone = `https://push.example.com/send/${randomUUID()}`;
+    const kept = `https://push.example.com/send/${randomUUID()}`;
+    await subscribedTo(recipientId, [gone, kept]);
+
+    await reportGone(recipientId, {
+      endpointIndex: blindIndex.compute({ tenantId: 'acme', kind: 'push-endpoint', value: gone }),
+    });
+
+    expect(await endpointsRemainingAfter(recipientId, gone)).toEqual([kept]);
+  });
+
+  it('still removes a subscription reported gone by an older event that carries the endpoint', async () => {
+    const recipientId = await newRecipient();
+    const gone = `https://push.example.com/send/${randomUUID()}`;
+    const kept = `https://push.example.com/send/${randomUUID()}`;
+    await subscribedTo(recipientId, [gone, kept]);
+
+    await reportGone(recipientId, { endpoint: gone });
+
+    expect(await endpointsRemainingAfter(recipientId, gone)).toEqual([kept]);
   });
 });

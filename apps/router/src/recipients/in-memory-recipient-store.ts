@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { BlindIndex } from '@switchboard/encryption';
 import {
   type GoneSubscription,
   type ImportedProfile,
@@ -12,7 +14,11 @@ import {
 export class InMemoryRecipientStore extends RecipientStore {
   readonly recipients = new Map<string, Recipient>();
 
-  constructor(private readonly now: () => Date = () => new Date()) {
+  constructor(
+    private readonly now: () => Date = () => new Date(),
+    /** Gone subscriptions are found by this index of their endpoint, as the PostgreSQL store finds them. */
+    private readonly blindIndex: Pick<BlindIndex, 'compute'> = new BlindIndex(randomBytes(32)),
+  ) {
     super();
   }
 
@@ -102,8 +108,19 @@ export class InMemoryRecipientStore extends RecipientStore {
 
   async removeGoneSubscriptions(gone: readonly GoneSubscription[]): Promise<number> {
     let removed = 0;
-    for (const { tenantId, recipientId, endpoint } of gone) {
-      if (await this.removePushSubscription(tenantId, recipientId, endpoint)) removed += 1;
+    for (const subscription of gone) {
+      const { tenantId, recipientId } = subscription;
+      const recipient = this.recipients.get(key(tenantId, recipientId));
+      if (!recipient) continue;
+      const index = (endpoint: string) =>
+        this.blindIndex.compute({ tenantId, kind: 'push-endpoint', value: endpoint });
+      const goneIndex =
+        'endpointIndex' in subscription ? subscription.endpointIndex : index(subscription.endpoint);
+      const before = recipient.pushSubscriptions.length;
+      recipient.pushSubscriptions = recipient.pushSubscriptions.filter(
+        (stored) => index(stored.endpoint) !== goneIndex,
+      );
+      if (recipient.pushSubscriptions.length !== before) removed += 1;
     }
     return removed;
   }

@@ -243,9 +243,12 @@ export class PgRecipientStore extends RecipientStore {
         gone.map((subscription) => subscription.tenantId),
         gone.map((subscription) => subscription.recipientId),
         gone.map((subscription) =>
-          this.encryption.endpointIndex(subscription.tenantId, subscription.endpoint),
+          'endpointIndex' in subscription
+            ? subscription.endpointIndex
+            : this.encryption.endpointIndex(subscription.tenantId, subscription.endpoint),
         ),
-        gone.map((subscription) => subscription.endpoint),
+        // Only an event that carries the endpoint can match a row the start-up rewrite has not indexed yet.
+        gone.map((subscription) => ('endpoint' in subscription ? subscription.endpoint : null)),
       ],
     );
   }

@@ -46,12 +46,14 @@ export interface NewPushSubscription {
   auth: string;
 }
 
-/** A subscription the push service reported gone, to remove wherever it still is. */
-export interface GoneSubscription {
-  tenantId: string;
-  recipientId: string;
-  endpoint: string;
-}
+/**
+ * A subscription the push service reported gone, to remove wherever it still is: found by the
+ * blind index of its endpoint, which is what sender-push reports (the endpoint is personal data and
+ * stays off Kafka). Events written before carry the endpoint itself, and the store indexes it.
+ */
+export type GoneSubscription = { tenantId: string; recipientId: string } & (
+  { endpointIndex: string } | { endpoint: string }
+);
 
 export type PushSubscriptionRegistration =
   { outcome: 'recipient-not-found' } | { outcome: 'registered'; created: boolean; recipient: Recipient };

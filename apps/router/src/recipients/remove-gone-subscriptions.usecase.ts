@@ -25,17 +25,23 @@ export class RemoveGoneSubscriptions {
   }
 }
 
+/**
+ * sender-push reports the gone subscription by the blind index of its endpoint (`endpointIndex`).
+ * Events it wrote before that carry the `endpoint` itself; they are still accepted (they may wait on
+ * the topic or be redriven), normalised as stored, and indexed by the store.
+ */
 export function goneSubscriptionOf(event: DeliveryEvent): GoneSubscription | undefined {
   if (event.type !== 'attempt-failed' || event.channel !== 'push') return undefined;
   const detail = event.detail ?? {};
   if (detail.reason !== SUBSCRIPTION_GONE) return undefined;
-  const { endpoint, recipientId } = detail;
-  if (
-    typeof endpoint !== 'string' ||
-    endpoint === '' ||
-    typeof recipientId !== 'string' ||
-    recipientId === ''
-  )
-    return undefined;
-  return { tenantId: event.tenantId, recipientId, endpoint: normalizedEndpoint(endpoint) };
+  const { endpointIndex, endpoint, recipientId } = detail;
+  if (!isFilled(recipientId)) return undefined;
+  const subscription = { tenantId: event.tenantId, recipientId };
+  if (isFilled(endpointIndex)) return { ...subscription, endpointIndex };
+  if (isFilled(endpoint)) return { ...subscription, endpoint: normalizedEndpoint(endpoint) };
+  return undefined;
+}
+
+function isFilled(value: unknown): value is string {
+  return typeof value === 'string' && value !== '';
 }

@@ -5,6 +5,7 @@ import {
   type DeliveryEvent,
   type PushDispatch,
 } from '@switchboard/contracts';
+import { BlindIndex, parseBlindIndexSecret } from '@switchboard/encryption';
 import { createKafka, EventPublisher } from '@switchboard/messaging';
 import type { RunningService } from '@switchboard/service-kit';
 import { StructuredLogger } from '@switchboard/telemetry';
@@ -20,6 +21,7 @@ import {
   type TestBroker,
   type TestDatabase,
   type TopicObserver,
+  TEST_ENCRYPTION_VARIABLES,
 } from '@switchboard/testing';
 import { Client } from 'pg';
 import { generateVAPIDKeys } from 'web-push';
@@ -28,6 +30,8 @@ import { startSenderPushService } from '../src/sender-push-service';
 
 // Retries go through the 1 s retry topic, and the broker and consumer groups need a moment.
 const DEADLINE_MS = 30_000;
+
+const blindIndex = new BlindIndex(parseBlindIndexSecret(TEST_ENCRYPTION_VARIABLES.BLIND_INDEX_KEY));
 
 describe('sender-push service', () => {
   let broker: TestBroker;
@@ -53,6 +57,7 @@ describe('sender-push service', () => {
       VAPID_PRIVATE_KEY: keys.privateKey,
       VAPID_SUBJECT: 'mailto:push@switchboard.test',
       PUSH_SANDBOX_ORIGINS: pushService.origin,
+      ...TEST_ENCRYPTION_VARIABLES,
     });
     service = await startSenderPushService(config, new StructuredLogger('sender-push', 'error'));
     publisher = new EventPublisher(
@@ -99,6 +104,25 @@ describe('sender-push service', () => {
     );
   const pushesTo = async (subscription: LocalPushSubscription) =>
     (await pushService.receivedPushes()).filter((push) => push.subscriptionId === subscription.id);
+
+  /** Every record value of the topic as the broker holds it, once `complete` holds for them. */
+  async function rawValuesOf(topic: string, complete: (values: string[]) => boolean): Promise<string[]> {
+    const values: string[] = [];
+    const consumer = testKafka(broker.brokers).consumer({
+      groupId: `raw-reader-${randomUUID()}`,
+      maxWaitTimeInMs: 100,
+    });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      await consumer.run({
+        eachMessage: async ({ message }) => void values.push(message.value?.toString('utf8') ?? ''),
+      });
+      return await waitFor(`the raw records of ${topic}`, () => complete(values) && values, DEADLINE_MS);
+    } finally {
+      await consumer.disconnect();
+    }
+  }
 
   async function deliveryRow(messageId: string) {
     const result = await db.query(
@@ -151,10 +175,28 @@ describe('sender-push service', () => {
     expect(goneEvent).toMatchObject({
       type: 'attempt-failed',
       channel: 'push',
-      detail: { endpoint: gone.endpoint, recipientId: dispatch.recipientId },
+      detail: {
+        // The index the router keeps beside the stored endpoint, under the key every service shares.
+        endpointIndex: blindIndex.compute({
+          tenantId: dispatch.tenantId,
+          kind: 'push-endpoint',
+          value: new URL(gone.endpoint).href,
+        }),
+        recipientId: dispatch.recipientId,
+      },
     });
     expect(await pushesTo(active)).toHaveLength(1);
     expect(await pushesTo(gone)).toEqual([]);
+
+    // The endpoint is a capability URL of the device: it is on no record of the topic, as written.
+    const written = await rawValuesOf(DeliveryEventTopic.topic, (values) =>
+      values.some((value) => value.includes(dispatch.messageId) && value.includes('subscription-gone')),
+    );
+    expect(written.filter((value) => value.includes(dispatch.messageId)).length).toBeGreaterThan(1);
+    for (const value of written) {
+      expect(value).not.toContain(gone.endpoint);
+      expect(value).not.toContain(active.endpoint);
+    }
   });
 
   it('fails a push for good when every subscription is gone, without retrying it', async () => {

@@ -1,4 +1,5 @@
 import type { DeliveryEvent, PushDispatch } from '@switchboard/contracts';
+import type { BlindIndex } from '@switchboard/encryption';
 import type { GoneSubscription } from '../push/web-push-provider';
 import { SUBSCRIPTION_GONE } from '../push/push-delivery-decision';
 
@@ -9,11 +10,16 @@ export const SENDER_PUSH = 'sender-push';
  * it. Typed 'attempt-failed', not 'failed': a message often reaches another device of the
  * recipient, and analytics would otherwise show a sent message as failed. Each event gets its own
  * instant, because analytics keeps one event per message, type, source and instant.
+ *
+ * The subscription is named by the blind index of its endpoint, never the endpoint: an endpoint is
+ * a per-device capability URL (personal data), and delivery events are kept by analytics. The
+ * router finds the subscription by the same index, which it keeps beside each stored endpoint.
  */
 export function goneSubscriptionEvents(
   dispatch: PushDispatch,
   provider: string,
   gone: readonly GoneSubscription[],
+  blindIndex: Pick<BlindIndex, 'compute'>,
 ): DeliveryEvent[] {
   let previous = Number.NEGATIVE_INFINITY;
   return [...gone]
@@ -32,9 +38,30 @@ export function goneSubscriptionEvents(
         reason: subscription.reason,
         detail: {
           reason: SUBSCRIPTION_GONE,
-          endpoint: subscription.endpoint,
+          endpointIndex: pushEndpointIndex(blindIndex, dispatch.tenantId, subscription.endpoint),
           recipientId: dispatch.recipientId,
         },
       };
     });
+}
+
+/**
+ * The index the router's push_subscriptions.endpoint_index holds for this endpoint: same tenant,
+ * same kind, and the endpoint as the router stores it (as the URL parser writes it), so that any
+ * spelling of the endpoint gives the stored row's index.
+ */
+export function pushEndpointIndex(
+  blindIndex: Pick<BlindIndex, 'compute'>,
+  tenantId: string,
+  endpoint: string,
+): string {
+  return blindIndex.compute({ tenantId, kind: 'push-endpoint', value: endpointAsStored(endpoint) });
+}
+
+function endpointAsStored(endpoint: string): string {
+  try {
+    return new URL(endpoint).href;
+  } catch {
+    return endpoint;
+  }
 }

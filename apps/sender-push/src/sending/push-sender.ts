@@ -5,6 +5,7 @@ import {
   type PushDispatch,
 } from '@switchboard/contracts';
 import type { SqlQuery } from '@switchboard/delivery';
+import { BlindIndex } from '@switchboard/encryption';
 import type { EventPublisher } from '@switchboard/messaging';
 import { ChannelSender, PostgresDeliveryLedger, providerRoutes } from '@switchboard/sender-kit';
 import type { Kafka } from 'kafkajs';
@@ -22,6 +23,8 @@ const DNS_AND_ENCRYPTION_ALLOWANCE_MS = 5_000;
 
 /** The web push provider from the config, reporting gone subscriptions on the delivery events topic. */
 export function createWebPushProvider(config: SenderPushConfig, publisher: EventPublisher): WebPushProvider {
+  // The same key as the router's, so that it finds the gone subscription by the reported index.
+  const blindIndex = new BlindIndex(config.BLIND_INDEX_KEY);
   const provider: WebPushProvider = new WebPushProvider({
     vapid: new VapidAuthorizationCache({
       keys: {
@@ -33,7 +36,10 @@ export function createWebPushProvider(config: SenderPushConfig, publisher: Event
     endpointGuard: new PushEndpointGuard({ sandboxOrigins: config.PUSH_SANDBOX_ORIGINS ?? [] }),
     requestTimeoutMs: config.PUSH_REQUEST_TIMEOUT,
     reportGoneSubscriptions: (dispatch, gone) =>
-      publisher.publishMany(DeliveryEventTopic.topic, goneSubscriptionEvents(dispatch, provider.name, gone)),
+      publisher.publishMany(
+        DeliveryEventTopic.topic,
+        goneSubscriptionEvents(dispatch, provider.name, gone, blindIndex),
+      ),
   });
   return provider;
 }

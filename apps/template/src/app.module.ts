@@ -1,6 +1,7 @@
 import { Module, type Type } from '@nestjs/common';
 import { DeliveryEventTopic, RenderRequestedTopics } from '@switchboard/contracts';
 import { MessagingHealthIndicator, MessagingModule, kafkaSettingsFromConfig } from '@switchboard/messaging';
+import { EncryptionModule } from '@switchboard/encryption';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
 import { HealthModule, ServiceAccessModule } from '@switchboard/service-kit';
 import type { TemplateConfig } from './config';
@@ -36,6 +37,8 @@ export function createAppModule(config: TemplateConfig): Type<unknown> {
         migrations: [CreateTemplates1795595431377, AddChannelParts1795607366135],
         poolSize: config.DATABASE_POOL_SIZE,
       }),
+      // Provides the payload cipher the messaging module's publisher and consumers seal and open with.
+      EncryptionModule.forRoot(config),
       MessagingModule.forRoot({
         kafka: kafkaSettingsFromConfig(config, 'template'),
         topics,

@@ -7,12 +7,16 @@ import {
   type ConfigOf,
   type Environment,
 } from '@switchboard/config';
+import { encryptionVariables } from '@switchboard/encryption';
 
 export const templateConfigSpec = defineConfig({
   ...commonVariables,
   PORT: { ...commonVariables.PORT, schema: env.port(3103) },
   DATABASE_POOL_SIZE: serviceVariables.DATABASE_POOL_SIZE,
   SERVICE_TOKEN_SECRETS: serviceVariables.SERVICE_TOKEN_SECRETS,
+  // Render requests and the dispatches rendered from them carry addresses and content, sealed on
+  // Kafka with each recipient's data key: ENCRYPTION_MASTER_KEYS (or KMS) and BLIND_INDEX_KEY are required.
+  ...encryptionVariables,
   TEMPLATE_PARTITIONS_CONCURRENCY: {
     schema: env.int({ min: 1, max: 64, default: 3 }),
     description: 'Partitions of render requests rendered at the same time',

@@ -18,6 +18,7 @@ import {
   testKafka,
   type TopicObserver,
   waitFor,
+  TEST_ENCRYPTION_VARIABLES,
   TEST_SERVICE_TOKEN_SECRETS,
 } from '@switchboard/testing';
 import { loadTemplateConfig } from '../src/config';
@@ -38,6 +39,7 @@ describe('template priority lanes', () => {
         DATABASE_URL: database.url,
         PORT: '0',
         SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
+        ...TEST_ENCRYPTION_VARIABLES,
       }),
       new StructuredLogger('template', 'warn'),
     );

@@ -13,6 +13,7 @@ import {
   type RenderRequested,
   type SmsDispatch,
 } from '@switchboard/contracts';
+import { connectPayloadCipher, type StandalonePayloadCipher } from '@switchboard/encryption';
 import { createKafka, EventPublisher } from '@switchboard/messaging';
 import type { RunningService } from '@switchboard/service-kit';
 import { LOG_LINE_LIMIT, StructuredLogger } from '@switchboard/telemetry';
@@ -25,6 +26,7 @@ import {
   testKafka,
   type TopicObserver,
   waitFor,
+  TEST_ENCRYPTION_VARIABLES,
   TEST_SERVICE_TOKEN_SECRETS,
   serviceAuthorization,
 } from '@switchboard/testing';
@@ -44,6 +46,7 @@ describe('template service', () => {
   let service: RunningService;
   let publisher: EventPublisher;
   let observer: TopicObserver;
+  let cipher: StandalonePayloadCipher;
   const logLines: string[] = [];
 
   beforeAll(async () => {
@@ -53,6 +56,7 @@ describe('template service', () => {
       DATABASE_URL: database.url,
       PORT: '0',
       SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
+      ...TEST_ENCRYPTION_VARIABLES,
       LOG_LEVEL: 'warn',
     });
     // Warnings are kept for the assertions on log lines; errors are still printed, as before.
@@ -63,23 +67,32 @@ describe('template service', () => {
       },
     });
     service = await startTemplateService(config, logger);
-    publisher = new EventPublisher(createKafka({ brokers: broker.brokers, clientId: 'template-int-spec' }));
+    cipher = await connectPayloadCipher(database.url, TEST_ENCRYPTION_VARIABLES);
+    // Render requests go in sealed, as the router writes them.
+    publisher = new EventPublisher(createKafka({ brokers: broker.brokers, clientId: 'template-int-spec' }), {
+      cipher: cipher.cipher,
+    });
     await publisher.connect();
-    observer = await observeTopics(testKafka(broker.brokers), [
-      EmailDispatchTopics.high.topic,
-      EmailDispatchTopics.normal.topic,
-      EmailDispatchTopics.bulk.topic,
-      SmsChannelTopics.lanes.high.topic,
-      PushChannelTopics.lanes.normal.topic,
-      InappChannelTopics.lanes.bulk.topic,
-      DeliveryEventTopic.topic,
-    ]);
+    observer = await observeTopics(
+      testKafka(broker.brokers),
+      [
+        EmailDispatchTopics.high.topic,
+        EmailDispatchTopics.normal.topic,
+        EmailDispatchTopics.bulk.topic,
+        SmsChannelTopics.lanes.high.topic,
+        PushChannelTopics.lanes.normal.topic,
+        InappChannelTopics.lanes.bulk.topic,
+        DeliveryEventTopic.topic,
+      ],
+      { cipher },
+    );
   });
 
   afterAll(async () => {
     await observer?.stop();
     await publisher?.disconnect();
     await service?.close();
+    await cipher?.close();
     await broker?.stop();
     await database?.drop();
   });
@@ -122,6 +135,13 @@ describe('template service', () => {
     observer
       .payloads<EmailDispatch>(EmailDispatchTopics[lane].topic)
       .find((email) => email.messageId === messageId);
+  /** The dispatch as it was written on the topic, personal fields sealed. */
+  const writtenDispatchOf = (topic: string, messageId: string) =>
+    JSON.stringify(
+      observer
+        .records(topic)
+        .find((record) => (record.value as { messageId?: string }).messageId === messageId)?.written,
+    );
 
   let acceptedWhileVersionOne: string;
 
@@ -237,6 +257,11 @@ describe('template service', () => {
       'Hello &lt;b&gt;Ada&lt;/b&gt; &amp; &quot;friends&quot;, this is version one',
     );
     expect(earlyEmail.text).toContain('Hello <b>Ada</b> & "friends", this is version one');
+    // Whoever reads the topic without the data key sees neither the address nor the email.
+    const written = writtenDispatchOf(EmailDispatchTopics.high.topic, early.messageId);
+    expect(written).toContain(early.messageId);
+    expect(written).not.toContain(early.address);
+    expect(written).not.toContain('version one');
 
     const lateEmail = await waitFor('the late message to be dispatched', () =>
       dispatchOf('bulk', late.messageId),
@@ -486,6 +511,9 @@ describe('template service', () => {
         .find((dispatch) => dispatch.messageId === sms.messageId),
     );
     expect(text).toMatchObject({ to: '+14155550123', text: 'Hi Ada & <Bob>,\nyour code is 123456' });
+    const writtenText = writtenDispatchOf(SmsChannelTopics.lanes.high.topic, sms.messageId);
+    expect(writtenText).not.toContain('+14155550123');
+    expect(writtenText).not.toContain('your code is');
     const notification = await waitFor('the push to be dispatched', () =>
       observer
         .payloads<PushDispatch>(PushChannelTopics.lanes.normal.topic)

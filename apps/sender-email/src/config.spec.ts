@@ -4,6 +4,8 @@ import { loadSenderEmailConfig, sesProviderSettings } from './config';
 const required = {
   DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/switchboard',
   EMAIL_FROM: 'Switchboard <noreply@example.com>',
+  ENCRYPTION_MASTER_KEYS: `spec=${Buffer.alloc(32, 1).toString('base64')}`,
+  BLIND_INDEX_KEY: Buffer.alloc(32, 2).toString('base64'),
 };
 
 describe('sender-email config', () => {
@@ -54,5 +56,10 @@ describe('sender-email config', () => {
     expect(load).toThrow(/EMAIL_PROVIDERS: names ses-a more than once/);
     expect(load).toThrow(/EMAIL_RATE_LIMITS: names ses-b, which is not a provider/);
     expect(load).toThrow(/EMAIL_LEASE: must be longer than EMAIL_SEND_TIMEOUT/);
+  });
+
+  it('refuses to start without the master keys that open the sealed dispatches, naming the variable', () => {
+    const { ENCRYPTION_MASTER_KEYS: _keys, ...withoutMasterKeys } = required;
+    expect(() => loadSenderEmailConfig(withoutMasterKeys)).toThrow(/ENCRYPTION_MASTER_KEYS: is required/);
   });
 });

@@ -8,6 +8,7 @@ import {
   type ConfigOf,
   type Environment,
 } from '@switchboard/config';
+import { encryptionVariables } from '@switchboard/encryption';
 import {
   AWS_REGION,
   channelSenderConfigProblems,
@@ -20,6 +21,9 @@ export const senderEmailConfigSpec = defineConfig({
   ...commonVariables,
   PORT: { ...commonVariables.PORT, schema: env.port(3104) },
   DATABASE_POOL_SIZE: serviceVariables.DATABASE_POOL_SIZE,
+  // Dispatches (address, subject, body) arrive sealed with each recipient's data key, and retries
+  // are sealed again: ENCRYPTION_MASTER_KEYS (or KMS) and BLIND_INDEX_KEY are required.
+  ...encryptionVariables,
   EMAIL_FROM: {
     schema: env.string({
       pattern: /^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/,

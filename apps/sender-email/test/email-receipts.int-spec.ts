@@ -21,6 +21,7 @@ import {
   testKafka,
   type TopicObserver,
   waitFor,
+  TEST_ENCRYPTION_VARIABLES,
 } from '@switchboard/testing';
 import type { Admin } from 'kafkajs';
 import { loadSenderEmailConfig } from '../src/config';
@@ -49,8 +50,10 @@ describe('sender-email receipts', () => {
       EMAIL_FROM: 'Switchboard <noreply@switchboard.test>',
       SES_ENDPOINT: ses.endpoint,
       SES_REGION: 'eu-west-1',
+      ...TEST_ENCRYPTION_VARIABLES,
     });
     service = await startSenderEmailService(config, new StructuredLogger('sender-email', 'error'));
+    // Without a cipher the dispatches go in as plaintext, as those written before sealing: still read.
     publisher = new EventPublisher(
       createKafka({ brokers: broker.brokers, clientId: 'sender-email-receipts-int-spec' }),
     );

@@ -7,6 +7,7 @@ import {
   type DeliveryEvent,
   type EmailDispatch,
 } from '@switchboard/contracts';
+import { connectPayloadCipher, type StandalonePayloadCipher } from '@switchboard/encryption';
 import { createKafka, EventPublisher } from '@switchboard/messaging';
 import type { ChannelSenderStatus } from '@switchboard/sender-kit';
 import type { RunningService } from '@switchboard/service-kit';
@@ -19,6 +20,7 @@ import {
   startSesFaultProxy,
   testKafka,
   waitFor,
+  TEST_ENCRYPTION_VARIABLES,
   type SesEmulator,
   type SesFaultProxy,
   type TestBroker,
@@ -33,7 +35,7 @@ const RATE_PER_SECOND = 20;
 const RATE_BURST = 5;
 const FAILURES_TO_OPEN = 10;
 const MAX_ATTEMPTS = 8;
-const { lanes } = EmailChannelTopics;
+const { lanes, retries } = EmailChannelTopics;
 
 describe('sender-email service', () => {
   let broker: TestBroker;
@@ -45,6 +47,7 @@ describe('sender-email service', () => {
   let service: RunningService;
   let publisher: EventPublisher;
   let observer: TopicObserver;
+  let cipher: StandalonePayloadCipher;
   let db: Client;
 
   beforeAll(async () => {
@@ -72,13 +75,21 @@ describe('sender-email service', () => {
       EMAIL_CIRCUIT_OPEN_FOR: '1500ms',
       EMAIL_SEND_TIMEOUT: '5s',
       EMAIL_LEASE: '15s',
+      ...TEST_ENCRYPTION_VARIABLES,
     });
     service = await startSenderEmailService(config, new StructuredLogger('sender-email', 'error'));
+    cipher = await connectPayloadCipher(database.url, TEST_ENCRYPTION_VARIABLES);
+    // Dispatches go in sealed, as the template service writes them.
     publisher = new EventPublisher(
       createKafka({ brokers: broker.brokers, clientId: 'sender-email-int-spec' }),
+      { cipher: cipher.cipher },
     );
     await publisher.connect();
-    observer = await observeTopics(testKafka(broker.brokers), [DeliveryEventTopic.topic, DEAD_LETTER_TOPIC]);
+    observer = await observeTopics(
+      testKafka(broker.brokers),
+      [DeliveryEventTopic.topic, DEAD_LETTER_TOPIC, ...Object.values(retries).map(({ topic }) => topic)],
+      { cipher },
+    );
     db = new Client({ connectionString: database.url });
     await db.connect();
   });
@@ -87,6 +98,7 @@ describe('sender-email service', () => {
     await observer?.stop();
     await publisher?.disconnect();
     await service?.close();
+    await cipher?.close();
     await db?.end();
     await Promise.all([primary?.stop(), backup?.stop()]);
     await ses?.stop();
@@ -112,6 +124,10 @@ describe('sender-email service', () => {
     };
   }
 
+  const retryRecordsOf = (messageId: string) =>
+    Object.values(retries)
+      .flatMap(({ topic }) => observer.records(topic))
+      .filter((record) => (record.value as EmailDispatch).messageId === messageId);
   const allEvents = () => observer.payloads<DeliveryEvent>(DeliveryEventTopic.topic);
   const eventsOf = (messageId: string) => allEvents().filter((event) => event.messageId === messageId);
   const eventOf = (messageId: string, type: DeliveryEvent['type']) =>
@@ -138,7 +154,7 @@ describe('sender-email service', () => {
     return (await response.json()) as ChannelSenderStatus;
   }
 
-  it('sends a dispatched email through SES with its subject, html and text, and reports it sent', async () => {
+  it('sends a sealed dispatch through SES to its address with its subject, html and text, and reports it sent', async () => {
     const email = dispatch();
     await publisher.publish(lanes.high.topic, email);
 
@@ -299,6 +315,19 @@ describe('sender-email service', () => {
       );
     });
     expect(await emailsTo(email.to)).toHaveLength(1);
+
+    // The retries were written sealed: the retry topics hold neither the address nor the email.
+    const retryRecords = await waitFor('both retries read from the retry topics', () => {
+      const found = retryRecordsOf(email.messageId);
+      return found.length === 2 && found;
+    });
+    for (const record of retryRecords) {
+      expect(record.value).toMatchObject({ to: email.to, subject: email.subject, text: email.text });
+      const written = JSON.stringify(record.written);
+      expect(written).not.toContain(email.to);
+      expect(written).not.toContain(email.subject);
+      expect(written).not.toContain(email.html);
+    }
   });
 
   it('fails over to the backup region while the primary is down, and returns to the primary after it recovers', async () => {

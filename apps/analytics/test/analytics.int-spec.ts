@@ -221,6 +221,33 @@ describe('analytics service', () => {
     expect((await waitForTimeline(messageId, 7)).status).toBe('rendered');
   });
 
+  it('keeps the new round when an event of the old round is delivered again (a batch redelivered after a rebalance)', async () => {
+    const messageId = randomUUID();
+    const base = { tenantId: 'acme', messageId };
+    const failed = {
+      ...base,
+      type: 'failed' as const,
+      occurredAt: at(4),
+      source: 'sender-email',
+      channel: 'email' as const,
+    };
+    await publisher.publishMany(DeliveryEventTopic.topic, [...lifecycle(messageId), failed]);
+    await waitForTimeline(messageId, 5);
+    await publisher.publishMany(DeliveryEventTopic.topic, [
+      { ...base, type: 'rerouted', occurredAt: at(5), source: 'router', channel: 'sms' },
+    ]);
+    expect((await waitForTimeline(messageId, 6)).status).toBe('rerouted');
+
+    // The same event again, then a new one behind it: once the new one shows, the old one was read.
+    await publisher.publishMany(DeliveryEventTopic.topic, [
+      failed,
+      { ...base, type: 'retry-scheduled', occurredAt: at(6), source: 'sender-sms', channel: 'sms' },
+    ]);
+    const view = await waitForTimeline(messageId, 7);
+    expect(view.status).toBe('rerouted');
+    expect(view.timeline.filter((entry: { type: string }) => entry.type === 'failed')).toHaveLength(1);
+  });
+
   it("answers 404 for another tenant's message or an unknown one, and 400 for a malformed id", async () => {
     const messageId = randomUUID();
     await publisher.publishMany(DeliveryEventTopic.topic, lifecycle(messageId).slice(0, 1));

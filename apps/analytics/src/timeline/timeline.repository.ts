@@ -49,7 +49,7 @@ export class TimelineRepository {
          SELECT * FROM unnest($1::text[], $2::uuid[], $3::text[], $4::timestamptz[], $5::text[], $6::text[],
                               $7::text[], $8::text[], $9::jsonb[], $21::text[])
          ON CONFLICT DO NOTHING
-         RETURNING channel, provider, type, source, rule
+         RETURNING message_id, occurred_at, channel, provider, type, source, rule
        ),
        counted_decisions AS (
          INSERT INTO analytics.decision_counts AS counts (shard, decision, rule, decisions)
@@ -81,6 +81,15 @@ export class TimelineRepository {
        changed_statuses AS (
          INSERT INTO analytics.message_status AS existing (message_id, tenant_id, status, status_rank, updated_at)
          SELECT * FROM unnest($10::uuid[], $11::text[], $12::text[], $13::smallint[], $14::timestamptz[])
+           AS candidate (message_id, tenant_id, status, status_rank, updated_at)
+         -- Only an event stored now moves the status: a batch delivered again (after a rebalance)
+         -- must not put back a status that a later round, such as a reroute, has since replaced.
+         WHERE EXISTS (
+           SELECT 1 FROM stored_events AS stored
+           WHERE stored.message_id = candidate.message_id
+             AND stored.type = candidate.status
+             AND date_trunc('milliseconds', stored.occurred_at) = candidate.updated_at
+         )
          ON CONFLICT (message_id) DO UPDATE
            SET status = excluded.status, status_rank = excluded.status_rank, updated_at = excluded.updated_at
            WHERE excluded.message_id = ANY($15::uuid[])

@@ -1,7 +1,11 @@
 import { ConfigError } from '@switchboard/config';
 import { loadSenderSmsConfig } from './config';
 
-const required = { DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/switchboard' };
+const required = {
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/switchboard',
+  ENCRYPTION_MASTER_KEYS: `spec=${Buffer.alloc(32, 1).toString('base64')}`,
+  BLIND_INDEX_KEY: Buffer.alloc(32, 2).toString('base64'),
+};
 
 describe('sender-sms config', () => {
   it('reads the providers in order, each with its region and optional endpoint', () => {
@@ -37,5 +41,10 @@ describe('sender-sms config', () => {
     expect(loadSenderSmsConfig({ ...required, SMS_SEND_TIMEOUT: '2m', SMS_LEASE: '3m' }).SMS_LEASE).toBe(
       180_000,
     );
+  });
+
+  it('refuses to start without the master keys that open the sealed dispatches, naming the variable', () => {
+    const { ENCRYPTION_MASTER_KEYS: _keys, ...withoutMasterKeys } = required;
+    expect(() => loadSenderSmsConfig(withoutMasterKeys)).toThrow(/ENCRYPTION_MASTER_KEYS: is required/);
   });
 });

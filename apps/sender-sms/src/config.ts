@@ -8,6 +8,7 @@ import {
   type ConfigOf,
   type Environment,
 } from '@switchboard/config';
+import { encryptionVariables } from '@switchboard/encryption';
 import {
   channelSenderConfigProblems,
   channelSenderVariables,
@@ -18,6 +19,9 @@ export const senderSmsConfigSpec = defineConfig({
   ...commonVariables,
   PORT: { ...commonVariables.PORT, schema: env.port(3106) },
   DATABASE_POOL_SIZE: serviceVariables.DATABASE_POOL_SIZE,
+  // Dispatches (number, text) arrive sealed with each recipient's data key, and retries are sealed
+  // again: ENCRYPTION_MASTER_KEYS (or KMS) and BLIND_INDEX_KEY are required.
+  ...encryptionVariables,
   SMS_PROVIDERS: {
     schema: env.list(regionalProvider('sns-us-east-1:us-east-1'), 'sns-us-east-1:us-east-1'),
     description:

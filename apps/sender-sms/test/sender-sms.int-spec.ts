@@ -7,6 +7,7 @@ import {
   type DeliveryEvent,
   type SmsDispatch,
 } from '@switchboard/contracts';
+import { connectPayloadCipher, type StandalonePayloadCipher } from '@switchboard/encryption';
 import { createKafka, EventPublisher } from '@switchboard/messaging';
 import type { ChannelSenderStatus } from '@switchboard/sender-kit';
 import type { RunningService } from '@switchboard/service-kit';
@@ -18,6 +19,7 @@ import {
   startSnsEmulator,
   testKafka,
   waitFor,
+  TEST_ENCRYPTION_VARIABLES,
   type SnsEmulator,
   type TestBroker,
   type TestDatabase,
@@ -31,6 +33,7 @@ const RATE_PER_SECOND = 20;
 const RATE_BURST = 5;
 const FAILURES_TO_OPEN = 10;
 const MAX_ATTEMPTS = 8;
+const { retries } = SmsChannelTopics;
 
 describe('sender-sms service', () => {
   let broker: TestBroker;
@@ -40,6 +43,7 @@ describe('sender-sms service', () => {
   let service: RunningService;
   let publisher: EventPublisher;
   let observer: TopicObserver;
+  let cipher: StandalonePayloadCipher;
   let db: Client;
 
   beforeAll(async () => {
@@ -62,11 +66,23 @@ describe('sender-sms service', () => {
       SMS_CIRCUIT_FAILURES_TO_OPEN: String(FAILURES_TO_OPEN),
       SMS_CIRCUIT_OPEN_FOR: '1500ms',
       SMS_SEND_TIMEOUT: '5s',
+      ...TEST_ENCRYPTION_VARIABLES,
     });
     service = await startSenderSmsService(config, new StructuredLogger('sender-sms', 'error'));
-    publisher = new EventPublisher(createKafka({ brokers: broker.brokers, clientId: 'sender-sms-int-spec' }));
+    cipher = await connectPayloadCipher(database.url, TEST_ENCRYPTION_VARIABLES);
+    // Dispatches go in sealed, as the template service writes them.
+    publisher = new EventPublisher(
+      createKafka({ brokers: broker.brokers, clientId: 'sender-sms-int-spec' }),
+      {
+        cipher: cipher.cipher,
+      },
+    );
     await publisher.connect();
-    observer = await observeTopics(testKafka(broker.brokers), [DeliveryEventTopic.topic, DEAD_LETTER_TOPIC]);
+    observer = await observeTopics(
+      testKafka(broker.brokers),
+      [DeliveryEventTopic.topic, DEAD_LETTER_TOPIC, ...Object.values(retries).map(({ topic }) => topic)],
+      { cipher },
+    );
     db = new Client({ connectionString: database.url });
     await db.connect();
   });
@@ -75,6 +91,7 @@ describe('sender-sms service', () => {
     await observer?.stop();
     await publisher?.disconnect();
     await service?.close();
+    await cipher?.close();
     await db?.end();
     await Promise.all([primary?.stop(), backup?.stop()]);
     await broker?.stop();
@@ -102,6 +119,10 @@ describe('sender-sms service', () => {
       .filter((event) => event.messageId === messageId);
   const eventOf = (messageId: string, type: DeliveryEvent['type']) =>
     eventsOf(messageId).find((event) => event.type === type);
+  const retryRecordsOf = (messageId: string) =>
+    Object.values(retries)
+      .flatMap(({ topic }) => observer.records(topic))
+      .filter((record) => (record.value as SmsDispatch).messageId === messageId);
   const smsTo = async (emulator: SnsEmulator, phoneNumber: string) =>
     (await emulator.sentSms()).filter((sms) => sms.phoneNumber === phoneNumber);
   const attemptsTo = async (emulator: SnsEmulator, phoneNumber: string) =>
@@ -122,13 +143,14 @@ describe('sender-sms service', () => {
     return (await response.json()) as ChannelSenderStatus;
   }
 
-  it('sends a dispatch through SNS with its type and sender id, and reports segments and encoding', async () => {
+  it('sends a sealed dispatch through SNS to its number with its text, type and sender id, and reports segments and encoding', async () => {
     const sms = dispatch({ text: 'Votre colis est arrivé ✓', senderId: 'Switchboard' });
     await publisher.publish(SmsChannelTopics.lanes.high.topic, sms);
 
     const sent = await waitFor('the sent event', () => eventOf(sms.messageId, 'sent'));
     const [received] = await smsTo(primary, sms.to);
     expect(received).toMatchObject({
+      phoneNumber: sms.to,
       message: sms.text,
       attributes: {
         'AWS.SNS.SMS.SMSType': { dataType: 'String', value: 'Transactional' },
@@ -333,5 +355,19 @@ describe('sender-sms service', () => {
       status: 'dead-lettered',
       attempts: MAX_ATTEMPTS,
     });
+
+    // Every retry was written sealed: the retry topics hold neither the number nor the text.
+    const scheduled = eventsOf(sms.messageId).filter((event) => event.type === 'retry-scheduled').length;
+    expect(scheduled).toBeGreaterThan(0);
+    const retryRecords = await waitFor('every retry read from the retry topics', () => {
+      const found = retryRecordsOf(sms.messageId);
+      return found.length === scheduled && found;
+    });
+    for (const record of retryRecords) {
+      expect(record.value).toMatchObject({ to: sms.to, text: sms.text });
+      const written = JSON.stringify(record.written);
+      expect(written).not.toContain(sms.to);
+      expect(written).not.toContain(sms.text);
+    }
   });
 });

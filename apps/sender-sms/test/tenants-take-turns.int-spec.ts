@@ -9,6 +9,7 @@ import {
   startSnsEmulator,
   testKafka,
   waitFor,
+  TEST_ENCRYPTION_VARIABLES,
   type SnsEmulator,
   type TestBroker,
   type TestDatabase,
@@ -46,6 +47,7 @@ describe('sender-sms: the tenants of a batch take turns at the rate limit', () =
       SMS_RATE_PER_SECOND: '20',
       SMS_RATE_BURST: '1',
       SMS_CONCURRENCY_NORMAL: '2',
+      ...TEST_ENCRYPTION_VARIABLES,
     });
     service = await startSenderSmsService(config, new StructuredLogger('sender-sms', 'error'));
     publisher = new EventPublisher(

@@ -7,6 +7,7 @@ import {
   MessagingModule,
   kafkaSettingsFromConfig,
 } from '@switchboard/messaging';
+import { EncryptionModule } from '@switchboard/encryption';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
 import { ChannelSenderModule, ChannelSenderReadiness } from '@switchboard/sender-kit';
 import { HealthModule, ServiceAccessModule } from '@switchboard/service-kit';
@@ -36,6 +37,8 @@ export function createAppModule(config: SenderPushConfig): Type<unknown> {
         migrations: [CreateSenderPushDeliveries1795605126000],
         poolSize: config.DATABASE_POOL_SIZE,
       }),
+      // Provides the payload cipher the messaging module's publisher and consumers seal and open with.
+      EncryptionModule.forRoot(config),
       MessagingModule.forRoot({
         kafka: kafkaSettingsFromConfig(config, 'sender-push'),
         topics,

@@ -8,6 +8,8 @@ const base = {
   VAPID_PUBLIC_KEY: pair.publicKey,
   VAPID_PRIVATE_KEY: pair.privateKey,
   VAPID_SUBJECT: 'mailto:push@example.com',
+  ENCRYPTION_MASTER_KEYS: `spec=${Buffer.alloc(32, 1).toString('base64')}`,
+  BLIND_INDEX_KEY: Buffer.alloc(32, 2).toString('base64'),
 };
 
 function problemsOf(environment: Record<string, string>): string[] {
@@ -60,5 +62,12 @@ describe('loadSenderPushConfig', () => {
     expect(
       problemsOf({ ...base, PUSH_SANDBOX_ORIGINS: 'http://127.0.0.1:8006, https://push.example.com' }),
     ).toEqual(['PUSH_SANDBOX_ORIGINS: entry 2 must be on 127.0.0.1 or [::1]: the sandbox is local only']);
+  });
+
+  it('refuses to start without the master keys that open the sealed dispatches, naming the variable', () => {
+    const { ENCRYPTION_MASTER_KEYS: _keys, ...withoutMasterKeys } = base;
+    expect(problemsOf(withoutMasterKeys)).toEqual([
+      'ENCRYPTION_MASTER_KEYS: is required when ENCRYPTION_KEY_PROVIDER is local',
+    ]);
   });
 });

@@ -9,6 +9,7 @@ import {
   type ConfigProblem,
   type Environment,
 } from '@switchboard/config';
+import { encryptionVariables } from '@switchboard/encryption';
 import { SecurityError } from '@switchboard/security';
 import { createECDH } from 'node:crypto';
 import { z } from 'zod';
@@ -37,6 +38,9 @@ export const senderPushConfigSpec = defineConfig({
   ...commonVariables,
   PORT: { ...commonVariables.PORT, schema: env.port(3107) },
   DATABASE_POOL_SIZE: serviceVariables.DATABASE_POOL_SIZE,
+  // Dispatches (subscriptions, notification) arrive sealed with each recipient's data key, and
+  // retries are sealed again: ENCRYPTION_MASTER_KEYS (or KMS) and BLIND_INDEX_KEY are required.
+  ...encryptionVariables,
   VAPID_PUBLIC_KEY: {
     schema: base64UrlBytes(65, '65 bytes, an uncompressed P-256 point', (bytes) => bytes[0] === 0x04),
     description:

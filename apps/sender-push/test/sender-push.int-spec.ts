@@ -6,6 +6,7 @@ import {
   type PushDispatch,
 } from '@switchboard/contracts';
 import { BlindIndex, parseBlindIndexSecret } from '@switchboard/encryption';
+import { connectPayloadCipher, type StandalonePayloadCipher } from '@switchboard/encryption';
 import { createKafka, EventPublisher } from '@switchboard/messaging';
 import type { RunningService } from '@switchboard/service-kit';
 import { StructuredLogger } from '@switchboard/telemetry';
@@ -40,6 +41,7 @@ describe('sender-push service', () => {
   let service: RunningService;
   let publisher: EventPublisher;
   let observer: TopicObserver;
+  let cipher: StandalonePayloadCipher;
   let db: Client;
 
   beforeAll(async () => {
@@ -60,11 +62,18 @@ describe('sender-push service', () => {
       ...TEST_ENCRYPTION_VARIABLES,
     });
     service = await startSenderPushService(config, new StructuredLogger('sender-push', 'error'));
+    cipher = await connectPayloadCipher(database.url, TEST_ENCRYPTION_VARIABLES);
+    // Dispatches go in sealed, as the template service writes them.
     publisher = new EventPublisher(
       createKafka({ brokers: broker.brokers, clientId: 'sender-push-int-spec' }),
+      { cipher: cipher.cipher },
     );
     await publisher.connect();
-    observer = await observeTopics(testKafka(broker.brokers), [DeliveryEventTopic.topic]);
+    observer = await observeTopics(
+      testKafka(broker.brokers),
+      [DeliveryEventTopic.topic, ...Object.values(PushChannelTopics.retries).map(({ topic }) => topic)],
+      { cipher },
+    );
     db = new Client({ connectionString: database.url });
     await db.connect();
   });
@@ -73,6 +82,7 @@ describe('sender-push service', () => {
     await observer?.stop();
     await publisher?.disconnect();
     await service?.close();
+    await cipher?.close();
     await db?.end();
     await pushService?.stop();
     await broker?.stop();
@@ -132,7 +142,7 @@ describe('sender-push service', () => {
     return result.rows[0];
   }
 
-  it('pushes a dispatch to the push service, which decrypts it, and reports it sent', async () => {
+  it('pushes a sealed dispatch to its subscription, where the push service decrypts it, and reports it sent', async () => {
     const subscription = await pushService.createSubscription();
     const dispatch = dispatchTo([subscription]);
     await publisher.publish(PushChannelTopics.lanes.high.topic, dispatch);
@@ -226,6 +236,25 @@ describe('sender-push service', () => {
     const row = await deliveryRow(dispatch.messageId);
     expect(row.status).toBe('sent');
     expect(row.attempts).toBeGreaterThanOrEqual(2);
+
+    // The retry was written sealed: the retry topic holds neither the endpoint nor the notification.
+    const [retried] = await waitFor(
+      'the retry read from the retry topics',
+      () => {
+        const records = Object.values(PushChannelTopics.retries)
+          .flatMap(({ topic }) => observer.records(topic))
+          .filter((record) => (record.value as PushDispatch).messageId === dispatch.messageId);
+        return records.length > 0 && records;
+      },
+      DEADLINE_MS,
+    );
+    expect(retried.value).toMatchObject({
+      subscriptions: dispatch.subscriptions,
+      notification: dispatch.notification,
+    });
+    const written = JSON.stringify(retried.written);
+    expect(written).not.toContain(subscription.endpoint);
+    expect(written).not.toContain(dispatch.notification.body);
   });
 
   it('refuses an endpoint on a private address outside the sandbox list at send time', async () => {

@@ -1,5 +1,6 @@
 import { Module, type Type } from '@nestjs/common';
 import { EmailReceiptTopic, MessageRequestedTopics } from '@switchboard/contracts';
+import { EncryptionModule } from '@switchboard/encryption';
 import { MessagingHealthIndicator, MessagingModule, kafkaSettingsFromConfig } from '@switchboard/messaging';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
 import { HealthModule } from '@switchboard/service-kit';
@@ -39,6 +40,9 @@ export function createAppModule(config: GatewayConfig): Type<unknown> {
     imports: [
       GatewayConfigModule.forRoot(config),
       PersistenceModule.forRoot(gatewayDatabaseOptions(config.DATABASE_URL)),
+      // One key cache for the idempotency records and the addresses and content of the requests
+      // it publishes (MessagingModule's publisher seals them with it).
+      EncryptionModule.forRoot(config),
       MessagingModule.forRoot({
         kafka: kafkaSettingsFromConfig(config, 'gateway'),
         topics: [

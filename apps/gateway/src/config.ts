@@ -134,7 +134,8 @@ export const gatewayConfigSpec = defineConfig({
     sensitive: false,
   },
   // Idempotency records keep a keyed fingerprint of the request (BLIND_INDEX_KEY) and the answer
-  // encrypted with the tenant's data key: ENCRYPTION_MASTER_KEYS (or KMS) and BLIND_INDEX_KEY are required.
+  // encrypted with the tenant's data key, and the addresses and content of the requests published
+  // are sealed: ENCRYPTION_MASTER_KEYS (or KMS) and BLIND_INDEX_KEY are required.
   ...encryptionVariables,
   IDEMPOTENCY_TTL: {
     schema: env.duration('24h'),

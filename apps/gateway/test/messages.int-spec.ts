@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { recipientKey } from '@switchboard/contracts';
 import { waitFor } from '@switchboard/testing';
 import { startStubService, type StubService } from './support/stub-service';
@@ -55,6 +56,29 @@ describe('gateway messages API', () => {
       });
       expect(event.key).toBe(recipientKey('acme', 'ada@example.com'));
       expect(event.key).not.toContain('ada@example.com');
+    });
+
+    it("publishes the request with the recipient's address and the content sealed, for the router to open", async () => {
+      // Unique to this test, so that finding one on the topic means a leak.
+      const unique = randomUUID();
+      const request = {
+        recipient: { id: `grace-${unique}`, email: `grace.${unique}@example.com` },
+        content: { subject: `Hi Grace ${unique}`, text: `Your code is ${unique}` },
+      };
+
+      const answer = await gateway.call('POST', '/v1/messages', { body: request });
+
+      expect(answer.status).toBe(202);
+      const [event] = await waitFor(
+        'the requested event',
+        () => eventsFor(answer.body.messageId)[0] && eventsFor(answer.body.messageId),
+      );
+      expect(event.payload).toMatchObject(request);
+      const written = JSON.stringify(event.written);
+      expect(written).toContain('sbenc:v1:');
+      for (const value of [request.recipient.email, request.content.subject, request.content.text]) {
+        expect(written).not.toContain(value);
+      }
     });
 
     it('answers 401 problem+json for a missing or unknown API key, producing nothing', async () => {

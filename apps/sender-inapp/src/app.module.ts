@@ -1,5 +1,6 @@
 import { Module, type Type } from '@nestjs/common';
 import { DeliveryEventTopic, InappChannelTopics } from '@switchboard/contracts';
+import { EncryptionModule } from '@switchboard/encryption';
 import { MessagingHealthIndicator, MessagingModule, kafkaSettingsFromConfig } from '@switchboard/messaging';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
 import { HealthModule, ServiceAccessModule } from '@switchboard/service-kit';
@@ -35,6 +36,9 @@ export function createAppModule(config: SenderInappConfig): Type<unknown> {
         migrations: [CreateSenderInappInbox1795620000000, IndexInboxItemsByCreation1796710000000],
         poolSize: config.DATABASE_POOL_SIZE,
       }),
+      // One key cache for the inbox items and the dispatches consumed (MessagingModule's consumers
+      // open them with it).
+      EncryptionModule.forRoot(config),
       MessagingModule.forRoot({
         kafka: kafkaSettingsFromConfig(config, 'sender-inapp'),
         topics,

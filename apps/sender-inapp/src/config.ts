@@ -45,8 +45,8 @@ export const senderInappConfigSpec = defineConfig({
     description: `${serviceVariables.SERVICE_TOKEN_SECRETS.description}; unset: the internal export route refuses every caller`,
   },
   ...retentionVariables,
-  // Inbox items (title, body, action URL, data) are encrypted with each recipient's data key:
-  // ENCRYPTION_MASTER_KEYS (or KMS) and BLIND_INDEX_KEY are required.
+  // Inbox items (title, body, action URL, data) are encrypted with each recipient's data key, as
+  // the dispatches consumed are: ENCRYPTION_MASTER_KEYS (or KMS) and BLIND_INDEX_KEY are required.
   ...encryptionVariables,
   INBOX_TOKEN_SECRETS: {
     schema: inboxTokenSecrets,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InappChannelTopics, type InappDispatch, RecipientErasureTopic } from '@switchboard/contracts';
+import { connectPayloadCipher, type StandalonePayloadCipher } from '@switchboard/encryption';
 import { createKafka, EventPublisher } from '@switchboard/messaging';
 import { issueRecipientToken } from '@switchboard/security';
 import type { RunningService } from '@switchboard/service-kit';
@@ -7,12 +8,15 @@ import { StructuredLogger } from '@switchboard/telemetry';
 import {
   createTestBroker,
   createTestDatabase,
+  observeTopics,
   serviceAuthorization,
   TEST_ENCRYPTION_VARIABLES,
   TEST_SERVICE_TOKEN_SECRETS,
+  testKafka,
   waitFor,
   type TestBroker,
   type TestDatabase,
+  type TopicObserver,
 } from '@switchboard/testing';
 import { Client } from 'pg';
 import { loadSenderInappConfig } from '../src/config';
@@ -48,6 +52,10 @@ describe('sender-inapp: inbox items encrypted at rest', () => {
   let database: TestDatabase;
   let service: RunningService;
   let publisher: EventPublisher;
+  let cipher: StandalonePayloadCipher;
+  // Seals the personal fields of what it publishes, as the router does in production.
+  let sealingPublisher: EventPublisher;
+  let lane: TopicObserver;
   let db: Client;
   const streams: EventStreamClient[] = [];
 
@@ -71,12 +79,22 @@ describe('sender-inapp: inbox items encrypted at rest', () => {
       createKafka({ brokers: broker.brokers, clientId: 'inbox-encryption-int-spec' }),
     );
     await publisher.connect();
+    cipher = await connectPayloadCipher(database.url, TEST_ENCRYPTION_VARIABLES);
+    sealingPublisher = new EventPublisher(
+      createKafka({ brokers: broker.brokers, clientId: 'inbox-encryption-int-spec-sealed' }),
+      { cipher: cipher.cipher },
+    );
+    await sealingPublisher.connect();
+    lane = await observeTopics(testKafka(broker.brokers), [InappChannelTopics.lanes.high.topic]);
     db = new Client({ connectionString: database.url });
     await db.connect();
   });
 
   afterAll(async () => {
     for (const stream of streams) stream.close();
+    await lane?.stop();
+    await sealingPublisher?.disconnect();
+    await cipher?.close();
     await publisher?.disconnect();
     await service?.close();
     await db?.end();
@@ -139,6 +157,28 @@ describe('sender-inapp: inbox items encrypted at rest', () => {
     const raw = await rawRows(recipientId);
     expect(raw).toContain('sbenc:v1:');
     for (const secret of secrets) expect(raw).not.toContain(secret);
+  });
+
+  it('serves the item of a sealed dispatch, whose record on the topic holds none of its content', async () => {
+    const recipientId = `ada-${randomUUID()}`;
+    const { secrets, ...item } = personalItem(recipientId);
+
+    await sealingPublisher.publish(InappChannelTopics.lanes.high.topic, item);
+
+    const [listed] = await waitFor('the item in the inbox', async () => {
+      const items = await inbox(recipientId);
+      return items.length > 0 && items;
+    });
+    expect(listed).toMatchObject({ messageId: item.messageId, ...shown(item) });
+    const [record] = await waitFor('the dispatch on the topic', () => {
+      const records = lane
+        .records(InappChannelTopics.lanes.high.topic)
+        .filter((candidate) => JSON.stringify(candidate.written).includes(item.messageId));
+      return records.length > 0 && records;
+    });
+    const written = JSON.stringify(record.written);
+    expect(written).toContain('sbenc:v1:');
+    for (const secret of secrets) expect(written).not.toContain(secret);
   });
 
   it('reads items written in plaintext before encryption, and the start-up rewrite encrypts them', async () => {

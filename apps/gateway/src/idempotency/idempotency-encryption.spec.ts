@@ -1,48 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import {
-  BlindIndex,
-  type DataKey,
-  type DataKeySource,
-  EncryptionError,
-  FieldEncryptor,
-  isEncrypted,
-} from '@switchboard/encryption';
+import { BlindIndex, FieldEncryptor, InMemoryDataKeys, isEncrypted } from '@switchboard/encryption';
 import { IdempotencyEncryption } from './idempotency-encryption';
 import { fingerprintRequest } from './request-fingerprint';
 
-/** One key per tenant in memory; the PostgreSQL key store has its own integration test. */
-class TenantKeysInMemory implements DataKeySource {
-  private readonly keys = new Map<string, DataKey>();
-
-  async keyFor(tenantId: string): Promise<DataKey> {
-    let key = this.keys.get(tenantId);
-    if (key === undefined) {
-      key = { keyId: `key${this.keys.size + 1}`, tenantId, material: randomBytes(32) };
-      this.keys.set(tenantId, key);
-    }
-    return key;
-  }
-
-  async keyById(keyId: string): Promise<DataKey> {
-    const key = [...this.keys.values()].find((candidate) => candidate.keyId === keyId);
-    if (key === undefined) throw new EncryptionError('UNKNOWN_DATA_KEY', keyId);
-    return key;
-  }
-
-  keysFor(owners: ReadonlyArray<{ tenantId: string }>): Promise<DataKey[]> {
-    return Promise.all(owners.map(({ tenantId }) => this.keyFor(tenantId)));
-  }
-
-  async keysByIds(keyIds: readonly string[]): Promise<Map<string, DataKey | EncryptionError>> {
-    const found = new Map<string, DataKey | EncryptionError>();
-    for (const keyId of keyIds)
-      found.set(keyId, await this.keyById(keyId).catch((error: EncryptionError) => error));
-    return found;
-  }
-}
-
 const encryption = new IdempotencyEncryption(
-  new FieldEncryptor(new TenantKeysInMemory()),
+  new FieldEncryptor(new InMemoryDataKeys()),
   new BlindIndex(randomBytes(32)),
 );
 const body = { recipient: { email: 'ada@example.com' }, type: 'welcome' };

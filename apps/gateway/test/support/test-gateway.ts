@@ -4,6 +4,7 @@ import {
   MessageRequestedTopics,
   type MessageRequested as MessageRequestedPayload,
 } from '@switchboard/contracts';
+import { connectPayloadCipher, type StandalonePayloadCipher } from '@switchboard/encryption';
 import type { RunningService } from '@switchboard/service-kit';
 import {
   createTestBroker,
@@ -19,7 +20,10 @@ import { loadGatewayConfig } from '../../src/config';
 import { startGateway } from '../../src/gateway';
 
 export interface RequestedEvent {
+  /** With its addresses and content opened, as the router reads it. */
   payload: MessageRequestedPayload;
+  /** The value as written on the topic: addresses and content sealed. */
+  written: unknown;
   headers: Record<string, string>;
   key: string;
 }
@@ -90,16 +94,19 @@ export async function createTestGateway(options: TestGatewayOptions = {}): Promi
   });
   let service: RunningService | undefined;
   let consumer: Consumer | undefined;
+  let cipher: StandalonePayloadCipher | undefined;
   const requested: RequestedEvent[] = [];
   const close = async () => {
     await consumer?.disconnect();
     await service?.close();
+    await cipher?.close();
     if (!options.broker) await broker.stop();
     if (!options.database) await database.drop();
   };
   try {
     service = await startGateway(config);
-    consumer = await readRequestedEvents(broker.brokers, requested);
+    cipher = await connectPayloadCipher(database.url, TEST_ENCRYPTION_VARIABLES);
+    consumer = await readRequestedEvents(broker.brokers, cipher, requested);
   } catch (error) {
     await close();
     throw error;
@@ -164,7 +171,11 @@ async function call(
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
 }
 
-async function readRequestedEvents(brokers: string[], into: RequestedEvent[]): Promise<Consumer> {
+async function readRequestedEvents(
+  brokers: string[],
+  cipher: StandalonePayloadCipher,
+  into: RequestedEvent[],
+): Promise<Consumer> {
   const kafka = new Kafka({ clientId: 'gateway-test-reader', brokers, logLevel: logLevel.NOTHING });
   const consumer = kafka.consumer({ groupId: `gateway-test-${randomUUID()}`, maxWaitTimeInMs: 100 });
   await consumer.connect();
@@ -173,12 +184,14 @@ async function readRequestedEvents(brokers: string[], into: RequestedEvent[]): P
     fromBeginning: true,
   });
   await consumer.run({
-    eachMessage: async ({ message }) => {
+    eachMessage: async ({ topic, message }) => {
       const headers = Object.fromEntries(
         Object.entries(message.headers ?? {}).map(([name, value]) => [name, String(value)]),
       );
+      const written: unknown = JSON.parse(String(message.value));
       into.push({
-        payload: MessageRequested.parse(JSON.parse(String(message.value))),
+        payload: MessageRequested.parse(await cipher.open(topic, written)),
+        written,
         headers,
         key: String(message.key),
       });

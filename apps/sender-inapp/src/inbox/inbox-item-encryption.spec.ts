@@ -1,64 +1,20 @@
-import { randomBytes } from 'node:crypto';
-import {
-  type DataKey,
-  type DataKeySource,
-  EncryptionError,
-  FieldEncryptor,
-  isEncrypted,
-} from '@switchboard/encryption';
+import { FieldEncryptor, InMemoryDataKeys, isEncrypted } from '@switchboard/encryption';
 import { type InboxItemContent, InboxItemEncryption } from './inbox-item-encryption';
 
-/** One key per recipient in memory; the PostgreSQL key store has its own integration test. */
-class KeysInMemory implements DataKeySource {
-  private readonly keys = new Map<string, DataKey>();
-  readonly destroyed = new Set<string>();
-  readonly forgotten: string[] = [];
-  keyLookups = 0;
-
-  async keyFor(tenantId: string, recipientId?: string): Promise<DataKey> {
-    const owner = JSON.stringify([tenantId, recipientId ?? null]);
-    let key = this.keys.get(owner);
-    if (key === undefined) {
-      key = { keyId: `key${this.keys.size + 1}`, tenantId, material: randomBytes(32) };
-      this.keys.set(owner, key);
-    }
-    return key;
-  }
-
-  async keyById(keyId: string): Promise<DataKey> {
-    if (this.destroyed.has(keyId)) throw new EncryptionError('KEY_DESTROYED', keyId);
-    const key = [...this.keys.values()].find((candidate) => candidate.keyId === keyId);
-    if (key === undefined) throw new EncryptionError('UNKNOWN_DATA_KEY', keyId);
-    return key;
-  }
-
-  keysFor(owners: ReadonlyArray<{ tenantId: string; recipientId?: string }>): Promise<DataKey[]> {
-    this.keyLookups += 1;
-    return Promise.all(owners.map(({ tenantId, recipientId }) => this.keyFor(tenantId, recipientId)));
-  }
-
-  async keysByIds(keyIds: readonly string[]): Promise<Map<string, DataKey | EncryptionError>> {
-    this.keyLookups += 1;
-    const found = new Map<string, DataKey | EncryptionError>();
-    for (const keyId of keyIds)
-      found.set(keyId, await this.keyById(keyId).catch((error: EncryptionError) => error));
-    return found;
-  }
-
-  async destroyRecipientKey(tenantId: string, recipientId: string): Promise<string | undefined> {
-    const keyId = (await this.keyFor(tenantId, recipientId)).keyId;
-    this.destroyed.add(keyId);
-    return keyId;
-  }
-
-  forgetRecipient(tenantId: string, recipientId: string): void {
-    this.forgotten.push(`${tenantId}/${recipientId}`);
-  }
-}
-
 function setUp() {
-  const keys = new KeysInMemory();
-  return { keys, encryption: new InboxItemEncryption(new FieldEncryptor(keys), keys) };
+  const keys = new InMemoryDataKeys();
+  // What erasure asks of the key store: destroy the recipient's key, and drop it from the cache.
+  const forgotten: string[] = [];
+  const keyManagement = {
+    destroyRecipientKey: async (tenantId: string, recipientId: string) => {
+      await keys.destroy(tenantId, recipientId);
+      return (await keys.keyFor(tenantId, recipientId)).keyId;
+    },
+    forgetRecipient: (tenantId: string, recipientId: string) => {
+      forgotten.push(`${tenantId}/${recipientId}`);
+    },
+  };
+  return { keys, forgotten, encryption: new InboxItemEncryption(new FieldEncryptor(keys), keyManagement) };
 }
 
 const ada = { tenantId: 'acme', recipientId: 'ada' };
@@ -102,7 +58,7 @@ describe('InboxItemEncryption', () => {
       owners.map((owner, index) => ({ ...owner, content: sealed[index] })),
     );
     expect(opened.every((result) => result.ok)).toBe(true);
-    expect(keys.keyLookups).toBe(2);
+    expect(keys.lookups).toBe(2);
   });
 
   it('reads plaintext rows written before encryption as they are', async () => {
@@ -124,21 +80,21 @@ describe('InboxItemEncryption', () => {
     ]);
     expect(opened[0]).toEqual({
       ok: false,
-      unreadable: [{ field: 'title', code: 'DECRYPTION_FAILED', keyId: 'key1' }],
+      unreadable: [{ field: 'title', code: 'DECRYPTION_FAILED', keyId: 'k1' }],
     });
     expect(opened[1]).toEqual({ ok: true, content });
   });
 
   it("makes an erased recipient's items unreadable and forgets their key in this replica", async () => {
-    const { encryption, keys } = setUp();
+    const { encryption, forgotten } = setUp();
     const [sealed] = await encryption.sealMany([{ ...ada, content }]);
 
-    await expect(encryption.destroyRecipientKey('acme', 'ada')).resolves.toBe('key1');
-    expect(keys.forgotten).toEqual(['acme/ada']);
+    await expect(encryption.destroyRecipientKey('acme', 'ada')).resolves.toBe('k1');
+    expect(forgotten).toEqual(['acme/ada']);
     const [opened] = await encryption.openMany([{ ...ada, content: sealed }]);
     expect(opened).toMatchObject({
       ok: false,
-      unreadable: expect.arrayContaining([{ field: 'title', code: 'KEY_DESTROYED', keyId: 'key1' }]),
+      unreadable: expect.arrayContaining([{ field: 'title', code: 'KEY_DESTROYED', keyId: 'k1' }]),
     });
   });
 });

@@ -8,6 +8,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { type DeliveryEvent, DeliveryEventTopic } from '@switchboard/contracts';
+import { ENCRYPTION, type Encryption } from '@switchboard/encryption';
 import { EventPublisher, KAFKA } from '@switchboard/messaging';
 import type { ReadinessCheck } from '@switchboard/service-kit';
 import type { Kafka } from 'kafkajs';
@@ -24,7 +25,6 @@ import { EncryptPlaintextInboxItems } from './encrypt-plaintext-inbox-items';
 import { InappDispatchConsumers } from './inapp-dispatch.consumers';
 import { inappLanes } from './inapp-lanes';
 import { InboxItemEncryption } from './inbox-item-encryption';
-import { inboxItemEncryptionProvider } from './inbox-item-encryption.provider';
 import { ListInboxUsecase } from './list-inbox.usecase';
 import { PostgresInboxStore } from './postgres-inbox-store';
 import { StoreInboxItemsUsecase } from './store-inbox-items.usecase';
@@ -73,7 +73,13 @@ const publishDeliveryEvents = (publisher: EventPublisher) => (events: DeliveryEv
 @Module({
   controllers: [InboxController],
   providers: [
-    inboxItemEncryptionProvider,
+    {
+      provide: InboxItemEncryption,
+      // The service's one Encryption: erasing a recipient drops their key from the cache that
+      // opens the dispatches consumed too.
+      useFactory: ({ encryptor, keys }: Encryption) => new InboxItemEncryption(encryptor, keys),
+      inject: [ENCRYPTION],
+    },
     PostgresInboxStore,
     EncryptPlaintextInboxItems,
     RecipientTokenGuard,

@@ -9,6 +9,11 @@ export interface ConsumedEvent<T> {
   offset: string;
   key: string | null;
   payload: T;
+  /**
+   * The record's value as it was written, its personal fields still sealed: what a handler that
+   * parks or republishes the record as it is keeps (never the opened payload).
+   */
+  value: Buffer | null;
   headers: Record<string, string>;
   /** Delivery attempt from the `sb-attempt` header: 1 unless re-published to a retry topic. */
   attempt: number;
@@ -42,6 +47,7 @@ export function consumedEvent<T>(
     offset: message.offset,
     key: message.key?.toString('utf8') ?? null,
     payload,
+    value: message.value ?? null,
     headers,
     attempt: attemptOf(headers),
     processingAttempt: 1,

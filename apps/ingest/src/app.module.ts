@@ -1,11 +1,11 @@
 import { Module, type Type } from '@nestjs/common';
 import { DeliveryEventTopic, MessageAcceptedTopics, MessageRequestedTopics } from '@switchboard/contracts';
+import { EncryptionModule } from '@switchboard/encryption';
 import { MessagingHealthIndicator, MessagingModule, kafkaSettingsFromConfig } from '@switchboard/messaging';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
 import { HealthModule, ServiceAccessModule } from '@switchboard/service-kit';
 import type { IngestConfig } from './config';
 import { ConsumerReadiness, ConsumersModule } from './consumers/consumers.module';
-import { IngestEncryptionModule } from './encryption/ingest-encryption.module';
 import { IngestConfigModule } from './ingest-config.module';
 import { MessageEntity } from './messages/message.entity';
 import { MessagesModule } from './messages/messages.module';
@@ -49,6 +49,8 @@ export function createAppModule(config: IngestConfig): Type<unknown> {
           IndexPlaintextMessages1796720000000,
         ],
       }),
+      // One Encryption for ingest's messages table and its Kafka payloads (the publisher picks it up).
+      EncryptionModule.forRoot(config),
       MessagingModule.forRoot({
         kafka: kafkaSettingsFromConfig(config, 'ingest'),
         topics: [
@@ -65,7 +67,6 @@ export function createAppModule(config: IngestConfig): Type<unknown> {
       }),
       ServiceAccessModule.forRoot({ audience: 'ingest', secrets: config.SERVICE_TOKEN_SECRETS }),
       HealthModule.register([MessagingHealthIndicator, DatabaseHealthIndicator, ConsumerReadiness]),
-      IngestEncryptionModule,
       TriggersModule,
       MessagesModule,
       RecipientExportModule,

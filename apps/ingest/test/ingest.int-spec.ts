@@ -9,6 +9,8 @@ import {
   type MessageRequested,
   MessageRequestedTopic,
 } from '@switchboard/contracts';
+import { connectPayloadCipher, type StandalonePayloadCipher } from '@switchboard/encryption';
+import { EventPublisher } from '@switchboard/messaging';
 import type { RunningService } from '@switchboard/service-kit';
 import { StructuredLogger } from '@switchboard/telemetry';
 import {
@@ -25,7 +27,7 @@ import {
   TEST_SERVICE_TOKEN_SECRETS,
   serviceAuthorization,
 } from '@switchboard/testing';
-import type { Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { loadIngestConfig } from '../src/config';
 import { MessageEncryption } from '../src/encryption/message-encryption';
@@ -39,7 +41,9 @@ describe('ingest', () => {
   let broker: TestBroker;
   let database: TestDatabase;
   let ingest: RunningService;
+  let kafka: Kafka;
   let producer: Producer;
+  let cipher: StandalonePayloadCipher;
   let observer: TopicObserver;
   let db: Client;
 
@@ -56,13 +60,15 @@ describe('ingest', () => {
       }),
       new StructuredLogger('ingest', 'warn'),
     );
-    const kafka = testKafka(broker.brokers, 'ingest-int-spec');
+    kafka = testKafka(broker.brokers, 'ingest-int-spec');
     producer = await connectProducer(kafka);
-    observer = await observeTopics(kafka, [
-      MessageAcceptedTopic.topic,
-      DeliveryEventTopic.topic,
-      DEAD_LETTER_TOPIC,
-    ]);
+    // Accepted messages are sealed on the topic: the observer opens them as the router would.
+    cipher = await connectPayloadCipher(database.url, TEST_ENCRYPTION_VARIABLES);
+    observer = await observeTopics(
+      kafka,
+      [MessageAcceptedTopic.topic, DeliveryEventTopic.topic, DEAD_LETTER_TOPIC],
+      { cipher },
+    );
     db = new Client({ connectionString: database.url });
     await db.connect();
   });
@@ -71,6 +77,7 @@ describe('ingest', () => {
     await observer?.stop();
     await producer?.disconnect();
     await ingest?.close();
+    await cipher?.close();
     await db?.end();
     await broker?.stop();
     await database?.drop();
@@ -168,6 +175,55 @@ describe('ingest', () => {
       source: 'ingest',
     });
     expect(await storedRows(message.messageId)).toBe(1);
+  });
+
+  it('publishes the accepted message with its address and content sealed: the record as written holds neither', async () => {
+    const subject = `Order ${randomUUID()}`;
+    const message = requested({
+      recipient: {
+        id: `user-${randomUUID()}`,
+        email: `grace-${randomUUID()}@example.com`,
+        phone: '+14155550199',
+      },
+      content: { subject, text: 'Your parcel is on its way' },
+    });
+
+    await produceRequested(message);
+
+    const record = await waitFor('the accepted message', () =>
+      observer
+        .records(MessageAcceptedTopic.topic)
+        .find((candidate) => (candidate.value as MessageAccepted).messageId === message.messageId),
+    );
+    const written = JSON.stringify(record.written);
+    for (const value of [
+      message.recipient.email as string,
+      '4155550199',
+      subject,
+      'Your parcel is on its way',
+    ]) {
+      expect(written).not.toContain(value);
+    }
+    // The recipient id stays readable (it names the key); the router opens the rest as it was.
+    expect(record.written).toMatchObject({ recipient: { id: message.recipient.id } });
+    expect(record.value).toEqual(message);
+  });
+
+  it('accepts a request published sealed, as the gateway publishes it', async () => {
+    const message = requested({ content: { subject: 'Sealed', text: `Hello ${randomUUID()}` } });
+    const sealingPublisher = new EventPublisher(kafka, { cipher: cipher.cipher });
+    await sealingPublisher.connect();
+    try {
+      await sealingPublisher.publish(MessageRequestedTopic.topic, message);
+    } finally {
+      await sealingPublisher.disconnect();
+    }
+
+    const published = await waitFor('the accepted message', () =>
+      accepted().find((candidate) => candidate.messageId === message.messageId),
+    );
+    expect(published).toEqual(message);
+    expect(await storedEmails()).toContain(message.recipient.email);
   });
 
   it('keeps a redelivered requested message as one message', async () => {

@@ -5,7 +5,12 @@ import {
   type MessageRequested,
   MessageRequestedTopic,
 } from '@switchboard/contracts';
-import type { Encryption } from '@switchboard/encryption';
+import {
+  connectPayloadCipher,
+  ENCRYPTION,
+  type Encryption,
+  type StandalonePayloadCipher,
+} from '@switchboard/encryption';
 import type { RunningService } from '@switchboard/service-kit';
 import { StructuredLogger } from '@switchboard/telemetry';
 import {
@@ -25,7 +30,6 @@ import {
 import type { Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { loadIngestConfig } from '../src/config';
-import { INGEST_ENCRYPTION } from '../src/encryption/ingest-encryption.module';
 import { startIngest } from '../src/ingest';
 import { EncryptPlaintextMessages } from '../src/messages/encrypt-plaintext-messages';
 
@@ -62,6 +66,7 @@ describe('ingest: messages encrypted at rest', () => {
   let database: TestDatabase;
   let ingest: RunningService;
   let producer: Producer;
+  let cipher: StandalonePayloadCipher;
   let observer: TopicObserver;
   let db: Client;
 
@@ -79,7 +84,8 @@ describe('ingest: messages encrypted at rest', () => {
     );
     const kafka = testKafka(broker.brokers, 'ingest-encryption-int-spec');
     producer = await connectProducer(kafka);
-    observer = await observeTopics(kafka, [MessageAcceptedTopic.topic]);
+    cipher = await connectPayloadCipher(database.url, TEST_ENCRYPTION_VARIABLES);
+    observer = await observeTopics(kafka, [MessageAcceptedTopic.topic], { cipher });
     db = new Client({ connectionString: database.url });
     await db.connect();
   });
@@ -88,6 +94,7 @@ describe('ingest: messages encrypted at rest', () => {
     await observer?.stop();
     await producer?.disconnect();
     await ingest?.close();
+    await cipher?.close();
     await db?.end();
     await broker?.stop();
     await database?.drop();
@@ -171,7 +178,7 @@ describe('ingest: messages encrypted at rest', () => {
     const message = personalMessage(recipientId);
     await accept(message);
 
-    await ingest.app.get<symbol, Encryption>(INGEST_ENCRYPTION).keys.destroyRecipientKey('acme', recipientId);
+    await ingest.app.get<symbol, Encryption>(ENCRYPTION).keys.destroyRecipientKey('acme', recipientId);
 
     const [afterErasure] = await exported(recipientId);
     expect(afterErasure).toMatchObject({

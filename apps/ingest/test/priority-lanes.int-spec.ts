@@ -6,6 +6,7 @@ import {
   MessageRequestedTopics,
   type PriorityName,
 } from '@switchboard/contracts';
+import { connectPayloadCipher, type StandalonePayloadCipher } from '@switchboard/encryption';
 import type { RunningService } from '@switchboard/service-kit';
 import { StructuredLogger } from '@switchboard/telemetry';
 import {
@@ -30,6 +31,7 @@ describe('ingest priority lanes', () => {
   let database: TestDatabase;
   let ingest: RunningService;
   let producer: Producer;
+  let cipher: StandalonePayloadCipher;
   let observer: TopicObserver;
 
   beforeAll(async () => {
@@ -46,9 +48,11 @@ describe('ingest priority lanes', () => {
     );
     const kafka = testKafka(broker.brokers, 'ingest-lanes-int-spec');
     producer = await connectProducer(kafka);
+    cipher = await connectPayloadCipher(database.url, TEST_ENCRYPTION_VARIABLES);
     observer = await observeTopics(
       kafka,
       Object.values(MessageAcceptedTopics).map(({ topic }) => topic),
+      { cipher },
     );
   });
 
@@ -56,6 +60,7 @@ describe('ingest priority lanes', () => {
     await observer?.stop();
     await producer?.disconnect();
     await ingest?.close();
+    await cipher?.close();
     await broker?.stop();
     await database?.drop();
   });

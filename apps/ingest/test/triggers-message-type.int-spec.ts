@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type MessageAccepted, MessageAcceptedTopic } from '@switchboard/contracts';
+import { connectPayloadCipher, type StandalonePayloadCipher } from '@switchboard/encryption';
 import type { RunningService } from '@switchboard/service-kit';
 import { StructuredLogger } from '@switchboard/telemetry';
 import {
@@ -27,6 +28,7 @@ describe('ingest triggers with a message type', () => {
   let database: TestDatabase;
   let ingest: RunningService;
   let producer: Producer;
+  let cipher: StandalonePayloadCipher;
   let observer: TopicObserver;
 
   beforeAll(async () => {
@@ -44,13 +46,15 @@ describe('ingest triggers with a message type', () => {
     );
     const kafka = testKafka(broker.brokers, 'ingest-trigger-types-int-spec');
     producer = await connectProducer(kafka);
-    observer = await observeTopics(kafka, [MessageAcceptedTopic.topic]);
+    cipher = await connectPayloadCipher(database.url, TEST_ENCRYPTION_VARIABLES);
+    observer = await observeTopics(kafka, [MessageAcceptedTopic.topic], { cipher });
   });
 
   afterAll(async () => {
     await observer?.stop();
     await producer?.disconnect();
     await ingest?.close();
+    await cipher?.close();
     await broker?.stop();
     await database?.drop();
   });

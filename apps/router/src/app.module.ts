@@ -5,6 +5,7 @@ import {
   MessageRequestedTopics,
   RenderRequestedTopics,
 } from '@switchboard/contracts';
+import { EncryptionModule } from '@switchboard/encryption';
 import { MessagingHealthIndicator, MessagingModule, kafkaSettingsFromConfig } from '@switchboard/messaging';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
 import { HealthModule, ServiceAccessModule } from '@switchboard/service-kit';
@@ -39,7 +40,6 @@ import { RecurringScheduleEntity } from './recurring-schedules/recurring-schedul
 import { RecurringSchedulesModule } from './recurring-schedules/recurring-schedules.module';
 import { RouterConfigModule } from './router-config.module';
 import { DecisionEntity } from './routing/decision.entity';
-import { RouterEncryptionModule } from './encryption/router-encryption.module';
 import { RoutingModule } from './routing/routing.module';
 import { ScheduleEntity } from './schedules/schedule.entity';
 import { SchedulesModule } from './schedules/schedules.module';
@@ -93,6 +93,8 @@ export function createAppModule(config: RouterConfig, options: RouterOptions = {
           IndexPlaintextRoutingRows1796760000000,
         ],
       }),
+      // One Encryption for the router's tables and its Kafka payloads (the publisher picks it up).
+      EncryptionModule.forRoot(config),
       MessagingModule.forRoot({
         kafka: kafkaSettingsFromConfig(config, 'router'),
         // Recurring schedules publish their runs as requests, on every lane, as the gateway does.
@@ -105,7 +107,6 @@ export function createAppModule(config: RouterConfig, options: RouterOptions = {
       }),
       ServiceAccessModule.forRoot({ audience: 'router', secrets: config.SERVICE_TOKEN_SECRETS }),
       HealthModule.register([MessagingHealthIndicator, DatabaseHealthIndicator, ConsumerReadiness]),
-      RouterEncryptionModule,
       SuppressionsModule,
       RecipientsModule.forRoot(options),
       RecipientExportModule,

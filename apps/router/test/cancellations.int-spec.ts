@@ -8,6 +8,7 @@ import {
   RenderRequestedTopic,
 } from '@switchboard/contracts';
 import { createDataSource } from '@switchboard/persistence';
+import { connectPayloadCipher, type StandalonePayloadCipher } from '@switchboard/encryption';
 import type { RunningService } from '@switchboard/service-kit';
 import { StructuredLogger } from '@switchboard/telemetry';
 import {
@@ -35,6 +36,7 @@ describe('cancelling a message', () => {
   let database: TestDatabase;
   let router: RunningService;
   let producer: Producer;
+  let cipher: StandalonePayloadCipher;
   let observer: TopicObserver;
   let db: Client;
 
@@ -53,7 +55,8 @@ describe('cancelling a message', () => {
     );
     const kafka = testKafka(broker.brokers, 'cancellations-int-spec');
     producer = await connectProducer(kafka);
-    observer = await observeTopics(kafka, [DeliveryEventTopic.topic, RenderRequestedTopic.topic]);
+    cipher = await connectPayloadCipher(database.url, TEST_ENCRYPTION_VARIABLES);
+    observer = await observeTopics(kafka, [DeliveryEventTopic.topic, RenderRequestedTopic.topic], { cipher });
     db = new Client({ connectionString: database.url });
     await db.connect();
   });
@@ -62,6 +65,7 @@ describe('cancelling a message', () => {
     await observer?.stop();
     await producer?.disconnect();
     await router?.close();
+    await cipher?.close();
     await db?.end();
     await broker?.stop();
     await database?.drop();

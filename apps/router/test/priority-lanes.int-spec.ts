@@ -6,6 +6,7 @@ import {
   type RenderRequested,
   RenderRequestedTopics,
 } from '@switchboard/contracts';
+import { connectPayloadCipher, type StandalonePayloadCipher } from '@switchboard/encryption';
 import type { RunningService } from '@switchboard/service-kit';
 import { StructuredLogger } from '@switchboard/telemetry';
 import {
@@ -33,6 +34,7 @@ describe('router priority lanes', () => {
   let database: TestDatabase;
   let router: RunningService | undefined;
   let producer: Producer;
+  let cipher: StandalonePayloadCipher;
   let observer: TopicObserver;
   let db: Client;
 
@@ -48,6 +50,7 @@ describe('router priority lanes', () => {
     await observer?.stop();
     await producer?.disconnect();
     await router?.close();
+    await cipher?.close();
     await db?.end();
     await broker?.stop();
     await database?.drop();
@@ -100,9 +103,12 @@ describe('router priority lanes', () => {
       }),
       new StructuredLogger('router', 'warn'),
     );
-    observer = await observeTopics(testKafka(broker.brokers, 'router-lanes-observer'), [
-      RenderRequestedTopics.high.topic,
-    ]);
+    cipher = await connectPayloadCipher(database.url, TEST_ENCRYPTION_VARIABLES);
+    observer = await observeTopics(
+      testKafka(broker.brokers, 'router-lanes-observer'),
+      [RenderRequestedTopics.high.topic],
+      { cipher },
+    );
     await waitFor(
       'the router to be working through the bulk backlog',
       async () => (await decidedCount(bulkIds)) > 0,

@@ -6,6 +6,7 @@ import {
   RenderRequestedTopics,
 } from '@switchboard/contracts';
 import type { AddressLookup } from '@switchboard/security';
+import { connectPayloadCipher, type StandalonePayloadCipher } from '@switchboard/encryption';
 import type { RunningService } from '@switchboard/service-kit';
 import { StructuredLogger } from '@switchboard/telemetry';
 import {
@@ -59,6 +60,7 @@ describe('router: recipients encrypted at rest', () => {
   let database: TestDatabase;
   let router: RunningService;
   let producer: Producer;
+  let cipher: StandalonePayloadCipher;
   let observer: TopicObserver;
   let db: Client;
 
@@ -77,9 +79,11 @@ describe('router: recipients encrypted at rest', () => {
     );
     const kafka = testKafka(broker.brokers, 'router-encryption-int-spec');
     producer = await connectProducer(kafka);
+    cipher = await connectPayloadCipher(database.url, TEST_ENCRYPTION_VARIABLES);
     observer = await observeTopics(
       kafka,
       Object.values(RenderRequestedTopics).map(({ topic }) => topic),
+      { cipher },
     );
     db = new Client({ connectionString: database.url });
     await db.connect();
@@ -89,6 +93,7 @@ describe('router: recipients encrypted at rest', () => {
     await observer?.stop();
     await producer?.disconnect();
     await router?.close();
+    await cipher?.close();
     await db?.end();
     await broker?.stop();
     await database?.drop();

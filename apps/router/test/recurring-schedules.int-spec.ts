@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type MessageRequested, MessageRequestedTopic, type ScheduleView } from '@switchboard/contracts';
 import { createDataSource } from '@switchboard/persistence';
+import { connectPayloadCipher, type StandalonePayloadCipher } from '@switchboard/encryption';
 import type { RunningService } from '@switchboard/service-kit';
 import { StructuredLogger } from '@switchboard/telemetry';
 import {
@@ -35,6 +36,7 @@ describe('recurring schedules', () => {
   let broker: TestBroker;
   let database: TestDatabase;
   let routers: RunningService[] = [];
+  let cipher: StandalonePayloadCipher;
   let observer: TopicObserver;
   let db: Client;
 
@@ -55,9 +57,12 @@ describe('recurring schedules', () => {
   beforeAll(async () => {
     [broker, database] = await Promise.all([createTestBroker(), createTestDatabase('router_recurring')]);
     routers = [await startReplica()];
-    observer = await observeTopics(testKafka(broker.brokers, 'recurring-int-spec'), [
-      MessageRequestedTopic.topic,
-    ]);
+    cipher = await connectPayloadCipher(database.url, TEST_ENCRYPTION_VARIABLES);
+    observer = await observeTopics(
+      testKafka(broker.brokers, 'recurring-int-spec'),
+      [MessageRequestedTopic.topic],
+      { cipher },
+    );
     db = new Client({ connectionString: database.url });
     await db.connect();
   });
@@ -65,6 +70,7 @@ describe('recurring schedules', () => {
   afterAll(async () => {
     await observer?.stop();
     await Promise.all(routers.map((router) => router.close()));
+    await cipher?.close();
     await db?.end();
     await broker?.stop();
     await database?.drop();

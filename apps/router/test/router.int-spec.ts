@@ -7,7 +7,8 @@ import {
   type RenderRequested,
   RenderRequestedTopics,
 } from '@switchboard/contracts';
-import { BlindIndex } from '@switchboard/encryption';
+import { BlindIndex, connectPayloadCipher, type StandalonePayloadCipher } from '@switchboard/encryption';
+import { EventPublisher } from '@switchboard/messaging';
 import type { RunningService } from '@switchboard/service-kit';
 import { StructuredLogger } from '@switchboard/telemetry';
 import {
@@ -24,7 +25,7 @@ import {
   TEST_ENCRYPTION_VARIABLES,
   serviceAuthorization,
 } from '@switchboard/testing';
-import type { Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import { Client } from 'pg';
 import { loadRouterConfig } from '../src/config';
 import { startRouter } from '../src/router';
@@ -33,7 +34,9 @@ describe('router', () => {
   let broker: TestBroker;
   let database: TestDatabase;
   let router: RunningService;
+  let kafka: Kafka;
   let producer: Producer;
+  let cipher: StandalonePayloadCipher;
   let observer: TopicObserver;
   let db: Client;
 
@@ -50,12 +53,15 @@ describe('router', () => {
       }),
       new StructuredLogger('router', 'warn'),
     );
-    const kafka = testKafka(broker.brokers, 'router-int-spec');
+    kafka = testKafka(broker.brokers, 'router-int-spec');
     producer = await connectProducer(kafka);
-    observer = await observeTopics(kafka, [
-      ...Object.values(RenderRequestedTopics).map(({ topic }) => topic),
-      DeliveryEventTopic.topic,
-    ]);
+    // Render requests are sealed on the topic: the observer opens them as the renderer would.
+    cipher = await connectPayloadCipher(database.url, TEST_ENCRYPTION_VARIABLES);
+    observer = await observeTopics(
+      kafka,
+      [...Object.values(RenderRequestedTopics).map(({ topic }) => topic), DeliveryEventTopic.topic],
+      { cipher },
+    );
     db = new Client({ connectionString: database.url });
     await db.connect();
   });
@@ -64,6 +70,7 @@ describe('router', () => {
     await observer?.stop();
     await producer?.disconnect();
     await router?.close();
+    await cipher?.close();
     await db?.end();
     await broker?.stop();
     await database?.drop();
@@ -147,6 +154,53 @@ describe('router', () => {
       expect.objectContaining({ type: 'routed', source: 'router', channel: 'email' }),
     ]);
     expect(await decisionRows(message.messageId)).toEqual([{ decision: 'routed', reason: null }]);
+  });
+
+  it('publishes the render request with its address and content sealed: the record as written holds neither', async () => {
+    const orderNumber = `A-${randomUUID()}`;
+    const message = acceptedMessage({
+      recipient: { id: `user-${randomUUID()}`, email: `grace-${randomUUID()}@example.com` },
+      content: { templateKey: 'welcome', data: { orderNumber } },
+    });
+
+    await produceAccepted(message);
+
+    const record = await waitFor('the render request', () =>
+      Object.values(RenderRequestedTopics)
+        .flatMap(({ topic }) => observer.records(topic))
+        .find((candidate) => (candidate.value as RenderRequested).messageId === message.messageId),
+    );
+    const written = JSON.stringify(record.written);
+    expect(written).not.toContain(message.recipient.email);
+    expect(written).not.toContain(orderNumber);
+    // The recipient id stays readable (it names the key); the renderer opens the rest as it was.
+    expect(record.written).toMatchObject({ recipientId: message.recipient.id });
+    expect(record.value).toMatchObject({
+      address: message.recipient.email,
+      content: message.content,
+    });
+  });
+
+  it('routes a message published sealed, as ingest publishes it', async () => {
+    const message = acceptedMessage({
+      content: { templateKey: 'welcome', data: { name: `Ada ${randomUUID()}` } },
+    });
+    const sealingPublisher = new EventPublisher(kafka, { cipher: cipher.cipher });
+    await sealingPublisher.connect();
+    try {
+      await sealingPublisher.publish(MessageAcceptedTopic.topic, message);
+    } finally {
+      await sealingPublisher.disconnect();
+    }
+
+    const request = await waitFor('the render request', () =>
+      renderRequests().find((candidate) => candidate.messageId === message.messageId),
+    );
+    expect(request).toMatchObject({
+      channel: 'email',
+      address: message.recipient.email,
+      content: message.content,
+    });
   });
 
   it('keeps the first decision of a redelivered message and renders it with the same request', async () => {

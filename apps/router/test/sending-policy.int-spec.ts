@@ -7,6 +7,7 @@ import {
   type RenderRequested,
   RenderRequestedTopic,
 } from '@switchboard/contracts';
+import { connectPayloadCipher, type StandalonePayloadCipher } from '@switchboard/encryption';
 import type { RunningService } from '@switchboard/service-kit';
 import { StructuredLogger } from '@switchboard/telemetry';
 import {
@@ -36,6 +37,7 @@ describe('sending policy (two router replicas)', () => {
   let database: TestDatabase;
   let replicas: RunningService[];
   let producer: Producer;
+  let cipher: StandalonePayloadCipher;
   let observer: TopicObserver;
   let db: Client;
 
@@ -63,7 +65,8 @@ describe('sending policy (two router replicas)', () => {
     );
     const kafka = testKafka(broker.brokers, 'router-policy-int-spec');
     producer = await connectProducer(kafka);
-    observer = await observeTopics(kafka, [RenderRequestedTopic.topic, DeliveryEventTopic.topic]);
+    cipher = await connectPayloadCipher(database.url, TEST_ENCRYPTION_VARIABLES);
+    observer = await observeTopics(kafka, [RenderRequestedTopic.topic, DeliveryEventTopic.topic], { cipher });
     db = new Client({ connectionString: database.url });
     await db.connect();
   }, 90_000);
@@ -72,6 +75,7 @@ describe('sending policy (two router replicas)', () => {
     await observer?.stop();
     await producer?.disconnect();
     await Promise.all((replicas ?? []).map((replica) => replica.close()));
+    await cipher?.close();
     await db?.end();
     await broker?.stop();
     await database?.drop();

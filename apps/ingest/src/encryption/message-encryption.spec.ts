@@ -1,43 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { type DataKey, type DataKeySource, EncryptionError, FieldEncryptor } from '@switchboard/encryption';
+import { FieldEncryptor, InMemoryDataKeys } from '@switchboard/encryption';
 import { MessageEncryption } from './message-encryption';
-
-/** One key per tenant or recipient in memory; the PostgreSQL key store has its own integration test. */
-class KeysInMemory implements DataKeySource {
-  private readonly keys = new Map<string, DataKey>();
-  readonly destroyed = new Set<string>();
-  lookups = 0;
-
-  async keyFor(tenantId: string, recipientId?: string): Promise<DataKey> {
-    const owner = JSON.stringify([tenantId, recipientId ?? null]);
-    let key = this.keys.get(owner);
-    if (key === undefined) {
-      key = { keyId: `key${this.keys.size + 1}`, tenantId, material: randomBytes(32) };
-      this.keys.set(owner, key);
-    }
-    return key;
-  }
-
-  async keyById(keyId: string): Promise<DataKey> {
-    if (this.destroyed.has(keyId)) throw new EncryptionError('KEY_DESTROYED', keyId);
-    const key = [...this.keys.values()].find((candidate) => candidate.keyId === keyId);
-    if (key === undefined) throw new EncryptionError('UNKNOWN_DATA_KEY', keyId);
-    return key;
-  }
-
-  keysFor(owners: ReadonlyArray<{ tenantId: string; recipientId?: string }>): Promise<DataKey[]> {
-    this.lookups += 1;
-    return Promise.all(owners.map(({ tenantId, recipientId }) => this.keyFor(tenantId, recipientId)));
-  }
-
-  async keysByIds(keyIds: readonly string[]): Promise<Map<string, DataKey | EncryptionError>> {
-    this.lookups += 1;
-    const found = new Map<string, DataKey | EncryptionError>();
-    for (const keyId of keyIds)
-      found.set(keyId, await this.keyById(keyId).catch((error: EncryptionError) => error));
-    return found;
-  }
-}
 
 const toJane = {
   tenantId: 'acme',
@@ -51,8 +13,8 @@ const toAddress = {
 };
 
 function setup() {
-  const keys = new KeysInMemory();
-  return { keys, encryption: new MessageEncryption(new FieldEncryptor(keys)) };
+  const keys = new InMemoryDataKeys();
+  return { keys, encryption: new MessageEncryption({ encryptor: new FieldEncryptor(keys) }) };
 }
 
 describe('MessageEncryption', () => {
@@ -92,7 +54,7 @@ describe('MessageEncryption', () => {
     const { keys, encryption } = setup();
     const [sealed] = await encryption.sealMany([toJane]);
     const key = await keys.keyFor('acme', 'jane');
-    keys.destroyed.add(key.keyId);
+    await keys.destroy('acme', 'jane');
 
     expect(await encryption.openMany([{ tenantId: 'acme', ...sealed }])).toEqual([
       { ok: false, code: 'KEY_DESTROYED', keyId: key.keyId },

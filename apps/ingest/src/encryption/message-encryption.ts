@@ -1,4 +1,7 @@
+import { Inject, Injectable } from '@nestjs/common';
 import {
+  ENCRYPTION,
+  type Encryption,
   type EncryptionErrorCode,
   type FieldEncryptor,
   isEncrypted,
@@ -43,8 +46,13 @@ export type OpenedMessageValues =
  * shreds it), otherwise with the tenant's key (a message to a bare address is erased with the
  * tenant's retention). A batch costs one key query, sealing and opening alike.
  */
+@Injectable()
 export class MessageEncryption {
-  constructor(private readonly encryptor: FieldEncryptor) {}
+  private readonly encryptor: FieldEncryptor;
+
+  constructor(@Inject(ENCRYPTION) encryption: Pick<Encryption, 'encryptor'>) {
+    this.encryptor = encryption.encryptor;
+  }
 
   async sealMany(
     messages: ReadonlyArray<{ tenantId: string; recipient: object; content: object }>,

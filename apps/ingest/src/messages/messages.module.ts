@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventPublisher } from '@switchboard/messaging';
+import { MessageEncryption } from '../encryption/message-encryption';
 import { AcceptMessages } from './accept-messages.usecase';
 import { EncryptPlaintextMessages } from './encrypt-plaintext-messages';
 import { MessageStore } from './message-store';
@@ -7,6 +8,7 @@ import { PgMessageStore } from './pg-message-store';
 
 @Module({
   providers: [
+    MessageEncryption,
     PgMessageStore,
     EncryptPlaintextMessages,
     { provide: MessageStore, useExisting: PgMessageStore },

@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
+import { ENCRYPTION, type Encryption } from '@switchboard/encryption';
 import { EventPublisher, KAFKA, RecipientErasureConsumer } from '@switchboard/messaging';
 import { RetentionPolicy, RetentionSweeper } from '@switchboard/persistence';
 import type { Kafka } from 'kafkajs';
-import type { Encryption } from '@switchboard/encryption';
 import { DataSource } from 'typeorm';
 import type { IngestConfig } from '../config';
-import { INGEST_ENCRYPTION } from '../encryption/ingest-encryption.module';
 import { INGEST_CONFIG } from '../ingest-config.module';
 import { EraseRecipientInIngest } from './erase-recipient.usecase';
 
@@ -28,7 +27,7 @@ import { EraseRecipientInIngest } from './erase-recipient.usecase';
           new EraseRecipientInIngest(dataSource, publisher, encryption.keys),
           { service: 'ingest', maxAttempts: config.INGEST_MAX_ATTEMPTS },
         ),
-      inject: [KAFKA, EventPublisher, DataSource, INGEST_CONFIG, INGEST_ENCRYPTION],
+      inject: [KAFKA, EventPublisher, DataSource, INGEST_CONFIG, ENCRYPTION],
     },
     {
       provide: RetentionSweeper,

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { MessageEncryption } from '../encryption/message-encryption';
 import { MessageExportController } from './message-export.controller';
 import { PgMessageExportStore } from './pg-message-export-store';
 
 /** Ingest's part of a person's export: the messages addressed to them. */
 @Module({
   controllers: [MessageExportController],
-  providers: [PgMessageExportStore],
+  providers: [MessageEncryption, PgMessageExportStore],
 })
 export class RecipientExportModule {}

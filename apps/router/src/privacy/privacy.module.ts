@@ -1,11 +1,10 @@
 import { Module } from '@nestjs/common';
-import { BlindIndex, type Encryption } from '@switchboard/encryption';
+import { BlindIndex } from '@switchboard/encryption';
 import { EventPublisher, KAFKA, RecipientErasureConsumer } from '@switchboard/messaging';
 import { RetentionPolicy, RetentionSweeper } from '@switchboard/persistence';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { RouterConfig } from '../config';
-import { ROUTER_ENCRYPTION } from '../encryption/router-encryption.module';
 import { RecipientStore } from '../recipients/recipient';
 import { RecipientEncryption } from '../recipients/recipient-encryption';
 import { ROUTER_CONFIG } from '../router-config.module';
@@ -38,35 +37,21 @@ export const ROUTER_RETAINED_TABLES = [
         recipients: RecipientStore,
         config: RouterConfig,
         encryption: RecipientEncryption,
-        routerEncryption: Encryption,
       ) =>
         new RecipientErasureConsumer(
           kafka,
           publisher,
-          // The recipient's data key is destroyed (crypto-shredding) by the recipients' encryption,
-          // and dropped from the cache that seals decisions and schedules too, at once.
+          // The recipient's data key is destroyed (crypto-shredding) and dropped from the router's
+          // one key cache, which seals recipients, decisions and schedules alike, at once.
           new EraseRecipientInRouter(
             dataSource,
             recipients,
             config.BLIND_INDEX_KEY && new BlindIndex(config.BLIND_INDEX_KEY),
-            {
-              destroyRecipientKey: async (tenantId, recipientId) => {
-                await encryption.destroyRecipientKey(tenantId, recipientId);
-                routerEncryption.keys.forgetRecipient(tenantId, recipientId);
-              },
-            },
+            encryption,
           ),
           { service: 'router', maxAttempts: config.ROUTER_MAX_ATTEMPTS },
         ),
-      inject: [
-        KAFKA,
-        EventPublisher,
-        DataSource,
-        RecipientStore,
-        ROUTER_CONFIG,
-        RecipientEncryption,
-        ROUTER_ENCRYPTION,
-      ],
+      inject: [KAFKA, EventPublisher, DataSource, RecipientStore, ROUTER_CONFIG, RecipientEncryption],
     },
     {
       provide: RetentionSweeper,

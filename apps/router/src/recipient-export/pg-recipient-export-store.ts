@@ -6,9 +6,8 @@ import type {
   SuppressionSourceName,
   SuppressionView,
 } from '@switchboard/contracts';
-import { type Encryption, isEncrypted } from '@switchboard/encryption';
+import { ENCRYPTION, type Encryption, isEncrypted } from '@switchboard/encryption';
 import { DataSource } from 'typeorm';
-import { ROUTER_ENCRYPTION } from '../encryption/router-encryption.module';
 import { suppressedAddressIndex } from '../privacy/address-index';
 import { RoutingEncryption } from '../routing/routing-encryption';
 import { SUPPRESSION_ADDRESS_FIELD } from '../suppressions/pg-suppression-store';
@@ -55,7 +54,7 @@ interface RoutingRow {
 export class PgRecipientExportStore {
   constructor(
     private readonly dataSource: DataSource,
-    @Inject(ROUTER_ENCRYPTION) private readonly encryption: Pick<Encryption, 'encryptor' | 'blindIndex'>,
+    @Inject(ENCRYPTION) private readonly encryption: Pick<Encryption, 'encryptor' | 'blindIndex'>,
     private readonly routing: RoutingEncryption,
   ) {}
 

@@ -1,53 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import {
-  BlindIndex,
-  type DataKey,
-  type DataKeySource,
-  EncryptionError,
-  FieldEncryptor,
-} from '@switchboard/encryption';
+import { BlindIndex, FieldEncryptor, InMemoryDataKeys } from '@switchboard/encryption';
 import { RecipientEncryption } from './recipient-encryption';
 
-/** One key per recipient in memory; the PostgreSQL key store has its own integration test. */
-class KeysInMemory implements DataKeySource {
-  private readonly keys = new Map<string, DataKey>();
-  readonly destroyed = new Set<string>();
-
-  async keyFor(tenantId: string, recipientId?: string): Promise<DataKey> {
-    const owner = JSON.stringify([tenantId, recipientId ?? null]);
-    let key = this.keys.get(owner);
-    if (key === undefined) {
-      key = { keyId: `key${this.keys.size + 1}`, tenantId, material: randomBytes(32) };
-      this.keys.set(owner, key);
-    }
-    return key;
-  }
-
-  async keyById(keyId: string): Promise<DataKey> {
-    if (this.destroyed.has(keyId)) throw new EncryptionError('KEY_DESTROYED', keyId);
-    const key = [...this.keys.values()].find((candidate) => candidate.keyId === keyId);
-    if (key === undefined) throw new EncryptionError('UNKNOWN_DATA_KEY', keyId);
-    return key;
-  }
-
-  keysFor(owners: ReadonlyArray<{ tenantId: string; recipientId?: string }>): Promise<DataKey[]> {
-    return Promise.all(owners.map(({ tenantId, recipientId }) => this.keyFor(tenantId, recipientId)));
-  }
-
-  async keysByIds(keyIds: readonly string[]): Promise<Map<string, DataKey | EncryptionError>> {
-    const found = new Map<string, DataKey | EncryptionError>();
-    for (const keyId of keyIds)
-      found.set(keyId, await this.keyById(keyId).catch((error: EncryptionError) => error));
-    return found;
-  }
-
-  async destroyRecipientKey(tenantId: string, recipientId: string): Promise<string | undefined> {
-    const keyId = (await this.keyFor(tenantId, recipientId)).keyId;
-    this.destroyed.add(keyId);
-    return keyId;
-  }
-
+/** The in-memory keys with the key store's two erasure calls, recording what the cache forgot. */
+class ErasableKeys extends InMemoryDataKeys {
   readonly forgotten: string[] = [];
+
+  async destroyRecipientKey(tenantId: string, recipientId: string): Promise<string> {
+    await this.destroy(tenantId, recipientId);
+    return (await this.keyFor(tenantId, recipientId)).keyId;
+  }
 
   forgetRecipient(tenantId: string, recipientId: string): void {
     this.forgotten.push(`${tenantId}/${recipientId}`);
@@ -55,7 +17,7 @@ class KeysInMemory implements DataKeySource {
 }
 
 function setUp() {
-  const keys = new KeysInMemory();
+  const keys = new ErasableKeys();
   return {
     keys,
     encryption: new RecipientEncryption(new FieldEncryptor(keys), new BlindIndex(randomBytes(32)), keys),
@@ -179,17 +141,18 @@ describe('RecipientEncryption', () => {
       },
     ]);
 
+    const janesKey = (await keys.keyFor('acme', 'jane')).keyId;
     expect(forJoe).toEqual({
       email: null,
       phone: '+14155550123',
       attributes: {},
       pushSubscriptions: [],
       unreadable: [
-        { field: 'email', code: 'DECRYPTION_FAILED', keyId: 'key1' },
-        { field: 'attributes', code: 'DECRYPTION_FAILED', keyId: 'key1' },
-        { field: 'endpoint', code: 'DECRYPTION_FAILED', keyId: 'key1' },
-        { field: 'p256dh', code: 'DECRYPTION_FAILED', keyId: 'key1' },
-        { field: 'auth', code: 'DECRYPTION_FAILED', keyId: 'key1' },
+        { field: 'email', code: 'DECRYPTION_FAILED', keyId: janesKey },
+        { field: 'attributes', code: 'DECRYPTION_FAILED', keyId: janesKey },
+        { field: 'endpoint', code: 'DECRYPTION_FAILED', keyId: janesKey },
+        { field: 'p256dh', code: 'DECRYPTION_FAILED', keyId: janesKey },
+        { field: 'auth', code: 'DECRYPTION_FAILED', keyId: janesKey },
       ],
     });
     expect(forErased.email).toBeNull();

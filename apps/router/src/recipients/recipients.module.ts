@@ -1,8 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { createEncryption, ensureEncryptionKeyTables, type SqlQuery } from '@switchboard/encryption';
+import { ENCRYPTION, type Encryption } from '@switchboard/encryption';
 import { type AddressLookup, PushEndpointPolicy } from '@switchboard/security';
 import { lookup as systemLookup } from 'node:dns/promises';
-import { DataSource } from 'typeorm';
 import type { RouterConfig } from '../config';
 import { ROUTER_CONFIG } from '../router-config.module';
 import { addressLookupWithTimeout } from './address-lookup-with-timeout';
@@ -26,22 +25,6 @@ export interface RecipientsOptions {
 
 const resolveAll: AddressLookup = (hostname) => systemLookup(hostname, { all: true, verbatim: true });
 
-/** Rows of a statement; TypeORM answers an UPDATE or DELETE with [rows, count] instead. */
-function sqlQueryOf(dataSource: DataSource): SqlQuery {
-  return async (sql, params) => {
-    const result: unknown = await dataSource.query(sql, params);
-    if (
-      Array.isArray(result) &&
-      result.length === 2 &&
-      Array.isArray(result[0]) &&
-      typeof result[1] === 'number'
-    ) {
-      return result[0] as Record<string, unknown>[];
-    }
-    return Array.isArray(result) ? (result as Record<string, unknown>[]) : [];
-  };
-}
-
 @Module({})
 export class RecipientsModule {
   // Global so that the delivery feedback consumer can remove gone subscriptions from the same store.
@@ -57,15 +40,9 @@ export class RecipientsModule {
       providers: [
         {
           provide: RecipientEncryption,
-          // The key tables are shared by every service (see ENCRYPTION_SCHEMA), so no service's
-          // migrations own them: each service makes sure they exist before its first key lookup.
-          useFactory: async (config: RouterConfig, dataSource: DataSource) => {
-            const query = sqlQueryOf(dataSource);
-            await ensureEncryptionKeyTables(query, config.ENCRYPTION_SCHEMA);
-            const { encryptor, blindIndex, keys } = createEncryption(config, { query });
-            return new RecipientEncryption(encryptor, blindIndex, keys);
-          },
-          inject: [ROUTER_CONFIG, DataSource],
+          useFactory: ({ encryptor, blindIndex, keys }: Encryption) =>
+            new RecipientEncryption(encryptor, blindIndex, keys),
+          inject: [ENCRYPTION],
         },
         PgRecipientStore,
         { provide: RecipientStore, useExisting: PgRecipientStore },

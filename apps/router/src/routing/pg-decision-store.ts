@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ChannelName, ChannelPolicyName, PolicyRuleName, RenderRequested } from '@switchboard/contracts';
-import type { Encryption } from '@switchboard/encryption';
+import { ENCRYPTION, type Encryption } from '@switchboard/encryption';
 import { DataSource } from 'typeorm';
-import { ROUTER_ENCRYPTION } from '../encryption/router-encryption.module';
 import { RoutingEncryption, type ValueOwner } from './routing-encryption';
 import type { RouteDecisionName } from './decide-route';
 import type { StoredMessage } from './routing-encryption';
@@ -47,7 +46,7 @@ export class PgDecisionStore extends DecisionStore {
 
   constructor(
     private readonly dataSource: DataSource,
-    @Inject(ROUTER_ENCRYPTION) encryption: Pick<Encryption, 'blindIndex'>,
+    @Inject(ENCRYPTION) encryption: Pick<Encryption, 'blindIndex'>,
     private readonly routing: RoutingEncryption,
   ) {
     super();

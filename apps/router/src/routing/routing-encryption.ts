@@ -2,12 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { MessageAccepted, RenderRequested } from '@switchboard/contracts';
 import {
   type DataKeySource,
+  ENCRYPTION,
   type FieldEncryptor,
   isEncrypted,
   type JsonValue,
   type ValueContext,
 } from '@switchboard/encryption';
-import { ROUTER_ENCRYPTION } from '../encryption/router-encryption.module';
 
 /** The names the router's message values are bound to (with tenant and recipient). */
 export const ROUTING_FIELDS = {
@@ -57,7 +57,7 @@ interface PersonalParts {
 @Injectable()
 export class RoutingEncryption {
   constructor(
-    @Inject(ROUTER_ENCRYPTION)
+    @Inject(ENCRYPTION)
     private readonly encryption: { encryptor: FieldEncryptor; keys: Pick<DataKeySource, 'keysFor'> },
   ) {}
 

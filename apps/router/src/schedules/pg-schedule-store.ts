@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { RenderRequested } from '@switchboard/contracts';
 import { bulkInsert } from '@switchboard/persistence';
-import type { Encryption } from '@switchboard/encryption';
+import { ENCRYPTION, type Encryption } from '@switchboard/encryption';
 import { DataSource } from 'typeorm';
-import { ROUTER_ENCRYPTION } from '../encryption/router-encryption.module';
 import { sealedRow, sealRecords } from '../routing/pg-decision-store';
 import {
   ledgerRecipientIndex,
@@ -30,7 +29,7 @@ export class PgScheduleStore extends ScheduleStore {
 
   constructor(
     private readonly dataSource: DataSource,
-    @Inject(ROUTER_ENCRYPTION) encryption: Pick<Encryption, 'blindIndex'>,
+    @Inject(ENCRYPTION) encryption: Pick<Encryption, 'blindIndex'>,
     private readonly routing: RoutingEncryption,
   ) {
     super();

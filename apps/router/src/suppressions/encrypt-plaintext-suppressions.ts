@@ -6,9 +6,8 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { ChannelName } from '@switchboard/contracts';
-import type { Encryption } from '@switchboard/encryption';
+import { ENCRYPTION, type Encryption } from '@switchboard/encryption';
 import { DataSource } from 'typeorm';
-import { ROUTER_ENCRYPTION } from '../encryption/router-encryption.module';
 import { suppressedAddressIndex } from '../privacy/address-index';
 import { SUPPRESSION_ADDRESS_FIELD } from './pg-suppression-store';
 
@@ -42,7 +41,7 @@ export class EncryptPlaintextSuppressions implements OnApplicationBootstrap, OnA
 
   constructor(
     private readonly dataSource: DataSource,
-    @Inject(ROUTER_ENCRYPTION) private readonly encryption: Pick<Encryption, 'encryptor' | 'blindIndex'>,
+    @Inject(ENCRYPTION) private readonly encryption: Pick<Encryption, 'encryptor' | 'blindIndex'>,
   ) {}
 
   onApplicationBootstrap(): void {

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ChannelName, SuppressionSourceName } from '@switchboard/contracts';
-import { type Encryption, isEncrypted, parseCiphertext } from '@switchboard/encryption';
+import { ENCRYPTION, type Encryption, isEncrypted, parseCiphertext } from '@switchboard/encryption';
 import { DataSource } from 'typeorm';
-import { ROUTER_ENCRYPTION } from '../encryption/router-encryption.module';
 import { suppressedAddressIndex } from '../privacy/address-index';
 import {
   type NewSuppression,
@@ -50,7 +49,7 @@ export class PgSuppressionStore extends SuppressionStore {
 
   constructor(
     private readonly dataSource: DataSource,
-    @Inject(ROUTER_ENCRYPTION) private readonly encryption: Pick<Encryption, 'encryptor' | 'blindIndex'>,
+    @Inject(ENCRYPTION) private readonly encryption: Pick<Encryption, 'encryptor' | 'blindIndex'>,
   ) {
     super();
   }

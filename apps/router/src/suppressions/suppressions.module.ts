@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
-import type { Encryption } from '@switchboard/encryption';
+import { ENCRYPTION, type Encryption } from '@switchboard/encryption';
 import { DataSource } from 'typeorm';
-import { ROUTER_ENCRYPTION } from '../encryption/router-encryption.module';
 import { HashedSuppressionStore } from '../privacy/hashed-suppression-store';
 import { AddSuppression } from './add-suppression.usecase';
 import { EncryptPlaintextSuppressions } from './encrypt-plaintext-suppressions';
@@ -21,7 +20,7 @@ import { SuppressionsController } from './suppressions.controller';
       provide: SuppressionStore,
       useFactory: (plain: PgSuppressionStore, dataSource: DataSource, encryption: Encryption) =>
         new HashedSuppressionStore(plain, dataSource, encryption.blindIndex),
-      inject: [PgSuppressionStore, DataSource, ROUTER_ENCRYPTION],
+      inject: [PgSuppressionStore, DataSource, ENCRYPTION],
     },
     {
       provide: AddSuppression,

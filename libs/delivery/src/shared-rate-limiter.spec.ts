@@ -248,3 +248,57 @@ describe('SharedRateLimiter tryAcquire', () => {
     await expect(limiter.tryAcquire(3)).rejects.toThrow(/token count.*must not be more than the burst \(2\)/);
   });
 });
+
+describe('SharedRateLimiter estimateWaitMs', () => {
+  const at = (start: number) => {
+    let now = start;
+    return { now: () => now, advance: (ms: number) => (now += ms) };
+  };
+
+  it('says a full bucket serves at once and how long the tokens beyond it take, without asking the database', () => {
+    const clock = at(1_000_000);
+    const bucket = bucketInMemory(clock);
+    const limiter = new SharedRateLimiter({
+      query: bucket.query,
+      clock,
+      bucketKey: 'sms:sns',
+      ratePerSecond: 50,
+      burst: 10,
+    });
+
+    expect(limiter.estimateWaitMs(10)).toBe(0);
+    // 40 tokens beyond the burst of 10, at 50 a second.
+    expect(limiter.estimateWaitMs(50)).toBe(800);
+    expect(bucket.statements()).toBe(0);
+  });
+
+  it('counts what was taken, the refill since, and the reserve only high priority may use', async () => {
+    const clock = at(1_000_000);
+    const bucket = bucketInMemory(clock);
+    const limiter = new SharedRateLimiter({
+      query: bucket.query,
+      clock,
+      bucketKey: 'sms:sns',
+      ratePerSecond: 10,
+      burst: 10,
+      leaseSize: 2,
+      highPriorityShare: 0.2,
+    });
+    // Takes the 8 tokens above the reserve of 2, leasing them two at a time, and hands them out.
+    for (let call = 0; call < 8; call += 1) await limiter.acquire(1);
+
+    expect(limiter.estimateWaitMs(1)).toBe(100);
+    expect(limiter.estimateWaitMs(1, { priority: 'high' })).toBe(0);
+    expect(limiter.estimateWaitMs(3, { priority: 'high' })).toBe(100);
+
+    clock.advance(250);
+    expect(limiter.estimateWaitMs(1)).toBe(0);
+    expect(limiter.estimateWaitMs(5)).toBe(250);
+  });
+
+  it('refuses a count that is not a positive whole number', () => {
+    const limiter = new SharedRateLimiter({ query, bucketKey: 'ses', ratePerSecond: 10, burst: 2 });
+    expect(() => limiter.estimateWaitMs(0)).toThrow(/token count/);
+    expect(() => limiter.estimateWaitMs(1.5)).toThrow(/token count/);
+  });
+});

@@ -124,6 +124,8 @@ class Lease {
   }
 }
 
+const waitEstimateCountSchema = z.number().int().min(1);
+
 // A floor on the wait between two asks of the database, so contention never becomes a hot loop.
 const MINIMUM_WAIT_MS = 5;
 
@@ -223,6 +225,22 @@ export class SharedRateLimiter {
       () => undefined,
     );
     return turn;
+  }
+
+  /**
+   * How long `count` tokens are from being there for a caller of this priority, in ms, without
+   * waiting or asking the database: from this replica's lease and the shared bucket as last seen
+   * and refilled since (full before the first ask). Other replicas may take tokens meanwhile, so it
+   * is a lower bound, never a promise. `count` may exceed the burst: a scheduler in front of the
+   * limiter asks how long its whole queue would take.
+   */
+  estimateWaitMs(count = 1, options: AcquireOptions = {}): number {
+    parseArgument(waitEstimateCountSchema, count, 'token count');
+    const high = options.priority === 'high';
+    const reserve = high ? 0 : this.reservedTokens;
+    const shared = Math.max(0, (this.sharedEstimate() ?? this.burst) - reserve);
+    const missing = count - this.usableLeased(high) - shared;
+    return missing <= 0 ? 0 : Math.ceil((missing / this.ratePerSecond) * 1000);
   }
 
   /** Tokens leased from the database and not handed out yet. */

@@ -56,6 +56,7 @@ describe('channelSenderVariables', () => {
       'CHAT_RATE_BURST',
       'CHAT_RATE_LIMITS',
       'CHAT_HIGH_PRIORITY_SHARE',
+      'CHAT_FAIR_SHARE_MAX_WAIT',
       'CHAT_MAX_ATTEMPTS',
       'CHAT_RETRY_BASE_DELAY',
       'CHAT_RETRY_MAX_DELAY',
@@ -85,6 +86,11 @@ describe('channelSenderVariables', () => {
       defaultValue: '1m',
       description:
         'How long a sender holds the chats it claimed; after a crash, their redelivery waits this long at most',
+    });
+    expect(described.CHAT_FAIR_SHARE_MAX_WAIT).toMatchObject({
+      defaultValue: '1s',
+      description:
+        "Longest a chat is expected to wait for its provider's rate limit or its tenant's fair share of it; beyond that it is put off to a retry topic (no attempt used), so another tenant's chats behind it are not held up",
     });
     expect(described.CHAT_CONCURRENCY_BULK.description).toBe(
       "Chats of the bulk lane sent at once (one recipient's still one after another)",
@@ -193,6 +199,12 @@ describe('configuredChannelSenderOptions', () => {
     expect(breaker.state).toBe('closed');
     breaker.recordFailure(failure);
     expect(breaker.state).toBe('open');
+  });
+
+  it("puts a dispatch off when it would wait more than a second for its tenant's share, unless told otherwise", () => {
+    expect(setup(load({}).config).fairShareMaxWaitMs).toBe(1000);
+    expect(setup(load({ CHAT_FAIR_SHARE_MAX_WAIT: '250ms' }).config).fairShareMaxWaitMs).toBe(250);
+    expect(() => load({ CHAT_FAIR_SHARE_MAX_WAIT: 'soon' })).toThrow(/CHAT_FAIR_SHARE_MAX_WAIT/);
   });
 
   it('passes the retry, lane, lease and timeout settings on, never a longest delay below the first', () => {

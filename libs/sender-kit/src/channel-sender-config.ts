@@ -76,6 +76,7 @@ export interface ChannelSenderSettings {
   RATE_BURST: number;
   RATE_LIMITS: ProviderRateLimitSetting[] | undefined;
   HIGH_PRIORITY_SHARE: number;
+  FAIR_SHARE_MAX_WAIT: number;
   MAX_ATTEMPTS: number;
   RETRY_BASE_DELAY: number;
   RETRY_MAX_DELAY: number;
@@ -145,6 +146,11 @@ export function channelSenderVariables<const Prefix extends string>(
     HIGH_PRIORITY_SHARE: {
       schema: highPriorityShare('0.2'),
       description: `Share of each provider's burst that only high-priority ${words.messages} may take: normal and bulk stop short of it, high may use it all`,
+      sensitive: false,
+    },
+    FAIR_SHARE_MAX_WAIT: {
+      schema: env.duration('1s'),
+      description: `Longest ${words.aMessage} is expected to wait for its provider's rate limit or its tenant's fair share of it; beyond that it is put off to a retry topic (no attempt used), so another tenant's ${words.messages} behind it are not held up`,
       sensitive: false,
     },
     MAX_ATTEMPTS: {
@@ -256,6 +262,7 @@ export type ConfiguredChannelSenderOptions<TDispatch extends Dispatch> = Pick<
   | 'retryConcurrency'
   | 'leaseMs'
   | 'sendTimeoutMs'
+  | 'fairShareMaxWaitMs'
 >;
 
 /** The part of ChannelSenderOptions that the settings decide. */
@@ -293,6 +300,7 @@ export function configuredChannelSenderOptions<TDispatch extends Dispatch, Prefi
     retryConcurrency: setting('RETRY_CONCURRENCY'),
     leaseMs: setting('LEASE'),
     sendTimeoutMs: setting('SEND_TIMEOUT'),
+    fairShareMaxWaitMs: setting('FAIR_SHARE_MAX_WAIT'),
   };
 }
 

@@ -41,6 +41,14 @@ import {
 
 export const PRIORITY_LANES: readonly PriorityName[] = ['high', 'normal', 'bulk'];
 
+/*
+ * A retry topic's batch holds each event until its not-before time, so a group working one
+ * partition at a time would bring dispatches put off for the tenants' fair shares back at a
+ * fraction of the pace they were scheduled at (the rest wait in other partitions): every
+ * partition of the pipeline's six, and a few more, are worked at once.
+ */
+const RETRY_PARTITIONS_AT_ONCE = 8;
+
 /** A channel's topics as libs/contracts defines them (e.g. SmsChannelTopics). */
 export interface ChannelTopics {
   lanes: Record<PriorityName, { topic: string }>;
@@ -65,6 +73,11 @@ export interface ChannelSenderOptions<TDispatch extends Dispatch> {
   leaseMs?: number;
   /** Default 10 s. */
   sendTimeoutMs?: number;
+  /**
+   * A dispatch expected to wait longer than this for its provider's tokens, or for its tenant's fair
+   * share of them, is put off to a retry topic so that its partition moves on. Default 1 s.
+   */
+  fairShareMaxWaitMs?: number;
   /** Tries at a batch whose ledger write or publish failed, before its dispatches are dead-lettered. */
   processingAttempts?: number;
   /** Consumer runner settings for tests (short polls); the defaults suit production. */
@@ -150,6 +163,7 @@ export class ChannelSender<TDispatch extends Dispatch> {
       holdUntil: (until, signal) => this.holdUntil(until, signal),
       leaseMs: options.leaseMs ?? 60_000,
       sendTimeoutMs: options.sendTimeoutMs ?? 10_000,
+      fairShareMaxWaitMs: options.fairShareMaxWaitMs ?? 1000,
       clock,
       random: options.random,
       log: this.log,
@@ -179,11 +193,10 @@ export class ChannelSender<TDispatch extends Dispatch> {
     for (const tier of RETRY_TIERS) {
       const topic = options.topics.retries[tier].topic;
       // Per event, because the runner holds each event until its not-before time.
-      const runner = new ConsumerRunner(
-        kafka,
-        publisher,
-        runnerOptions(`${options.source}.retry.${tier}`, options.retryConcurrency ?? 16),
-      ).on(topic as TopicName, (event) => this.sendRetry(event as unknown as ConsumedEvent<TDispatch>));
+      const runner = new ConsumerRunner(kafka, publisher, {
+        ...runnerOptions(`${options.source}.retry.${tier}`, options.retryConcurrency ?? 16),
+        partitionsConsumedConcurrently: RETRY_PARTITIONS_AT_ONCE,
+      }).on(topic as TopicName, (event) => this.sendRetry(event as unknown as ConsumedEvent<TDispatch>));
       this.runners.push(runner);
       this.subscriptions.push({ runner, topic, lowerLane: false });
     }

@@ -6,6 +6,8 @@ export const DELIVERY_COUNTERS = [
   'retried',
   'deadLettered',
   'failedOver',
+  /** Put off to a retry topic, without a provider call, to keep to the tenants' fair shares. */
+  'putOffForFairShare',
 ] as const;
 export type DeliveryCounterName = (typeof DELIVERY_COUNTERS)[number];
 export type DeliveryCountersSnapshot = Record<DeliveryCounterName, number>;

@@ -48,6 +48,14 @@ export {
   type ChannelSenderModuleOptions,
 } from './nest/channel-sender.module';
 export {
+  FairShare,
+  type Admission,
+  type AdmitOptions,
+  type FairShareOptions,
+  type Slot,
+  type Turn,
+} from './fair-share';
+export {
   DELIVERY_LEDGER_TABLE,
   deliveryLedgerDropTableSql,
   deliveryLedgerTableSql,
@@ -56,6 +64,7 @@ export {
 } from './postgres-delivery-ledger';
 export { providerRoutes, type ProviderRateLimit, type ProviderRoutesOptions } from './provider-routes';
 export {
+  FAIR_SHARE_REASON,
   mayHaveBeenSent,
   SendDispatchesUsecase,
   type Dispatch,

@@ -164,7 +164,16 @@ const RETRY_TOPICS = [
   { delayMs: 10_000, topic: 'sb.retry.test.10s.v1' },
 ];
 
-function setUp(options: { failuresToOpen?: number; maxAttempts?: number; sendTimeoutMs?: number } = {}) {
+function setUp(
+  options: {
+    failuresToOpen?: number;
+    maxAttempts?: number;
+    sendTimeoutMs?: number;
+    fairShareMaxWaitMs?: number;
+    /** What the rate limiter says the next tokens are away, when it says. */
+    tokenWaitMs?: number;
+  } = {},
+) {
   let time = Date.parse('2026-05-01T10:00:00Z');
   const clock = { now: () => time };
   const ledger = new InMemoryLedger(clock.now);
@@ -183,6 +192,7 @@ function setUp(options: { failuresToOpen?: number; maxAttempts?: number; sendTim
       ratePerSecond: 100,
       burst: 10,
       acquire: async (_count, _signal, acquireOptions) => void acquiredAt.push(acquireOptions?.priority),
+      ...(options.tokenWaitMs === undefined ? {} : { estimateWaitMs: () => options.tokenWaitMs as number }),
     },
   }));
   const events: DeliveryEvent[] = [];
@@ -214,6 +224,7 @@ function setUp(options: { failuresToOpen?: number; maxAttempts?: number; sendTim
     },
     leaseMs: 60_000,
     sendTimeoutMs: options.sendTimeoutMs ?? 5000,
+    fairShareMaxWaitMs: options.fairShareMaxWaitMs,
     clock,
     random: seededRandom(42),
   };
@@ -254,6 +265,8 @@ function consumed(overrides: Partial<TestDispatch> = {}, attempt = 1, headers: R
     offset: String(nextId),
     key: `acme:${payload.to}`,
     payload,
+    // As a publisher without a cipher writes it; dead letters keep these bytes.
+    value: Buffer.from(JSON.stringify(payload)),
     headers: { [HeaderName.messageId]: payload.messageId, ...headers },
     attempt,
     processingAttempt: 1,
@@ -288,6 +301,82 @@ describe('SendDispatchesUsecase', () => {
       }),
     ]);
     expect(test.counters.snapshot('primary')).toMatchObject({ attempts: 1, sent: 1 });
+  });
+
+  it("puts a busy tenant's dispatches beyond its fair share off, with no provider call or attempt, and sends the quiet tenant's", async () => {
+    // 100 tokens a second (10 ms each), and a dispatch may wait 50 ms for its token or its share.
+    const test = setUp({ fairShareMaxWaitMs: 50 });
+    const busy = Array.from({ length: 10 }, () => consumed({ tenantId: 'busy' }));
+    const quiet = consumed({ tenantId: 'quiet' });
+
+    const outcomes = await test.send([...busy, quiet], 20);
+
+    expect(outcomes[10]).toMatchObject({ result: 'sent' });
+    // The busy tenant's first four fit within 50 ms at its half of the rate; the rest wait their slots.
+    expect(outcomes.slice(0, 4).every((outcome) => outcome.result === 'sent')).toBe(true);
+    const putOff = busy.slice(4);
+    expect(outcomes.slice(4, 10).map((outcome) => outcome.result)).toEqual(Array(6).fill('retry-scheduled'));
+    const called = new Set(test.primary.calls.map((call) => call.messageId));
+    expect(putOff.filter((event) => called.has(event.payload.messageId))).toEqual([]);
+    expect(test.retries.map((retry) => retry.payload.messageId)).toEqual(
+      putOff.map((event) => event.payload.messageId),
+    );
+    const slots = test.retries.map((retry) => retry.notBefore.getTime() - Date.parse('2026-05-01T10:00:00Z'));
+    // Spaced at the busy tenant's share: two tenants, 50 a second each.
+    expect(slots).toEqual([70, 90, 110, 130, 150, 170]);
+    expect(test.retries.every((retry) => retry.attempt === 1 && retry.topic === 'sb.retry.test.1s.v1')).toBe(
+      true,
+    );
+    // Put off as the batch came in, before any claim: the ledger has not heard of them yet.
+    expect(test.ledger.rows.get(putOff[0].payload.messageId)).toBeUndefined();
+    expect(test.events.filter((event) => event.type === 'retry-scheduled')).toEqual(
+      putOff.map((event) =>
+        expect.objectContaining({
+          messageId: event.payload.messageId,
+          provider: 'primary',
+          reason: 'rate-limited: fair share',
+        }),
+      ),
+    );
+    expect(test.counters.snapshot('primary')).toMatchObject({ sent: 5, attempts: 5, putOffForFairShare: 6 });
+  });
+
+  it('puts a claimed dispatch off when the tokens are too far away, releasing it in the ledger unattempted', async () => {
+    // Another replica has the tokens: the limiter says the next one is 2 s away.
+    const test = setUp({ fairShareMaxWaitMs: 1000, tokenWaitMs: 2000 });
+    const event = consumed();
+
+    const [outcome] = await test.send([event]);
+
+    expect(outcome).toMatchObject({ result: 'retry-scheduled', reason: 'rate-limited: fair share' });
+    expect(test.retries[0].notBefore.getTime() - Date.parse('2026-05-01T10:00:00Z')).toBe(2000);
+    expect(test.primary.calls).toEqual([]);
+    expect(test.ledger.rows.get(event.payload.messageId)).toMatchObject({
+      status: 'sending',
+      attempts: 0,
+      pinned: false,
+      leaseOwner: null,
+    });
+  });
+
+  it('sends a put-off dispatch that comes back from its retry topic at its time', async () => {
+    const test = setUp({ fairShareMaxWaitMs: 50 });
+    const busy = Array.from({ length: 8 }, () => consumed({ tenantId: 'busy' }));
+    await test.send(busy, 8);
+    const [retry] = test.retries;
+    expect(retry).toBeDefined();
+
+    test.advance(retry.notBefore.getTime() - Date.parse('2026-05-01T10:00:00Z'));
+    // Fresh dispatches of the tenant have taken its next slots meanwhile; the returning one keeps its own.
+    await test.send(
+      Array.from({ length: 6 }, () => consumed({ tenantId: 'busy' })),
+      6,
+    );
+    const back = { ...consumed({ tenantId: 'busy' }), payload: retry.payload, topic: retry.topic };
+    const [outcome] = await test.send([back]);
+
+    expect(outcome).toMatchObject({ result: 'sent' });
+    expect(test.ledger.rows.get(retry.payload.messageId)).toMatchObject({ status: 'sent', attempts: 1 });
   });
 
   it('takes rate limit tokens at the priority of the lane the dispatches came from, normal by default', async () => {

@@ -21,6 +21,7 @@ import type { ConsumedEvent, DeadLetter, MessagingLog } from '@switchboard/messa
 import type { ChannelProvider, DeliveryDetail } from './channel-provider';
 import type { DeliveryCounters } from './delivery-counters';
 import { despiteOutages } from './despite-outages';
+import { FairShare, type Turn } from './fair-share';
 import { interleaveByTenant } from './interleave-by-tenant';
 import type { DeliveryClaim, DeliveryLedger, DeliveryOutcome, FinishedDelivery } from './delivery-ledger';
 
@@ -34,6 +35,8 @@ export interface RateLimiter {
   readonly reservedTokens?: number;
   /** Only 'high' may take the share of the limit held back for high priority. */
   acquire(count: number, signal?: AbortSignal, options?: { priority?: PriorityName }): Promise<void>;
+  /** How long `count` tokens are from being there, without waiting; a hint for putting dispatches off. */
+  estimateWaitMs?(count: number, options?: { priority?: PriorityName }): number;
 }
 
 /** One configured provider with its circuit breaker and rate limit. */
@@ -88,6 +91,11 @@ export interface SendDispatchesDependencies<TDispatch extends Dispatch> {
   leaseMs: number;
   /** A provider call still unanswered after this is abandoned; its outcome is unknown. */
   sendTimeoutMs: number;
+  /**
+   * A dispatch expected to wait longer than this for its provider's tokens, or for its tenant's
+   * fair share of them, is put off to a retry topic (see FairShare). Default: never put off.
+   */
+  fairShareMaxWaitMs?: number;
   clock?: Clock;
   random?: Random;
   log?: MessagingLog;
@@ -116,6 +124,10 @@ interface Chosen<TDispatch> extends Claimed<TDispatch> {
   probe: boolean;
 }
 
+interface Admitted<TDispatch> extends Chosen<TDispatch> {
+  turn: Turn;
+}
+
 /** What one chunk produced, written and published together at its end. */
 interface ChunkResults<TDispatch> {
   outcomes: DeliveryOutcome[];
@@ -134,6 +146,7 @@ const OUTCOME_UNKNOWN_CODES = new Set([
   'RequestTimeout',
 ]);
 const MAX_DEAD_LETTER_ERROR_LENGTH = 2000;
+export const FAIR_SHARE_REASON = 'rate-limited: fair share';
 
 /** A failure after which the provider may still have sent the message (no answer was read). */
 export function mayHaveBeenSent(failure: ProviderFailure): boolean {
@@ -143,7 +156,8 @@ export function mayHaveBeenSent(failure: ProviderFailure): boolean {
 /**
  * Sends a batch of one channel's dispatches, each at most once and by at most one provider (see
  * the README's "Send" rules): claim in the ledger, pick a provider whose circuit lets a call
- * through, rate-limit, call, then record the outcome and publish the delivery events, retries and
+ * through, take a turn at its rate limit (or be put off to keep to the tenants' fair shares, see
+ * FairShare), call, then record the outcome and publish the delivery events, retries and
  * dead letters. The dispatches go `concurrency` at a time, the batch's tenants taking turns; each
  * such chunk is claimed in one statement, its attempts recorded in one and its outcomes in one.
  */
@@ -152,6 +166,8 @@ export class SendDispatchesUsecase<TDispatch extends Dispatch> {
   private readonly random: Random;
   private readonly routeIndex = new Map<string, number>();
   private readonly routes: ReadonlyArray<ProviderRoute<TDispatch>>;
+  private readonly fairShares = new Map<ProviderRoute<TDispatch>, FairShare>();
+  private readonly retryTopicNames: ReadonlySet<string>;
   /** Circuit changes seen while working on one message, so they land on its timeline. */
   private observedTransitions: CircuitTransition[] | undefined;
 
@@ -159,8 +175,17 @@ export class SendDispatchesUsecase<TDispatch extends Dispatch> {
     this.clock = dependencies.clock ?? systemClock;
     this.random = dependencies.random ?? Math.random;
     this.routes = dependencies.failover.candidates;
+    this.retryTopicNames = new Set(dependencies.retryTopics.map((tier) => tier.topic));
     this.routes.forEach((route, index) => {
       this.routeIndex.set(route.provider.name, index);
+      this.fairShares.set(
+        route,
+        new FairShare({
+          rateLimiter: route.rateLimiter,
+          maxWaitMs: dependencies.fairShareMaxWaitMs ?? Number.POSITIVE_INFINITY,
+          clock: this.clock,
+        }),
+      );
       route.breaker.onTransition((transition) => {
         dependencies.log?.(transition.to === 'closed' ? 'info' : 'warn', 'provider circuit changed', {
           provider: transition.provider,
@@ -196,17 +221,58 @@ export class SendDispatchesUsecase<TDispatch extends Dispatch> {
       firstIndexOf.set(messageId, index);
       items.push({ index, event, firstAttemptAt: this.firstAttemptAt(event), priority });
     });
+    const startedAt = this.clock.now();
     const tenantsInTurn = interleaveByTenant(items, (item) => item.event.payload.tenantId);
-    for (let start = 0; start < tenantsInTurn.length; start += concurrency) {
-      await this.sendChunk(tenantsInTurn.slice(start, start + concurrency), results, signal);
-    }
+    const { due, published } = this.putOffBeyondFairShare(tenantsInTurn, results, signal);
+    // The put-off dispatches are published while the due ones are sent: neither waits for the other.
+    const sent = (async () => {
+      for (let start = 0; start < due.length; start += concurrency) {
+        await this.sendChunk(due.slice(start, start + concurrency), results, signal, startedAt);
+      }
+    })();
+    await Promise.all([published, sent]);
     return results;
   }
 
+  /**
+   * Takes each fresh dispatch's slot in its tenant's schedule for the provider it is likely to go
+   * to (the first whose circuit is closed), and puts off at once, unclaimed, those whose slot is too
+   * far off (see FairShare): a batch of one tenant's backlog then moves on at the pace of a publish,
+   * not of the provider's rate, and other tenants' dispatches behind it in the partition come soon.
+   * A dispatch back from a retry topic comes at its time; it is only checked for its turn.
+   */
+  private putOffBeyondFairShare(
+    items: ReadonlyArray<Item<TDispatch>>,
+    results: SendOutcome[],
+    signal: AbortSignal,
+  ): { due: Array<Item<TDispatch>>; published: Promise<void> } {
+    const route = this.routes.find((candidate) => candidate.breaker.state === 'closed') ?? this.routes[0];
+    const fairShare = this.fairShares.get(route) as FairShare;
+    const provider = route.provider.name;
+    const chunk: ChunkResults<TDispatch> = { outcomes: [], events: [], retries: [], letters: [] };
+    const due: Array<Item<TDispatch>> = [];
+    for (const item of items) {
+      const slot = this.retryTopicNames.has(item.event.topic)
+        ? ({ due: true } as const)
+        : fairShare.schedule(item.event.payload.tenantId, item.priority);
+      if (slot.due) {
+        due.push(item);
+        continue;
+      }
+      this.dependencies.counters.increment(provider, 'putOffForFairShare');
+      results[item.index] = this.putOff(item, slot.until, FAIR_SHARE_REASON, chunk, provider);
+    }
+    const published =
+      chunk.retries.length > 0 ? this.finishChunk(chunk, undefined, signal) : Promise.resolve();
+    return { due, published };
+  }
+
+  /** `startedAt`: when the batch began, which bounds how long its dispatches may hold the partition. */
   private async sendChunk(
     items: Array<Item<TDispatch>>,
     results: SendOutcome[],
     signal: AbortSignal,
+    startedAt: number,
   ): Promise<void> {
     const { ledger, leaseMs } = this.dependencies;
     const lease = { owner: `${this.dependencies.source}:${randomUUID()}`, leaseMs };
@@ -215,16 +281,23 @@ export class SendDispatchesUsecase<TDispatch extends Dispatch> {
     while (pending.length > 0) {
       signal.throwIfAborted();
       const { chosen, waiting, holdUntil } = this.chooseProviders(pending, chunk, results);
-      if (chosen.length > 0) {
-        const leased = await ledger.recordAttempts(
-          chosen.map(({ event, route }) => ({
-            messageId: event.payload.messageId,
-            provider: route.provider.name,
-          })),
-          lease,
-        );
-        const sendable = chosen.filter((item) => leased.has(item.event.payload.messageId));
-        for (const lost of chosen.filter((item) => !leased.has(item.event.payload.messageId))) {
+      const admitted = this.admitFairly(chosen, chunk, results, signal, startedAt);
+      if (admitted.length > 0) {
+        const leased = await ledger
+          .recordAttempts(
+            admitted.map(({ event, route }) => ({
+              messageId: event.payload.messageId,
+              provider: route.provider.name,
+            })),
+            lease,
+          )
+          .catch((error: unknown) => {
+            for (const item of admitted) item.turn.cancel();
+            throw error;
+          });
+        const sendable = admitted.filter((item) => leased.has(item.event.payload.messageId));
+        for (const lost of admitted.filter((item) => !leased.has(item.event.payload.messageId))) {
+          lost.turn.cancel();
           results[lost.index] = { result: 'skipped', reason: 'another sender took the delivery over' };
           // A probe slot must be given back; counting it failed only delays the provider's return.
           if (lost.probe) {
@@ -242,15 +315,26 @@ export class SendDispatchesUsecase<TDispatch extends Dispatch> {
       await this.dependencies.holdUntil(holdUntil ?? new Date(this.clock.now() + 1000), signal);
       pending = await this.claim(waiting, lease, chunk, results);
     }
+    await this.finishChunk(chunk, lease.owner, signal);
+  }
+
+  /** Records the outcomes under the chunk's lease (when it claimed any), then publishes the rest. */
+  private async finishChunk(
+    chunk: ChunkResults<TDispatch>,
+    leaseOwner: string | undefined,
+    signal: AbortSignal,
+  ): Promise<void> {
     // The provider calls are made: their outcomes must be recorded before anything else, or a
     // redelivery would call the provider again. A database or broker outage is waited out here,
     // rather than failing the batch into a redelivery that would send these messages twice.
-    const { outbox, log } = this.dependencies;
-    await despiteOutages(
-      'record the outcomes of provider calls',
-      () => ledger.recordOutcomes(chunk.outcomes, lease.owner),
-      { signal, log },
-    );
+    const { ledger, outbox, log } = this.dependencies;
+    if (leaseOwner !== undefined) {
+      await despiteOutages(
+        'record the outcomes of provider calls',
+        () => ledger.recordOutcomes(chunk.outcomes, leaseOwner),
+        { signal, log },
+      );
+    }
     await despiteOutages(
       'publish the outcomes of provider calls',
       () =>
@@ -372,14 +456,52 @@ export class SendDispatchesUsecase<TDispatch extends Dispatch> {
     return { chosen, waiting, holdUntil };
   }
 
-  /** Sends concurrently, one recipient's dispatches one after another. */
-  private async sendAll(
+  /**
+   * Each chosen dispatch takes its place in the queue for its provider's tokens, or, when its turn
+   * is too far off counting from its batch's start, is put off to a retry topic without a provider
+   * call or using up an attempt, so that its partition moves on to other tenants' dispatches.
+   */
+  private admitFairly(
     chosen: ReadonlyArray<Chosen<TDispatch>>,
     chunk: ChunkResults<TDispatch>,
     results: SendOutcome[],
     signal: AbortSignal,
+    startedAt: number,
+  ): Array<Admitted<TDispatch>> {
+    const admitted: Array<Admitted<TDispatch>> = [];
+    const heldMs = Math.max(0, this.clock.now() - startedAt);
+    for (const item of chosen) {
+      const fairShare = this.fairShares.get(item.route) as FairShare;
+      const admission = fairShare.admit(item.event.payload.tenantId, item.priority, signal, {
+        heldMs,
+        mustWait: item.probe,
+      });
+      if (admission.admitted) {
+        admitted.push({ ...item, turn: admission.turn });
+        continue;
+      }
+      const provider = item.route.provider.name;
+      this.dependencies.counters.increment(provider, 'putOffForFairShare');
+      chunk.outcomes.push({
+        messageId: item.event.payload.messageId,
+        status: 'sending',
+        pinnedProvider: item.claim.pinnedProvider,
+        reason: FAIR_SHARE_REASON,
+        at: new Date(this.clock.now()),
+      });
+      results[item.index] = this.putOff(item, admission.until, FAIR_SHARE_REASON, chunk, provider);
+    }
+    return admitted;
+  }
+
+  /** Sends concurrently, one recipient's dispatches one after another. */
+  private async sendAll(
+    chosen: ReadonlyArray<Admitted<TDispatch>>,
+    chunk: ChunkResults<TDispatch>,
+    results: SendOutcome[],
+    signal: AbortSignal,
   ): Promise<void> {
-    const byRecipient = new Map<string, Array<Chosen<TDispatch>>>();
+    const byRecipient = new Map<string, Array<Admitted<TDispatch>>>();
     for (const item of chosen) {
       const recipient = this.dependencies.recipientOf(item.event.payload);
       const group = byRecipient.get(recipient);
@@ -394,14 +516,14 @@ export class SendDispatchesUsecase<TDispatch extends Dispatch> {
   }
 
   private async sendOne(
-    item: Chosen<TDispatch>,
+    item: Admitted<TDispatch>,
     chunk: ChunkResults<TDispatch>,
     signal: AbortSignal,
   ): Promise<SendOutcome> {
-    const { provider, breaker, rateLimiter } = item.route;
+    const { provider, breaker } = item.route;
     const { counters } = this.dependencies;
     const messageId = item.event.payload.messageId;
-    await rateLimiter.acquire(1, signal, { priority: item.priority });
+    await item.turn.granted;
     counters.increment(provider.name, 'attempts');
     const timeout = AbortSignal.timeout(this.dependencies.sendTimeoutMs);
     let sent: { providerMessageId: string; detail?: DeliveryDetail };
@@ -537,6 +659,7 @@ export class SendDispatchesUsecase<TDispatch extends Dispatch> {
     until: Date,
     reason: string,
     chunk: ChunkResults<TDispatch>,
+    provider?: string,
   ): SendOutcome {
     const delayMs = Math.max(0, until.getTime() - this.clock.now());
     const tier = retryTierFor(delayMs, this.dependencies.retryTopics);
@@ -549,6 +672,7 @@ export class SendDispatchesUsecase<TDispatch extends Dispatch> {
     });
     chunk.events.push(
       this.event(item, 'retry-scheduled', {
+        ...(provider === undefined ? {} : { provider }),
         reason,
         detail: { attempt: item.event.attempt, delayMs, tier: tier.topic, notBefore: until.toISOString() },
       }),
@@ -630,12 +754,15 @@ export class SendDispatchesUsecase<TDispatch extends Dispatch> {
     };
   }
 
-  /** Dead letters keep the key, payload and headers, plus where the dispatch came from and why. */
+  /**
+   * Dead letters keep the key, the value as it was written (personal fields sealed) and headers,
+   * plus where the dispatch came from and why.
+   */
   private deadLetter(item: Item<TDispatch>, reason: string, attempts: number): DeadLetter {
     const { event } = item;
     return {
       key: event.key === null ? null : Buffer.from(event.key),
-      value: Buffer.from(JSON.stringify(event.payload)),
+      value: event.value,
       headers: {
         ...event.headers,
         [HeaderName.originalTopic]: event.topic,

@@ -1,3 +1,4 @@
+import { EncryptionModule } from '@switchboard/encryption';
 import { Module, type Type } from '@nestjs/common';
 import { DeliveryEventTopic } from '@switchboard/contracts';
 import { MessagingHealthIndicator, MessagingModule, kafkaSettingsFromConfig } from '@switchboard/messaging';
@@ -55,6 +56,7 @@ export function createAppModule(config: AnalyticsConfig): Type<unknown> {
         ],
         poolSize: config.DATABASE_POOL_SIZE,
       }),
+      EncryptionModule.forRoot(config),
       MessagingModule.forRoot({
         kafka: kafkaSettingsFromConfig(config, 'analytics'),
         topics: [{ topic: DeliveryEventTopic.topic, partitions: PIPELINE_TOPIC_PARTITIONS }],

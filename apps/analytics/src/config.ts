@@ -7,6 +7,7 @@ import {
   type ConfigOf,
   type Environment,
 } from '@switchboard/config';
+import { encryptionVariables } from '@switchboard/encryption';
 import { retentionVariables } from '@switchboard/persistence';
 
 export const analyticsConfigSpec = defineConfig({
@@ -15,6 +16,9 @@ export const analyticsConfigSpec = defineConfig({
   DATABASE_POOL_SIZE: serviceVariables.DATABASE_POOL_SIZE,
   SERVICE_TOKEN_SECRETS: serviceVariables.SERVICE_TOKEN_SECRETS,
   ...retentionVariables,
+  // Dead letters keep records as written, personal fields sealed: shown to their tenant (and in a
+  // person's export) opened, which needs the keys (ENCRYPTION_MASTER_KEYS or KMS, BLIND_INDEX_KEY).
+  ...encryptionVariables,
   ANALYTICS_PARTITIONS_CONCURRENCY: {
     schema: env.int({ min: 1, max: 64, default: 3 }),
     description: 'Partitions of delivery events stored at the same time',

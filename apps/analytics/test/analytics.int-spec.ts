@@ -12,6 +12,7 @@ import {
   serviceAuthorization,
   TEST_SERVICE_TOKEN_SECRETS,
   waitFor,
+  TEST_ENCRYPTION_VARIABLES,
 } from '@switchboard/testing';
 import { Client } from 'pg';
 import { startAnalyticsService } from '../src/analytics-service';
@@ -28,6 +29,7 @@ describe('analytics service', () => {
     [broker, database] = await Promise.all([createTestBroker(), createTestDatabase('analytics_int')]);
     const config = loadAnalyticsConfig({
       KAFKA_BROKERS: broker.address,
+      ...TEST_ENCRYPTION_VARIABLES,
       DATABASE_URL: database.url,
       PORT: '0',
       SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,

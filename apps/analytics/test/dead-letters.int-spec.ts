@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DEAD_LETTER_TOPIC, HeaderName } from '@switchboard/contracts';
+import { DEAD_LETTER_TOPIC, HeaderName, SmsChannelTopics, type PersonalData } from '@switchboard/contracts';
+import { connectPayloadCipher } from '@switchboard/encryption';
 import { ConsumerRunner, createKafka, EventPublisher } from '@switchboard/messaging';
 import type { RunningService } from '@switchboard/service-kit';
 import { StructuredLogger } from '@switchboard/telemetry';
@@ -15,6 +16,7 @@ import {
   waitFor,
   TEST_SERVICE_TOKEN_SECRETS,
   serviceAuthorization,
+  TEST_ENCRYPTION_VARIABLES,
 } from '@switchboard/testing';
 import type { Kafka, Producer } from 'kafkajs';
 import { Client } from 'pg';
@@ -55,6 +57,7 @@ describe('analytics dead letters', () => {
     service = await startAnalyticsService(
       loadAnalyticsConfig({
         KAFKA_BROKERS: broker.address,
+        ...TEST_ENCRYPTION_VARIABLES,
         DATABASE_URL: database.url,
         PORT: '0',
         SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
@@ -416,5 +419,57 @@ describe('analytics dead letters', () => {
     const badCursor = await operatorList('?cursor=nope');
     expect(badCursor.status).toBe(400);
     expect(badCursor.body.errors).toEqual([expect.objectContaining({ field: 'cursor' })]);
+  });
+
+  it("shows a tenant its dead letters' sealed personal fields opened, and operators as written", async () => {
+    const cipher = await connectPayloadCipher(database.url, TEST_ENCRYPTION_VARIABLES);
+    try {
+      const topic = SmsChannelTopics.lanes.normal.topic;
+      const sms = {
+        tenantId: 'acme',
+        messageId: randomUUID(),
+        recipientId: `sealed-${randomUUID()}`,
+        to: '+14155550177',
+        text: `Your code is ${randomUUID().slice(0, 6)}`,
+        smsType: 'Transactional',
+      };
+      const personalData = SmsChannelTopics.lanes.normal.personalData as PersonalData<unknown>;
+      const [sealed] = await cipher.cipher.seal(personalData, [sms]);
+      await producer.send({
+        topic: DEAD_LETTER_TOPIC,
+        messages: [
+          {
+            key: null,
+            value: JSON.stringify(sealed),
+            headers: {
+              [HeaderName.tenant]: 'acme',
+              [HeaderName.messageId]: sms.messageId,
+              [HeaderName.originalTopic]: topic,
+              [HeaderName.originalPartition]: '0',
+              [HeaderName.originalOffset]: '7',
+              [HeaderName.error]: 'attempts-exhausted: 8 of 8 attempts failed',
+              [HeaderName.attempts]: '8',
+            },
+          },
+        ],
+      });
+
+      const listed = await waitFor('the sealed dead letter listed for its tenant', async () => {
+        const page = await list('acme', `?topic=${topic}&status=all`);
+        return page.body.items.find((item: { messageId: string }) => item.messageId === sms.messageId);
+      });
+      expect(listed.payload).toEqual(sms);
+      const operators = await operatorList(`?topic=${topic}&status=all&limit=200`);
+      const asWritten = operators.body.items.find(
+        (item: { messageId: string }) => item.messageId === sms.messageId,
+      );
+      expect(asWritten.payload).toMatchObject({
+        to: expect.stringMatching(/^sbenc:v1:/),
+        messageId: sms.messageId,
+      });
+      expect(JSON.stringify(asWritten.payload)).not.toContain(sms.to);
+    } finally {
+      await cipher.close();
+    }
   });
 });

@@ -18,6 +18,7 @@ import {
   waitFor,
   TEST_SERVICE_TOKEN_SECRETS,
   serviceAuthorization,
+  TEST_ENCRYPTION_VARIABLES,
 } from '@switchboard/testing';
 import type { Producer } from 'kafkajs';
 import { startAnalyticsService } from '../src/analytics-service';
@@ -43,6 +44,7 @@ describe('analytics metrics', () => {
     service = await startAnalyticsService(
       loadAnalyticsConfig({
         KAFKA_BROKERS: broker.address,
+        ...TEST_ENCRYPTION_VARIABLES,
         DATABASE_URL: database.url,
         PORT: '0',
         SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,

@@ -3,6 +3,7 @@ import { DeliveryEventTopic } from '@switchboard/contracts';
 import { EventPublisher, KAFKA } from '@switchboard/messaging';
 import type { ReadinessCheck } from '@switchboard/service-kit';
 import type { Kafka } from 'kafkajs';
+import { DeadLetterPayloads } from './dead-letter-payloads';
 import { DeadLettersConsumer } from './dead-letters.consumer';
 import { DeadLettersController } from './dead-letters.controller';
 import { DeadLettersRepository } from './dead-letters.repository';
@@ -30,6 +31,7 @@ export class DeadLettersConsumerReadiness implements ReadinessCheck {
   controllers: [DeadLettersController, OperatorDeadLettersController],
   providers: [
     DeadLettersRepository,
+    DeadLetterPayloads,
     {
       provide: DeadLettersConsumer,
       useFactory: (kafka: Kafka, publisher: EventPublisher, repository: DeadLettersRepository) =>
@@ -43,8 +45,9 @@ export class DeadLettersConsumerReadiness implements ReadinessCheck {
     },
     {
       provide: ListDeadLettersUsecase,
-      useFactory: (repository: DeadLettersRepository) => new ListDeadLettersUsecase(repository),
-      inject: [DeadLettersRepository],
+      useFactory: (repository: DeadLettersRepository, payloads: DeadLetterPayloads) =>
+        new ListDeadLettersUsecase(repository, payloads),
+      inject: [DeadLettersRepository, DeadLetterPayloads],
     },
     {
       provide: ListOperatorDeadLettersUsecase,
@@ -64,6 +67,6 @@ export class DeadLettersConsumerReadiness implements ReadinessCheck {
       inject: [DeadLettersRepository, KafkaRedrivePublisher, EventPublisher],
     },
   ],
-  exports: [DeadLettersConsumer],
+  exports: [DeadLettersConsumer, DeadLetterPayloads],
 })
 export class DeadLettersModule {}

@@ -1,6 +1,7 @@
 import type { DeadLetterPage, DeadLetterView } from '@switchboard/contracts';
 import type { DeadLetterFilter, DeadLetterScope, StoredDeadLetter } from './dead-letters.repository';
 import { encodeCursor, type PageCursor } from './page-cursor';
+import type { DeadLetterPayloads } from './dead-letter-payloads';
 import { payloadView } from './parked-record';
 
 export interface DeadLetterReader {
@@ -16,11 +17,16 @@ export interface ListDeadLettersRequest {
 
 /** One newest-first page of a tenant's dead letters; operators see the others (ListOperatorDeadLettersUsecase). */
 export class ListDeadLettersUsecase {
-  constructor(private readonly deadLetters: DeadLetterReader) {}
+  constructor(
+    private readonly deadLetters: DeadLetterReader,
+    private readonly payloads: Pick<DeadLetterPayloads, 'opened'>,
+  ) {}
 
   async execute(tenantId: string, request: ListDeadLettersRequest): Promise<DeadLetterPage> {
     const rows = await this.deadLetters.list({ kind: 'tenant', tenantId }, request);
-    return pageOf(rows, request.limit, deadLetterView);
+    const page = pageOf(rows, request.limit, deadLetterView);
+    // The tenant's own records: their sealed personal fields are shown opened.
+    return { ...page, items: await this.payloads.opened(page.items) };
   }
 }
 

@@ -2,6 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { type AnalyticsTimelineExport, ExportMessageIdsQuery, TenantId } from '@switchboard/contracts';
 import { parseInput } from '@switchboard/service-kit';
 import { z } from 'zod';
+import { DeadLetterPayloads } from '../dead-letters/dead-letter-payloads';
 import { PgTimelineExportStore } from './pg-timeline-export-store';
 
 const TenantPath = z.strictObject({ tenantId: TenantId });
@@ -9,7 +10,10 @@ const TenantPath = z.strictObject({ tenantId: TenantId });
 /** Internal: the timelines and dead letters of a page of a person's messages, for their export (GDPR/CCPA). */
 @Controller('internal/tenants/:tenantId/message-timelines')
 export class TimelineExportController {
-  constructor(private readonly store: PgTimelineExportStore) {}
+  constructor(
+    private readonly store: PgTimelineExportStore,
+    private readonly payloads: DeadLetterPayloads,
+  ) {}
 
   @Get()
   async timelines(@Param() path: unknown, @Query() query: unknown): Promise<AnalyticsTimelineExport> {
@@ -19,6 +23,7 @@ export class TimelineExportController {
       this.store.timelinesOf(tenantId, ids),
       this.store.deadLettersOf(tenantId, ids),
     ]);
-    return { messages, deadLetters };
+    // The person's own data: their dead letters' sealed fields are opened for them.
+    return { messages, deadLetters: await this.payloads.opened(deadLetters) };
   }
 }

@@ -250,7 +250,10 @@ describe('dead letters through the public API', () => {
           .records(parked.originalTopic)
           .find((record) => record.headers[HeaderName.redrivenFrom] === parked.id),
       );
-      expect(redriven.value).toEqual(parked.payload);
+      // Redriven as it was parked, sealed (the API shows it to its tenant opened).
+      expect(redriven.value).toMatchObject({ messageId, to: expect.stringMatching(/^sbenc:v1:/) });
+      expect(JSON.stringify(redriven.value)).not.toContain(recipient.phone);
+      expect(parked.payload).toMatchObject({ messageId, to: recipient.phone });
       const [written] = await producer.send({
         topic: parked.originalTopic,
         messages: [

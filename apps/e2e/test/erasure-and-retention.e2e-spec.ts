@@ -54,6 +54,27 @@ function uniquePerson(label: string) {
   };
 }
 
+/** Stores the person's email and phone and a push subscription for them; answers the subscription. */
+async function storeWithEveryContactPoint(person: ReturnType<typeof uniquePerson>) {
+  const channels = e2e.channels;
+  if (!channels) throw new Error('the platform was started without its channel sandboxes');
+  expect(
+    (
+      await e2e.api.request('PUT', `/v1/recipients/${person.id}`, {
+        email: person.email,
+        phone: person.phone,
+      })
+    ).status,
+  ).toBe(201);
+  const subscription = await channels.push.createSubscription();
+  const registered = await e2e.api.post(`/v1/recipients/${person.id}/push-subscriptions`, {
+    endpoint: subscription.endpoint,
+    keys: subscription.keys,
+  });
+  expect([200, 201]).toContain(registered.status);
+  return subscription;
+}
+
 async function send(api: GatewayClient, body: Record<string, unknown>): Promise<string> {
   const response = await api.post<{ messageId: string }>('/v1/messages', body);
   expect(response.status).toBe(202);
@@ -162,22 +183,7 @@ describe('personal data at rest', () => {
     const person = uniquePerson('at-rest');
     // Given inline, with no recipient id: sealed with the tenant's key rather than a person's.
     const inline = uniquePerson('inline');
-    const channels = e2e.channels;
-    if (!channels) throw new Error('the platform was started without its channel sandboxes');
-    expect(
-      (
-        await e2e.api.request('PUT', `/v1/recipients/${person.id}`, {
-          email: person.email,
-          phone: person.phone,
-        })
-      ).status,
-    ).toBe(201);
-    const subscription = await channels.push.createSubscription();
-    const registered = await e2e.api.post(`/v1/recipients/${person.id}/push-subscriptions`, {
-      endpoint: subscription.endpoint,
-      keys: subscription.keys,
-    });
-    expect([200, 201]).toContain(registered.status);
+    const subscription = await storeWithEveryContactPoint(person);
     const template = `at-rest-${randomUUID().slice(0, 8)}`;
     expect(
       (
@@ -235,22 +241,7 @@ describe('personal data at rest', () => {
 describe('DELETE /v1/recipients/{id}?erase=true', () => {
   it('leaves none of the person readable in any table of any service after sending on every channel, keeps their suppression as a hash only, and records the erasure on the timeline and in the audit log', async () => {
     const person = uniquePerson('erase');
-    const channels = e2e.channels;
-    if (!channels) throw new Error('the platform was started without its channel sandboxes');
-    expect(
-      (
-        await e2e.api.request('PUT', `/v1/recipients/${person.id}`, {
-          email: person.email,
-          phone: person.phone,
-        })
-      ).status,
-    ).toBe(201);
-    const subscription = await channels.push.createSubscription();
-    const registered = await e2e.api.post(`/v1/recipients/${person.id}/push-subscriptions`, {
-      endpoint: subscription.endpoint,
-      keys: subscription.keys,
-    });
-    expect([200, 201]).toContain(registered.status);
+    const subscription = await storeWithEveryContactPoint(person);
     expect(
       (
         await e2e.api.request('PUT', `/v1/recipients/${person.id}/preferences`, {

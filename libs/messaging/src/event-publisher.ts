@@ -8,6 +8,7 @@ import {
   type TopicPayloads,
 } from '@switchboard/contracts';
 import { CODEC_IDS, type CodecName } from '@switchboard/kafka-codecs';
+import { messagingAttributes, recordFailure } from '@switchboard/telemetry';
 import {
   Partitioners,
   type CompressionTypes,
@@ -21,7 +22,7 @@ import { eventHeaders, type PublishOptions } from './event-headers';
 import { MessagingError } from './messaging-error';
 import type { PayloadCipher } from './payload-cipher';
 import { traceCauseOf } from './trace-causes';
-import { messagingAttributes, recordFailure, tracer } from './tracing';
+import { tracer } from './tracing';
 
 /** A record to park on the dead-letter topic: original key and value, headers saying why. */
 export interface DeadLetter {

@@ -1,8 +1,10 @@
 export { Metrics } from './metrics';
 export {
+  describeError,
   isSensitiveKey,
   LOG_LINE_LIMIT,
   LOG_STRING_LIMIT,
+  loggableError,
   redact,
   redactText,
   REDACTED,
@@ -28,7 +30,10 @@ export {
   currentTraceId,
   getTracer,
   inSpan,
+  messagingAttributes,
+  recordException,
   recordFailure,
+  type FailureStatus,
   type SpanOptions,
 } from './tracing';
 export { SpanKind, SpanStatusCode, type Attributes, type Span } from '@opentelemetry/api';

@@ -1,6 +1,8 @@
 import {
+  describeError,
   LOG_LINE_LIMIT,
   LOG_STRING_LIMIT,
+  loggableError,
   redact,
   redactText,
   serializeError,
@@ -46,6 +48,21 @@ describe('redactText', () => {
 
     expect(redacted.length).toBeLessThanOrEqual(LOG_STRING_LIMIT);
     expect(redacted).toMatch(/^a+…\[\+\d{3},\d{3} characters\]$/);
+  });
+});
+
+describe('loggableError', () => {
+  it('names the error, or shows a thrown value that is not one as text', () => {
+    expect(describeError(new TypeError('boom'))).toBe('TypeError: boom');
+    expect(loggableError(new TypeError('boom'))).toBe('TypeError: boom');
+    expect(loggableError('SMS to +44 20 7946 0958 failed')).toBe('SMS to +** ** **** **58 failed');
+  });
+
+  it('cuts a huge error to the string limit before masking it', () => {
+    const loggable = loggableError(new Error(`rejected ada@example.com ${'x'.repeat(1_000_000)}`));
+
+    expect(loggable.length).toBeLessThanOrEqual(LOG_STRING_LIMIT);
+    expect(loggable).toMatch(/^Error: rejected a\*\*\*@example\.com x+…\[\+\d{3},\d{3} characters\]$/);
   });
 });
 

@@ -42,6 +42,16 @@ export function redactText(text: string, maxLength: number = LOG_STRING_LIMIT): 
   return maskPersonalData(text, maxLength);
 }
 
+/** `Name: message` of an error, or a thrown value that is not one as text; neither cut nor masked. */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** An error as one line of a log or a span's status may show it: cut to 2 KiB, then masked. */
+export function loggableError(error: unknown): string {
+  return redactText(describeError(error));
+}
+
 /**
  * Characters of JSON a log line has left. Every value redacted into the line takes its share, so
  * the first fields get their whole string limit and what comes once it is spent is cut short or

@@ -1,7 +1,7 @@
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { currentTraceId, inSpan } from './tracing';
+import { currentTraceId, getTracer, inSpan, recordException, recordFailure } from './tracing';
 
 describe('inSpan', () => {
   const exporter = new InMemorySpanExporter();
@@ -70,5 +70,38 @@ describe('inSpan', () => {
         }),
       }),
     ]);
+  });
+
+  it('records a failure as the error is logged, `Name: message` masked, on a span of a named scope', () => {
+    const span = getTracer('@switchboard/messaging').startSpan('publish sb.email.requested.v1');
+
+    recordFailure(span, new TypeError('broker refused grace@example.org'));
+    span.end();
+
+    const [finished] = exporter.getFinishedSpans();
+    expect(finished.instrumentationScope.name).toBe('@switchboard/messaging');
+    expect(finished.status).toEqual({
+      code: SpanStatusCode.ERROR,
+      message: 'TypeError: broker refused g***@example.org',
+    });
+    expect(finished.events[0].attributes).toMatchObject({
+      'exception.type': 'TypeError',
+      'exception.message': 'broker refused g***@example.org',
+    });
+    expect(String(finished.events[0].attributes?.['exception.stacktrace'])).not.toContain('grace@');
+  });
+
+  it('records a failed try as a masked exception without failing the span', () => {
+    const span = getTracer().startSpan('process sb.sms.requested.v1');
+
+    recordException(span, 'SMS to +4915112345678 timed out');
+    span.end();
+
+    const [finished] = exporter.getFinishedSpans();
+    expect(finished.status.code).toBe(SpanStatusCode.UNSET);
+    expect(finished.events[0].attributes).toMatchObject({
+      'exception.type': 'Error',
+      'exception.message': 'SMS to +***********78 timed out',
+    });
   });
 });

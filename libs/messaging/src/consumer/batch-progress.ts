@@ -1,5 +1,6 @@
 import type { EachBatchPayload } from 'kafkajs';
-import { loggableError, type MessagingLog } from '../messaging-log';
+import { loggableError } from '@switchboard/telemetry';
+import type { MessagingLog } from '../messaging-log';
 import { ContiguousOffsets } from './contiguous-offsets';
 
 // kafkajs answers a heartbeat or commit with one of these once the group has moved on:

@@ -1,6 +1,13 @@
 import { propagation, ROOT_CONTEXT, SpanKind, trace, type Link, type Span } from '@opentelemetry/api';
 import { HeaderName, validate, type PersonalData } from '@switchboard/contracts';
 import { isInfrastructureFault } from '@switchboard/faults';
+import {
+  loggableError,
+  messagingAttributes,
+  recordException,
+  recordFailure,
+  redactText,
+} from '@switchboard/telemetry';
 import type { KafkaMessage } from 'kafkajs';
 import type { z } from 'zod';
 import { readHeaders, withoutInternalHeaders } from '../event-headers';
@@ -11,9 +18,9 @@ import {
   UNDECODABLE_BATCH_HEADER,
   UNDECODABLE_FIRST_OFFSET_HEADER,
 } from '../kafkajs-codecs';
-import { errorMessage, loggableError, redactPersonalData, type MessagingLogFields } from '../messaging-log';
+import { errorMessage, type MessagingLogFields } from '../messaging-log';
 import { traceCausesOf, withTraceCauses } from '../trace-causes';
-import { messagingAttributes, recordException, recordFailure, tracer } from '../tracing';
+import { tracer } from '../tracing';
 import type { BatchProgress } from './batch-progress';
 import {
   consumedEvent,
@@ -186,7 +193,7 @@ export class BatchWorker {
               if (result.outcome === 'skipped') {
                 this.options.log('debug', 'event skipped', {
                   ...fields,
-                  reason: redactPersonalData(result.reason),
+                  reason: redactText(result.reason),
                 });
               }
             },
@@ -206,7 +213,7 @@ export class BatchWorker {
           if (rejection) {
             this.options.log('warn', 'event rejected by its handler; dead-lettered', {
               ...fields,
-              reason: redactPersonalData(rejection.reason),
+              reason: redactText(rejection.reason),
             });
             return this.park(work, fields, [
               { message, error: rejection.reason, attempts: rejection.attempts },
@@ -533,7 +540,7 @@ export class BatchWorker {
       this.options.log('error', 'record failed every attempt and is skipped (no dead-letter topic for it)', {
         ...fields,
         offset: message.offset,
-        error: redactPersonalData(error),
+        error: redactText(error),
       });
       work.progress.finished(message.offset);
     }

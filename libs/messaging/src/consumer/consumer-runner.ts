@@ -1,11 +1,11 @@
 import type { PersonalData, TopicName, TopicPayloads } from '@switchboard/contracts';
+import { loggableError } from '@switchboard/telemetry';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { z } from 'zod';
 import { contractOf } from '../contract-of';
 import type { EventPublisher } from '../event-publisher';
 import { consumerMetrics } from '../consumer-metrics';
 import { MessagingError } from '../messaging-error';
-import { loggableError } from '../messaging-log';
 import { BatchProgress } from './batch-progress';
 import { BatchWorker, type BatchWork, type RawRecord, type Registration } from './batch-worker';
 import type { BatchOutcome, ConsumedEvent, HandlerOutcome } from './consumed-event';

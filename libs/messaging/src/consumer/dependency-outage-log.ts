@@ -1,4 +1,5 @@
-import { loggableError, type MessagingLog, type MessagingLogFields } from '../messaging-log';
+import { loggableError } from '@switchboard/telemetry';
+import type { MessagingLog, MessagingLogFields } from '../messaging-log';
 
 // While an outage lasts, one reminder this often instead of a line per try of every handler.
 const REMINDER_INTERVAL_MS = 30_000;

@@ -69,6 +69,12 @@ function dependencyConstraints({ testFiles }) {
       sourceTag: 'type:testing',
       onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:infra', 'type:testing'],
     },
+    {
+      // `npm start` runs the product, so it gets the sandboxes (infra) but not the test harness;
+      // benches are test files and get the harness too.
+      sourceTag: 'type:tool',
+      onlyDependOnLibsWithTags: ['type:contracts', 'type:domain', 'type:infra', ...testing],
+    },
   ];
   const scopeConstraints = findScopeTags().map((scope) => ({
     sourceTag: scope,

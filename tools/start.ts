@@ -16,7 +16,7 @@ import {
   startSnsEmulator,
   type AnyPlatformServiceName,
   type SnsEmulator,
-} from '@switchboard/testing';
+} from '@switchboard/sandboxes';
 import { generateVAPIDKeys } from 'web-push';
 
 const launcherConfig = defineConfig({

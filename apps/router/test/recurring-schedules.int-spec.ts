@@ -25,7 +25,7 @@ import { occurrenceMessageId } from '../src/recurring-schedules/occurrence-messa
 import { PgRecurringScheduleStore } from '../src/recurring-schedules/pg-recurring-schedule-store';
 import { startRouter } from '../src/router';
 import { RoutingEncryption } from '../src/routing/routing-encryption';
-import { RecordingEventSink } from '../src/routing/recording-event-sink';
+import { RecordingEventSink } from './support/recording-event-sink';
 
 const message = {
   recipient: { email: 'ada@example.com' },

@@ -1,4 +1,3 @@
-export { freePort } from './free-port';
 export {
   kafkaPythonAvailable,
   kafkaPythonProduce,
@@ -8,7 +7,6 @@ export {
 export { startKmsEmulator, type KmsCall, type KmsEmulator } from './kms-emulator';
 export { kcatAvailable, kcatProduce, type KcatProduceOptions } from './kcat';
 export { OtlpSpanKind, type CollectedSpan } from './otlp-json';
-export { repoRoot } from './repo-root';
 export {
   invalidServiceCredentials,
   serviceAuthorization,
@@ -16,14 +14,6 @@ export {
   type InvalidServiceCredential,
 } from './service-credentials';
 export { TEST_ENCRYPTION_VARIABLES } from './encryption-keys';
-export { startServiceProcess, type ServiceProcess, type ServiceProcessOptions } from './service-process';
-export {
-  connectToSesEmulator,
-  startSesEmulator,
-  type SentEmail,
-  type SesEmulator,
-  type SesMailbox,
-} from './ses-emulator';
 export { createTestBroker, type TestBroker, type TestBrokerOptions } from './test-broker';
 export { createTestCertificates, type TestCertificate, type TestCertificates } from './test-certificates';
 export {
@@ -36,19 +26,6 @@ export {
 } from './tcp-fault-proxy';
 export { createTestDatabase, type TestDatabase } from './test-database';
 export { startTraceCollector, type TraceCollector } from './trace-collector';
-export { waitFor } from './wait-for';
-export {
-  CHANNEL_SENDER_SERVICES,
-  PLATFORM_SERVICES,
-  startPlatform,
-  type AnyPlatformServiceName,
-  type ChannelSenderServiceName,
-  type ChannelSenderSettings,
-  type PlatformInfrastructure,
-  type PlatformServiceName,
-  type RunningPlatform,
-  type StartPlatformOptions,
-} from './platform';
 export {
   connectProducer,
   observeTopics,
@@ -57,36 +34,57 @@ export {
   type PayloadOpener,
   type TopicObserver,
 } from './topic-observer';
+// The sandboxes and the platform launcher live in @switchboard/sandboxes, which `npm start` uses
+// without the test harness; tests keep importing them from here.
 export {
+  CHANNEL_SENDER_SERVICES,
+  connectToPushService,
+  connectToSesEmulator,
+  connectToSesFaultProxy,
   connectToSnsEmulator,
+  FaultSettingsError,
+  freePort,
+  PLATFORM_SERVICES,
+  repoRoot,
+  startPlatform,
+  startPushService,
+  startServiceProcess,
+  startSesEmulator,
+  startSesFaultProxy,
   startSnsEmulator,
   testSnsSigningIdentity,
+  waitFor,
+  type AnyPlatformServiceName,
+  type ChannelSenderServiceName,
+  type ChannelSenderSettings,
+  type EmailFaultSettings,
+  type FaultSettings,
   type InboundSms,
   type InboundSmsDelivery,
-  type SnsSigningIdentity,
-  type SentSms,
-  type SmsFaultSettings,
-  type SmsMessageAttribute,
-  type SmsOutbox,
-  type SmsPublishAttempt,
-  type SnsEmulator,
-} from './sns-emulator';
-export {
-  connectToSesFaultProxy,
-  startSesFaultProxy,
-  type EmailFaultSettings,
-  type SesFaultControl,
-  type SesFaultProxy,
-  type SesSendAttempt,
-} from './ses-fault-proxy';
-export {
-  connectToPushService,
-  startPushService,
   type LocalPushSubscription,
+  type PlatformInfrastructure,
+  type PlatformServiceName,
   type PushService,
   type PushServiceControl,
   type PushSubscriptionFailure,
   type PushUrgency,
   type ReceivedPush,
-} from './push-service';
-export { FaultSettingsError, type FaultSettings, type SandboxFaults } from './sandbox-faults';
+  type RunningPlatform,
+  type SandboxFaults,
+  type SentEmail,
+  type SentSms,
+  type ServiceProcess,
+  type ServiceProcessOptions,
+  type SesEmulator,
+  type SesFaultControl,
+  type SesFaultProxy,
+  type SesMailbox,
+  type SesSendAttempt,
+  type SmsFaultSettings,
+  type SmsMessageAttribute,
+  type SmsOutbox,
+  type SmsPublishAttempt,
+  type SnsEmulator,
+  type SnsSigningIdentity,
+  type StartPlatformOptions,
+} from '@switchboard/sandboxes';

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { repoRoot } from './repo-root';
+import { repoRoot } from '@switchboard/sandboxes';
 
 // Debian's python3-kafka (with python3-snappy, -lz4, -zstandard) lives beside Debian's python3,
 // which may not be the first python3 on the PATH.

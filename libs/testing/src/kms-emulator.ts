@@ -1,7 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { closeServer, listen, reachableHost, readBody } from './http-server';
-import { sendJson } from './sandbox-http';
+import { closeServer, listen, reachableHost, readBody, sendJson } from '@switchboard/sandboxes';
 
 /** One call the emulator answered, for tests that count round trips to KMS. */
 export interface KmsCall {

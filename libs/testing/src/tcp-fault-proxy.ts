@@ -1,5 +1,5 @@
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
-import { reachableHost } from './http-server';
+import { reachableHost } from '@switchboard/sandboxes';
 
 /**
  * - `refuse`: as a dependency that is down: every open connection is reset and each new one is

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { closeServer, listen, readBody } from './http-server';
+import { closeServer, listen, readBody } from '@switchboard/sandboxes';
 import { decodeOtlpTraceJson, type CollectedSpan } from './otlp-json';
 
 export interface TraceCollector {

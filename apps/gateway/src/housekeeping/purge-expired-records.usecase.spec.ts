@@ -1,4 +1,4 @@
-import { InMemoryIdempotencyStore } from '../idempotency/in-memory-idempotency-store';
+import { InMemoryIdempotencyStore } from '../../test/support/in-memory-idempotency-store';
 import { PurgeExpiredRecords } from './purge-expired-records.usecase';
 
 describe('PurgeExpiredRecords', () => {

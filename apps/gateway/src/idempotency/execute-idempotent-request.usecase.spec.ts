@@ -5,7 +5,7 @@ import {
   type IdempotencySettings,
   type IdempotentRequest,
 } from './execute-idempotent-request.usecase';
-import { InMemoryIdempotencyStore } from './in-memory-idempotency-store';
+import { InMemoryIdempotencyStore } from '../../test/support/in-memory-idempotency-store';
 import type { StoredResponse } from './idempotency-record';
 
 const settings: IdempotencySettings = {

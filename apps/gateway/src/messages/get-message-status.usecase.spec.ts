@@ -1,6 +1,9 @@
 import type { MessageStatusView } from '@switchboard/contracts';
 import { GetMessageStatus } from './get-message-status.usecase';
-import { InMemoryAcceptedMessageLog, InMemoryMessageStatusSource } from './in-memory-message-ports';
+import {
+  InMemoryAcceptedMessageLog,
+  InMemoryMessageStatusSource,
+} from '../../test/support/in-memory-message-ports';
 
 const messageId = '0b7c3f9e-5d1a-4c2b-9a8e-1f2d3c4b5a69';
 

@@ -1,5 +1,5 @@
 import { GatewayError } from '../gateway-error';
-import { InMemoryAcceptedMessageLog, RecordingPublisher } from './in-memory-message-ports';
+import { InMemoryAcceptedMessageLog, RecordingPublisher } from '../../test/support/in-memory-message-ports';
 import { SendMessage } from './send-message.usecase';
 
 const acceptedAt = new Date('2026-03-01T12:00:00.000Z');

@@ -5,8 +5,8 @@ import {
   MessageAcceptedTopics,
 } from '@switchboard/contracts';
 import { AcceptMessages } from './accept-messages.usecase';
-import { InMemoryMessageStore } from './in-memory-message-store';
-import { RecordingEventSink } from './recording-event-sink';
+import { InMemoryMessageStore } from '../../test/support/in-memory-message-store';
+import { RecordingEventSink } from '../../test/support/recording-event-sink';
 
 function message(overrides: Partial<MessageAccepted> = {}): MessageAccepted {
   return {

@@ -1,6 +1,6 @@
 import { IngestError } from '../ingest-error';
 import { CreateTrigger } from './create-trigger.usecase';
-import { InMemoryTriggerStore } from './in-memory-trigger-store';
+import { InMemoryTriggerStore } from '../../test/support/in-memory-trigger-store';
 import { ListTriggers } from './list-triggers.usecase';
 import { TriggerCache } from './trigger-cache';
 

@@ -1,4 +1,4 @@
-import { InMemoryTriggerStore } from './in-memory-trigger-store';
+import { InMemoryTriggerStore } from '../../test/support/in-memory-trigger-store';
 import { TriggerCache } from './trigger-cache';
 
 describe('TriggerCache', () => {

@@ -1,8 +1,8 @@
 import { MessageAcceptedTopic } from '@switchboard/contracts';
 import { AcceptMessages } from '../messages/accept-messages.usecase';
-import { InMemoryMessageStore } from '../messages/in-memory-message-store';
-import { RecordingEventSink } from '../messages/recording-event-sink';
-import { InMemoryTriggerStore } from '../triggers/in-memory-trigger-store';
+import { InMemoryMessageStore } from '../../test/support/in-memory-message-store';
+import { RecordingEventSink } from '../../test/support/recording-event-sink';
+import { InMemoryTriggerStore } from '../../test/support/in-memory-trigger-store';
 import { TriggerCache } from '../triggers/trigger-cache';
 import { AcceptUpstreamEvents } from './accept-upstream-events.usecase';
 import type { ReceivedUpstreamEvent } from './upstream-message';

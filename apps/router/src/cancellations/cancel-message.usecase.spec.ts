@@ -1,7 +1,7 @@
 import { DeliveryEventTopic } from '@switchboard/contracts';
-import { RecordingEventSink } from '../routing/recording-event-sink';
+import { RecordingEventSink } from '../../test/support/recording-event-sink';
 import { CancelMessage } from './cancel-message.usecase';
-import { InMemoryCancellationStore } from './in-memory-cancellation-store';
+import { InMemoryCancellationStore } from '../../test/support/in-memory-cancellation-store';
 
 const messageId = '00000000-0000-4000-8000-000000000001';
 const acme = { tenantId: 'acme', messageId };

@@ -1,6 +1,6 @@
 import { CreateMessageTypeRequest } from '@switchboard/contracts';
 import { CreateMessageType } from './create-message-type.usecase';
-import { InMemoryMessageTypeStore } from './in-memory-message-type-store';
+import { InMemoryMessageTypeStore } from '../../test/support/in-memory-message-type-store';
 
 describe('CreateMessageType', () => {
   const now = new Date('2030-01-01T00:00:00.000Z');

@@ -1,6 +1,6 @@
 import { BUILT_IN_MESSAGE_TYPE, MessageTypeDefinition } from '@switchboard/contracts';
 import { GetMessageType } from './get-message-type.usecase';
-import { InMemoryMessageTypeStore } from './in-memory-message-type-store';
+import { InMemoryMessageTypeStore } from '../../test/support/in-memory-message-type-store';
 import { ListMessageTypes } from './list-message-types.usecase';
 
 describe('GetMessageType and ListMessageTypes', () => {

@@ -1,5 +1,5 @@
 import { PutMessageTypeRequest } from '@switchboard/contracts';
-import { InMemoryMessageTypeStore } from './in-memory-message-type-store';
+import { InMemoryMessageTypeStore } from '../../test/support/in-memory-message-type-store';
 import { PutMessageType } from './put-message-type.usecase';
 
 describe('PutMessageType', () => {

@@ -1,5 +1,5 @@
 import { ImportRecipients } from './import-recipients.usecase';
-import { InMemoryRecipientStore } from './in-memory-recipient-store';
+import { InMemoryRecipientStore } from '../../test/support/in-memory-recipient-store';
 
 describe('ImportRecipients', () => {
   it('writes every valid profile, creating new recipients and replacing known ones', async () => {

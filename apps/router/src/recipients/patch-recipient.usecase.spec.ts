@@ -1,4 +1,4 @@
-import { InMemoryRecipientStore } from './in-memory-recipient-store';
+import { InMemoryRecipientStore } from '../../test/support/in-memory-recipient-store';
 import { PatchRecipient } from './patch-recipient.usecase';
 
 async function setUp() {

@@ -1,6 +1,6 @@
 import { createECDH, randomBytes } from 'node:crypto';
 import { PushEndpointPolicy } from '@switchboard/security';
-import { InMemoryRecipientStore } from './in-memory-recipient-store';
+import { InMemoryRecipientStore } from '../../test/support/in-memory-recipient-store';
 import { RecipientError } from './recipient-error';
 import { RegisterPushSubscription } from './register-push-subscription.usecase';
 

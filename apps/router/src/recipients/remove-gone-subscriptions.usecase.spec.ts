@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { DeliveryEvent } from '@switchboard/contracts';
 import { BlindIndex } from '@switchboard/encryption';
-import { InMemoryRecipientStore } from './in-memory-recipient-store';
+import { InMemoryRecipientStore } from '../../test/support/in-memory-recipient-store';
 import { RemoveGoneSubscriptions } from './remove-gone-subscriptions.usecase';
 
 const endpoint = 'https://fcm.googleapis.com/fcm/send/1';

@@ -1,8 +1,8 @@
 import { MessageRequestedTopics } from '@switchboard/contracts';
-import { RecordingEventSink } from '../routing/recording-event-sink';
+import { RecordingEventSink } from '../../test/support/recording-event-sink';
 import { CreateRecurringSchedule } from './create-recurring-schedule.usecase';
 import { FireDueRecurringSchedules } from './fire-due-recurring-schedules.usecase';
-import { InMemoryRecurringScheduleStore } from './in-memory-recurring-schedule-store';
+import { InMemoryRecurringScheduleStore } from '../../test/support/in-memory-recurring-schedule-store';
 import { occurrenceMessageId } from './occurrence-message-id';
 
 const message = {

@@ -1,5 +1,5 @@
 import { CreateRecurringSchedule } from './create-recurring-schedule.usecase';
-import { InMemoryRecurringScheduleStore } from './in-memory-recurring-schedule-store';
+import { InMemoryRecurringScheduleStore } from '../../test/support/in-memory-recurring-schedule-store';
 import { UpdateRecurringSchedule } from './update-recurring-schedule.usecase';
 
 const message = { recipient: { email: 'ada@example.com' }, content: { templateKey: 'digest', data: {} } };

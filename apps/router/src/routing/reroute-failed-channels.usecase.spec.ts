@@ -4,11 +4,11 @@ import {
   type MessageAccepted,
   RenderRequestedTopic,
 } from '@switchboard/contracts';
-import { InMemoryRecipientStore } from '../recipients/in-memory-recipient-store';
-import { InMemorySuppressionStore } from '../suppressions/in-memory-suppression-store';
-import { InMemoryDecisionStore } from './in-memory-decision-store';
+import { InMemoryRecipientStore } from '../../test/support/in-memory-recipient-store';
+import { InMemorySuppressionStore } from '../../test/support/in-memory-suppression-store';
+import { InMemoryDecisionStore } from '../../test/support/in-memory-decision-store';
 import { loadFactsWithoutPolicy } from './load-policy-facts';
-import { RecordingEventSink } from './recording-event-sink';
+import { RecordingEventSink } from '../../test/support/recording-event-sink';
 import { RerouteFailedChannels } from './reroute-failed-channels.usecase';
 import { RouteMessages } from './route-messages.usecase';
 

@@ -1,11 +1,11 @@
 import { DeliveryEventTopic, type MessageAccepted, RenderRequestedTopic } from '@switchboard/contracts';
-import { InMemoryDecisionStore } from '../routing/in-memory-decision-store';
+import { InMemoryDecisionStore } from '../../test/support/in-memory-decision-store';
 import { loadFactsWithoutPolicy } from '../routing/load-policy-facts';
-import { RecordingEventSink } from '../routing/recording-event-sink';
+import { RecordingEventSink } from '../../test/support/recording-event-sink';
 import { RouteMessages } from '../routing/route-messages.usecase';
-import { InMemoryRecipientStore } from '../recipients/in-memory-recipient-store';
-import { InMemorySuppressionStore } from '../suppressions/in-memory-suppression-store';
-import { InMemoryScheduleStore } from './in-memory-schedule-store';
+import { InMemoryRecipientStore } from '../../test/support/in-memory-recipient-store';
+import { InMemorySuppressionStore } from '../../test/support/in-memory-suppression-store';
+import { InMemoryScheduleStore } from '../../test/support/in-memory-schedule-store';
 import { ReleaseDueSchedules } from './release-due-schedules.usecase';
 
 function message(id: number, sendAt: string): MessageAccepted {

@@ -1,7 +1,7 @@
 import { MessageTypeDefinition, SendingSettings } from '@switchboard/contracts';
-import { InMemoryMessageTypeStore } from '../message-types/in-memory-message-type-store';
+import { InMemoryMessageTypeStore } from '../../test/support/in-memory-message-type-store';
 import { GetSendingSettings } from './get-sending-settings.usecase';
-import { InMemorySendingSettingsStore } from './in-memory-sending-settings-store';
+import { InMemorySendingSettingsStore } from '../../test/support/in-memory-sending-settings-store';
 import { PutSendingSettings } from './put-sending-settings.usecase';
 
 describe('PutSendingSettings and GetSendingSettings', () => {

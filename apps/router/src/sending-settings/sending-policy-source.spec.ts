@@ -1,6 +1,6 @@
 import { BUILT_IN_MESSAGE_TYPE, MessageTypeDefinition, SendingSettings } from '@switchboard/contracts';
-import { InMemoryMessageTypeStore } from '../message-types/in-memory-message-type-store';
-import { InMemorySendingSettingsStore } from './in-memory-sending-settings-store';
+import { InMemoryMessageTypeStore } from '../../test/support/in-memory-message-type-store';
+import { InMemorySendingSettingsStore } from '../../test/support/in-memory-sending-settings-store';
 import { SendingPolicySource } from './sending-policy-source';
 
 describe('SendingPolicySource', () => {

@@ -1,5 +1,5 @@
 import { AddSuppression } from './add-suppression.usecase';
-import { InMemorySuppressionStore } from './in-memory-suppression-store';
+import { InMemorySuppressionStore } from '../../test/support/in-memory-suppression-store';
 
 describe('AddSuppression', () => {
   const createdAt = new Date('2030-01-01T00:00:00.000Z');

@@ -1,5 +1,5 @@
 import { ContractValidationError } from '@switchboard/contracts';
-import { InMemorySuppressionStore } from './in-memory-suppression-store';
+import { InMemorySuppressionStore } from '../../test/support/in-memory-suppression-store';
 import { ListSuppressions } from './list-suppressions.usecase';
 
 async function storeWith(addresses: string[]): Promise<InMemorySuppressionStore> {

@@ -1,4 +1,4 @@
-import { InMemorySuppressionStore } from './in-memory-suppression-store';
+import { InMemorySuppressionStore } from '../../test/support/in-memory-suppression-store';
 import { RemoveSuppression } from './remove-suppression.usecase';
 import { SuppressionError } from './suppression-error';
 

@@ -1,7 +1,7 @@
 import type { DeliveryEvent, RenderRequested } from '@switchboard/contracts';
 import type { DecisionRecord } from '../routing/decision-store';
-import { InMemoryDecisionStore } from '../routing/in-memory-decision-store';
-import { InMemorySuppressionStore } from './in-memory-suppression-store';
+import { InMemoryDecisionStore } from '../../test/support/in-memory-decision-store';
+import { InMemorySuppressionStore } from '../../test/support/in-memory-suppression-store';
 import { SuppressUndeliverableAddresses } from './suppress-undeliverable-addresses.usecase';
 
 const messageId = '7d4f7f1c-2f3b-4a8e-9a61-000000000001';

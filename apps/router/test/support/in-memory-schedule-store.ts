@@ -1,5 +1,5 @@
-import type { InMemoryDecisionStore } from '../routing/in-memory-decision-store';
-import { type DueDeferral, type ReleasePlan, ScheduleStore } from './schedule-store';
+import type { InMemoryDecisionStore } from './in-memory-decision-store';
+import { type DueDeferral, type ReleasePlan, ScheduleStore } from '../../src/schedules/schedule-store';
 
 /** The schedule table's rules without a database, over the in-memory decision store's deferrals. */
 export class InMemoryScheduleStore extends ScheduleStore {

@@ -1,5 +1,5 @@
 import type { CreateTriggerRequest } from '@switchboard/contracts';
-import { type Trigger, TriggerStore } from './trigger';
+import { type Trigger, TriggerStore } from '../../src/triggers/trigger';
 
 /** The trigger table's rules without a database, for use-case specs. */
 export class InMemoryTriggerStore extends TriggerStore {

@@ -1,6 +1,6 @@
 import type { MessageAccepted } from '@switchboard/contracts';
-import type { IngestMessage } from './ingest-message';
-import { MessageStore } from './message-store';
+import type { IngestMessage } from '../../src/messages/ingest-message';
+import { MessageStore } from '../../src/messages/message-store';
 
 /** The message table's rules without a database, for use-case specs. */
 export class InMemoryMessageStore extends MessageStore {

@@ -3,7 +3,7 @@ import {
   RecurringScheduleStore,
   type RunAdvance,
   type ScheduleChanges,
-} from './recurring-schedule';
+} from '../../src/recurring-schedules/recurring-schedule';
 
 /** The recurring schedule table's rules without a database, for use-case specs. */
 export class InMemoryRecurringScheduleStore extends RecurringScheduleStore {

@@ -8,7 +8,7 @@ import {
   type Recipient,
   type RecipientChanges,
   RecipientStore,
-} from './recipient';
+} from '../../src/recipients/recipient';
 
 /** The recipient tables' rules without a database, for use-case specs. */
 export class InMemoryRecipientStore extends RecipientStore {

@@ -1,6 +1,6 @@
 import { freePort, startServiceProcess, type ServiceProcess } from '../src';
 
-const FIXTURE = 'libs/testing/test/fixtures/http-fixture-service.ts';
+const FIXTURE = 'libs/sandboxes/test/fixtures/http-fixture-service.ts';
 
 async function readyPort(service: ServiceProcess): Promise<string> {
   const line = await service.waitForLog(/ready on port \d+/);

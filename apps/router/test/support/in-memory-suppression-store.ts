@@ -8,7 +8,7 @@ import {
   type SuppressionToAdd,
   suppressionEntryKey,
   suppressionKey,
-} from './suppression';
+} from '../../src/suppressions/suppression';
 
 /** The suppression table's rules without a database, for use-case specs. */
 export class InMemorySuppressionStore extends SuppressionStore {

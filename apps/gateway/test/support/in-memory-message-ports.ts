@@ -4,7 +4,7 @@ import {
   AcceptedMessageLog,
   MessageRequestPublisher,
   MessageStatusSource,
-} from './message-ports';
+} from '../../src/messages/message-ports';
 
 /** Records each publish call; `failWith` makes the next calls reject. */
 export class RecordingPublisher extends MessageRequestPublisher {

@@ -4,8 +4,8 @@ import {
   DecisionStore,
   type DeferredMessage,
   type Reroute,
-} from './decision-store';
-import type { ContentClaim, SendRecord } from './policy-ledger';
+} from '../../src/routing/decision-store';
+import type { ContentClaim, SendRecord } from '../../src/routing/policy-ledger';
 
 /** The decision, schedule and ledger tables' rules without a database, for use-case specs. */
 export class InMemoryDecisionStore extends DecisionStore {

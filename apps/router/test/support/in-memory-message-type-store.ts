@@ -1,5 +1,5 @@
 import type { MessageTypeDefinition } from '@switchboard/contracts';
-import { type MessageType, MessageTypeStore } from './message-type';
+import { type MessageType, MessageTypeStore } from '../../src/message-types/message-type';
 
 /** The message type table's rules without a database, for use-case specs. */
 export class InMemoryMessageTypeStore extends MessageTypeStore {

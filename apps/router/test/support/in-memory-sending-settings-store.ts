@@ -1,5 +1,8 @@
 import type { SendingSettings } from '@switchboard/contracts';
-import { SendingSettingsStore, type StoredSendingSettings } from './sending-settings';
+import {
+  SendingSettingsStore,
+  type StoredSendingSettings,
+} from '../../src/sending-settings/sending-settings';
 
 /** The sending settings table's rules without a database, for use-case specs. */
 export class InMemorySendingSettingsStore extends SendingSettingsStore {

@@ -3,7 +3,7 @@ import {
   type IdempotencyRecord,
   IdempotencyStore,
   type StoredResponse,
-} from './idempotency-record';
+} from '../../src/idempotency/idempotency-record';
 
 /** The store's semantics without a database, for use-case specs. */
 export class InMemoryIdempotencyStore extends IdempotencyStore {

@@ -1,4 +1,8 @@
-import { type CancellationOutcome, CancellationStore, type TenantMessage } from './cancellation-store';
+import {
+  type CancellationOutcome,
+  CancellationStore,
+  type TenantMessage,
+} from '../../src/cancellations/cancellation-store';
 
 /** Where a message of the in-memory router stands: decided and, if deferred, waiting or released. */
 export interface InMemoryMessageState {

@@ -1,5 +1,5 @@
 import type { TopicContract, TopicName, TopicPayloads } from '@switchboard/contracts';
-import type { EventSink } from './ingest-message';
+import type { EventSink } from '../../src/messages/ingest-message';
 
 /** Keeps what use cases publish, per topic, for specs. */
 export class RecordingEventSink implements EventSink {

@@ -1,5 +1,5 @@
 import type { TopicContract, TopicName, TopicPayloads } from '@switchboard/contracts';
-import type { EventSink } from './event-sink';
+import type { EventSink } from '../../src/routing/event-sink';
 
 /** Keeps what use cases publish, per topic, for specs. */
 export class RecordingEventSink implements EventSink {

@@ -45,7 +45,7 @@ describe('CircuitBreaker', () => {
     breaker.recordFailure(throttled);
 
     expect(breaker.canAttempt()).toBe(false);
-    expect(breaker.tryAcquire()).toBe(false);
+    expect(breaker.tryAcquire().acquired).toBe(false);
     expect(transitions).toEqual([
       {
         provider: 'ses:eu-west-1',
@@ -124,13 +124,13 @@ describe('CircuitBreaker', () => {
     expect(breaker.state).toBe('half-open');
     expect(breaker.snapshot().openUntil).toBeNull();
 
-    expect(breaker.tryAcquire()).toBe(true);
-    expect(breaker.tryAcquire()).toBe(true);
-    expect(breaker.tryAcquire()).toBe(false); // both probe slots taken
+    expect(breaker.tryAcquire().acquired).toBe(true);
+    expect(breaker.tryAcquire().acquired).toBe(true);
+    expect(breaker.tryAcquire().acquired).toBe(false); // both probe slots taken
     expect(breaker.canAttempt()).toBe(false);
     breaker.recordSuccess();
     expect(breaker.state).toBe('half-open');
-    expect(breaker.tryAcquire()).toBe(true); // the finished probe gave its slot back
+    expect(breaker.tryAcquire().acquired).toBe(true); // the finished probe gave its slot back
     breaker.recordSuccess();
 
     expect(breaker.snapshot()).toMatchObject({ state: 'closed', consecutiveFailures: 0, callsInWindow: 0 });
@@ -146,7 +146,7 @@ describe('CircuitBreaker', () => {
     const { breaker, clock, transitions } = breakerWith();
     failTimes(breaker, 3);
     clock.advance(30_000);
-    expect(breaker.tryAcquire()).toBe(true);
+    expect(breaker.tryAcquire().acquired).toBe(true);
     clock.advance(500);
     breaker.recordFailure(throttled);
 
@@ -162,7 +162,7 @@ describe('CircuitBreaker', () => {
     const { breaker, clock } = breakerWith();
     failTimes(breaker, 3);
     clock.advance(30_000);
-    expect(breaker.tryAcquire()).toBe(true);
+    expect(breaker.tryAcquire().acquired).toBe(true);
     breaker.recordFailure(permanent);
     expect(breaker.state).toBe('closed');
   });
@@ -177,6 +177,26 @@ describe('CircuitBreaker', () => {
     // Half-open with no probe taken: a late result is not a probe's.
     breaker.recordSuccess();
     expect(breaker.state).toBe('half-open');
+  });
+
+  it('returns the changes each call made, the same a listener hears', () => {
+    const { breaker, clock, transitions } = breakerWith();
+    expect(breaker.recordFailure(transient)).toEqual([]);
+    expect(breaker.recordFailure(transient)).toEqual([]);
+    const opened = breaker.recordFailure(transient);
+    expect(opened).toEqual([expect.objectContaining({ from: 'closed', to: 'open' })]);
+
+    clock.advance(30_000);
+    const probe = breaker.tryAcquire();
+    expect(probe).toEqual({
+      acquired: true,
+      probe: true,
+      transitions: [expect.objectContaining({ from: 'open', to: 'half-open' })],
+    });
+    const closed = breaker.recordSuccess();
+    expect(closed).toEqual([expect.objectContaining({ from: 'half-open', to: 'closed' })]);
+    expect(breaker.tryAcquire()).toEqual({ acquired: true, probe: false, transitions: [] });
+    expect([...opened, ...probe.transitions, ...closed]).toEqual(transitions);
   });
 
   it('stops calling a listener once unsubscribed', () => {

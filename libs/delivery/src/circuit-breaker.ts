@@ -20,6 +20,14 @@ export interface CircuitTransition {
 
 export type CircuitTransitionListener = (transition: CircuitTransition) => void;
 
+/** What tryAcquire answered, with the circuit changes that asking made. */
+export interface CircuitAcquisition {
+  acquired: boolean;
+  /** True when the call took a half-open probe slot: its result decides whether the provider is back. */
+  probe: boolean;
+  transitions: CircuitTransition[];
+}
+
 /** What a health endpoint shows for one provider. */
 export interface CircuitBreakerSnapshot {
   provider: string;
@@ -74,6 +82,10 @@ type ValidOptions = z.output<typeof circuitBreakerOptionsSchema>;
  *
  * Results that arrive while the circuit is open (calls started before it opened) change nothing;
  * while half-open, a result is taken as a probe's only when a probe slot is in use.
+ *
+ * tryAcquire, recordSuccess and recordFailure return the circuit changes they made, so a caller
+ * can put them on the timeline of the message it was working on; listeners hear of every change,
+ * including those a read of `state` or `snapshot()` makes when an open period has passed.
  */
 export class CircuitBreaker {
   readonly provider: string;
@@ -115,61 +127,68 @@ export class CircuitBreaker {
    * Asks to make one call. While half-open this takes a probe slot, given back by the call's
    * recordSuccess or recordFailure, so the caller must record the outcome of every acquired call.
    */
-  tryAcquire(): boolean {
-    this.refresh();
-    if (this.currentState === 'closed') return true;
+  tryAcquire(): CircuitAcquisition {
+    const transitions = this.refresh();
+    if (this.currentState === 'closed') return { acquired: true, probe: false, transitions };
     if (this.currentState === 'half-open' && this.probesInFlight < this.options.halfOpenProbes) {
       this.probesInFlight += 1;
-      return true;
+      return { acquired: true, probe: true, transitions };
     }
-    return false;
+    return { acquired: false, probe: false, transitions };
   }
 
-  recordSuccess(): void {
-    this.refresh();
+  /** Records an acquired call's success; returns the circuit changes it made. */
+  recordSuccess(): CircuitTransition[] {
+    const transitions = this.refresh();
     if (this.currentState === 'closed') {
       this.consecutiveFailures = 0;
       this.remember(false);
-      return;
+      return transitions;
     }
     if (this.currentState === 'half-open' && this.probesInFlight > 0) {
       this.probesInFlight -= 1;
       this.probeSuccesses += 1;
       if (this.probeSuccesses >= this.options.probeSuccessesToClose) {
-        this.transition('closed', 'probe-succeeded', `${this.probeSuccesses} probe call(s) succeeded`);
+        transitions.push(
+          this.transition('closed', 'probe-succeeded', `${this.probeSuccesses} probe call(s) succeeded`),
+        );
       }
     }
+    return transitions;
   }
 
-  recordFailure(failure: ProviderFailure): void {
-    if (failure.kind === 'permanent') {
-      this.recordSuccess();
-      return;
-    }
-    this.refresh();
+  /** Records an acquired call's failure; returns the circuit changes it made. */
+  recordFailure(failure: ProviderFailure): CircuitTransition[] {
+    if (failure.kind === 'permanent') return this.recordSuccess();
+    const transitions = this.refresh();
     if (this.currentState === 'closed') {
       this.consecutiveFailures += 1;
       this.remember(true);
       const { consecutiveFailuresToOpen, failureRateToOpen, minimumCallsInWindow } = this.options;
       if (this.consecutiveFailures >= consecutiveFailuresToOpen) {
-        this.open(
-          'consecutive-failures',
-          `${this.consecutiveFailures} failures in a row, the last ${failure.code}`,
+        transitions.push(
+          this.open(
+            'consecutive-failures',
+            `${this.consecutiveFailures} failures in a row, the last ${failure.code}`,
+          ),
         );
       } else if (this.window.length >= minimumCallsInWindow && this.failureRate() >= failureRateToOpen) {
         const percent = Math.round(this.failureRate() * 100);
-        this.open(
-          'failure-rate',
-          `${percent}% of the last ${this.window.length} calls failed, the last ${failure.code}`,
+        transitions.push(
+          this.open(
+            'failure-rate',
+            `${percent}% of the last ${this.window.length} calls failed, the last ${failure.code}`,
+          ),
         );
       }
-      return;
+      return transitions;
     }
     if (this.currentState === 'half-open' && this.probesInFlight > 0) {
       this.probesInFlight -= 1;
       this.consecutiveFailures += 1;
-      this.open('probe-failed', `a probe call failed with ${failure.code}`);
+      transitions.push(this.open('probe-failed', `a probe call failed with ${failure.code}`));
     }
+    return transitions;
   }
 
   snapshot(): CircuitBreakerSnapshot {
@@ -206,18 +225,19 @@ export class CircuitBreaker {
   }
 
   // The open period ends by the passing of time, not by an event: every read checks it.
-  private refresh(): void {
+  private refresh(): CircuitTransition[] {
     if (this.currentState === 'open' && this.clock.now() >= this.openUntil) {
-      this.transition('half-open', 'open-period-elapsed', `open for ${this.options.openForMs} ms`);
+      return [this.transition('half-open', 'open-period-elapsed', `open for ${this.options.openForMs} ms`)];
     }
+    return [];
   }
 
-  private open(reason: CircuitTransitionReason, detail: string): void {
+  private open(reason: CircuitTransitionReason, detail: string): CircuitTransition {
     this.openUntil = this.clock.now() + this.options.openForMs;
-    this.transition('open', reason, detail);
+    return this.transition('open', reason, detail);
   }
 
-  private transition(to: CircuitState, reason: CircuitTransitionReason, detail: string): void {
+  private transition(to: CircuitState, reason: CircuitTransitionReason, detail: string): CircuitTransition {
     const from = this.currentState;
     const now = this.clock.now();
     this.currentState = to;
@@ -239,5 +259,6 @@ export class CircuitBreaker {
       at: new Date(now),
     };
     for (const listener of [...this.listeners]) listener(transition);
+    return transition;
   }
 }

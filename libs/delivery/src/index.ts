@@ -24,6 +24,7 @@ export {
 } from './retry-policy';
 export {
   CircuitBreaker,
+  type CircuitAcquisition,
   type CircuitBreakerOptions,
   type CircuitBreakerSnapshot,
   type CircuitState,

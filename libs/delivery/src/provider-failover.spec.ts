@@ -25,7 +25,13 @@ function setup() {
 describe('ProviderFailover', () => {
   it('uses the first provider while its circuit is closed', () => {
     const { failover, primary } = setup();
-    expect(failover.choose()).toEqual({ outcome: 'chosen', candidate: primary, probe: false, skipped: 0 });
+    expect(failover.choose()).toEqual({
+      outcome: 'chosen',
+      candidate: primary,
+      probe: false,
+      skipped: 0,
+      transitions: [],
+    });
   });
 
   it('fails over to the next provider when the first circuit is open', () => {
@@ -60,6 +66,17 @@ describe('ProviderFailover', () => {
     expect(failover.choose()).toMatchObject({ outcome: 'chosen', candidate: backup, probe: false });
     primary.breaker.recordSuccess();
     expect(failover.choose()).toMatchObject({ outcome: 'chosen', candidate: primary, probe: false });
+  });
+
+  it('hands back the circuit change its asking made, so it can go on the timeline of the message', () => {
+    const { failover, primary, clock } = setup();
+    primary.breaker.recordFailure(outage);
+    clock.time += 30_000;
+    const choice = failover.choose();
+    expect(choice.transitions.map(({ provider, from, to }) => `${provider} ${from}→${to}`)).toEqual([
+      'ses:eu-west-1 open→half-open',
+    ]);
+    expect(failover.choose().transitions).toEqual([]);
   });
 
   it('asks to look again soon when the only way forward is a probe in flight', () => {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { CircuitBreaker, CircuitBreakerSnapshot } from './circuit-breaker';
+import type { CircuitBreaker, CircuitBreakerSnapshot, CircuitTransition } from './circuit-breaker';
 import { systemClock, type Clock } from './clock';
 import { parseOptions } from './delivery-error';
 
@@ -16,12 +16,15 @@ export type ProviderChoice<T extends FailoverCandidate> =
       probe: boolean;
       /** How many providers before it in the order were unavailable (0: the primary). */
       skipped: number;
+      /** The circuit changes the asking made (an open period found over), for the caller's timeline. */
+      transitions: CircuitTransition[];
     }
   | {
       outcome: 'all-unavailable';
       /** The earliest time a provider may let a call through again; pause until then. */
       retryAt: Date;
       providers: CircuitBreakerSnapshot[];
+      transitions: CircuitTransition[];
     };
 
 const providerFailoverOptionsSchema = z
@@ -74,10 +77,12 @@ export class ProviderFailover<T extends FailoverCandidate> {
   }
 
   choose(): ProviderChoice<T> {
+    const transitions: CircuitTransition[] = [];
     for (const [index, candidate] of this.candidates.entries()) {
-      const probe = candidate.breaker.state === 'half-open';
-      if (candidate.breaker.tryAcquire()) {
-        return { outcome: 'chosen', candidate, probe, skipped: index };
+      const acquisition = candidate.breaker.tryAcquire();
+      transitions.push(...acquisition.transitions);
+      if (acquisition.acquired) {
+        return { outcome: 'chosen', candidate, probe: acquisition.probe, skipped: index, transitions };
       }
     }
     const providers = this.candidates.map((candidate) => candidate.breaker.snapshot());
@@ -91,6 +96,11 @@ export class ProviderFailover<T extends FailoverCandidate> {
       ...reopenTimes,
       ...(anyBusyProbe || reopenTimes.length === 0 ? [now + this.busyProbeRetryMs] : []),
     ];
-    return { outcome: 'all-unavailable', retryAt: new Date(Math.min(...retryTimes)), providers };
+    return {
+      outcome: 'all-unavailable',
+      retryAt: new Date(Math.min(...retryTimes)),
+      providers,
+      transitions,
+    };
   }
 }

@@ -6,7 +6,7 @@ import type { ChannelProvider } from './channel-provider';
 import type { ChannelSenderOptions } from './channel-sender';
 import { PostgresDeliveryLedger } from './postgres-delivery-ledger';
 import { providerRoutes } from './provider-routes';
-import type { Dispatch } from './send-dispatches.usecase';
+import type { Dispatch } from './dispatch-batch';
 
 const PROVIDER_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;

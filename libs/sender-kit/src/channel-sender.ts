@@ -31,13 +31,9 @@ import { abortableSleep } from './abortable-sleep';
 import { DeliveryCounters, type DeliveryCountersSnapshot } from './delivery-counters';
 import type { DeliveryLedger } from './delivery-ledger';
 import { SenderKitError } from './sender-kit-error';
-import {
-  SendDispatchesUsecase,
-  type Dispatch,
-  type ProviderRoute,
-  type SendOutcome,
-  type SenderOutbox,
-} from './send-dispatches.usecase';
+import type { Dispatch, SendOutcome } from './dispatch-batch';
+import type { ProviderRoute } from './provider-route';
+import { SendDispatchesUsecase, type SenderOutbox } from './send-dispatches.usecase';
 
 export const PRIORITY_LANES: readonly PriorityName[] = ['high', 'normal', 'bulk'];
 

@@ -1,6 +1,6 @@
 import type { PriorityName } from '@switchboard/contracts';
 import { systemClock, type Clock } from '@switchboard/delivery';
-import type { RateLimiter } from './send-dispatches.usecase';
+import type { RateLimiter } from './provider-route';
 
 export interface FairShareOptions {
   rateLimiter: RateLimiter;

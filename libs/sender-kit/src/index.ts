@@ -63,17 +63,13 @@ export {
   type PostgresDeliveryLedgerOptions,
 } from './postgres-delivery-ledger';
 export { providerRoutes, type ProviderRateLimit, type ProviderRoutesOptions } from './provider-routes';
+export type { Dispatch, RetryTopic, ScheduledRetry, SendOutcome } from './dispatch-batch';
+export { mayHaveBeenSent } from './failure-decision';
+export type { ProviderRoute, RateLimiter } from './provider-route';
+export { FAIR_SHARE_REASON } from './put-offs';
 export {
-  FAIR_SHARE_REASON,
-  mayHaveBeenSent,
   SendDispatchesUsecase,
-  type Dispatch,
-  type ProviderRoute,
-  type RateLimiter,
-  type RetryTopic,
-  type ScheduledRetry,
   type SendDispatchesDependencies,
-  type SendOutcome,
   type SenderOutbox,
 } from './send-dispatches.usecase';
 export { SenderKitError, type SenderKitErrorCode } from './sender-kit-error';

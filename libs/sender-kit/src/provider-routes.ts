@@ -6,7 +6,7 @@ import {
   type SqlQuery,
 } from '@switchboard/delivery';
 import type { ChannelProvider } from './channel-provider';
-import type { ProviderRoute } from './send-dispatches.usecase';
+import type { ProviderRoute } from './provider-route';
 
 export interface ProviderRateLimit {
   ratePerSecond: number;

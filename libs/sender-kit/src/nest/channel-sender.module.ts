@@ -10,7 +10,7 @@ import {
 } from '@nestjs/common';
 import { PublicRoute, type ReadinessCheck } from '@switchboard/service-kit';
 import type { ChannelSender, ChannelSenderStatus } from '../channel-sender';
-import type { Dispatch } from '../send-dispatches.usecase';
+import type { Dispatch } from '../dispatch-batch';
 
 /** The app's ChannelSender, injectable by this token. */
 export const CHANNEL_SENDER = Symbol('CHANNEL_SENDER');

@@ -110,7 +110,9 @@ export function renderLauncherThreads(
     ['thread', 'idle CPU s', 'of a core'],
     [
       ...busiest.slice(0, shown).map(([id, seconds]) => row(named(id), seconds)),
-      ...(rest > 0 ? [row(`${busiest.length - shown} other threads`, rest)] : []),
+      ...(rest > 0
+        ? [row(`${busiest.length - shown} other thread${busiest.length - shown === 1 ? '' : 's'}`, rest)]
+        : []),
     ],
   );
 }

@@ -68,8 +68,12 @@ describe('personal fields of Kafka payloads, between two services on our broker 
     await broker?.stop();
   }, 60_000);
 
-  function consume(groupId: string, handled: EmailDispatch[]): ConsumerRunner {
-    const runner = new ConsumerRunner(kafka, consumerPublisher, {
+  function consume(
+    groupId: string,
+    handled: EmailDispatch[],
+    service: EventPublisher = consumerPublisher,
+  ): ConsumerRunner {
+    const runner = new ConsumerRunner(kafka, service, {
       groupId,
       fromBeginning: true,
       heartbeatIntervalMs: 300,
@@ -115,27 +119,38 @@ describe('personal fields of Kafka payloads, between two services on our broker 
   it('dead-letters a record whose recipient was erased as recipient-erased, and handles the next one', async () => {
     const erased = dispatch(`erased-${randomUUID()}`, 'erased.person@example.com');
     const kept = dispatch(`kept-${randomUUID()}`, 'kept.person@example.com');
+    // Stopped first: the first test's consumer would read these records too, and cache the key.
+    await Promise.all(runners.splice(0).map((runner) => runner.stop()));
     await publisher.publishMany(TOPIC, [erased, kept]);
     await producing.encryption.keys.destroyRecipientKey('acme', erased.recipientId as string);
 
+    // A service that had not read this recipient's key before it was destroyed.
+    const later = await connectPayloadCipher(database.url, TEST_ENCRYPTION_VARIABLES);
+    const laterPublisher = new EventPublisher(kafka, { cipher: later.cipher });
+    await laterPublisher.connect();
     const handled: EmailDispatch[] = [];
-    await consume(`erasure-${randomUUID()}`, handled).start();
-
-    await waitFor('the kept record handled', () =>
-      handled.some((payload) => payload.messageId === kept.messageId),
-    );
-    const letter = await waitFor('the erased record dead-lettered', () =>
-      observer
-        .records(DEAD_LETTER_TOPIC)
-        .find(
-          (record) =>
-            record.headers[HeaderName.error]?.startsWith('recipient-erased') &&
-            String(record.value).length > 0 &&
-            JSON.stringify(record.value).includes(erased.messageId),
-        ),
-    );
-    expect(handled.map((payload) => payload.messageId)).not.toContain(erased.messageId);
-    // The dead letter keeps the record as written: sealed, and unreadable for good.
-    expect(JSON.stringify(letter.value)).not.toContain('erased.person');
+    const runner = consume(`erasure-${randomUUID()}`, handled, laterPublisher);
+    try {
+      await runner.start();
+      await waitFor('the kept record handled', () =>
+        handled.some((payload) => payload.messageId === kept.messageId),
+      );
+      const letter = await waitFor('the erased record dead-lettered', () =>
+        observer
+          .records(DEAD_LETTER_TOPIC)
+          .find(
+            (record) =>
+              record.headers[HeaderName.error]?.startsWith('recipient-erased') &&
+              JSON.stringify(record.value).includes(erased.messageId),
+          ),
+      );
+      expect(handled.map((payload) => payload.messageId)).not.toContain(erased.messageId);
+      // The dead letter keeps the record as written: sealed, and unreadable for good.
+      expect(JSON.stringify(letter.value)).not.toContain('erased.person');
+    } finally {
+      await runner.stop();
+      await laterPublisher.disconnect();
+      await later.close();
+    }
   });
 });

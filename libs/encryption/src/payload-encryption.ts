@@ -27,8 +27,8 @@ export class PayloadEncryption implements PayloadCipher {
     payloads.forEach((payload, index) => {
       const owner = ownerOf(personalData, payload);
       if (owner === undefined) throw new TypeError('a payload to seal names no valid tenant');
-      for (const field of personalData.fields) {
-        visit(payload, field.split('.'), [], (path, value) => {
+      for (const [field, segments] of fieldPaths(personalData)) {
+        visit(payload, segments, [], (path, value) => {
           if (value !== null && value !== undefined)
             slots.push({ payload: index, path, value, context: { ...owner, field } });
         });
@@ -51,8 +51,8 @@ export class PayloadEncryption implements PayloadCipher {
       // Without a valid owner the payload is passed on as it is: its schema names what is wrong.
       const owner = ownerOf(personalData, payload);
       if (owner === undefined) return { ok: true, payload };
-      for (const field of personalData.fields) {
-        visit(payload, field.split('.'), [], (path, value) => {
+      for (const [field, segments] of fieldPaths(personalData)) {
+        visit(payload, segments, [], (path, value) => {
           // Plaintext passes: a record written before sealing was turned on, or by an older build.
           if (isEncrypted(value)) slots.push({ payload: index, path, value, context: { ...owner, field } });
         });
@@ -85,6 +85,18 @@ export class PayloadEncryption implements PayloadCipher {
     });
     return results;
   }
+}
+
+// A contract's paths split once, not for every payload of every batch.
+const splitPaths = new WeakMap<PersonalData<unknown>, Array<[string, string[]]>>();
+
+function fieldPaths(personalData: PersonalData<unknown>): Array<[string, string[]]> {
+  let paths = splitPaths.get(personalData);
+  if (paths === undefined) {
+    paths = personalData.fields.map((field) => [field, field.split('.')]);
+    splitPaths.set(personalData, paths);
+  }
+  return paths;
 }
 
 /** The owner as the key store takes it (no recipientId key when there is none), or undefined. */

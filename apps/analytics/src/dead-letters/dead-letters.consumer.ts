@@ -7,9 +7,6 @@ import { parkedDeadLetterOf, type ParkedDeadLetter } from './parked-record';
 
 export const DEAD_LETTERS_CONSUMER_GROUP = 'analytics-dead-letters';
 
-// Dead letters are rare; a short wait keeps the list current without many empty fetches.
-const MAX_WAIT_MS = 500;
-
 /**
  * Stores every record of the dead-letter topic, a fetched batch in one statement, committing only
  * after it is stored. The topic's records are raw (any payload, JSON or not, with the original
@@ -28,7 +25,6 @@ export class DeadLettersConsumer implements OnApplicationBootstrap, BeforeApplic
   ) {
     this.runner = new ConsumerRunner(kafka, publisher, {
       groupId: DEAD_LETTERS_CONSUMER_GROUP,
-      maxWaitTimeMs: MAX_WAIT_MS,
     }).onRawBatch(DEAD_LETTER_TOPIC, (records) => this.store(records));
   }
 

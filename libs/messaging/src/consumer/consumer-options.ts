@@ -20,9 +20,17 @@ export interface ConsumerRunnerOptions {
    * (group.min.session.timeout.ms): a killed consumer is replaced within about seven seconds.
    */
   sessionTimeoutMs?: number;
-  /** Default 1000 ms (Kafka wants at most a third of the session timeout); a long batch heartbeats at this pace too. */
+  /**
+   * Default 2000 ms (Kafka wants at most a third of the session timeout); a long batch heartbeats at
+   * this pace too. An idle consumer heartbeats only between fetches, so once per maxWaitTimeMs.
+   */
   heartbeatIntervalMs?: number;
-  /** Longest a fetch waits for new records, which also bounds how long stop() waits. Default 1000 ms. */
+  /**
+   * Longest a fetch waits for new records, which also bounds how long stop() waits. Default 3000 ms.
+   * It costs no latency (the broker answers as soon as a record arrives) but sets the idle cost:
+   * each consumer sends a fetch and a heartbeat per wait while nothing happens. It must stay well
+   * under the session timeout, since an idle consumer heartbeats only when its fetch returns.
+   */
   maxWaitTimeMs?: number;
   /**
    * Bytes a fetch waits for (up to maxWaitTimeMs) before it answers. Default 1: each record as soon
@@ -48,10 +56,12 @@ export interface ConsumerRunnerOptions {
 
 /**
  * Fetch settings for a consumer off a message's way to its provider (timelines, feedback): a fetch
- * waits for 64 KiB (about 150 delivery events) or 250 ms. At a trickle of traffic each event would
- * otherwise cost a fetch, a handler run and an offset commit of its own in every such group.
+ * waits for 64 KiB (about 150 delivery events) or one second. At a trickle of traffic each event
+ * would otherwise cost a fetch, a handler run and an offset commit of its own in every such group.
+ * The wait is what such a group costs at rest (a fetch and a heartbeat each time it ends empty),
+ * and how far behind it runs at a trickle.
  */
-export const COLLECTING_FETCH = { minBytes: 64 * 1024, maxWaitTimeMs: 250 } as const;
+export const COLLECTING_FETCH = { minBytes: 64 * 1024, maxWaitTimeMs: 1000 } as const;
 
 export type ResolvedConsumerOptions = Required<ConsumerRunnerOptions>;
 
@@ -69,8 +79,8 @@ export function resolveConsumerOptions(options: ConsumerRunnerOptions): Resolved
       options.partitionsConsumedConcurrently ?? 1,
     ),
     sessionTimeoutMs: positiveInteger('sessionTimeoutMs', options.sessionTimeoutMs ?? 6000),
-    heartbeatIntervalMs: positiveInteger('heartbeatIntervalMs', options.heartbeatIntervalMs ?? 1000),
-    maxWaitTimeMs: positiveInteger('maxWaitTimeMs', options.maxWaitTimeMs ?? 1000),
+    heartbeatIntervalMs: positiveInteger('heartbeatIntervalMs', options.heartbeatIntervalMs ?? 2000),
+    maxWaitTimeMs: positiveInteger('maxWaitTimeMs', options.maxWaitTimeMs ?? 3000),
     minBytes: positiveInteger('minBytes', options.minBytes ?? 1),
     maxBytesPerPartition: positiveInteger(
       'maxBytesPerPartition',

@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
-import { PgTimelineExportStore } from './pg-timeline-export-store';
+import { TimelineExportRepository } from './timeline-export.repository';
 import { TimelineExportController } from './timeline-export.controller';
 
 /** Analytics' part of a person's export: what happened to each of their messages. */
 @Module({
   controllers: [TimelineExportController],
-  providers: [PgTimelineExportStore],
+  providers: [TimelineExportRepository],
 })
 export class RecipientExportModule {}

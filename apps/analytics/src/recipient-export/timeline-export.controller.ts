@@ -3,7 +3,7 @@ import { type AnalyticsTimelineExport, ExportMessageIdsQuery, TenantId } from '@
 import { parseInput } from '@switchboard/service-kit';
 import { z } from 'zod';
 import { DeadLetterPayloads } from '../dead-letters/dead-letter-payloads';
-import { PgTimelineExportStore } from './pg-timeline-export-store';
+import { TimelineExportRepository } from './timeline-export.repository';
 
 const TenantPath = z.strictObject({ tenantId: TenantId });
 
@@ -11,7 +11,7 @@ const TenantPath = z.strictObject({ tenantId: TenantId });
 @Controller('internal/tenants/:tenantId/message-timelines')
 export class TimelineExportController {
   constructor(
-    private readonly store: PgTimelineExportStore,
+    private readonly store: TimelineExportRepository,
     private readonly payloads: DeadLetterPayloads,
   ) {}
 

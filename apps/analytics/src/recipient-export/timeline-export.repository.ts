@@ -19,7 +19,7 @@ interface DeadLetterRow {
 
 /** The status, timeline and dead letters of a page of messages, in three queries whatever the page's size. */
 @Injectable()
-export class PgTimelineExportStore {
+export class TimelineExportRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async timelinesOf(tenantId: string, messageIds: readonly string[]): Promise<ExportedTimeline[]> {

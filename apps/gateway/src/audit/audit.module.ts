@@ -8,7 +8,7 @@ import { AuditLogController } from './audit-log.controller';
 import { AuditRecorder } from './audit-recorder';
 import { AuditRouteInterceptor } from './audit-route.interceptor';
 import { ListAuditLog } from './list-audit-log.usecase';
-import { PostgresAuditLog } from './postgres-audit-log';
+import { AuditLogRepository } from './audit-log.repository';
 import { VerifyAuditChain } from './verify-audit-chain.usecase';
 
 /** Records every state-changing request in a hash-chained log, and lets a tenant read and verify it. */
@@ -18,7 +18,7 @@ import { VerifyAuditChain } from './verify-audit-chain.usecase';
     {
       provide: AuditLog,
       useFactory: (dataSource: DataSource, config: GatewayConfig) =>
-        new PostgresAuditLog(dataSource, config.AUDIT_RECORD_TIMEOUT),
+        new AuditLogRepository(dataSource, config.AUDIT_RECORD_TIMEOUT),
       inject: [DataSource, GATEWAY_CONFIG],
     },
     { provide: ListAuditLog, useFactory: (log: AuditLog) => new ListAuditLog(log), inject: [AuditLog] },

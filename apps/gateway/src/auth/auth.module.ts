@@ -16,7 +16,7 @@ import { ApiKeyUsage } from './api-key-usage';
 import { AuthenticateApiKey } from './authenticate-api-key.usecase';
 import { EnsureDevelopmentApiKey } from './ensure-development-api-key.usecase';
 import { KnownKeyHashes } from './known-key-hashes';
-import { PostgresApiKeyStore } from './postgres-api-key-store';
+import { ApiKeyRepository } from './api-key.repository';
 
 const API_KEY_CACHE_MAX_ENTRIES = 10_000;
 // However many unknown bearer tokens arrive, the keys table is read at most this often for them.
@@ -67,7 +67,7 @@ export class ApiKeyUsageShutdown implements OnApplicationShutdown {
   providers: [
     {
       provide: ApiKeyStore,
-      useFactory: (dataSource: DataSource) => new PostgresApiKeyStore(dataSource),
+      useFactory: (dataSource: DataSource) => new ApiKeyRepository(dataSource),
       inject: [DataSource],
     },
     {

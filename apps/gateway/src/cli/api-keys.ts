@@ -3,7 +3,7 @@ import { createDataSource, migrate } from '@switchboard/persistence';
 import { ProblemException } from '@switchboard/service-kit';
 import { StructuredLogger } from '@switchboard/telemetry';
 import { type KeyManager, ManageApiKeys } from '../api-keys/manage-api-keys.usecase';
-import { PostgresApiKeyStore } from '../auth/postgres-api-key-store';
+import { ApiKeyRepository } from '../auth/api-key.repository';
 import { loadOperatorCommandConfig } from '../config';
 import { GATEWAY_SCHEMA, gatewayDatabaseOptions } from '../gateway-database';
 import { API_KEYS_USAGE, type ApiKeysCommand, parseApiKeysArguments, UsageError } from './api-keys-arguments';
@@ -34,7 +34,7 @@ async function apiKeysCommand(args: string[]): Promise<number> {
   try {
     const applied = await migrate(dataSource, GATEWAY_SCHEMA);
     if (applied.length > 0) tell(`Applied the gateway's migrations: ${applied.join(', ')}.`);
-    const apiKeys = new ManageApiKeys(new PostgresApiKeyStore(dataSource), undefined, undefined);
+    const apiKeys = new ManageApiKeys(new ApiKeyRepository(dataSource), undefined, undefined);
     // The operator acts for the tenant with every permission; gateways learn of a new key by themselves.
     const operator: KeyManager = { tenantId: command.tenantId, keyId: null, permissions: 'all' };
     switch (command.command) {

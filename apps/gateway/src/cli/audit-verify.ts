@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { createDataSource } from '@switchboard/persistence';
 import { StructuredLogger } from '@switchboard/telemetry';
-import { PostgresAuditLog } from '../audit/postgres-audit-log';
+import { AuditLogRepository } from '../audit/audit-log.repository';
 import { type ChainVerification, VerifyAuditChain } from '../audit/verify-audit-chain.usecase';
 import { loadOperatorCommandConfig } from '../config';
 import { gatewayDatabaseOptions } from '../gateway-database';
@@ -36,7 +36,7 @@ async function auditVerifyCommand(args: string[]): Promise<number> {
   const dataSource = await createDataSource(gatewayDatabaseOptions(config.DATABASE_URL, 1)).initialize();
   try {
     // Appends nothing: no deadline to keep.
-    const auditLog = new PostgresAuditLog(dataSource, 0);
+    const auditLog = new AuditLogRepository(dataSource, 0);
     const verify = new VerifyAuditChain(auditLog);
     const chains = command.chain === 'every' ? await auditLog.chains() : [command.chain];
     let broken = 0;

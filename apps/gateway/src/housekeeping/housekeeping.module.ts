@@ -4,8 +4,8 @@ import { GATEWAY_CONFIG } from '../gateway-config.module';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { IdempotencyStore } from '../idempotency/idempotency-record';
 import { MessagesModule } from '../messages/messages.module';
-import { PostgresAcceptedMessageLog } from '../messages/postgres-accepted-message-log';
-import { PostgresReceivedSnsMessages } from '../receipts/postgres-received-sns-messages';
+import { AcceptedMessageLogRepository } from '../messages/accepted-message-log.repository';
+import { ReceivedSnsMessageRepository } from '../receipts/received-sns-message.repository';
 import { ReceiptsModule } from '../receipts/receipts.module';
 import { RECEIVED_SNS_MESSAGE_RETENTION_MS } from '../receipts/sns-message-verification';
 import { HousekeepingService, HousekeepingSettings } from './housekeeping.service';
@@ -21,8 +21,8 @@ const PURGE_INTERVAL_MS = 5 * 60_000;
       provide: PurgeExpiredRecords,
       useFactory: (
         store: IdempotencyStore,
-        acceptedMessages: PostgresAcceptedMessageLog,
-        receivedSnsMessages: PostgresReceivedSnsMessages,
+        acceptedMessages: AcceptedMessageLogRepository,
+        receivedSnsMessages: ReceivedSnsMessageRepository,
         config: GatewayConfig,
       ) =>
         new PurgeExpiredRecords(
@@ -32,7 +32,7 @@ const PURGE_INTERVAL_MS = 5 * 60_000;
           receivedSnsMessages,
           RECEIVED_SNS_MESSAGE_RETENTION_MS,
         ),
-      inject: [IdempotencyStore, PostgresAcceptedMessageLog, PostgresReceivedSnsMessages, GATEWAY_CONFIG],
+      inject: [IdempotencyStore, AcceptedMessageLogRepository, ReceivedSnsMessageRepository, GATEWAY_CONFIG],
     },
     { provide: HousekeepingSettings, useValue: { intervalMs: PURGE_INTERVAL_MS } },
     HousekeepingService,

@@ -7,7 +7,7 @@ import { ExecuteIdempotentRequest } from './execute-idempotent-request.usecase';
 import { IdempotencyEncryption } from './idempotency-encryption';
 import { IdempotencyStore } from './idempotency-record';
 import { IdempotentReply } from './idempotent-reply';
-import { PostgresIdempotencyStore } from './postgres-idempotency-store';
+import { IdempotencyRepository } from './idempotency.repository';
 
 const POLL_INTERVAL_MS = 50;
 // Longer than any request can take (publish and database deadlines included).
@@ -24,7 +24,7 @@ const ABANDONED_AFTER_MS = 60_000;
     {
       provide: IdempotencyStore,
       useFactory: (dataSource: DataSource, encryption: IdempotencyEncryption) =>
-        new PostgresIdempotencyStore(dataSource, encryption),
+        new IdempotencyRepository(dataSource, encryption),
       inject: [DataSource, IdempotencyEncryption],
     },
     {

@@ -12,7 +12,7 @@ import { GetMessageStatus } from './get-message-status.usecase';
 import { KafkaMessageRequestPublisher } from './kafka-message-request-publisher';
 import { AcceptedMessageLog, MessageRequestPublisher, MessageStatusSource } from './message-ports';
 import { MessagesController } from './messages.controller';
-import { PostgresAcceptedMessageLog } from './postgres-accepted-message-log';
+import { AcceptedMessageLogRepository } from './accepted-message-log.repository';
 import { RouterMessageClient } from './router-message-client';
 import { SendMessageBatch } from './send-message-batch.usecase';
 import { SendMessage } from './send-message.usecase';
@@ -28,12 +28,12 @@ import { SendMessage } from './send-message.usecase';
       inject: [EventPublisher, GATEWAY_CONFIG],
     },
     {
-      provide: PostgresAcceptedMessageLog,
+      provide: AcceptedMessageLogRepository,
       useFactory: (dataSource: DataSource, config: GatewayConfig) =>
-        new PostgresAcceptedMessageLog(dataSource, config.ACCEPT_RECORD_TIMEOUT),
+        new AcceptedMessageLogRepository(dataSource, config.ACCEPT_RECORD_TIMEOUT),
       inject: [DataSource, GATEWAY_CONFIG],
     },
-    { provide: AcceptedMessageLog, useExisting: PostgresAcceptedMessageLog },
+    { provide: AcceptedMessageLog, useExisting: AcceptedMessageLogRepository },
     {
       provide: MessageStatusSource,
       useFactory: (config: GatewayConfig) =>
@@ -64,6 +64,6 @@ import { SendMessage } from './send-message.usecase';
       inject: [MessageStatusSource, AcceptedMessageLog],
     },
   ],
-  exports: [PostgresAcceptedMessageLog],
+  exports: [AcceptedMessageLogRepository],
 })
 export class MessagesModule {}

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG } from '../gateway-config.module';
 import { KafkaEmailReceiptPublisher } from './kafka-email-receipt-publisher';
-import { PostgresReceivedSnsMessages } from './postgres-received-sns-messages';
+import { ReceivedSnsMessageRepository } from './received-sns-message.repository';
 import {
   EmailReceiptPublisher,
   ReceivedSnsMessages,
@@ -21,11 +21,11 @@ import { createSnsMessageVerification } from './sns-message-verification';
   controllers: [SesReceiptsController],
   providers: [
     {
-      provide: PostgresReceivedSnsMessages,
-      useFactory: (dataSource: DataSource) => new PostgresReceivedSnsMessages(dataSource),
+      provide: ReceivedSnsMessageRepository,
+      useFactory: (dataSource: DataSource) => new ReceivedSnsMessageRepository(dataSource),
       inject: [DataSource],
     },
-    { provide: ReceivedSnsMessages, useExisting: PostgresReceivedSnsMessages },
+    { provide: ReceivedSnsMessages, useExisting: ReceivedSnsMessageRepository },
     {
       provide: SnsMessageVerification,
       useFactory: (receivedMessages: ReceivedSnsMessages, config: GatewayConfig) =>
@@ -64,6 +64,6 @@ import { createSnsMessageVerification } from './sns-message-verification';
       inject: [SnsMessageVerification, ReceivedSnsMessages, EmailReceiptPublisher, SnsSubscriptionConfirmer],
     },
   ],
-  exports: [PostgresReceivedSnsMessages],
+  exports: [ReceivedSnsMessageRepository],
 })
 export class ReceiptsModule {}

@@ -6,7 +6,7 @@ import type {
   RecipientExportMessage,
   RecipientExportOmission,
 } from '@switchboard/contracts';
-import type { AuditEntryPage, PostgresRecipientAuditEntries } from './postgres-recipient-audit-entries';
+import type { AuditEntryPage, RecipientAuditEntryRepository } from './recipient-audit-entry.repository';
 import type { RecipientExportSources } from './recipient-export-sources';
 
 export const RECIPIENT_EXPORT_FORMAT = 'switchboard.recipient-export.v1';
@@ -20,7 +20,7 @@ export type RecipientExportParts = Pick<
   RecipientExportSources,
   'hasInbox' | 'recipient' | 'messages' | 'routing' | 'timelines' | 'inbox'
 >;
-export type RecipientAuditEntries = Pick<PostgresRecipientAuditEntries, 'page'>;
+export type RecipientAuditEntries = Pick<RecipientAuditEntryRepository, 'page'>;
 
 interface Page<Item> {
   items: Item[];

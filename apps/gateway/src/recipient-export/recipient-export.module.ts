@@ -5,7 +5,7 @@ import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG } from '../gateway-config.module';
 import { internalServiceClient } from '../internal-services/internal-service-client';
 import { ExportRecipient } from './export-recipient.usecase';
-import { PostgresRecipientAuditEntries } from './postgres-recipient-audit-entries';
+import { RecipientAuditEntryRepository } from './recipient-audit-entry.repository';
 import { RecipientExportController } from './recipient-export.controller';
 import { RecipientExportSources } from './recipient-export-sources';
 
@@ -26,7 +26,7 @@ import { RecipientExportSources } from './recipient-export-sources';
               ? { senderInapp: internalServiceClient(config, 'sender-inapp') }
               : {}),
           }),
-          new PostgresRecipientAuditEntries(dataSource),
+          new RecipientAuditEntryRepository(dataSource),
         ),
       inject: [GATEWAY_CONFIG, DataSource],
     },

@@ -1,7 +1,7 @@
 import { Logger, Module } from '@nestjs/common';
 import type { GatewayConfig } from '../config';
 import { GATEWAY_CONFIG } from '../gateway-config.module';
-import { PostgresReceivedSnsMessages } from '../receipts/postgres-received-sns-messages';
+import { ReceivedSnsMessageRepository } from '../receipts/received-sns-message.repository';
 import { ReceiptsModule } from '../receipts/receipts.module';
 import { HttpsSnsSubscriptionConfirmer } from '../receipts/sns-https';
 import { createSnsMessageVerification } from '../receipts/sns-message-verification';
@@ -23,7 +23,7 @@ import { SmsRepliesController } from './sms-replies.controller';
       provide: ReceiveSmsReply,
       useFactory: (
         config: GatewayConfig,
-        receivedMessages: PostgresReceivedSnsMessages,
+        receivedMessages: ReceivedSnsMessageRepository,
         suppressions: RouterSuppressionClient,
       ): ReceiveSmsReply | null => {
         const topics = config.SMS_REPLY_TOPICS;
@@ -48,7 +48,7 @@ import { SmsRepliesController } from './sms-replies.controller';
           (topicArn) => tenants.get(topicArn),
         );
       },
-      inject: [GATEWAY_CONFIG, PostgresReceivedSnsMessages, RouterSuppressionClient],
+      inject: [GATEWAY_CONFIG, ReceivedSnsMessageRepository, RouterSuppressionClient],
     },
   ],
 })

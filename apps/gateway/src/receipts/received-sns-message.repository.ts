@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { ReceivedSnsMessages } from './receipt-ports';
 
-export class PostgresReceivedSnsMessages extends ReceivedSnsMessages {
+export class ReceivedSnsMessageRepository extends ReceivedSnsMessages {
   constructor(private readonly dataSource: DataSource) {
     super();
   }

@@ -22,7 +22,7 @@ interface IdempotencyRow {
  * gateway.idempotency_records; the primary key (tenant_id, idempotency_key) makes claim() atomic.
  * Answers are stored encrypted with the tenant's data key (a jsonb string).
  */
-export class PostgresIdempotencyStore extends IdempotencyStore {
+export class IdempotencyRepository extends IdempotencyStore {
   constructor(
     private readonly dataSource: DataSource,
     private readonly encryption: Pick<IdempotencyEncryption, 'sealResponseBody' | 'openResponseBody'>,

@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { GatewayError } from '../gateway-error';
 import { type AcceptedMessage, AcceptedMessageLog } from './message-ports';
 
-export class PostgresAcceptedMessageLog extends AcceptedMessageLog {
+export class AcceptedMessageLogRepository extends AcceptedMessageLog {
   constructor(
     private readonly dataSource: DataSource,
     /** A database that does not answer must not hold the caller: it hears 503 instead. */

@@ -24,7 +24,7 @@ interface ApiKeyRow {
 
 const COLUMNS = `id, tenant_id, name, prefix, role, scopes, created_at, expires_at, last_used_at, revoked_at, rotated_to`;
 
-export class PostgresApiKeyStore extends ApiKeyStore {
+export class ApiKeyRepository extends ApiKeyStore {
   constructor(private readonly dataSource: DataSource) {
     super();
   }

@@ -26,7 +26,7 @@ interface AuditLogRow {
 const COLUMNS = `id, chain, sequence, gateway.audit_time(recorded_at) AS recorded_at, actor_type, actor_id,
   actor_role, action, target, status, request_id, client_address, body_digest, before_digest, previous_hash, hash`;
 
-export class PostgresAuditLog extends AuditLog {
+export class AuditLogRepository extends AuditLog {
   constructor(
     private readonly dataSource: DataSource,
     /** A database that does not answer must not hold the caller: it hears 503 instead. */

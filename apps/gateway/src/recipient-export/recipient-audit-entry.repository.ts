@@ -25,7 +25,7 @@ export interface AuditEntryPage {
  * id, an action they took themselves (a signed link), or a route naming one of their addresses,
  * which the log keeps only as a sha256 (auditTarget).
  */
-export class PostgresRecipientAuditEntries {
+export class RecipientAuditEntryRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async page(

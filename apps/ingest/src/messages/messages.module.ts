@@ -4,14 +4,14 @@ import { MessageEncryption } from '../encryption/message-encryption';
 import { AcceptMessages } from './accept-messages.usecase';
 import { EncryptPlaintextMessages } from './encrypt-plaintext-messages';
 import { MessageStore } from './message-store';
-import { PgMessageStore } from './pg-message-store';
+import { MessageRepository } from './message.repository';
 
 @Module({
   providers: [
     MessageEncryption,
-    PgMessageStore,
+    MessageRepository,
     EncryptPlaintextMessages,
-    { provide: MessageStore, useExisting: PgMessageStore },
+    { provide: MessageStore, useExisting: MessageRepository },
     {
       provide: AcceptMessages,
       useFactory: (store: MessageStore, events: EventPublisher) => new AcceptMessages(store, events),

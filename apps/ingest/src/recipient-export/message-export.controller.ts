@@ -3,7 +3,7 @@ import { ExportPageQuery, type IngestMessageExportPage, RecipientId, TenantId } 
 import { parseInput } from '@switchboard/service-kit';
 import { z } from 'zod';
 import { decodeMessageExportCursor, encodeMessageExportCursor } from './message-export-cursor';
-import { PgMessageExportStore } from './pg-message-export-store';
+import { MessageExportRepository } from './message-export.repository';
 
 const RecipientPath = z.strictObject({ tenantId: TenantId, recipientId: RecipientId });
 
@@ -13,7 +13,7 @@ const RecipientPath = z.strictObject({ tenantId: TenantId, recipientId: Recipien
  */
 @Controller('internal/tenants/:tenantId/recipients/:recipientId/messages')
 export class MessageExportController {
-  constructor(private readonly store: PgMessageExportStore) {}
+  constructor(private readonly store: MessageExportRepository) {}
 
   @Get()
   async page(@Param() path: unknown, @Query() query: unknown): Promise<IngestMessageExportPage> {

@@ -3,7 +3,7 @@ import type { IngestConfig } from '../config';
 import { INGEST_CONFIG } from '../ingest-config.module';
 import { CreateTrigger } from './create-trigger.usecase';
 import { ListTriggers } from './list-triggers.usecase';
-import { PgTriggerStore } from './pg-trigger-store';
+import { TriggerRepository } from './trigger.repository';
 import { TriggerStore } from './trigger';
 import { TriggerCache } from './trigger-cache';
 import { TriggersController } from './triggers.controller';
@@ -11,8 +11,8 @@ import { TriggersController } from './triggers.controller';
 @Module({
   controllers: [TriggersController],
   providers: [
-    PgTriggerStore,
-    { provide: TriggerStore, useExisting: PgTriggerStore },
+    TriggerRepository,
+    { provide: TriggerStore, useExisting: TriggerRepository },
     {
       provide: TriggerCache,
       useFactory: (store: TriggerStore, config: IngestConfig) =>

@@ -28,7 +28,7 @@ export interface MessageExportPage {
 
 /** The messages addressed to one recipient id, oldest first, a page at a time (index messages_by_recipient). */
 @Injectable()
-export class PgMessageExportStore {
+export class MessageExportRepository {
   constructor(
     private readonly dataSource: DataSource,
     private readonly encryption: MessageEncryption,

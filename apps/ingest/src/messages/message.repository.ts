@@ -26,8 +26,8 @@ interface MessageRow {
 
 /** Accepted messages, their recipient's email and phone and their content stored encrypted (MessageEncryption). */
 @Injectable()
-export class PgMessageStore extends MessageStore {
-  private readonly logger = new Logger(PgMessageStore.name);
+export class MessageRepository extends MessageStore {
+  private readonly logger = new Logger(MessageRepository.name);
 
   constructor(
     private readonly dataSource: DataSource,

@@ -15,7 +15,7 @@ interface TriggerRow {
 const COLUMNS = 'tenant_id, event_type, template_key, channel, message_type, created_at';
 
 @Injectable()
-export class PgTriggerStore extends TriggerStore {
+export class TriggerRepository extends TriggerStore {
   constructor(private readonly dataSource: DataSource) {
     super();
   }

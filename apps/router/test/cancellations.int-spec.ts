@@ -27,7 +27,7 @@ import {
 } from '@switchboard/testing';
 import type { Producer } from 'kafkajs';
 import { Client } from 'pg';
-import { PgCancellationStore } from '../src/cancellations/pg-cancellation-store';
+import { CancellationRepository } from '../src/cancellations/cancellation.repository';
 import { loadRouterConfig } from '../src/config';
 import { startRouter } from '../src/router';
 
@@ -199,7 +199,7 @@ describe('cancelling a message', () => {
     const store = createDataSource({ url: database.url, schema: 'router', entities: [], migrations: [] });
     await store.initialize();
     try {
-      const cancellations = new PgCancellationStore(store);
+      const cancellations = new CancellationRepository(store);
       expect(await cancellations.findCancelled([{ tenantId: 'acme', messageId: message.messageId }])).toEqual(
         new Set(),
       );
@@ -227,7 +227,7 @@ describe('cancelling a message', () => {
     const store = createDataSource({ url: database.url, schema: 'router', entities: [], migrations: [] });
     await store.initialize();
     try {
-      const cancellations = new PgCancellationStore(store);
+      const cancellations = new CancellationRepository(store);
       expect(
         await cancellations.findCancelled([
           { tenantId: 'acme', messageId },

@@ -22,7 +22,7 @@ import type { DataSource } from 'typeorm';
 import { loadRouterConfig } from '../src/config';
 import { FireDueRecurringSchedules } from '../src/recurring-schedules/fire-due-recurring-schedules.usecase';
 import { occurrenceMessageId } from '../src/recurring-schedules/occurrence-message-id';
-import { PgRecurringScheduleStore } from '../src/recurring-schedules/pg-recurring-schedule-store';
+import { RecurringScheduleRepository } from '../src/recurring-schedules/recurring-schedule.repository';
 import { startRouter } from '../src/router';
 import { RoutingEncryption } from '../src/routing/routing-encryption';
 import { RecordingEventSink } from './support/recording-event-sink';
@@ -203,7 +203,7 @@ describe('recurring schedules', () => {
       const replicas = sources.map(
         (source, index) =>
           new FireDueRecurringSchedules(
-            new PgRecurringScheduleStore(source, routers[0].app.get(RoutingEncryption)),
+            new RecurringScheduleRepository(source, routers[0].app.get(RoutingEncryption)),
             sinks[index],
             () => now,
             7,

@@ -3,13 +3,13 @@ import { EventPublisher } from '@switchboard/messaging';
 import { CancelMessage } from './cancel-message.usecase';
 import { CancellationStore } from './cancellation-store';
 import { CancellationsController } from './cancellations.controller';
-import { PgCancellationStore } from './pg-cancellation-store';
+import { CancellationRepository } from './cancellation.repository';
 
 @Module({
   controllers: [CancellationsController],
   providers: [
-    PgCancellationStore,
-    { provide: CancellationStore, useExisting: PgCancellationStore },
+    CancellationRepository,
+    { provide: CancellationStore, useExisting: CancellationRepository },
     {
       provide: CancelMessage,
       useFactory: (cancellations: CancellationStore, events: EventPublisher) =>

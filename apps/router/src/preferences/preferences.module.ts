@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { GetRecipientPreferences } from './get-recipient-preferences.usecase';
 import { OptOutOfCategory } from './opt-out-of-category.usecase';
-import { PgPreferenceStore } from './pg-preference-store';
+import { PreferenceRepository } from './preference.repository';
 import { PreferenceStore } from './preference';
 import { PreferencesController } from './preferences.controller';
 import { PutRecipientPreferences } from './put-recipient-preferences.usecase';
@@ -13,8 +13,8 @@ const useCase = <T>(make: (store: PreferenceStore) => T) => ({ useFactory: make,
 @Module({
   controllers: [PreferencesController],
   providers: [
-    PgPreferenceStore,
-    { provide: PreferenceStore, useExisting: PgPreferenceStore },
+    PreferenceRepository,
+    { provide: PreferenceStore, useExisting: PreferenceRepository },
     { provide: GetRecipientPreferences, ...useCase((store) => new GetRecipientPreferences(store)) },
     { provide: PutRecipientPreferences, ...useCase((store) => new PutRecipientPreferences(store)) },
     { provide: OptOutOfCategory, ...useCase((store) => new OptOutOfCategory(store)) },

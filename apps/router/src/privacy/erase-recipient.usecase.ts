@@ -4,7 +4,7 @@ import type { BlindIndex } from '@switchboard/encryption';
 import type { ErasedRows, RecipientEraser } from '@switchboard/messaging';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { RecipientStore } from '../recipients/recipient';
-import { ledgerRecipientIndex } from '../routing/pg-policy-ledger';
+import { ledgerRecipientIndex } from '../routing/policy-ledger.repository';
 import { suppressedAddressIndex } from './address-index';
 
 /** Destroys a recipient's data key (crypto-shredding), where the router keeps encrypted data. */

@@ -10,7 +10,7 @@ import {
   SuppressionStore,
   type SuppressionToAdd,
 } from '../suppressions/suppression';
-import type { PgSuppressionStore } from '../suppressions/pg-suppression-store';
+import type { SuppressionRepository } from '../suppressions/suppression.repository';
 import { suppressedAddressIndex } from './address-index';
 
 interface ErasedSuppressionRow {
@@ -31,7 +31,7 @@ interface ErasedSuppressionRow {
  */
 export class HashedSuppressionStore extends SuppressionStore {
   constructor(
-    private readonly plain: PgSuppressionStore,
+    private readonly plain: SuppressionRepository,
     private readonly dataSource: DataSource,
     private readonly blindIndex: BlindIndex,
   ) {

@@ -1,7 +1,7 @@
 import type { RouterRecipientExport } from '@switchboard/contracts';
 import type { PreferenceStore } from '../preferences/preference';
 import { type RecipientStore, toRecipientView } from '../recipients/recipient';
-import type { PgRecipientExportStore } from './pg-recipient-export-store';
+import type { RecipientExportRepository } from './recipient-export.repository';
 
 /**
  * What the router holds about one person: profile and contact points, preferences, the
@@ -12,7 +12,7 @@ export class ExportRecipient {
   constructor(
     private readonly recipients: RecipientStore,
     private readonly preferences: PreferenceStore,
-    private readonly store: PgRecipientExportStore,
+    private readonly store: RecipientExportRepository,
   ) {}
 
   async execute(tenantId: string, recipientId: string): Promise<RouterRecipientExport> {

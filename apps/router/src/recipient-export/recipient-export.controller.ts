@@ -9,7 +9,7 @@ import {
 import { parseInput } from '@switchboard/service-kit';
 import { z } from 'zod';
 import { ExportRecipient } from './export-recipient.usecase';
-import { PgRecipientExportStore } from './pg-recipient-export-store';
+import { RecipientExportRepository } from './recipient-export.repository';
 
 const RecipientPath = z.strictObject({ tenantId: TenantId, recipientId: RecipientId });
 const TenantPath = z.strictObject({ tenantId: TenantId });
@@ -19,7 +19,7 @@ const TenantPath = z.strictObject({ tenantId: TenantId });
 export class RecipientExportController {
   constructor(
     private readonly exportRecipient: ExportRecipient,
-    private readonly store: PgRecipientExportStore,
+    private readonly store: RecipientExportRepository,
   ) {}
 
   @Get('recipients/:recipientId/export')

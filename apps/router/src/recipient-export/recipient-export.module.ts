@@ -3,7 +3,7 @@ import { PreferenceStore } from '../preferences/preference';
 import { RecipientStore } from '../recipients/recipient';
 import { RoutingEncryption } from '../routing/routing-encryption';
 import { ExportRecipient } from './export-recipient.usecase';
-import { PgRecipientExportStore } from './pg-recipient-export-store';
+import { RecipientExportRepository } from './recipient-export.repository';
 import { RecipientExportController } from './recipient-export.controller';
 
 /** The router's parts of a person's export; the stores are the global ones of recipients and preferences. */
@@ -11,12 +11,15 @@ import { RecipientExportController } from './recipient-export.controller';
   controllers: [RecipientExportController],
   providers: [
     RoutingEncryption,
-    PgRecipientExportStore,
+    RecipientExportRepository,
     {
       provide: ExportRecipient,
-      useFactory: (recipients: RecipientStore, preferences: PreferenceStore, store: PgRecipientExportStore) =>
-        new ExportRecipient(recipients, preferences, store),
-      inject: [RecipientStore, PreferenceStore, PgRecipientExportStore],
+      useFactory: (
+        recipients: RecipientStore,
+        preferences: PreferenceStore,
+        store: RecipientExportRepository,
+      ) => new ExportRecipient(recipients, preferences, store),
+      inject: [RecipientStore, PreferenceStore, RecipientExportRepository],
     },
   ],
 })

@@ -10,7 +10,7 @@ import { EncryptPlaintextRecipients } from './encrypt-plaintext-recipients';
 import { GetRecipient } from './get-recipient.usecase';
 import { ImportRecipients } from './import-recipients.usecase';
 import { PatchRecipient } from './patch-recipient.usecase';
-import { PgRecipientStore } from './pg-recipient-store';
+import { RecipientRepository } from './recipient.repository';
 import { RecipientStore } from './recipient';
 import { RecipientEncryption } from './recipient-encryption';
 import { RecipientsController } from './recipients.controller';
@@ -44,8 +44,8 @@ export class RecipientsModule {
             new RecipientEncryption(encryptor, blindIndex, keys),
           inject: [ENCRYPTION],
         },
-        PgRecipientStore,
-        { provide: RecipientStore, useExisting: PgRecipientStore },
+        RecipientRepository,
+        { provide: RecipientStore, useExisting: RecipientRepository },
         EncryptPlaintextRecipients,
         {
           provide: PushEndpointPolicy,

@@ -8,7 +8,7 @@ import { CreateRecurringSchedule } from './create-recurring-schedule.usecase';
 import { DeleteRecurringSchedule } from './delete-recurring-schedule.usecase';
 import { FireDueRecurringSchedules } from './fire-due-recurring-schedules.usecase';
 import { GetRecurringSchedules } from './get-recurring-schedules.usecase';
-import { PgRecurringScheduleStore } from './pg-recurring-schedule-store';
+import { RecurringScheduleRepository } from './recurring-schedule.repository';
 import { RecurringSchedulePoller } from './recurring-schedule-poller';
 import { RecurringScheduleStore } from './recurring-schedule';
 import { RecurringSchedulesController } from './recurring-schedules.controller';
@@ -18,8 +18,8 @@ import { UpdateRecurringSchedule } from './update-recurring-schedule.usecase';
   controllers: [RecurringSchedulesController],
   providers: [
     RoutingEncryption,
-    PgRecurringScheduleStore,
-    { provide: RecurringScheduleStore, useExisting: PgRecurringScheduleStore },
+    RecurringScheduleRepository,
+    { provide: RecurringScheduleStore, useExisting: RecurringScheduleRepository },
     {
       provide: CreateRecurringSchedule,
       useFactory: (schedules: RecurringScheduleStore) => new CreateRecurringSchedule(schedules),

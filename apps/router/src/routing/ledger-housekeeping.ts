@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { purgeExpiredLedger } from './pg-policy-ledger';
+import { purgeExpiredLedger } from './policy-ledger.repository';
 
 const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 

@@ -3,7 +3,7 @@ import {
   type ContactPointLookup,
   contactPointsKey,
   type RecipientContactPoints,
-} from '../recipients/pg-contact-point-lookup';
+} from '../recipients/contact-point-lookup';
 import { preferencesKey } from '../preferences/preference';
 import type { RecipientStore } from '../recipients/recipient';
 import { type SuppressionLookup, SuppressionIndex, type SuppressionStore } from '../suppressions/suppression';

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { EventPublisher } from '@switchboard/messaging';
 import { PreferenceStore } from '../preferences/preference';
-import { ContactPointLookup, PgContactPointLookup } from '../recipients/pg-contact-point-lookup';
+import { ContactPointLookup } from '../recipients/contact-point-lookup';
+import { ContactPointRepository } from '../recipients/contact-point.repository';
 import { SendingPolicyModule } from '../sending-settings/sending-policy.module';
 import { SendingPolicySource } from '../sending-settings/sending-policy-source';
 import { UnsubscribeLinks } from '../unsubscribe/unsubscribe-links';
@@ -11,7 +12,7 @@ import { SuppressionsModule } from '../suppressions/suppressions.module';
 import { DecisionStore } from './decision-store';
 import { LedgerHousekeeping } from './ledger-housekeeping';
 import { LoadPolicyFacts } from './load-policy-facts';
-import { PgDecisionStore } from './pg-decision-store';
+import { DecisionRepository } from './decision.repository';
 import { RouteMessages } from './route-messages.usecase';
 import { EncryptPlaintextRoutingRows } from './encrypt-plaintext-routing-rows';
 import { RoutingEncryption } from './routing-encryption';
@@ -21,11 +22,11 @@ import { RoutingEncryption } from './routing-encryption';
   providers: [
     RoutingEncryption,
     EncryptPlaintextRoutingRows,
-    PgDecisionStore,
-    { provide: DecisionStore, useExisting: PgDecisionStore },
+    DecisionRepository,
+    { provide: DecisionStore, useExisting: DecisionRepository },
     LedgerHousekeeping,
-    PgContactPointLookup,
-    { provide: ContactPointLookup, useExisting: PgContactPointLookup },
+    ContactPointRepository,
+    { provide: ContactPointLookup, useExisting: ContactPointRepository },
     {
       provide: LoadPolicyFacts,
       // PreferenceStore comes from a global module.

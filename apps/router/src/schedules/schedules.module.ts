@@ -5,7 +5,7 @@ import { ROUTER_CONFIG } from '../router-config.module';
 import { LoadPolicyFacts } from '../routing/load-policy-facts';
 import { UnsubscribeLinks } from '../unsubscribe/unsubscribe-links';
 import { RoutingModule } from '../routing/routing.module';
-import { PgScheduleStore } from './pg-schedule-store';
+import { ScheduleRepository } from './schedule.repository';
 import { ReleaseDueSchedules } from './release-due-schedules.usecase';
 import { SchedulePoller } from './schedule-poller';
 import { ScheduleStore } from './schedule-store';
@@ -13,8 +13,8 @@ import { ScheduleStore } from './schedule-store';
 @Module({
   imports: [RoutingModule],
   providers: [
-    PgScheduleStore,
-    { provide: ScheduleStore, useExisting: PgScheduleStore },
+    ScheduleRepository,
+    { provide: ScheduleStore, useExisting: ScheduleRepository },
     {
       provide: ReleaseDueSchedules,
       useFactory: (

@@ -5,11 +5,11 @@ import { GetMessageType } from '../message-types/get-message-type.usecase';
 import { ListMessageTypes } from '../message-types/list-message-types.usecase';
 import { MessageTypeStore } from '../message-types/message-type';
 import { MessageTypesController } from '../message-types/message-types.controller';
-import { PgMessageTypeStore } from '../message-types/pg-message-type-store';
+import { MessageTypeRepository } from '../message-types/message-type.repository';
 import { PutMessageType } from '../message-types/put-message-type.usecase';
 import { ROUTER_CONFIG } from '../router-config.module';
 import { GetSendingSettings } from './get-sending-settings.usecase';
-import { PgSendingSettingsStore } from './pg-sending-settings-store';
+import { SendingSettingsRepository } from './sending-settings.repository';
 import { PutSendingSettings } from './put-sending-settings.usecase';
 import { SendingPolicySource } from './sending-policy-source';
 import { SendingSettingsStore } from './sending-settings';
@@ -24,10 +24,10 @@ import { SendingSettingsController } from './sending-settings.controller';
 @Module({
   controllers: [MessageTypesController, SendingSettingsController],
   providers: [
-    PgMessageTypeStore,
-    { provide: MessageTypeStore, useExisting: PgMessageTypeStore },
-    PgSendingSettingsStore,
-    { provide: SendingSettingsStore, useExisting: PgSendingSettingsStore },
+    MessageTypeRepository,
+    { provide: MessageTypeStore, useExisting: MessageTypeRepository },
+    SendingSettingsRepository,
+    { provide: SendingSettingsStore, useExisting: SendingSettingsRepository },
     {
       provide: SendingPolicySource,
       useFactory: (types: MessageTypeStore, settings: SendingSettingsStore, config: RouterConfig) =>

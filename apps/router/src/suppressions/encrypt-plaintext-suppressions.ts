@@ -9,7 +9,7 @@ import type { ChannelName } from '@switchboard/contracts';
 import { ENCRYPTION, type Encryption } from '@switchboard/encryption';
 import { DataSource } from 'typeorm';
 import { suppressedAddressIndex } from '../privacy/address-index';
-import { SUPPRESSION_ADDRESS_FIELD } from './pg-suppression-store';
+import { SUPPRESSION_ADDRESS_FIELD } from './suppression.repository';
 
 /** Rows rewritten per statement: short enough that a lookup waiting on one of them barely notices. */
 export const SUPPRESSION_REWRITE_BATCH = 500;

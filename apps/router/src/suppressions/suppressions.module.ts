@@ -5,7 +5,7 @@ import { HashedSuppressionStore } from '../privacy/hashed-suppression-store';
 import { AddSuppression } from './add-suppression.usecase';
 import { EncryptPlaintextSuppressions } from './encrypt-plaintext-suppressions';
 import { ListSuppressions } from './list-suppressions.usecase';
-import { PgSuppressionStore } from './pg-suppression-store';
+import { SuppressionRepository } from './suppression.repository';
 import { RemoveSuppression } from './remove-suppression.usecase';
 import { SuppressionStore } from './suppression';
 import { SuppressionsController } from './suppressions.controller';
@@ -13,14 +13,14 @@ import { SuppressionsController } from './suppressions.controller';
 @Module({
   controllers: [SuppressionsController],
   providers: [
-    PgSuppressionStore,
+    SuppressionRepository,
     EncryptPlaintextSuppressions,
     {
       // Erased recipients' suppressions are found by the blind index of the address asked about.
       provide: SuppressionStore,
-      useFactory: (plain: PgSuppressionStore, dataSource: DataSource, encryption: Encryption) =>
+      useFactory: (plain: SuppressionRepository, dataSource: DataSource, encryption: Encryption) =>
         new HashedSuppressionStore(plain, dataSource, encryption.blindIndex),
-      inject: [PgSuppressionStore, DataSource, ENCRYPTION],
+      inject: [SuppressionRepository, DataSource, ENCRYPTION],
     },
     {
       provide: AddSuppression,

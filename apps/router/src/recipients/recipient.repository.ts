@@ -47,7 +47,7 @@ const CHANGE_COLUMNS: Record<keyof RecipientChanges, string> = {
  * endpoint, p256dh and auth. Subscriptions are found by the blind index of their endpoint.
  */
 @Injectable()
-export class PgRecipientStore extends RecipientStore {
+export class RecipientRepository extends RecipientStore {
   constructor(
     private readonly dataSource: DataSource,
     private readonly encryption: RecipientEncryption,

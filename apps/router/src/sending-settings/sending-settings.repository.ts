@@ -12,7 +12,7 @@ interface SendingSettingsRow {
 const COLUMNS = 'tenant_id, settings, updated_at';
 
 @Injectable()
-export class PgSendingSettingsStore extends SendingSettingsStore {
+export class SendingSettingsRepository extends SendingSettingsStore {
   constructor(private readonly dataSource: DataSource) {
     super();
   }

@@ -10,7 +10,7 @@ import { ENCRYPTION, type Encryption, isEncrypted } from '@switchboard/encryptio
 import { DataSource } from 'typeorm';
 import { suppressedAddressIndex } from '../privacy/address-index';
 import { RoutingEncryption } from '../routing/routing-encryption';
-import { SUPPRESSION_ADDRESS_FIELD } from '../suppressions/pg-suppression-store';
+import { SUPPRESSION_ADDRESS_FIELD } from '../suppressions/suppression.repository';
 
 interface SuppressionRow {
   channel: ChannelName;
@@ -51,7 +51,7 @@ interface RoutingRow {
 
 /** The router's rows about one person, read for an export; every query is tenant-scoped. */
 @Injectable()
-export class PgRecipientExportStore {
+export class RecipientExportRepository {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(ENCRYPTION) private readonly encryption: Pick<Encryption, 'encryptor' | 'blindIndex'>,

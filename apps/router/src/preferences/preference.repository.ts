@@ -33,7 +33,7 @@ function withOptOut(source: string): string {
 }
 
 @Injectable()
-export class PgPreferenceStore extends PreferenceStore {
+export class PreferenceRepository extends PreferenceStore {
   constructor(private readonly dataSource: DataSource) {
     super();
   }

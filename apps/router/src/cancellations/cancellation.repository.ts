@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { findCancelledIn, lockMessages } from '../routing/pg-policy-ledger';
+import { findCancelledIn, lockMessages } from '../routing/policy-ledger.repository';
 import { type CancellationOutcome, CancellationStore, type TenantMessage } from './cancellation-store';
 
 interface WaitingRow {
@@ -9,7 +9,7 @@ interface WaitingRow {
 }
 
 @Injectable()
-export class PgCancellationStore extends CancellationStore {
+export class CancellationRepository extends CancellationStore {
   constructor(private readonly dataSource: DataSource) {
     super();
   }

@@ -1,26 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { RecipientEncryption } from './recipient-encryption';
-
-/** What routing needs of a stored recipient: where to reach them and their clock. */
-export interface RecipientContactPoints {
-  email: string | null;
-  phone: string | null;
-  timeZone: string | null;
-  /** Oldest first. */
-  pushSubscriptions: Array<{ endpoint: string; p256dh: string; auth: string }>;
-}
-
-/** Contact points of many recipients at once, keyed by contactPointsKey(tenantId, recipientId). */
-export abstract class ContactPointLookup {
-  abstract findMany(
-    keys: ReadonlyArray<{ tenantId: string; recipientId: string }>,
-  ): Promise<Map<string, RecipientContactPoints>>;
-}
-
-export function contactPointsKey(tenantId: string, recipientId: string): string {
-  return JSON.stringify([tenantId, recipientId]);
-}
+import { ContactPointLookup, type RecipientContactPoints, contactPointsKey } from './contact-point-lookup';
 
 interface ContactPointRow {
   tenant_id: string;
@@ -38,8 +19,8 @@ interface ContactPointRow {
  * left out (routing then finds no such contact point) and logged, never failing the batch.
  */
 @Injectable()
-export class PgContactPointLookup extends ContactPointLookup {
-  private readonly logger = new Logger(PgContactPointLookup.name);
+export class ContactPointRepository extends ContactPointLookup {
+  private readonly logger = new Logger(ContactPointRepository.name);
 
   constructor(
     private readonly dataSource: DataSource,

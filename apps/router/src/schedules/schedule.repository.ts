@@ -3,14 +3,14 @@ import type { RenderRequested } from '@switchboard/contracts';
 import { bulkInsert } from '@switchboard/persistence';
 import { ENCRYPTION, type Encryption } from '@switchboard/encryption';
 import { DataSource } from 'typeorm';
-import { sealedRow, sealRecords } from '../routing/pg-decision-store';
+import { sealedRow, sealRecords } from '../routing/decision.repository';
 import {
   ledgerRecipientIndex,
   type LedgerRecipientIndex,
   lockAndLoadLedger,
   onceEach,
   writeLedger,
-} from '../routing/pg-policy-ledger';
+} from '../routing/policy-ledger.repository';
 import { ownerOf, RoutingEncryption, type StoredMessage } from '../routing/routing-encryption';
 import { type DueDeferral, type ReleasePlan, ScheduleStore } from './schedule-store';
 
@@ -24,7 +24,7 @@ interface ScheduleRow {
 }
 
 @Injectable()
-export class PgScheduleStore extends ScheduleStore {
+export class ScheduleRepository extends ScheduleStore {
   private readonly ledgerIndex: LedgerRecipientIndex;
 
   constructor(

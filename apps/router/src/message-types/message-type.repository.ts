@@ -14,7 +14,7 @@ interface MessageTypeRow {
 const COLUMNS = 'tenant_id, key, definition, created_at, updated_at';
 
 @Injectable()
-export class PgMessageTypeStore extends MessageTypeStore {
+export class MessageTypeRepository extends MessageTypeStore {
   constructor(private readonly dataSource: DataSource) {
     super();
   }

@@ -46,7 +46,7 @@ const CHANGEABLE_COLUMNS: Record<keyof ScheduleChanges, string> = {
 
 /** Recurring schedules; the message each sends is stored sealed (RoutingEncryption). */
 @Injectable()
-export class PgRecurringScheduleStore extends RecurringScheduleStore {
+export class RecurringScheduleRepository extends RecurringScheduleStore {
   constructor(
     private readonly dataSource: DataSource,
     private readonly routing: RoutingEncryption,

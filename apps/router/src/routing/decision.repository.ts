@@ -21,7 +21,7 @@ import {
   lockRecipients,
   onceEach,
   readUnderLocks,
-} from './pg-policy-ledger';
+} from './policy-ledger.repository';
 
 interface DecisionRow {
   message_id: string;
@@ -41,7 +41,7 @@ interface DecisionRow {
 }
 
 @Injectable()
-export class PgDecisionStore extends DecisionStore {
+export class DecisionRepository extends DecisionStore {
   private readonly ledgerIndex: LedgerRecipientIndex;
 
   constructor(

@@ -44,8 +44,8 @@ const SAME_ADDRESS = `tenant_id = $1 AND channel = $2
  * lookup goes by the blind index of the address; routing never decrypts.
  */
 @Injectable()
-export class PgSuppressionStore extends SuppressionStore {
-  private readonly logger = new Logger(PgSuppressionStore.name);
+export class SuppressionRepository extends SuppressionStore {
+  private readonly logger = new Logger(SuppressionRepository.name);
 
   constructor(
     private readonly dataSource: DataSource,

@@ -27,7 +27,7 @@ import type { DataSource } from 'typeorm';
 import { loadSenderInappConfig, type SenderInappConfig } from '../src/config';
 import { InboxItemEncryption } from '../src/inbox/inbox-item-encryption';
 import { InboxItemEntity } from '../src/inbox/inbox-item.entity';
-import { PostgresInboxStore } from '../src/inbox/postgres-inbox-store';
+import { InboxRepository } from '../src/inbox/inbox.repository';
 import { startSenderInappService } from '../src/sender-inapp-service';
 import { InboxLiveFeed } from '../src/stream/inbox-live-feed';
 import { PostgresInboxAnnouncements } from '../src/stream/postgres-inbox-announcements';
@@ -418,7 +418,7 @@ describe('sender-inapp service', () => {
     const announcements = new PostgresInboxAnnouncements(
       database.url,
       dataSource,
-      new PostgresInboxStore(dataSource, new InboxItemEncryption(encryptor, keys)),
+      new InboxRepository(dataSource, new InboxItemEncryption(encryptor, keys)),
       feed,
     );
     await announcements.start();

@@ -9,7 +9,7 @@ import type { SenderEmailConfig } from '../config';
 import { SENDER_EMAIL_CONFIG } from '../sender-email-config.module';
 import { SENDER_EMAIL } from '../sender-email-names';
 import { EmailReceiptsConsumer } from './email-receipts.consumer';
-import { PostgresSentEmailLookup } from './postgres-sent-email-lookup';
+import { SentEmailRepository } from './sent-email.repository';
 import { RecordEmailReceiptsUsecase } from './record-email-receipts.usecase';
 
 /** Ready while the receipts consumer is in its group. */
@@ -32,7 +32,7 @@ export class ReceiptsReadiness implements ReadinessCheck {
       provide: RecordEmailReceiptsUsecase,
       useFactory: (dataSource: DataSource, publisher: EventPublisher) =>
         new RecordEmailReceiptsUsecase({
-          sentEmails: new PostgresSentEmailLookup((sql, parameters) => dataSource.query(sql, parameters)),
+          sentEmails: new SentEmailRepository((sql, parameters) => dataSource.query(sql, parameters)),
           recordEvents: (events) => publisher.publishMany(DeliveryEventTopic.topic, events),
         }),
       inject: [DataSource, EventPublisher],

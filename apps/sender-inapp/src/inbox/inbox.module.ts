@@ -26,7 +26,7 @@ import { InappDispatchConsumers } from './inapp-dispatch.consumers';
 import { inappLanes } from './inapp-lanes';
 import { InboxItemEncryption } from './inbox-item-encryption';
 import { ListInboxUsecase } from './list-inbox.usecase';
-import { PostgresInboxStore } from './postgres-inbox-store';
+import { InboxRepository } from './inbox.repository';
 import { StoreInboxItemsUsecase } from './store-inbox-items.usecase';
 import { UpdateInboxItemUsecase } from './update-inbox-item.usecase';
 
@@ -80,7 +80,7 @@ const publishDeliveryEvents = (publisher: EventPublisher) => (events: DeliveryEv
       useFactory: ({ encryptor, keys }: Encryption) => new InboxItemEncryption(encryptor, keys),
       inject: [ENCRYPTION],
     },
-    PostgresInboxStore,
+    InboxRepository,
     EncryptPlaintextInboxItems,
     RecipientTokenGuard,
     { provide: InboxLiveFeed, useValue: new InboxLiveFeed() },
@@ -89,25 +89,25 @@ const publishDeliveryEvents = (publisher: EventPublisher) => (events: DeliveryEv
       useFactory: (
         config: SenderInappConfig,
         dataSource: DataSource,
-        store: PostgresInboxStore,
+        store: InboxRepository,
         feed: InboxLiveFeed,
       ) =>
         config.INBOX_LISTEN_NOTIFY
           ? new PostgresInboxAnnouncements(config.DATABASE_URL, dataSource, store, feed)
           : null,
-      inject: [SENDER_INAPP_CONFIG, DataSource, PostgresInboxStore, InboxLiveFeed],
+      inject: [SENDER_INAPP_CONFIG, DataSource, InboxRepository, InboxLiveFeed],
     },
     {
       provide: InboxStreams,
-      useFactory: (feed: InboxLiveFeed, store: PostgresInboxStore, config: SenderInappConfig) =>
+      useFactory: (feed: InboxLiveFeed, store: InboxRepository, config: SenderInappConfig) =>
         new InboxStreams(feed, store, config.INBOX_STREAM_HEARTBEAT),
-      inject: [InboxLiveFeed, PostgresInboxStore, SENDER_INAPP_CONFIG],
+      inject: [InboxLiveFeed, InboxRepository, SENDER_INAPP_CONFIG],
     },
     LiveStreamLifecycle,
     {
       provide: StoreInboxItemsUsecase,
       useFactory: (
-        store: PostgresInboxStore,
+        store: InboxRepository,
         publisher: EventPublisher,
         feed: InboxLiveFeed,
         announcements: PostgresInboxAnnouncements | null,
@@ -120,23 +120,23 @@ const publishDeliveryEvents = (publisher: EventPublisher) => (events: DeliveryEv
             await announcements?.announce(items);
           },
         }),
-      inject: [PostgresInboxStore, EventPublisher, InboxLiveFeed, PostgresInboxAnnouncements],
+      inject: [InboxRepository, EventPublisher, InboxLiveFeed, PostgresInboxAnnouncements],
     },
     {
       provide: ListInboxUsecase,
-      useFactory: (store: PostgresInboxStore) => new ListInboxUsecase(store),
-      inject: [PostgresInboxStore],
+      useFactory: (store: InboxRepository) => new ListInboxUsecase(store),
+      inject: [InboxRepository],
     },
     {
       provide: CountUnreadUsecase,
-      useFactory: (store: PostgresInboxStore) => new CountUnreadUsecase(store),
-      inject: [PostgresInboxStore],
+      useFactory: (store: InboxRepository) => new CountUnreadUsecase(store),
+      inject: [InboxRepository],
     },
     {
       provide: UpdateInboxItemUsecase,
-      useFactory: (store: PostgresInboxStore, publisher: EventPublisher) =>
+      useFactory: (store: InboxRepository, publisher: EventPublisher) =>
         new UpdateInboxItemUsecase({ store, recordEvents: publishDeliveryEvents(publisher) }),
-      inject: [PostgresInboxStore, EventPublisher],
+      inject: [InboxRepository, EventPublisher],
     },
     {
       provide: InappDispatchConsumers,

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ExportPageQuery, type InboxExportPage, RecipientId, TenantId } from '@switchboard/contracts';
 import { parseInput, ProblemException } from '@switchboard/service-kit';
 import { z } from 'zod';
-import { PgInboxExportStore } from './pg-inbox-export-store';
+import { InboxExportRepository } from './inbox-export.repository';
 
 const RecipientPath = z.strictObject({ tenantId: TenantId, recipientId: RecipientId });
 const SEQUENCE = /^[1-9]\d{0,18}$/;
@@ -13,7 +13,7 @@ const SEQUENCE = /^[1-9]\d{0,18}$/;
  */
 @Controller('internal/tenants/:tenantId/recipients/:recipientId/inbox')
 export class InboxExportController {
-  constructor(private readonly store: PgInboxExportStore) {}
+  constructor(private readonly store: InboxExportRepository) {}
 
   @Get()
   async page(@Param() path: unknown, @Query() query: unknown): Promise<InboxExportPage> {

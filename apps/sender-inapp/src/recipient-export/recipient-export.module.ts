@@ -1,10 +1,10 @@
 import { Module } from '@nestjs/common';
 import { InboxExportController } from './inbox-export.controller';
-import { PgInboxExportStore } from './pg-inbox-export-store';
+import { InboxExportRepository } from './inbox-export.repository';
 
 /** The in-app sender's part of a person's export: their inbox. */
 @Module({
   controllers: [InboxExportController],
-  providers: [PgInboxExportStore],
+  providers: [InboxExportRepository],
 })
 export class RecipientExportModule {}

@@ -61,8 +61,8 @@ type InsertedRow = Pick<
  * what is read, and logged without its content.
  */
 @Injectable()
-export class PostgresInboxStore implements InboxStore {
-  private readonly logger = new Logger(PostgresInboxStore.name);
+export class InboxRepository implements InboxStore {
+  private readonly logger = new Logger(InboxRepository.name);
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,

@@ -28,8 +28,8 @@ export interface InboxExportPage {
  * decrypted with one key lookup per page. An item that cannot be read is left out and logged.
  */
 @Injectable()
-export class PgInboxExportStore {
-  private readonly logger = new Logger(PgInboxExportStore.name);
+export class InboxExportRepository {
+  private readonly logger = new Logger(InboxExportRepository.name);
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,

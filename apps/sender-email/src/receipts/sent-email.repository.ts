@@ -3,7 +3,7 @@ import { SENDER_EMAIL_SCHEMA } from '../sender-email-names';
 import type { SentEmail, SentEmailLookup } from './record-email-receipts.usecase';
 
 /** Finds sent emails in the sender's deliveries ledger, by the provider's message id (indexed). */
-export class PostgresSentEmailLookup implements SentEmailLookup {
+export class SentEmailRepository implements SentEmailLookup {
   constructor(private readonly query: SqlQuery) {}
 
   async findByProviderMessageIds(providerMessageIds: readonly string[]): Promise<Map<string, SentEmail>> {

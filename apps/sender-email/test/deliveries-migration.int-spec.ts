@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PostgresDeliveryLedger } from '@switchboard/sender-kit';
+import { DeliveryLedgerRepository } from '@switchboard/sender-kit';
 import { createTestDatabase, type TestDatabase } from '@switchboard/testing';
 import { Client } from 'pg';
 import type { QueryRunner } from 'typeorm';
@@ -70,7 +70,7 @@ describe('sender_email.deliveries moving to the sender runtime ledger', () => {
     ]);
     expect(rows.every((row) => row.created_when_updated)).toBe(true);
 
-    const ledger = new PostgresDeliveryLedger({ query, schema: 'sender_email', channel: 'email' });
+    const ledger = new DeliveryLedgerRepository({ query, schema: 'sender_email', channel: 'email' });
     const claims = await ledger.claim(
       [sent, failed, sending].map((messageId) => ({ messageId, tenantId: 'acme' })),
       { owner: 'sender-email:test', leaseMs: 60_000 },

@@ -4,7 +4,7 @@ import type { CircuitBreakerOptions, SqlQuery } from '@switchboard/delivery';
 import { z } from 'zod';
 import type { ChannelProvider } from './channel-provider';
 import type { ChannelSenderOptions } from './channel-sender';
-import { PostgresDeliveryLedger } from './postgres-delivery-ledger';
+import { DeliveryLedgerRepository } from './delivery-ledger.repository';
 import { providerRoutes } from './provider-routes';
 import type { Dispatch } from './dispatch-batch';
 
@@ -285,7 +285,7 @@ export function configuredChannelSenderOptions<TDispatch extends Dispatch, Prefi
       breaker: failuresInARowBreaker(setting('CIRCUIT_FAILURES_TO_OPEN'), setting('CIRCUIT_OPEN_FOR')),
       highPriorityShare: setting('HIGH_PRIORITY_SHARE'),
     }),
-    ledger: new PostgresDeliveryLedger({ query, schema, channel }),
+    ledger: new DeliveryLedgerRepository({ query, schema, channel }),
     retryPolicy: {
       maxAttempts: setting('MAX_ATTEMPTS'),
       baseDelayMs: setting('RETRY_BASE_DELAY'),

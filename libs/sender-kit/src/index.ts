@@ -59,9 +59,9 @@ export {
   DELIVERY_LEDGER_TABLE,
   deliveryLedgerDropTableSql,
   deliveryLedgerTableSql,
-  PostgresDeliveryLedger,
-  type PostgresDeliveryLedgerOptions,
-} from './postgres-delivery-ledger';
+  DeliveryLedgerRepository,
+  type DeliveryLedgerRepositoryOptions,
+} from './delivery-ledger.repository';
 export { providerRoutes, type ProviderRateLimit, type ProviderRoutesOptions } from './provider-routes';
 export type { Dispatch, RetryTopic, ScheduledRetry, SendOutcome } from './dispatch-batch';
 export { mayHaveBeenSent } from './failure-decision';

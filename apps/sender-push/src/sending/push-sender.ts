@@ -7,7 +7,7 @@ import {
 import type { SqlQuery } from '@switchboard/delivery';
 import { BlindIndex } from '@switchboard/encryption';
 import type { EventPublisher } from '@switchboard/messaging';
-import { ChannelSender, PostgresDeliveryLedger, providerRoutes } from '@switchboard/sender-kit';
+import { ChannelSender, DeliveryLedgerRepository, providerRoutes } from '@switchboard/sender-kit';
 import type { Kafka } from 'kafkajs';
 import type { SenderPushConfig } from '../config';
 import { PushEndpointGuard } from '../push/push-endpoint-guard';
@@ -62,7 +62,7 @@ export function createPushSender(
       schema: SENDER_PUSH_SCHEMA,
       defaultRateLimit: { ratePerSecond: config.PUSH_RATE_PER_SECOND, burst: config.PUSH_RATE_BURST },
     }),
-    ledger: new PostgresDeliveryLedger({ query, schema: SENDER_PUSH_SCHEMA, channel: 'push' }),
+    ledger: new DeliveryLedgerRepository({ query, schema: SENDER_PUSH_SCHEMA, channel: 'push' }),
     retryPolicy: { maxAttempts: config.PUSH_MAX_ATTEMPTS },
     recipientOf: (dispatch) => recipientKey(dispatch.tenantId, dispatch.recipientId),
     laneConcurrency: {

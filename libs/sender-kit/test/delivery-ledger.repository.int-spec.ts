@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@switchboard/testing';
 import { Pool } from 'pg';
-import { deliveryLedgerTableSql, PostgresDeliveryLedger } from '../src';
+import { deliveryLedgerTableSql, DeliveryLedgerRepository } from '../src';
 
-describe('PostgresDeliveryLedger', () => {
+describe('DeliveryLedgerRepository', () => {
   let database: TestDatabase;
   let pool: Pool;
-  let ledger: PostgresDeliveryLedger;
+  let ledger: DeliveryLedgerRepository;
   const query = (sql: string, params: unknown[]) => pool.query(sql, params).then((result) => result.rows);
 
   beforeAll(async () => {
@@ -14,7 +14,7 @@ describe('PostgresDeliveryLedger', () => {
     pool = new Pool({ connectionString: database.url, max: 4 });
     await pool.query('CREATE SCHEMA sender_test');
     await pool.query(deliveryLedgerTableSql('sender_test'));
-    ledger = new PostgresDeliveryLedger({ query, schema: 'sender_test', channel: 'sms' });
+    ledger = new DeliveryLedgerRepository({ query, schema: 'sender_test', channel: 'sms' });
   });
 
   afterAll(async () => {

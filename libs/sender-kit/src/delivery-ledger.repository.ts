@@ -62,7 +62,7 @@ interface LedgerRow {
   updated_at: Date;
 }
 
-export interface PostgresDeliveryLedgerOptions {
+export interface DeliveryLedgerRepositoryOptions {
   /** Resolves with the statement's rows; with TypeORM `(sql, params) => dataSource.query(sql, params)`. */
   query: SqlQuery;
   /** The app's schema, holding the table of `deliveryLedgerTableSql`. */
@@ -71,12 +71,12 @@ export interface PostgresDeliveryLedgerOptions {
 }
 
 /** Every statement works on a whole group of deliveries at once (unnest), never row by row. */
-export class PostgresDeliveryLedger implements DeliveryLedger {
+export class DeliveryLedgerRepository implements DeliveryLedger {
   private readonly table: string;
   private readonly query: SqlQuery;
   private readonly channel: string;
 
-  constructor(options: PostgresDeliveryLedgerOptions) {
+  constructor(options: DeliveryLedgerRepositoryOptions) {
     this.table = tableName(options.schema);
     this.query = options.query;
     this.channel = options.channel;

@@ -80,6 +80,11 @@ export class BatchProgress {
     return [...this.startedOffsets].filter((offset) => committed === undefined || BigInt(offset) > committed);
   }
 
+  /** Offsets finished while an earlier one was not: they are committed only once it is. */
+  get finishedBeyondGap(): string[] {
+    return this.offsets.finishedBeyondGap;
+  }
+
   finished(offset: string): void {
     const finishedThrough = this.offsets.markFinished(offset);
     if (finishedThrough !== undefined) this.payload.resolveOffset(finishedThrough);

@@ -34,7 +34,7 @@ import { describeProblems, toDeadLetters, type ParkedRecord } from './dead-lette
 import { parsePayload, type ParsedPayload } from './decode-payload';
 import type { DependencyOutageLog } from './dependency-outage-log';
 import type { LostDeliveries } from './lost-deliveries';
-import { delayUntilDue, waitUnlessStopped } from './timing';
+import { notBeforeTime, waitUnlessStopped } from './timing';
 import { runAttempts, type AttemptHooks } from './work-attempts';
 
 export type EventRegistration = {
@@ -141,6 +141,15 @@ export class BatchWorker {
     this.options = dependencies.options;
   }
 
+  /**
+   * When a record may be handled: its `sb-not-before` time, if it has one Switchboard wrote.
+   * processRecord does not wait for it: the runner hands records over once they are due.
+   */
+  dueAtOf(registration: EventRegistration, message: KafkaMessage): number | undefined {
+    if (registration.external || isUndecodableBatch(message)) return undefined;
+    return notBeforeTime(readHeaders(message.headers)[HeaderName.notBefore]);
+  }
+
   /** Resolves true when the event is finished (handled or dead-lettered), false when it was left for later. */
   processRecord(registration: EventRegistration, work: BatchWork, fetched: KafkaMessage): Promise<boolean> {
     const { topic, partition } = work;
@@ -179,8 +188,6 @@ export class BatchWorker {
           if (this.dependencies.lostDeliveries.isPoison(topic, partition, message.offset)) {
             return this.parkPoison(registration, work, fields, [message]);
           }
-          const due = delayUntilDue(headers[HeaderName.notBefore], Date.now());
-          if (due > 0 && !(await this.wait(due, work.mayContinue))) return false;
           const event = consumedEvent(topic, partition, message, headers, decoded.value);
           work.progress.started(message.offset);
           let rejection: { reason: string; attempts: number } | undefined;

@@ -1,6 +1,6 @@
 import type { PersonalData, TopicName, TopicPayloads } from '@switchboard/contracts';
 import { loggableError } from '@switchboard/telemetry';
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { z } from 'zod';
 import { contractOf } from '../contract-of';
 import type { EventPublisher } from '../event-publisher';
@@ -14,9 +14,11 @@ import {
   type ConsumerRunnerOptions,
   type ResolvedConsumerOptions,
 } from './consumer-options';
+import { ConsumerPauses } from './consumer-pauses';
 import { DependencyOutageLog } from './dependency-outage-log';
+import { HandledAhead } from './handled-ahead';
 import { LostDeliveries } from './lost-deliveries';
-import { runPerKey } from './run-per-key';
+import { processRecordsWhenDue } from './records-when-due';
 import { retryDelayMs } from './timing';
 
 type RunnerState = 'idle' | 'starting' | 'running' | 'restarting' | 'stopping' | 'stopped';
@@ -35,7 +37,8 @@ export class ConsumerRunner {
   private consumer: Consumer | undefined;
   private state: RunnerState = 'idle';
   private stopRequested = new AbortController();
-  private readonly pausedTopics = new Set<string>();
+  private readonly pauses = new ConsumerPauses();
+  private readonly handledAhead = new HandledAhead();
   private readonly lostDeliveries: LostDeliveries;
   private readonly worker: BatchWorker;
   private restarts = 0;
@@ -175,6 +178,8 @@ export class ConsumerRunner {
     this.setState('stopping');
     this.stopRequested.abort();
     clearTimeout(this.restartTimer);
+    this.pauses.clearWaits();
+    this.pauses.detach();
     const consumer = this.consumer;
     if (consumer) {
       const finished = await settlesWithin(consumer.disconnect(), this.options.stopTimeoutMs);
@@ -201,13 +206,14 @@ export class ConsumerRunner {
 
   /** Holds a topic (e.g. while its provider's circuit is open): nothing more of it is fetched. */
   pause(topic: string): void {
-    this.pausedTopics.add(topic);
-    this.whenRunning()?.pause([{ topic }]);
+    this.pauses.holdTopic(topic);
+    this.assertRunning();
   }
 
+  /** Ends a topic's hold; its partitions waiting for a record's not-before time go on waiting. */
   resume(topic: string): void {
-    this.pausedTopics.delete(topic);
-    this.whenRunning()?.resume([{ topic }]);
+    this.pauses.releaseTopic(topic);
+    this.assertRunning();
   }
 
   /** A new kafkajs consumer in the group, subscribed and running. */
@@ -220,6 +226,10 @@ export class ConsumerRunner {
       minBytes: this.options.minBytes,
       maxBytesPerPartition: this.options.maxBytesPerPartition,
     });
+    // kafkajs forgets its pauses when it rebuilds its group after a crash: given again on each join.
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      if (this.consumer === consumer) this.pauses.attach(consumer);
+    });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       // kafkajs restarts by itself after a retriable error; after any other it has given up.
       if (payload.restart) {
@@ -228,6 +238,7 @@ export class ConsumerRunner {
           error: loggableError(payload.error),
         });
       } else if (this.consumer === consumer) {
+        this.pauses.detach();
         this.scheduleRestart(payload.error);
       }
     });
@@ -244,9 +255,10 @@ export class ConsumerRunner {
         partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently,
         eachBatch: (payload) => this.processBatch(payload),
       });
-      if (this.pausedTopics.size > 0) consumer.pause([...this.pausedTopics].map((topic) => ({ topic })));
+      this.pauses.attach(consumer);
     } catch (error) {
       this.consumer = undefined;
+      this.pauses.detach();
       await consumer.disconnect().catch(() => undefined);
       throw error;
     }
@@ -295,13 +307,12 @@ export class ConsumerRunner {
     return this;
   }
 
-  /** The consumer, or undefined while it restarts (pauses are applied when it is back). */
-  private whenRunning(): Consumer | undefined {
-    if (this.state === 'restarting') return undefined;
+  /** Pauses are noted whatever the state, and applied when the consumer runs (or is back from a crash). */
+  private assertRunning(): void {
+    if (this.state === 'restarting') return;
     if (!this.consumer || this.state !== 'running') {
       throw new MessagingError('NOT_RUNNING', `consumer group ${this.options.groupId} is not running`);
     }
-    return this.consumer;
   }
 
   private async processBatch(payload: EachBatchPayload): Promise<void> {
@@ -321,10 +332,15 @@ export class ConsumerRunner {
       if (registration.mode === 'batch') {
         await this.worker.processWholeBatch(registration, work, messages);
       } else {
-        const keyOf = (message: KafkaMessage) => message.key?.toString('utf8') ?? null;
-        await runPerKey(
+        await processRecordsWhenDue(
+          work,
           messages,
-          { keyOf, concurrency: this.options.concurrency, shouldStart: work.mayContinue },
+          {
+            concurrency: this.options.concurrency,
+            handledAhead: this.handledAhead,
+            pauses: this.pauses,
+            dueAtOf: (message) => this.worker.dueAtOf(registration, message),
+          },
           (message) => this.worker.processRecord(registration, work, message),
         );
       }

@@ -40,4 +40,14 @@ describe('ContiguousOffsets', () => {
   it('refuses an offset that is not in the batch', () => {
     expect(() => new ContiguousOffsets(['1']).markFinished('2')).toThrow('offset 2 is not in this batch');
   });
+
+  it('names the offsets finished beyond the first unfinished one', () => {
+    const offsets = new ContiguousOffsets(['10', '11', '12', '13', '14']);
+    offsets.markFinished('10');
+    offsets.markFinished('12');
+    offsets.markFinished('14');
+    expect(offsets.finishedBeyondGap).toEqual(['12', '14']);
+    offsets.markFinished('11');
+    expect(offsets.finishedBeyondGap).toEqual(['14']);
+  });
 });

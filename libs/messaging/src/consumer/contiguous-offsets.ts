@@ -29,4 +29,9 @@ export class ContiguousOffsets {
   get highestContiguous(): string | undefined {
     return this.finishedPrefix === 0 ? undefined : this.offsets[this.finishedPrefix - 1];
   }
+
+  /** Offsets finished beyond the first unfinished one: done, but not yet committable. */
+  get finishedBeyondGap(): string[] {
+    return this.offsets.filter((_, position) => position > this.finishedPrefix && this.finished[position]);
+  }
 }

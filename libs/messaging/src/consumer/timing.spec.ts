@@ -1,4 +1,4 @@
-import { delayUntilDue, retryDelayMs, waitUnlessStopped } from './timing';
+import { notBeforeTime, retryDelayMs, waitUnlessStopped } from './timing';
 
 describe('retryDelayMs', () => {
   it('doubles after each failed attempt', () => {
@@ -10,17 +10,14 @@ describe('retryDelayMs', () => {
   });
 });
 
-describe('delayUntilDue', () => {
-  const now = Date.parse('2026-03-01T10:00:00.000Z');
-
-  it('holds an event until its not-before time', () => {
-    expect(delayUntilDue('2026-03-01T10:00:01.500Z', now)).toBe(1500);
+describe('notBeforeTime', () => {
+  it('is the time a not-before header names', () => {
+    expect(notBeforeTime('2026-03-01T10:00:01.500Z')).toBe(Date.parse('2026-03-01T10:00:01.500Z'));
   });
 
-  it('lets an event that is due, undated or unreadable through at once', () => {
-    expect(delayUntilDue('2026-03-01T09:00:00.000Z', now)).toBe(0);
-    expect(delayUntilDue(undefined, now)).toBe(0);
-    expect(delayUntilDue('next tuesday', now)).toBe(0);
+  it('lets an undated or unreadable record through at once', () => {
+    expect(notBeforeTime(undefined)).toBeUndefined();
+    expect(notBeforeTime('next tuesday')).toBeUndefined();
   });
 });
 

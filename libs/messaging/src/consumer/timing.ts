@@ -5,11 +5,11 @@ export function retryDelayMs(failedAttempt: number, baseMs: number): number {
   return Math.min(baseMs * 2 ** (failedAttempt - 1), MAX_RETRY_DELAY_MS);
 }
 
-/** How long to hold an event whose not-before header lies in the future; 0 when due or unreadable. */
-export function delayUntilDue(notBefore: string | undefined, now: number): number {
-  if (notBefore === undefined) return 0;
+/** When a record with this not-before header may be handled; undefined when at once (none, or unreadable). */
+export function notBeforeTime(notBefore: string | undefined): number | undefined {
+  if (notBefore === undefined) return undefined;
   const due = Date.parse(notBefore);
-  return Number.isNaN(due) ? 0 : Math.max(0, due - now);
+  return Number.isNaN(due) ? undefined : due;
 }
 
 /** Resolves true after `ms`, or false as soon as `stop` is aborted. */

@@ -20,6 +20,8 @@ export interface ReadRecord {
 }
 
 export interface RawRecord {
+  /** Where the record goes; by default where its key hashes to. */
+  partition?: number;
   key?: string;
   value: string | null;
   headers?: IHeaders;

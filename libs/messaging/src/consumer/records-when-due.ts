@@ -1,0 +1,70 @@
+import type { KafkaMessage } from 'kafkajs';
+import type { BatchWork } from './batch-worker';
+import type { ConsumerPauses } from './consumer-pauses';
+import { splitDueRecords } from './due-records';
+import type { HandledAhead } from './handled-ahead';
+import { runPerKey } from './run-per-key';
+
+export interface RecordsWhenDueOptions {
+  concurrency: number;
+  handledAhead: HandledAhead;
+  pauses: ConsumerPauses;
+  dueAtOf(message: KafkaMessage): number | undefined;
+  now?(): number;
+}
+
+/**
+ * Handles a fetched batch's records as they come due, each key in order, without waiting for a
+ * record that is not due yet: once nothing left in the batch is due, its partition is paused until
+ * the earliest waiting record's time, and the batch ends. The fetch of every other partition and
+ * topic of the group goes on meanwhile (kafkajs fetches again only once each batch of the last
+ * fetch has ended). The waiting records are not resolved, so the partition is read again from the
+ * first of them once it is resumed; records handled beyond it are passed over then.
+ * `handle` resolves false when it left the record for later (the consumer is stopping).
+ */
+export async function processRecordsWhenDue(
+  work: BatchWork,
+  messages: readonly KafkaMessage[],
+  options: RecordsWhenDueOptions,
+  handle: (message: KafkaMessage) => Promise<boolean>,
+): Promise<void> {
+  const { topic, partition, progress } = work;
+  const { handledAhead } = options;
+  const now = options.now ?? Date.now;
+  const keyOf = (message: KafkaMessage) => message.key?.toString('utf8') ?? null;
+  handledAhead.forgetBefore(topic, partition, messages[0].offset);
+  let pending = messages.filter((message) => {
+    if (!handledAhead.has(topic, partition, message.offset)) return true;
+    progress.finished(message.offset);
+    return false;
+  });
+  const leftKeys = new Set<string>();
+  try {
+    while (pending.length > 0 && work.mayContinue()) {
+      const { due, waiting, nextDueAt } = splitDueRecords(pending, {
+        keyOf,
+        dueAtOf: options.dueAtOf,
+        now: now(),
+        blockedKeys: leftKeys,
+      });
+      if (due.length === 0) {
+        // Records left only behind one that was left for later come back at the next fetch.
+        if (nextDueAt !== undefined) options.pauses.waitUntil(topic, partition, nextDueAt, now());
+        return;
+      }
+      await runPerKey(
+        due,
+        { keyOf, concurrency: options.concurrency, shouldStart: work.mayContinue },
+        async (message) => {
+          const finished = await handle(message);
+          const key = keyOf(message);
+          if (!finished && key !== null) leftKeys.add(key);
+          return finished;
+        },
+      );
+      pending = waiting;
+    }
+  } finally {
+    handledAhead.remember(topic, partition, progress.finishedBeyondGap);
+  }
+}

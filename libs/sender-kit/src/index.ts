@@ -1,3 +1,4 @@
+export { awsClientConfig, type AwsClientConfig, type AwsClientSettings } from './aws-client-config';
 export type {
   ChannelProvider,
   DeliveryDetail,

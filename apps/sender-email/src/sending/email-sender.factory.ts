@@ -2,11 +2,10 @@ import { SESClient } from '@aws-sdk/client-ses';
 import { EmailChannelTopics, recipientKey, type EmailDispatch } from '@switchboard/contracts';
 import type { SqlQuery } from '@switchboard/delivery';
 import type { EventPublisher } from '@switchboard/messaging';
-import { ChannelSender, configuredChannelSenderOptions } from '@switchboard/sender-kit';
+import { awsClientConfig, ChannelSender, configuredChannelSenderOptions } from '@switchboard/sender-kit';
 import type { Kafka } from 'kafkajs';
 import { sesProviderSettings, type SenderEmailConfig } from '../config';
 import { SENDER_EMAIL, SENDER_EMAIL_SCHEMA } from '../sender-email-names';
-import { sesClientConfig } from './ses-client-config';
 import { SesEmailProvider } from './ses-email-provider';
 import { SesV2EmailApi } from './ses-v2-email-api';
 
@@ -15,7 +14,7 @@ export function sesProviders(config: SenderEmailConfig): SesEmailProvider[] {
   return sesProviderSettings(config).map((provider) => {
     const endpoint = provider.endpoint ?? config.SES_ENDPOINT;
     const client = new SESClient(
-      sesClientConfig({
+      awsClientConfig({
         region: provider.region,
         endpoint,
         accessKeyId: config.AWS_ACCESS_KEY_ID,

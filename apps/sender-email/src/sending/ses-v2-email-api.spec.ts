@@ -1,8 +1,8 @@
 import { SESClient } from '@aws-sdk/client-ses';
+import { awsClientConfig } from '@switchboard/sender-kit';
 import { startSesEmulator, type SesEmulator } from '@switchboard/testing';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { sesClientConfig } from './ses-client-config';
 import { SesV2EmailApi } from './ses-v2-email-api';
 
 const email = {
@@ -19,7 +19,7 @@ const email = {
 
 function clientFor(endpoint: string): SESClient {
   return new SESClient(
-    sesClientConfig({ region: 'eu-west-1', endpoint, accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }),
+    awsClientConfig({ region: 'eu-west-1', endpoint, accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }),
   );
 }
 

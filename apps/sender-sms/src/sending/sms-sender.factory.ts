@@ -1,11 +1,10 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { recipientKey, SmsChannelTopics, type SmsDispatch } from '@switchboard/contracts';
 import type { EventPublisher } from '@switchboard/messaging';
-import { ChannelSender, configuredChannelSenderOptions } from '@switchboard/sender-kit';
+import { awsClientConfig, ChannelSender, configuredChannelSenderOptions } from '@switchboard/sender-kit';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import type { SenderSmsConfig } from '../config';
-import { snsClientConfig } from './sns-client-config';
 import { SnsSmsProvider } from './sns-sms-provider';
 
 export const SENDER_SMS_SCHEMA = 'sender_sms';
@@ -17,7 +16,7 @@ export function snsProviders(config: SenderSmsConfig): SnsSmsProvider[] {
       new SnsSmsProvider(
         provider.name,
         new SNSClient(
-          snsClientConfig({
+          awsClientConfig({
             region: provider.region,
             endpoint: provider.endpoint ?? config.SNS_ENDPOINT,
             accessKeyId: config.AWS_ACCESS_KEY_ID,

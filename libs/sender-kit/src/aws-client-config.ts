@@ -1,10 +1,18 @@
-import type { SESClientConfig } from '@aws-sdk/client-ses';
-
-export interface SesSettings {
+/** Where and as whom an AWS client (SES, SNS) of a sender calls. */
+export interface AwsClientSettings {
   region: string;
   endpoint?: string;
   accessKeyId?: string;
   secretAccessKey?: string;
+}
+
+/** The part of an AWS SDK client's config the senders set; SES and SNS clients both take it. */
+export interface AwsClientConfig {
+  region: string;
+  maxAttempts: number;
+  endpoint?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  requestHandler: { connectionTimeout: number; requestTimeout: number };
 }
 
 // A local emulator checks no signature, but the SDK refuses to sign without some credentials.
@@ -16,7 +24,7 @@ const EMULATOR_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
  * custom endpoint without them, placeholder ones; otherwise the SDK's own chain (instance role,
  * shared profile) finds them.
  */
-export function sesClientConfig(settings: SesSettings): SESClientConfig {
+export function awsClientConfig(settings: AwsClientSettings): AwsClientConfig {
   const explicit =
     settings.accessKeyId && settings.secretAccessKey
       ? { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey }

@@ -8,11 +8,17 @@ import {
   type SmsDispatch,
   validate,
 } from '@switchboard/contracts';
-import { type CompiledTemplateCache, renderInlineEmail, TemplateError } from '@switchboard/rendering';
+import {
+  compileTextPart,
+  type CompiledTemplateCache,
+  type LineCompiler,
+  mergeTemplateErrors,
+  renderInlineEmail,
+  TemplateError,
+} from '@switchboard/rendering';
 import { cutText } from '@switchboard/security';
 import { dispatchContractFor, type LaneTopicName } from './dispatch-lane';
 import { renderFailureReason } from './render-failure-reason';
-import { compileTextPart, type LineCompiler, mergeErrors } from './text-part';
 import type { TemplateVersionRecord } from './version-at';
 
 export const TEMPLATE_SERVICE_NAME = 'template';
@@ -208,7 +214,7 @@ async function renderTextFields<Fields extends Record<string, string | undefined
       return '';
     }
   });
-  if (errors.length > 0) throw mergeErrors(errors);
+  if (errors.length > 0) throw mergeTemplateErrors(errors);
   return Object.fromEntries(present.map(([name], index) => [name, values[index]])) as {
     [Name in keyof Fields]: Fields[Name] extends string ? string : string | undefined;
   };

@@ -1,6 +1,10 @@
 import type { ValidationProblem } from '@switchboard/contracts';
-import { compileEmailTemplate, TemplateError } from '@switchboard/rendering';
-import { compileTextPart, type LineCompiler } from '../rendering/text-part';
+import {
+  compileEmailTemplate,
+  compileTextPart,
+  type LineCompiler,
+  TemplateError,
+} from '@switchboard/rendering';
 import type { TemplateVersionParts } from './template.repository';
 import { TemplateApiError } from './template-api.error';
 

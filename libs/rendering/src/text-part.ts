@@ -1,5 +1,6 @@
 import type { ValidationProblem } from '@switchboard/contracts';
-import { type CompiledEmailTemplate, type EmailTemplateSource, TemplateError } from '@switchboard/rendering';
+import type { CompiledEmailTemplate, EmailTemplateSource } from './compile-email-template';
+import { TemplateError } from './template-error';
 
 /** Where compiled lines come from: the compiled template cache, or a plain compile when validating. */
 export interface LineCompiler {
@@ -12,7 +13,7 @@ export interface CompiledTextPart {
   render(data: Record<string, unknown>): string;
 }
 
-// The rendering lib's subject rendering is its plain-text engine: the same placeholders and
+// Subject rendering is this lib's plain-text engine: the same placeholders and
 // variable rules as email, values put in as they are (no HTML escaping), and no line break from a
 // value. A text part is rendered a line at a time through it, so the template's own line breaks stay.
 const NO_BODY = '<mjml><mj-body></mj-body></mjml>';
@@ -63,13 +64,13 @@ class LinedTextPart implements CompiledTextPart {
         errors.push(error);
       }
     }
-    if (errors.length > 0) throw mergeErrors(errors);
+    if (errors.length > 0) throw mergeTemplateErrors(errors);
     return rendered.join('\n');
   }
 }
 
 /** One error naming each bad variable once, however many lines use it. */
-export function mergeErrors(errors: readonly TemplateError[]): TemplateError {
+export function mergeTemplateErrors(errors: readonly TemplateError[]): TemplateError {
   const seen = new Set<string>();
   const problems: ValidationProblem[] = [];
   for (const { field, problem } of errors.flatMap((error) => error.problems)) {

@@ -1,7 +1,7 @@
 import type { RenderRequested } from '@switchboard/contracts';
 import { CompiledTemplateCache } from '@switchboard/rendering';
 import { FAILURE_REASON_LIMIT, RenderMessageUsecase, type VersionFinder } from './render-message.usecase';
-import { versionAt, type TemplateVersionRecord } from './version-at';
+import { versionAt, type TemplateVersionRecord } from '../templates/version-at';
 
 type EmailRenderRequest = Extract<RenderRequested, { channel: 'email' }>;
 

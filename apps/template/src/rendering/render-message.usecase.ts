@@ -19,7 +19,7 @@ import {
 import { cutText } from '@switchboard/security';
 import { dispatchContractFor, type LaneTopicName } from './dispatch-lane';
 import { renderFailureReason } from './render-failure-reason';
-import type { TemplateVersionRecord } from './version-at';
+import type { TemplateVersionRecord } from '../templates/version-at';
 
 export const TEMPLATE_SERVICE_NAME = 'template';
 /** The most characters of a failure reason: it goes to the timeline, the logs and analytics. */

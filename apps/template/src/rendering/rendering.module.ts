@@ -8,7 +8,7 @@ import { TemplatesModule } from '../templates/templates.module';
 import { TEMPLATE_CONFIG } from '../template-config.module';
 import { RenderMessageUsecase } from './render-message.usecase';
 import { RenderRequestsConsumer } from './render-requests.consumer';
-import { TemplateVersionCache } from './template-version-cache';
+import { TemplateVersionCache } from '../templates/template-version-cache';
 
 /** Ready while the render consumer is in its group; one kafkajs gave up on takes the replica out. */
 @Injectable()

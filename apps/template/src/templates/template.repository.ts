@@ -10,8 +10,8 @@ import {
   type SmsTemplatePart,
 } from '@switchboard/contracts';
 import { DataSource, type EntityManager } from 'typeorm';
-import type { TemplateVersionLoader } from '../rendering/template-version-cache';
-import type { TemplateVersionRecord } from '../rendering/version-at';
+import type { TemplateVersionLoader } from './template-version-cache';
+import type { TemplateVersionRecord } from './version-at';
 
 export interface TemplateSummary {
   key: string;

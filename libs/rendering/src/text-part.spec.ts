@@ -4,15 +4,6 @@ import { compileTextPart, type LineCompiler } from './text-part';
 
 const compiler: LineCompiler = { get: (_lineId, source) => compileEmailTemplate(source) };
 
-async function problemsOf(promise: Promise<unknown>): Promise<TemplateError> {
-  const error = await promise.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof TemplateError)) throw new Error(`expected a TemplateError, got ${String(error)}`);
-  return error;
-}
-
 describe('compileTextPart', () => {
   it("renders values as they are, unescaped, and keeps the template's own line breaks", async () => {
     const part = await compileTextPart(
@@ -30,22 +21,17 @@ describe('compileTextPart', () => {
   });
 
   it('refuses a malformed placeholder, naming the field and the line', async () => {
-    const error = await problemsOf(compileTextPart(compiler, 'sms', 'sms.text', 'fine\nbroken {{ name'));
-    expect(error.code).toBe('INVALID_SYNTAX');
-    expect(error.problems).toEqual([expect.objectContaining({ field: 'sms.text' })]);
-    expect(error.problems[0].problem).toMatch(/^line 2: /);
+    await expect(compileTextPart(compiler, 'sms', 'sms.text', 'fine\nbroken {{ name')).rejects.toMatchObject({
+      code: 'INVALID_SYNTAX',
+      problems: [{ field: 'sms.text', problem: expect.stringMatching(/^line 2: /) }],
+    });
   });
 
   it('names a missing variable once, however many lines use it', async () => {
     const part = await compileTextPart(compiler, 'inapp', 'inapp.body', '{{ name }}\nagain {{ name }}');
-    let thrown: unknown;
-    try {
-      part.render({});
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(TemplateError);
-    expect((thrown as TemplateError).code).toBe('MISSING_VARIABLE');
-    expect((thrown as TemplateError).problems).toHaveLength(1);
+    expect(() => part.render({})).toThrow(TemplateError);
+    expect(() => part.render({})).toThrow(
+      expect.objectContaining({ code: 'MISSING_VARIABLE', problems: [expect.anything()] }),
+    );
   });
 });

@@ -11,7 +11,7 @@
 // the mixed run's saturation phase (4,000) and the failing run (2,000): quicker runs, for checking
 // the bench or comparing CPU per message; throughput figures need the standard counts.
 import 'reflect-metadata';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -75,6 +75,8 @@ function parseArguments(args: string[]): Arguments {
       cpuProfileDirectory = mkdtempSync(join(tmpdir(), 'pipeline-bench-profile-'));
     } else if (arg.startsWith('--cpu-prof=')) {
       cpuProfileDirectory = resolve(arg.slice('--cpu-prof='.length));
+      // The services write their profiles there and cannot make it themselves.
+      mkdirSync(cpuProfileDirectory, { recursive: true });
     } else if (arg.startsWith('--runs=')) {
       const names = arg
         .slice('--runs='.length)

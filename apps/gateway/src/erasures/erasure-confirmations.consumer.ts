@@ -8,7 +8,7 @@ import {
   type EventPublisher,
 } from '@switchboard/messaging';
 import type { Kafka } from 'kafkajs';
-import type { ErasureStore } from './erasure-store';
+import type { ErasureRepository } from './erasure.repository';
 
 export const ERASURE_CONFIRMATIONS_CONSUMER_GROUP = 'gateway-erasure-confirmations';
 
@@ -19,7 +19,7 @@ export class ErasureConfirmationsConsumer implements OnApplicationBootstrap, OnA
   constructor(
     private readonly kafka: Kafka,
     publisher: EventPublisher,
-    store: ErasureStore,
+    store: ErasureRepository,
     maxAttempts: number,
   ) {
     this.runner = new ConsumerRunner(kafka, publisher, {

@@ -3,7 +3,7 @@ import { EventPublisher, KAFKA } from '@switchboard/messaging';
 import type { Kafka } from 'kafkajs';
 import { AuthModule } from '../auth/auth.module';
 import { ErasureConfirmationsConsumer } from './erasure-confirmations.consumer';
-import { ErasureStore } from './erasure-store';
+import { ErasureRepository } from './erasure.repository';
 import { ErasuresController } from './erasures.controller';
 import { GetErasure } from './get-erasure.usecase';
 import { RequestErasure } from './request-erasure.usecase';
@@ -16,22 +16,23 @@ const CONFIRMATION_MAX_ATTEMPTS = 5;
   imports: [AuthModule],
   controllers: [ErasuresController],
   providers: [
-    ErasureStore,
+    ErasureRepository,
     {
       provide: RequestErasure,
-      useFactory: (store: ErasureStore, publisher: EventPublisher) => new RequestErasure(store, publisher),
-      inject: [ErasureStore, EventPublisher],
+      useFactory: (store: ErasureRepository, publisher: EventPublisher) =>
+        new RequestErasure(store, publisher),
+      inject: [ErasureRepository, EventPublisher],
     },
     {
       provide: GetErasure,
-      useFactory: (store: ErasureStore) => new GetErasure(store),
-      inject: [ErasureStore],
+      useFactory: (store: ErasureRepository) => new GetErasure(store),
+      inject: [ErasureRepository],
     },
     {
       provide: ErasureConfirmationsConsumer,
-      useFactory: (kafka: Kafka, publisher: EventPublisher, store: ErasureStore) =>
+      useFactory: (kafka: Kafka, publisher: EventPublisher, store: ErasureRepository) =>
         new ErasureConfirmationsConsumer(kafka, publisher, store, CONFIRMATION_MAX_ATTEMPTS),
-      inject: [KAFKA, EventPublisher, ErasureStore],
+      inject: [KAFKA, EventPublisher, ErasureRepository],
     },
   ],
   exports: [RequestErasure],

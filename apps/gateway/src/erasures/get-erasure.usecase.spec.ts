@@ -1,5 +1,5 @@
 import type { ErasingService } from '@switchboard/contracts';
-import type { StoredErasure } from './erasure-store';
+import type { StoredErasure } from './erasure.repository';
 import { erasureView } from './get-erasure.usecase';
 
 const requestedAt = new Date('2026-12-07T10:00:00Z');

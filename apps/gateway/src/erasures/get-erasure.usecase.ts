@@ -1,6 +1,6 @@
 import { ERASING_SERVICES, type ErasingService, type ErasureView } from '@switchboard/contracts';
 import { GatewayError } from '../gateway-error';
-import type { ErasureStore, StoredErasure } from './erasure-store';
+import type { ErasureRepository, StoredErasure } from './erasure.repository';
 
 /**
  * An erasure's status, as honest as the confirmations allow: complete only once the router,
@@ -8,7 +8,7 @@ import type { ErasureStore, StoredErasure } from './erasure-store';
  * history of every message ingest erased.
  */
 export class GetErasure {
-  constructor(private readonly store: ErasureStore) {}
+  constructor(private readonly store: ErasureRepository) {}
 
   async execute(tenantId: string, erasureId: string): Promise<ErasureView> {
     const erasure = await this.store.find(tenantId, erasureId);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { RecipientErasureTopic, type ErasureAccepted } from '@switchboard/contracts';
 import type { EventPublisher } from '@switchboard/messaging';
-import type { ErasureStore } from './erasure-store';
+import type { ErasureRepository } from './erasure.repository';
 
 /**
  * Asks every service to forget a recipient: records the erasure (so its status can be asked at
@@ -10,7 +10,7 @@ import type { ErasureStore } from './erasure-store';
  */
 export class RequestErasure {
   constructor(
-    private readonly store: ErasureStore,
+    private readonly store: ErasureRepository,
     private readonly publisher: EventPublisher,
     private readonly now: () => Date = () => new Date(),
   ) {}

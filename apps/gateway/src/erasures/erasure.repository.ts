@@ -18,7 +18,7 @@ export interface StoredErasure {
 
 /** The gateway's record of erasures and their confirmations (its own tables). */
 @Injectable()
-export class ErasureStore {
+export class ErasureRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async create(erasure: { erasureId: string; tenantId: string; requestId: string; requestedAt: Date }) {

@@ -9,7 +9,9 @@
 // prints where each one's CPU went (profiling slows them down); --saturation=N sends N messages in
 // the email saturation phases instead of the standard 10,000, --mixed=N and --failing=N as many in
 // the mixed run's saturation phase (4,000) and the failing run (2,000): quicker runs, for checking
-// the bench or comparing CPU per message; throughput figures need the standard counts.
+// the bench or comparing CPU per message; throughput figures need the standard counts. --hops
+// splits the email run's latency hop by hop, from the records of every topic on the way (the bench
+// reads them all, which costs it some CPU).
 import 'reflect-metadata';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -58,11 +60,13 @@ const cleanup = new Cleanup();
 interface Arguments {
   runs: ReadonlySet<Run>;
   cpuProfileDirectory?: string;
+  hops: boolean;
 }
 
 function parseArguments(args: string[]): Arguments {
   let runs: ReadonlySet<Run> = new Set(RUNS);
   let cpuProfileDirectory: string | undefined;
+  let hops = false;
   const count = (arg: string, name: string, minimum: number): number => {
     const value = Number(arg.slice(`--${name}=`.length));
     if (!Number.isInteger(value) || value < minimum) {
@@ -77,6 +81,8 @@ function parseArguments(args: string[]): Arguments {
       cpuProfileDirectory = resolve(arg.slice('--cpu-prof='.length));
       // The services write their profiles there and cannot make it themselves.
       mkdirSync(cpuProfileDirectory, { recursive: true });
+    } else if (arg === '--hops') {
+      hops = true;
     } else if (arg.startsWith('--runs=')) {
       const names = arg
         .slice('--runs='.length)
@@ -97,7 +103,7 @@ function parseArguments(args: string[]): Arguments {
       WORKLOAD.failing.messages = count(arg, 'failing', 1);
     } else {
       throw new Error(
-        `unknown argument ${arg}; expected --runs=${RUNS.join(',')}, --cpu-prof[=directory], ` +
+        `unknown argument ${arg}; expected --runs=${RUNS.join(',')}, --cpu-prof[=directory], --hops, ` +
           '--saturation=N, --mixed=N or --failing=N',
       );
     }
@@ -105,7 +111,8 @@ function parseArguments(args: string[]): Arguments {
   if (cpuProfileDirectory !== undefined && !runs.has('email')) {
     throw new Error('--cpu-prof profiles the email run: add email to --runs');
   }
-  return { runs, ...(cpuProfileDirectory === undefined ? {} : { cpuProfileDirectory }) };
+  if (hops && !runs.has('email')) throw new Error('--hops splits the email run: add email to --runs');
+  return { runs, hops, ...(cpuProfileDirectory === undefined ? {} : { cpuProfileDirectory }) };
 }
 
 async function main(): Promise<void> {
@@ -143,7 +150,7 @@ async function main(): Promise<void> {
   let distributed:
     { figures: PipelineFigures; serviceLineCount: number; processes: LabelledProcess[] } | undefined;
   if (runs.has('email')) {
-    distributed = await runDistributedEmail(bench, args.cpuProfileDirectory);
+    distributed = await runDistributedEmail(bench, args);
     lost.push({
       run: 'email (distributed), missing at the SES emulator',
       count: distributed.figures.missing,
@@ -193,7 +200,7 @@ interface BenchContext {
 
 async function runDistributedEmail(
   bench: BenchContext,
-  cpuProfileDirectory: string | undefined,
+  { cpuProfileDirectory, hops }: Pick<Arguments, 'cpuProfileDirectory' | 'hops'>,
 ): Promise<{ figures: PipelineFigures; serviceLineCount: number; processes: LabelledProcess[] }> {
   console.log('\n[distributed] starting the broker and the six services...');
   const distributed = await DistributedPipeline.start({
@@ -201,6 +208,7 @@ async function runDistributedEmail(
     sesEndpoint: bench.emulator.address,
     brokerDataDir: brokerDataDirectory(),
     processEnv: cpuProfileDirectory ? profilingEnvironment(cpuProfileDirectory) : {},
+    hops,
   });
   const stopDistributed = cleanup.add('stopping the services and the broker', () => distributed.stop());
   const meter = new CpuMeter(async () => [

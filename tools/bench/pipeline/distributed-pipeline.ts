@@ -23,6 +23,7 @@ import {
 } from '@switchboard/testing';
 import { createKafka } from '@switchboard/messaging';
 import type { Consumer } from 'kafkajs';
+import { existingHopTopics, recordHopStep } from './hop-steps';
 import { processCpuSeconds, type LabelledProcess } from './process-cpu';
 import {
   WORKLOAD,
@@ -195,6 +196,8 @@ export class DistributedPipeline implements PipelineUnderTest<BenchMessage | Cha
     processEnv?: Record<string, string>;
     channels?: ChannelSenderSettings;
     serviceEnv?: StartPlatformOptions['serviceEnv'];
+    /** Also note when each hop handed a message on (see hop-steps.ts). */
+    hops?: boolean;
   }): Promise<DistributedPipeline> {
     const started: Array<() => Promise<void>> = [];
     const serviceLines: string[] = [];
@@ -235,7 +238,7 @@ export class DistributedPipeline implements PipelineUnderTest<BenchMessage | Cha
       });
       started.push(() => platform.stop());
       const events = new DeliveryEventLog();
-      const consumer = await startDeliveryEventConsumer(broker.address, (value) => events.record(value));
+      const consumer = await startDeliveryEventConsumer(broker.address, events, options.hops ?? false);
       return new DistributedPipeline(
         options.name ?? 'distributed',
         broker,
@@ -346,7 +349,8 @@ export class DistributedPipeline implements PipelineUnderTest<BenchMessage | Cha
 
 async function startDeliveryEventConsumer(
   brokerAddress: string,
-  record: (value: Buffer | null) => void,
+  events: DeliveryEventLog,
+  hops: boolean,
 ): Promise<Consumer> {
   // The platform's own client, so that it reads every codec KAFKA_COMPRESSION may choose.
   const kafka = createKafka(
@@ -359,11 +363,15 @@ async function startDeliveryEventConsumer(
   const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
   try {
     await consumer.connect();
-    await consumer.subscribe({ topic: DeliveryEventTopic.topic, fromBeginning: true });
+    const hopTopics = hops ? await existingHopTopics(kafka) : [];
+    await consumer.subscribe({ topics: [DeliveryEventTopic.topic, ...hopTopics], fromBeginning: true });
     await consumer.run({
       autoCommit: false,
       eachBatch: async ({ batch }) => {
-        for (const message of batch.messages) record(message.value);
+        for (const message of batch.messages) {
+          if (batch.topic === DeliveryEventTopic.topic) events.record(message.value);
+          else recordHopStep(events.steps, batch.topic, message);
+        }
       },
     });
     let timer: NodeJS.Timeout | undefined;

@@ -16,6 +16,19 @@ export const STAGES = [
 
 export type StageName = (typeof STAGES)[number]['name'];
 
+/** With --hops, the part from acceptance to the send hop by hop (see hop-steps.ts). */
+export const HOP_STAGES = [
+  { name: 'gateway: accepted -> request handed on', from: 'accepted', to: 'requestPublished' },
+  { name: 'ingest: -> accepted message handed on', from: 'requestPublished', to: 'acceptedPublished' },
+  { name: 'router: -> routed (decided)', from: 'acceptedPublished', to: 'routed' },
+  { name: 'router: routed -> render request handed on', from: 'routed', to: 'renderPublished' },
+  { name: 'template: -> rendered', from: 'renderPublished', to: 'rendered' },
+  { name: 'template: rendered -> dispatch handed on', from: 'rendered', to: 'dispatchPublished' },
+  { name: 'sender: -> sent', from: 'dispatchPublished', to: 'sent' },
+] as const;
+
+export type HopStageName = (typeof HOP_STAGES)[number]['name'];
+
 export interface PhaseResult {
   label: string;
   messages: number;
@@ -34,6 +47,8 @@ export interface PhaseResult {
   acceptedToSentMs: number[];
   /** The latency in parts, over the messages whose every step is known. */
   stageLatenciesMs: Record<StageName, number[]>;
+  /** The same hop by hop, over the messages whose every hop is known (none without --hops). */
+  hopLatenciesMs: Record<HopStageName, number[]>;
   /** How late the fixed schedule fired its requests (steady phases only). */
   scheduleLatenessMs: number[];
   outbox: OutboxCheck;
@@ -203,6 +218,10 @@ export function summarisePhase<Message>(
     StageName,
     number[]
   >;
+  const hopLatenciesMs = Object.fromEntries(HOP_STAGES.map(({ name }) => [name, [] as number[]])) as Record<
+    HopStageName,
+    number[]
+  >;
   let lastSentAt = 0;
   const notSentReasons = new Set<string>();
   let notSent = 0;
@@ -216,6 +235,11 @@ export function summarisePhase<Message>(
       if (STAGES.every(({ from, to }) => times[from] !== undefined && times[to] !== undefined)) {
         for (const { name, from, to } of STAGES) {
           stageLatenciesMs[name].push((times[to] as number) - (times[from] as number));
+        }
+      }
+      if (HOP_STAGES.every(({ from, to }) => times[from] !== undefined && times[to] !== undefined)) {
+        for (const { name, from, to } of HOP_STAGES) {
+          hopLatenciesMs[name].push((times[to] as number) - (times[from] as number));
         }
       }
       continue;
@@ -239,6 +263,7 @@ export function summarisePhase<Message>(
     latenciesMs,
     acceptedToSentMs,
     stageLatenciesMs,
+    hopLatenciesMs,
     scheduleLatenessMs: phase.scheduleLatenessMs,
     outbox,
     ...(cpu ? { cpu } : {}),

@@ -1,6 +1,6 @@
 // Numbers into text: a line per phase while the bench runs, then the summary and the CPU tables.
 import type { CpuUsage } from './process-cpu';
-import { acceptanceRate, percentile, STAGES, throughput, type PhaseResult } from './phases';
+import { acceptanceRate, HOP_STAGES, percentile, STAGES, throughput, type PhaseResult } from './phases';
 
 /** A figure of one pipeline, or why it could not be measured. */
 export type Figure = { value: number } | { notMeasured: string };
@@ -97,9 +97,19 @@ export function renderStages(columns: Array<{ heading: string; phase: PhaseResul
     samples.length === 0
       ? '-'
       : `${formatMilliseconds(percentile(samples, 50))} / ${formatMilliseconds(percentile(samples, 99))}`;
+  const byHop = columns.some(({ phase }) => phase.hopLatenciesMs[HOP_STAGES[0].name].length > 0);
   const rows = [
     ...STAGES.map(({ name }) => [name, ...columns.map(({ phase }) => cell(phase.stageLatenciesMs[name]))]),
     ['request -> sent, in all', ...columns.map(({ phase }) => cell(phase.latenciesMs))],
+    ...(byHop
+      ? [
+          ['accepted -> sent, hop by hop:', ...columns.map(() => '')],
+          ...HOP_STAGES.map(({ name }) => [
+            `  ${name}`,
+            ...columns.map(({ phase }) => cell(phase.hopLatenciesMs[name])),
+          ]),
+        ]
+      : []),
   ];
   return renderTable(['p50 / p99 (ms)', ...columns.map(({ heading }) => heading)], rows);
 }

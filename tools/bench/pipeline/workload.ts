@@ -121,6 +121,11 @@ export interface StepTimes {
   rendered?: number;
   /** Right after the provider answered. */
   sent?: number;
+  /** With --hops, when each hop handed the message on (see hop-steps.ts). */
+  requestPublished?: number;
+  acceptedPublished?: number;
+  renderPublished?: number;
+  dispatchPublished?: number;
 }
 
 export interface PipelineUnderTest<Message = BenchMessage> {

@@ -29,6 +29,8 @@ export {
   type MessagingLogFields,
   type MessagingLogLevel,
 } from './messaging-log';
+export { ConsumerHost, type HostedConsumer } from './nest/consumer-host';
+export { consumerReadiness } from './nest/consumer-readiness';
 export { MessagingHealthIndicator } from './nest/messaging-health.indicator';
 export { MessagingModule } from './nest/messaging.module';
 export { KAFKA, PAYLOAD_CIPHER, type MessagingModuleOptions } from './nest/tokens';

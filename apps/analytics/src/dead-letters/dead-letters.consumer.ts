@@ -1,6 +1,6 @@
-import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { DEAD_LETTER_TOPIC } from '@switchboard/contracts';
-import { ConsumerRunner, type EventPublisher, type RawRecord } from '@switchboard/messaging';
+import { ConsumerHost, ConsumerRunner, type EventPublisher, type RawRecord } from '@switchboard/messaging';
 import type { Kafka } from 'kafkajs';
 import type { DeadLettersRepository } from './dead-letters.repository';
 import { parkedDeadLetterOf, type ParkedDeadLetter } from './parked-record';
@@ -14,30 +14,20 @@ export const DEAD_LETTERS_CONSUMER_GROUP = 'analytics-dead-letters';
  * this very topic. The runner waits out a database outage and isolates a letter the database
  * refuses, so one bad letter never holds the others.
  */
-export class DeadLettersConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class DeadLettersConsumer extends ConsumerHost {
   private readonly logger = new Logger(DeadLettersConsumer.name);
-  private readonly runner: ConsumerRunner;
 
   constructor(
     kafka: Kafka,
     publisher: EventPublisher,
     private readonly deadLetters: DeadLettersRepository,
   ) {
-    this.runner = new ConsumerRunner(kafka, publisher, {
-      groupId: DEAD_LETTERS_CONSUMER_GROUP,
-    }).onRawBatch(DEAD_LETTER_TOPIC, (records) => this.store(records));
-  }
-
-  onApplicationBootstrap(): Promise<void> {
-    return this.runner.start();
-  }
-
-  beforeApplicationShutdown(): Promise<void> {
-    return this.runner.stop();
-  }
-
-  isHealthy(): boolean {
-    return this.runner.isHealthy();
+    super();
+    this.host(
+      new ConsumerRunner(kafka, publisher, {
+        groupId: DEAD_LETTERS_CONSUMER_GROUP,
+      }).onRawBatch(DEAD_LETTER_TOPIC, (records) => this.store(records)),
+    );
   }
 
   private async store(records: RawRecord[]): Promise<void> {

@@ -1,7 +1,6 @@
-import { Global, Inject, Injectable, Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { DeliveryEventTopic } from '@switchboard/contracts';
-import { EventPublisher, KAFKA } from '@switchboard/messaging';
-import type { ReadinessCheck } from '@switchboard/service-kit';
+import { consumerReadiness, EventPublisher, KAFKA } from '@switchboard/messaging';
 import type { Kafka } from 'kafkajs';
 import { DeadLetterPayloads } from './dead-letter-payloads';
 import { DeadLettersConsumer } from './dead-letters.consumer';
@@ -14,16 +13,7 @@ import { OperatorDeadLettersController } from './operator-dead-letters.controlle
 import { RedriveDeadLettersUsecase } from './redrive-dead-letters.usecase';
 
 /** Ready while the dead letters consumer is in its group. */
-@Injectable()
-export class DeadLettersConsumerReadiness implements ReadinessCheck {
-  readonly name = 'dead-letters-consumer';
-
-  constructor(@Inject(DeadLettersConsumer) private readonly consumer: DeadLettersConsumer) {}
-
-  async isReady(): Promise<boolean> {
-    return this.consumer.isHealthy();
-  }
-}
+export const DeadLettersConsumerReadiness = consumerReadiness('dead-letters-consumer', DeadLettersConsumer);
 
 // Global so that the health module can see the consumer for its readiness check.
 @Global()

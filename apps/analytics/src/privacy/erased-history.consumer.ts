@@ -1,6 +1,13 @@
-import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { DeliveryEventTopic } from '@switchboard/contracts';
-import { COLLECTING_FETCH, ConsumerRunner, type EventPublisher } from '@switchboard/messaging';
+import {
+  COLLECTING_FETCH,
+  ConsumerHost,
+  ConsumerRunner,
+  ERASURE_TOPICS,
+  provisionTopics,
+  type EventPublisher,
+} from '@switchboard/messaging';
 import type { Kafka } from 'kafkajs';
 import type { ScrubErasedHistory } from './scrub-erased-history.usecase';
 
@@ -11,12 +18,17 @@ export const ERASED_HISTORY_CONSUMER_GROUP = 'analytics-erased-history';
  * `erased` step names; every other event is passed over. The offset is committed after the
  * scrub and its confirmation, so a crash repeats them (harmlessly) rather than skipping them.
  */
-export class ErasedHistoryConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ErasedHistoryConsumer extends ConsumerHost {
   private readonly logger = new Logger(ErasedHistoryConsumer.name);
-  private readonly runner: ConsumerRunner;
 
-  constructor(kafka: Kafka, publisher: EventPublisher, scrub: ScrubErasedHistory, maxAttempts: number) {
-    this.runner = new ConsumerRunner(kafka, publisher, {
+  constructor(
+    private readonly kafka: Kafka,
+    publisher: EventPublisher,
+    scrub: ScrubErasedHistory,
+    maxAttempts: number,
+  ) {
+    super();
+    const runner = new ConsumerRunner(kafka, publisher, {
       groupId: ERASED_HISTORY_CONSUMER_GROUP,
       maxAttempts,
       ...COLLECTING_FETCH,
@@ -32,13 +44,11 @@ export class ErasedHistoryConsumer implements OnApplicationBootstrap, OnApplicat
         });
       }
     });
+    this.host(runner);
   }
 
-  onApplicationBootstrap(): Promise<void> {
-    return this.runner.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.runner.stop();
+  // Its confirmations may be the first record of their topic.
+  protected override async beforeStart(): Promise<void> {
+    await provisionTopics(this.kafka, ERASURE_TOPICS);
   }
 }

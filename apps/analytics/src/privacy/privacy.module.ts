@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ERASURE_TOPICS, EventPublisher, KAFKA, provisionTopics } from '@switchboard/messaging';
+import { EventPublisher, KAFKA } from '@switchboard/messaging';
 import { RetentionPolicy, RetentionSweeper } from '@switchboard/persistence';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
@@ -24,21 +24,18 @@ export const ANALYTICS_RETAINED_TABLES = [
   providers: [
     {
       provide: ErasedHistoryConsumer,
-      useFactory: async (
+      useFactory: (
         kafka: Kafka,
         publisher: EventPublisher,
         dataSource: DataSource,
         config: AnalyticsConfig,
-      ) => {
-        // Its confirmations may be the first record of their topic.
-        await provisionTopics(kafka, ERASURE_TOPICS);
-        return new ErasedHistoryConsumer(
+      ) =>
+        new ErasedHistoryConsumer(
           kafka,
           publisher,
           new ScrubErasedHistory(dataSource, publisher),
           config.ANALYTICS_MAX_ATTEMPTS,
-        );
-      },
+        ),
       inject: [KAFKA, EventPublisher, DataSource, ANALYTICS_CONFIG],
     },
     {

@@ -1,6 +1,5 @@
-import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { DeliveryEventTopic } from '@switchboard/contracts';
-import { COLLECTING_FETCH, ConsumerRunner, type EventPublisher } from '@switchboard/messaging';
+import { COLLECTING_FETCH, ConsumerHost, ConsumerRunner, type EventPublisher } from '@switchboard/messaging';
 import type { Kafka } from 'kafkajs';
 import type { RecordDeliveryEventsUsecase } from './record-delivery-events.usecase';
 
@@ -12,40 +11,28 @@ export interface DeliveryEventsConsumerSettings {
 export const ANALYTICS_CONSUMER_GROUP = 'analytics';
 
 /** Stores delivery events a fetched batch at a time, in one statement per batch. */
-export class DeliveryEventsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly runner: ConsumerRunner;
-
+export class DeliveryEventsConsumer extends ConsumerHost {
   constructor(
     kafka: Kafka,
     publisher: EventPublisher,
-    private readonly recordDeliveryEvents: RecordDeliveryEventsUsecase,
+    recordDeliveryEvents: RecordDeliveryEventsUsecase,
     settings: DeliveryEventsConsumerSettings,
   ) {
-    this.runner = new ConsumerRunner(kafka, publisher, {
-      groupId: ANALYTICS_CONSUMER_GROUP,
-      maxAttempts: settings.maxAttempts,
-      partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently,
-      // Bigger batches mean fewer statements per event; nobody waits on a timeline for 250 ms.
-      ...COLLECTING_FETCH,
-    }).onBatch(DeliveryEventTopic.topic, (events) =>
-      // A batch holds one partition's events.
-      this.recordDeliveryEvents.execute(
-        events.map((event) => event.payload),
-        events.length > 0 ? events[0].partition : 0,
+    super();
+    this.host(
+      new ConsumerRunner(kafka, publisher, {
+        groupId: ANALYTICS_CONSUMER_GROUP,
+        maxAttempts: settings.maxAttempts,
+        partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently,
+        // Bigger batches mean fewer statements per event; nobody waits on a timeline for 250 ms.
+        ...COLLECTING_FETCH,
+      }).onBatch(DeliveryEventTopic.topic, (events) =>
+        // A batch holds one partition's events.
+        recordDeliveryEvents.execute(
+          events.map((event) => event.payload),
+          events.length > 0 ? events[0].partition : 0,
+        ),
       ),
     );
-  }
-
-  onApplicationBootstrap(): Promise<void> {
-    return this.runner.start();
-  }
-
-  // Before the publisher closes (in the messaging module's shutdown), which dead letters need.
-  beforeApplicationShutdown(): Promise<void> {
-    return this.runner.stop();
-  }
-
-  isHealthy(): boolean {
-    return this.runner.isHealthy();
   }
 }

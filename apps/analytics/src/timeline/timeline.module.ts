@@ -1,6 +1,5 @@
-import { Global, Inject, Injectable, Module } from '@nestjs/common';
-import { EventPublisher, KAFKA } from '@switchboard/messaging';
-import type { ReadinessCheck } from '@switchboard/service-kit';
+import { Global, Module } from '@nestjs/common';
+import { consumerReadiness, EventPublisher, KAFKA } from '@switchboard/messaging';
 import type { Kafka } from 'kafkajs';
 import { ANALYTICS_CONFIG } from '../analytics-config.module';
 import type { AnalyticsConfig } from '../config';
@@ -11,16 +10,7 @@ import { RecordDeliveryEventsUsecase } from './record-delivery-events.usecase';
 import { TimelineRepository } from './timeline.repository';
 
 /** Ready while the delivery events consumer is in its group. */
-@Injectable()
-export class ConsumerReadiness implements ReadinessCheck {
-  readonly name = 'consumer';
-
-  constructor(@Inject(DeliveryEventsConsumer) private readonly consumer: DeliveryEventsConsumer) {}
-
-  async isReady(): Promise<boolean> {
-    return this.consumer.isHealthy();
-  }
-}
+export const ConsumerReadiness = consumerReadiness('consumer', DeliveryEventsConsumer);
 
 // Global so that the health module can see the consumer for its readiness check.
 @Global()

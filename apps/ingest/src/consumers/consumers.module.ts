@@ -1,6 +1,5 @@
-import { Global, Inject, Injectable, Module } from '@nestjs/common';
-import { EventPublisher, KAFKA } from '@switchboard/messaging';
-import type { ReadinessCheck } from '@switchboard/service-kit';
+import { Global, Module } from '@nestjs/common';
+import { consumerReadiness, EventPublisher, KAFKA } from '@switchboard/messaging';
 import { Metrics } from '@switchboard/telemetry';
 import type { Kafka } from 'kafkajs';
 import type { IngestConfig } from '../config';
@@ -12,17 +11,8 @@ import { TriggersModule } from '../triggers/triggers.module';
 import { AcceptUpstreamEvents } from '../upstream/accept-upstream-events.usecase';
 import { IngestConsumer } from './ingest-consumer';
 
-/** Ready while the consumer is in its group; a consumer kafkajs gave up on takes the replica out. */
-@Injectable()
-export class ConsumerReadiness implements ReadinessCheck {
-  readonly name = 'consumer';
-
-  constructor(@Inject(IngestConsumer) private readonly consumer: IngestConsumer) {}
-
-  isReady(): Promise<boolean> {
-    return this.consumer.isReady();
-  }
-}
+/** Ready while the requested and upstream groups are both consuming. */
+export const ConsumerReadiness = consumerReadiness('consumer', IngestConsumer);
 
 // Global so that the health module can see the consumer for its readiness check.
 @Global()

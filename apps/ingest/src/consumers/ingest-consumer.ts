@@ -1,15 +1,14 @@
-import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { type MessageRequested, MessageRequestedTopics, UpstreamEvent } from '@switchboard/contracts';
 import { Logger } from '@nestjs/common';
+import { type MessageRequested, MessageRequestedTopics, UpstreamEvent } from '@switchboard/contracts';
 import {
   adoptCommittedOffsets,
   type ConsumedEvent,
+  ConsumerHost,
   ConsumerRunner,
   type EventPublisher,
   type HandlerOutcome,
   PriorityLaneConsumer,
 } from '@switchboard/messaging';
-import type { ReadinessCheck } from '@switchboard/service-kit';
 import type { Kafka } from 'kafkajs';
 import type { AcceptMessages } from '../messages/accept-messages.usecase';
 import type { AcceptUpstreamEvents, UpstreamEventOutcome } from '../upstream/accept-upstream-events.usecase';
@@ -35,11 +34,8 @@ export const INGEST_UPSTREAM_CONSUMER_GROUP = 'ingest-upstream';
  * topic is not bound to is rejected, and so dead-lettered as tenant-not-allowed; the ones handled
  * at the same time share one write.
  */
-export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShutdown, ReadinessCheck {
-  readonly name = 'consumer';
+export class IngestConsumer extends ConsumerHost {
   private readonly logger = new Logger(IngestConsumer.name);
-  private readonly requested: PriorityLaneConsumer<(typeof MessageRequestedTopics)['normal']['topic']>;
-  private readonly upstream: ConsumerRunner | undefined;
   private readonly upstreamEvents: CoalescingBatcher<ReceivedUpstreamEvent, UpstreamEventOutcome>;
 
   constructor(
@@ -49,38 +45,40 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
     acceptUpstreamEvents: AcceptUpstreamEvents,
     private readonly settings: IngestConsumerSettings,
   ) {
+    super();
     this.upstreamEvents = new CoalescingBatcher((batch) => acceptUpstreamEvents.execute(batch));
-    this.requested = new PriorityLaneConsumer(
-      kafka,
-      publisher,
-      {
-        groupId: INGEST_CONSUMER_GROUP,
-        maxAttempts: settings.maxAttempts,
-        partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently,
-      },
-      MessageRequestedTopics,
-      (events) =>
-        // The runner has validated each payload against its lane's schema.
-        this.acceptRequested(events.map((event) => event.payload as MessageRequested)),
+    this.host(
+      new PriorityLaneConsumer(
+        kafka,
+        publisher,
+        {
+          groupId: INGEST_CONSUMER_GROUP,
+          maxAttempts: settings.maxAttempts,
+          partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently,
+        },
+        MessageRequestedTopics,
+        (events) =>
+          // The runner has validated each payload against its lane's schema.
+          this.acceptRequested(events.map((event) => event.payload as MessageRequested)),
+      ),
     );
     if (settings.upstreamTopics.length > 0) {
-      const upstream = new ConsumerRunner(kafka, publisher, {
-        groupId: INGEST_UPSTREAM_CONSUMER_GROUP,
-        concurrency: settings.upstreamConcurrency,
-        maxAttempts: settings.maxAttempts,
-        partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently,
-      });
+      const upstream = this.host(
+        new ConsumerRunner(kafka, publisher, {
+          groupId: INGEST_UPSTREAM_CONSUMER_GROUP,
+          concurrency: settings.upstreamConcurrency,
+          maxAttempts: settings.maxAttempts,
+          partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently,
+        }),
+      );
       for (const topic of settings.upstreamTopics) {
         upstream.onExternal(topic, UpstreamEvent, (event) => this.acceptUpstream(event));
       }
-      this.upstream = upstream;
     }
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    await this.requested.start();
-    if (!this.upstream) return;
-    // Upstream topics were read by the 'ingest' group before they had one of their own.
+  // Upstream topics were read by the 'ingest' group before they had one of their own.
+  protected override async beforeStart(): Promise<void> {
     const adopted = await adoptCommittedOffsets(this.kafka, {
       from: INGEST_CONSUMER_GROUP,
       to: INGEST_UPSTREAM_CONSUMER_GROUP,
@@ -89,16 +87,6 @@ export class IngestConsumer implements OnApplicationBootstrap, OnApplicationShut
     if (adopted > 0) {
       this.logger.log(`upstream topics continue from where the ingest group was (${adopted} partitions)`);
     }
-    await this.upstream.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.requested.stop(), this.upstream?.stop()]);
-  }
-
-  /** Both groups consuming; a crashed one is being restarted and counts as not ready meanwhile. */
-  async isReady(): Promise<boolean> {
-    return this.requested.isHealthy() && (this.upstream?.isHealthy() ?? true);
   }
 
   private async acceptRequested(messages: MessageRequested[]): Promise<void> {

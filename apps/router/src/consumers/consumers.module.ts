@@ -1,6 +1,5 @@
-import { Global, Inject, Injectable, Module } from '@nestjs/common';
-import { EventPublisher, KAFKA } from '@switchboard/messaging';
-import type { ReadinessCheck } from '@switchboard/service-kit';
+import { Global, Module } from '@nestjs/common';
+import { consumerReadiness, EventPublisher, KAFKA } from '@switchboard/messaging';
 import type { Kafka } from 'kafkajs';
 import type { RouterConfig } from '../config';
 import { RecipientStore } from '../recipients/recipient';
@@ -16,20 +15,8 @@ import { SuppressUndeliverableAddresses } from '../suppressions/suppress-undeliv
 import { DeliveryFeedbackConsumer } from './delivery-feedback-consumer';
 import { RouterConsumer } from './router-consumer';
 
-/** Ready while both consumers are in their groups; a consumer kafkajs gave up on takes the replica out. */
-@Injectable()
-export class ConsumerReadiness implements ReadinessCheck {
-  readonly name = 'consumer';
-
-  constructor(
-    @Inject(RouterConsumer) private readonly consumer: RouterConsumer,
-    @Inject(DeliveryFeedbackConsumer) private readonly feedbackConsumer: DeliveryFeedbackConsumer,
-  ) {}
-
-  async isReady(): Promise<boolean> {
-    return (await this.consumer.isReady()) && this.feedbackConsumer.isHealthy();
-  }
-}
+/** Ready while both consumers are in their groups. */
+export const ConsumerReadiness = consumerReadiness('consumer', RouterConsumer, DeliveryFeedbackConsumer);
 
 // Global so that the health module can see the consumer for its readiness check.
 @Global()

@@ -1,6 +1,6 @@
-import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { DeliveryEventTopic } from '@switchboard/contracts';
-import { COLLECTING_FETCH, ConsumerRunner, type EventPublisher } from '@switchboard/messaging';
+import { COLLECTING_FETCH, ConsumerHost, ConsumerRunner, type EventPublisher } from '@switchboard/messaging';
 import type { Kafka } from 'kafkajs';
 import type { RemoveGoneSubscriptions } from '../recipients/remove-gone-subscriptions.usecase';
 import type { RerouteFailedChannels } from '../routing/reroute-failed-channels.usecase';
@@ -18,9 +18,8 @@ export interface DeliveryFeedbackConsumerSettings {
  * sender-push reported gone, one bulk delete per batch, and moves messages whose channel failed
  * to their next channel; every other event is passed over.
  */
-export class DeliveryFeedbackConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DeliveryFeedbackConsumer extends ConsumerHost {
   private readonly logger = new Logger(DeliveryFeedbackConsumer.name);
-  private readonly runner: ConsumerRunner;
 
   constructor(
     kafka: Kafka,
@@ -30,7 +29,8 @@ export class DeliveryFeedbackConsumer implements OnApplicationBootstrap, OnAppli
     rerouteFailedChannels: RerouteFailedChannels,
     settings: DeliveryFeedbackConsumerSettings,
   ) {
-    this.runner = new ConsumerRunner(kafka, publisher, {
+    super();
+    const runner = new ConsumerRunner(kafka, publisher, {
       groupId: DELIVERY_FEEDBACK_CONSUMER_GROUP,
       maxAttempts: settings.maxAttempts,
       // Most delivery events are passed over; a reroute or suppression 250 ms later is no loss.
@@ -53,17 +53,6 @@ export class DeliveryFeedbackConsumer implements OnApplicationBootstrap, OnAppli
       const removed = await removeGoneSubscriptions.execute(payloads);
       if (removed > 0) this.logger.log({ message: 'push subscriptions removed as gone', removed });
     });
-  }
-
-  onApplicationBootstrap(): Promise<void> {
-    return this.runner.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.runner.stop();
-  }
-
-  isHealthy(): boolean {
-    return this.runner.isHealthy();
+    this.host(runner);
   }
 }

@@ -1,6 +1,6 @@
-import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { EmailReceiptTopic } from '@switchboard/contracts';
-import { ConsumerRunner, type EventPublisher } from '@switchboard/messaging';
+import { ConsumerHost, ConsumerRunner, type EventPublisher } from '@switchboard/messaging';
 import type { Counter } from '@opentelemetry/api';
 import type { Kafka } from 'kafkajs';
 import type { RecordEmailReceiptsUsecase } from './record-email-receipts.usecase';
@@ -17,9 +17,8 @@ export interface EmailReceiptsConsumerSettings {
  * Records the provider's receipts a fetched batch at a time (one ledger lookup, one publish), in a
  * group of its own so that receipts never wait behind a send backlog.
  */
-export class EmailReceiptsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class EmailReceiptsConsumer extends ConsumerHost {
   private readonly logger = new Logger(EmailReceiptsConsumer.name);
-  private readonly runner: ConsumerRunner;
 
   constructor(
     kafka: Kafka,
@@ -27,7 +26,8 @@ export class EmailReceiptsConsumer implements OnApplicationBootstrap, BeforeAppl
     recordReceipts: RecordEmailReceiptsUsecase,
     private readonly settings: EmailReceiptsConsumerSettings,
   ) {
-    this.runner = new ConsumerRunner(kafka, publisher, {
+    super();
+    const runner = new ConsumerRunner(kafka, publisher, {
       groupId: EMAIL_RECEIPTS_CONSUMER_GROUP,
       maxAttempts: settings.maxAttempts,
     }).onBatch(EmailReceiptTopic.topic, async (events) => {
@@ -47,18 +47,6 @@ export class EmailReceiptsConsumer implements OnApplicationBootstrap, BeforeAppl
         });
       });
     });
-  }
-
-  onApplicationBootstrap(): Promise<void> {
-    return this.runner.start();
-  }
-
-  // Before the publisher closes (in the messaging module's shutdown), so an in-flight batch can publish.
-  beforeApplicationShutdown(): Promise<void> {
-    return this.runner.stop();
-  }
-
-  isHealthy(): boolean {
-    return this.runner.isHealthy();
+    this.host(runner);
   }
 }

@@ -1,7 +1,6 @@
-import { Global, Inject, Injectable, Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { DeliveryEventTopic } from '@switchboard/contracts';
-import { EventPublisher, KAFKA } from '@switchboard/messaging';
-import type { ReadinessCheck } from '@switchboard/service-kit';
+import { consumerReadiness, EventPublisher, KAFKA } from '@switchboard/messaging';
 import { Metrics } from '@switchboard/telemetry';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
@@ -13,16 +12,7 @@ import { SentEmailRepository } from './sent-email.repository';
 import { RecordEmailReceiptsUsecase } from './record-email-receipts.usecase';
 
 /** Ready while the receipts consumer is in its group. */
-@Injectable()
-export class ReceiptsReadiness implements ReadinessCheck {
-  readonly name = 'receipts';
-
-  constructor(@Inject(EmailReceiptsConsumer) private readonly consumer: EmailReceiptsConsumer) {}
-
-  async isReady(): Promise<boolean> {
-    return this.consumer.isHealthy();
-  }
-}
+export const ReceiptsReadiness = consumerReadiness('receipts', EmailReceiptsConsumer);
 
 // Global so that the health module can see the consumer for its readiness check.
 @Global()

@@ -1,6 +1,11 @@
-import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import type { InappDispatch } from '@switchboard/contracts';
-import { type ConsumedEvent, ConsumerRunner, type EventPublisher } from '@switchboard/messaging';
+import {
+  type ConsumedEvent,
+  ConsumerHost,
+  ConsumerRunner,
+  type EventPublisher,
+} from '@switchboard/messaging';
 import type { Kafka } from 'kafkajs';
 import type { InappLane } from './inapp-lanes';
 import type { StoreInboxItemsUsecase } from './store-inbox-items.usecase';
@@ -15,9 +20,8 @@ export interface InappDispatchConsumersSettings {
  * 'sent' events published in one request before the runner commits its offsets; a batch that
  * fails is tried again whole (storing is idempotent), then dead-lettered.
  */
-export class InappDispatchConsumers implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class InappDispatchConsumers extends ConsumerHost {
   private readonly logger = new Logger(InappDispatchConsumers.name);
-  private readonly runners: ConsumerRunner[];
 
   constructor(
     kafka: Kafka,
@@ -25,25 +29,15 @@ export class InappDispatchConsumers implements OnApplicationBootstrap, BeforeApp
     private readonly storeItems: StoreInboxItemsUsecase,
     settings: InappDispatchConsumersSettings,
   ) {
-    this.runners = settings.lanes.map((lane) =>
-      new ConsumerRunner(kafka, publisher, {
-        groupId: lane.groupId,
-        maxAttempts: settings.maxAttempts,
-      }).onBatch(lane.topic, (events) => this.store(events)),
-    );
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await Promise.all(this.runners.map((runner) => runner.start()));
-  }
-
-  // Before the publisher closes (in the messaging module's shutdown), so in-flight batches can report.
-  async beforeApplicationShutdown(): Promise<void> {
-    await Promise.all(this.runners.map((runner) => runner.stop()));
-  }
-
-  isHealthy(): boolean {
-    return this.runners.every((runner) => runner.isHealthy());
+    super();
+    for (const lane of settings.lanes) {
+      this.host(
+        new ConsumerRunner(kafka, publisher, {
+          groupId: lane.groupId,
+          maxAttempts: settings.maxAttempts,
+        }).onBatch(lane.topic, (events) => this.store(events)),
+      );
+    }
   }
 
   private async store(events: ConsumedEvent<InappDispatch>[]): Promise<void> {

@@ -9,8 +9,7 @@ import {
 } from '@nestjs/common';
 import { type DeliveryEvent, DeliveryEventTopic } from '@switchboard/contracts';
 import { ENCRYPTION, type Encryption } from '@switchboard/encryption';
-import { EventPublisher, KAFKA } from '@switchboard/messaging';
-import type { ReadinessCheck } from '@switchboard/service-kit';
+import { consumerReadiness, EventPublisher, KAFKA } from '@switchboard/messaging';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import type { SenderInappConfig } from '../config';
@@ -31,16 +30,7 @@ import { StoreInboxItemsUsecase } from './store-inbox-items.usecase';
 import { UpdateInboxItemUsecase } from './update-inbox-item.usecase';
 
 /** Ready while every lane's consumer is in its group. */
-@Injectable()
-export class ConsumerReadiness implements ReadinessCheck {
-  readonly name = 'consumer';
-
-  constructor(@Inject(InappDispatchConsumers) private readonly consumers: InappDispatchConsumers) {}
-
-  async isReady(): Promise<boolean> {
-    return this.consumers.isHealthy();
-  }
-}
+export const ConsumerReadiness = consumerReadiness('consumer', InappDispatchConsumers);
 
 /** Starts listening to other replicas' announcements, and ends the live streams at shutdown. */
 @Injectable()

@@ -1,11 +1,16 @@
-import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import {
   DeliveryEventTopic,
   type RenderRequested,
   type RenderRequestedTopicName,
   RenderRequestedTopics,
 } from '@switchboard/contracts';
-import { type ConsumedEvent, type EventPublisher, PriorityLaneConsumer } from '@switchboard/messaging';
+import {
+  type ConsumedEvent,
+  ConsumerHost,
+  type EventPublisher,
+  PriorityLaneConsumer,
+} from '@switchboard/messaging';
 import type { Kafka } from 'kafkajs';
 import type { ChannelDispatch, RenderMessageUsecase } from './render-message.usecase';
 
@@ -24,9 +29,8 @@ export const TEMPLATE_CONSUMER_GROUP = 'template';
  * then dead-letters. The high lane has a group of its own ('template.high'), so a bulk backlog never
  * holds it up.
  */
-export class RenderRequestsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class RenderRequestsConsumer extends ConsumerHost {
   private readonly logger = new Logger(RenderRequestsConsumer.name);
-  private readonly runner: PriorityLaneConsumer<RenderRequestedTopicName>;
 
   constructor(
     kafka: Kafka,
@@ -34,30 +38,20 @@ export class RenderRequestsConsumer implements OnApplicationBootstrap, BeforeApp
     private readonly renderMessage: RenderMessageUsecase,
     settings: RenderRequestsConsumerSettings,
   ) {
-    this.runner = new PriorityLaneConsumer(
-      kafka,
-      publisher,
-      {
-        groupId: TEMPLATE_CONSUMER_GROUP,
-        maxAttempts: settings.maxAttempts,
-        partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently,
-      },
-      RenderRequestedTopics,
-      (events) => this.renderBatch(events),
+    super();
+    this.host(
+      new PriorityLaneConsumer<RenderRequestedTopicName>(
+        kafka,
+        publisher,
+        {
+          groupId: TEMPLATE_CONSUMER_GROUP,
+          maxAttempts: settings.maxAttempts,
+          partitionsConsumedConcurrently: settings.partitionsConsumedConcurrently,
+        },
+        RenderRequestedTopics,
+        (events) => this.renderBatch(events),
+      ),
     );
-  }
-
-  onApplicationBootstrap(): Promise<void> {
-    return this.runner.start();
-  }
-
-  // Before the publisher closes (in the messaging module's shutdown), so in-flight batches can publish.
-  beforeApplicationShutdown(): Promise<void> {
-    return this.runner.stop();
-  }
-
-  isHealthy(): boolean {
-    return this.runner.isHealthy();
   }
 
   private async renderBatch(events: Array<ConsumedEvent<RenderRequested>>): Promise<void> {

@@ -1,7 +1,6 @@
-import { Global, Inject, Injectable, Module } from '@nestjs/common';
-import { EventPublisher, KAFKA } from '@switchboard/messaging';
+import { Global, Module } from '@nestjs/common';
+import { consumerReadiness, EventPublisher, KAFKA } from '@switchboard/messaging';
 import { CompiledTemplateCache } from '@switchboard/rendering';
-import type { ReadinessCheck } from '@switchboard/service-kit';
 import type { Kafka } from 'kafkajs';
 import type { TemplateConfig } from '../config';
 import { TemplatesModule } from '../templates/templates.module';
@@ -10,17 +9,8 @@ import { RenderMessageUsecase } from './render-message.usecase';
 import { RenderRequestsConsumer } from './render-requests.consumer';
 import { TemplateVersionCache } from '../templates/template-version-cache';
 
-/** Ready while the render consumer is in its group; one kafkajs gave up on takes the replica out. */
-@Injectable()
-export class ConsumerReadiness implements ReadinessCheck {
-  readonly name = 'consumer';
-
-  constructor(@Inject(RenderRequestsConsumer) private readonly consumer: RenderRequestsConsumer) {}
-
-  async isReady(): Promise<boolean> {
-    return this.consumer.isHealthy();
-  }
-}
+/** Ready while both groups of the render consumer are in them. */
+export const ConsumerReadiness = consumerReadiness('consumer', RenderRequestsConsumer);
 
 // Global so that the health module can see the consumer for its readiness check.
 @Global()

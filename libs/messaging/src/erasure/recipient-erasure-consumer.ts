@@ -9,6 +9,7 @@ import {
 import type { Kafka } from 'kafkajs';
 import { ConsumerRunner } from '../consumer/consumer-runner';
 import type { EventPublisher } from '../event-publisher';
+import { ConsumerHost } from '../nest/consumer-host';
 import { provisionTopics } from '../provision-topics';
 
 // Erasures are rare; a few partitions spread a mass erasure over the replicas.
@@ -55,9 +56,8 @@ export interface RecipientErasureConsumerOptions {
  * confirms on the confirmations topic. The offset is committed only after both, so an erasure
  * whose confirmation was not published is done again (harmlessly) rather than lost.
  */
-export class RecipientErasureConsumer {
+export class RecipientErasureConsumer extends ConsumerHost {
   private readonly logger = new Logger(RecipientErasureConsumer.name);
-  private readonly runner: ConsumerRunner;
 
   constructor(
     private readonly kafka: Kafka,
@@ -65,36 +65,21 @@ export class RecipientErasureConsumer {
     private readonly eraser: RecipientEraser,
     private readonly options: RecipientErasureConsumerOptions,
   ) {
-    this.runner = new ConsumerRunner(kafka, publisher, {
-      groupId: `${options.service}-recipient-erasure`,
-      maxAttempts: options.maxAttempts,
-    }).on(RecipientErasureTopic.topic, async (event) => {
-      await this.erase(event.payload);
-      return { outcome: 'done' };
-    });
+    super();
+    this.host(
+      new ConsumerRunner(kafka, publisher, {
+        groupId: `${options.service}-recipient-erasure`,
+        maxAttempts: options.maxAttempts,
+      }).on(RecipientErasureTopic.topic, async (event) => {
+        await this.erase(event.payload);
+        return { outcome: 'done' };
+      }),
+    );
   }
 
-  async start(): Promise<void> {
-    // Whichever service starts first makes the topics, so none waits for the gateway.
+  // Whichever service starts first makes the topics, so none waits for the gateway.
+  protected override async beforeStart(): Promise<void> {
     await provisionTopics(this.kafka, ERASURE_TOPICS);
-    await this.runner.start();
-  }
-
-  stop(): Promise<void> {
-    return this.runner.stop();
-  }
-
-  // Nest runs these on any provider that has them, so an app only declares the provider.
-  onApplicationBootstrap(): Promise<void> {
-    return this.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.stop();
-  }
-
-  isHealthy(): boolean {
-    return this.runner.isHealthy();
   }
 
   async erase(request: RecipientErasureRequested): Promise<ErasedRows> {

@@ -141,10 +141,7 @@ export class BatchWorker {
     this.options = dependencies.options;
   }
 
-  /**
-   * When a record may be handled: its `sb-not-before` time, if it has one Switchboard wrote.
-   * processRecord does not wait for it: the runner hands records over once they are due.
-   */
+  /** When a record may be handled: its `sb-not-before` time, if it has one Switchboard wrote. */
   dueAtOf(registration: EventRegistration, message: KafkaMessage): number | undefined {
     if (registration.external || isUndecodableBatch(message)) return undefined;
     return notBeforeTime(readHeaders(message.headers)[HeaderName.notBefore]);
@@ -188,6 +185,9 @@ export class BatchWorker {
           if (this.dependencies.lostDeliveries.isPoison(topic, partition, message.offset)) {
             return this.parkPoison(registration, work, fields, [message]);
           }
+          // Only a record due within holdDueWithinMs is handed over early (see processRecordsWhenDue).
+          const untilDue = (this.dueAtOf(registration, fetched) ?? 0) - Date.now();
+          if (untilDue > 0 && !(await this.wait(untilDue, work.mayContinue))) return false;
           const event = consumedEvent(topic, partition, message, headers, decoded.value);
           work.progress.started(message.offset);
           let rejection: { reason: string; attempts: number } | undefined;

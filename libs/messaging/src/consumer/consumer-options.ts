@@ -42,6 +42,13 @@ export interface ConsumerRunnerOptions {
    * client's); less keeps each batch short, e.g. so a lower lane never holds a service long.
    */
   maxBytesPerPartition?: number;
+  /**
+   * A record whose not-before time is this close when it is fetched is waited for in place (its
+   * batch, and so the group's next fetch, lasts up to that much longer); one due later pauses its
+   * partition until this long before its time, when it is fetched again. The lead makes up for the
+   * fetch under way then, which ends within maxWaitTimeMs. Default maxWaitTimeMs.
+   */
+  holdDueWithinMs?: number;
   /** How often a long batch commits what it has finished so far. Default 5000 ms. */
   commitIntervalMs?: number;
   /** Longest wait between tries while PostgreSQL or the broker is unavailable. Default 2000 ms. */
@@ -67,6 +74,7 @@ export type ResolvedConsumerOptions = Required<ConsumerRunnerOptions>;
 
 export function resolveConsumerOptions(options: ConsumerRunnerOptions): ResolvedConsumerOptions {
   if (options.groupId.trim() === '') throw new MessagingError('INVALID_OPTION', 'groupId must not be empty');
+  const maxWaitTimeMs = positiveInteger('maxWaitTimeMs', options.maxWaitTimeMs ?? 3000);
   return {
     groupId: options.groupId,
     concurrency: positiveInteger('concurrency', options.concurrency ?? 10),
@@ -80,12 +88,13 @@ export function resolveConsumerOptions(options: ConsumerRunnerOptions): Resolved
     ),
     sessionTimeoutMs: positiveInteger('sessionTimeoutMs', options.sessionTimeoutMs ?? 6000),
     heartbeatIntervalMs: positiveInteger('heartbeatIntervalMs', options.heartbeatIntervalMs ?? 2000),
-    maxWaitTimeMs: positiveInteger('maxWaitTimeMs', options.maxWaitTimeMs ?? 3000),
+    maxWaitTimeMs,
     minBytes: positiveInteger('minBytes', options.minBytes ?? 1),
     maxBytesPerPartition: positiveInteger(
       'maxBytesPerPartition',
       options.maxBytesPerPartition ?? 1024 * 1024,
     ),
+    holdDueWithinMs: nonNegativeInteger('holdDueWithinMs', options.holdDueWithinMs ?? maxWaitTimeMs),
     commitIntervalMs: positiveInteger('commitIntervalMs', options.commitIntervalMs ?? 5000),
     outageBackoffMaxMs: positiveInteger('outageBackoffMaxMs', options.outageBackoffMaxMs ?? 2000),
     poisonAfterLostDeliveries: positiveInteger(

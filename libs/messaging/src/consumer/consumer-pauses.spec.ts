@@ -2,7 +2,6 @@ import { ConsumerPauses, type PausableConsumer } from './consumer-pauses';
 
 // kafkajs's own bookkeeping of pauses, so that the test sees how its topic-wide and per-partition
 // pauses and resumes interact (a topic-wide resume ends partition pauses, and the reverse).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const SubscriptionState = require('kafkajs/src/consumer/subscriptionState') as new () => {
   pause(topicPartitions: Array<{ topic: string; partitions?: number[] }>): void;
   resume(topicPartitions: Array<{ topic: string; partitions?: number[] }>): void;

@@ -337,6 +337,7 @@ export class ConsumerRunner {
           messages,
           {
             concurrency: this.options.concurrency,
+            holdDueWithinMs: this.options.holdDueWithinMs,
             handledAhead: this.handledAhead,
             pauses: this.pauses,
             dueAtOf: (message) => this.worker.dueAtOf(registration, message),

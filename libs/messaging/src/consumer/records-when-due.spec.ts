@@ -61,13 +61,14 @@ describe('processRecordsWhenDue', () => {
     jest.useRealTimers();
   });
 
-  const work = async (messages: KafkaMessage[]) => {
+  const work = async (messages: KafkaMessage[], holdDueWithinMs = 0) => {
     const batch = batchOf(messages);
     await processRecordsWhenDue(
       batch.work,
       messages,
       {
         concurrency: 4,
+        holdDueWithinMs,
         handledAhead,
         pauses,
         dueAtOf: (message) => (message.headers?.dueAt ? Number(message.headers.dueAt) : undefined),
@@ -112,5 +113,44 @@ describe('processRecordsWhenDue', () => {
     expect(handled).toEqual(['10', '11']);
     expect(batch.progress.committable).toBe('11');
     expect(pauses.isWaiting(topic, 0)).toBe(false);
+  });
+
+  it('hands over a record due within the hold, and pauses for a later one until that long before its time', async () => {
+    await work([record(10, 'a', now + 800), record(11, 'b', now + 5_000)], 1_000);
+
+    expect(handled).toEqual(['10']);
+    jest.advanceTimersByTime(3_999);
+    expect(pauses.isWaiting(topic, 0)).toBe(true);
+    jest.advanceTimersByTime(1);
+    expect(pauses.isWaiting(topic, 0)).toBe(false);
+  });
+
+  it("hands over only what is due within the hold of the batch's start, however the records are spread", async () => {
+    const spaced = Array.from({ length: 10 }, (_, index) => record(10 + index, 'a', now + index * 400));
+    const batch = batchOf(spaced);
+    const working = processRecordsWhenDue(
+      batch.work,
+      spaced,
+      {
+        concurrency: 4,
+        holdDueWithinMs: 1_000,
+        handledAhead,
+        pauses,
+        dueAtOf: (message) => Number(message.headers?.dueAt),
+      },
+      async (message) => {
+        // Waits for the record's time, as BatchWorker.processRecord does.
+        await new Promise((resolve) => setTimeout(resolve, Number(message.headers?.dueAt) - Date.now()));
+        handled.push(message.offset);
+        batch.progress.finished(message.offset);
+        return true;
+      },
+    );
+    await jest.advanceTimersByTimeAsync(1_000);
+    await working;
+
+    // The batch ended; the rest is fetched again from offset 13.
+    expect(handled).toEqual(['10', '11', '12']);
+    expect(batch.progress.committable).toBe('12');
   });
 });

@@ -7,6 +7,8 @@ import { runPerKey } from './run-per-key';
 
 export interface RecordsWhenDueOptions {
   concurrency: number;
+  /** Records due within this long are handed over now (`handle` waits for their time). */
+  holdDueWithinMs: number;
   handledAhead: HandledAhead;
   pauses: ConsumerPauses;
   dueAtOf(message: KafkaMessage): number | undefined;
@@ -14,12 +16,13 @@ export interface RecordsWhenDueOptions {
 }
 
 /**
- * Handles a fetched batch's records as they come due, each key in order, without waiting for a
- * record that is not due yet: once nothing left in the batch is due, its partition is paused until
- * the earliest waiting record's time, and the batch ends. The fetch of every other partition and
- * topic of the group goes on meanwhile (kafkajs fetches again only once each batch of the last
- * fetch has ended). The waiting records are not resolved, so the partition is read again from the
- * first of them once it is resumed; records handled beyond it are passed over then.
+ * Handles a fetched batch's records as they come due, each key in order, without waiting long for
+ * a record that is not due yet: those due within holdDueWithinMs of the batch's start are handed
+ * over (`handle` waits for their time); the partition is then paused until that long before the
+ * earliest record left's time, and the batch ends. The fetch of every other
+ * partition and topic of the group goes on meanwhile (kafkajs fetches again only once each batch
+ * of the last fetch has ended). The waiting records are not resolved, so the partition is read
+ * again from the first of them once it is resumed; records handled beyond it are passed over then.
  * `handle` resolves false when it left the record for later (the consumer is stopping).
  */
 export async function processRecordsWhenDue(
@@ -39,17 +42,21 @@ export async function processRecordsWhenDue(
     return false;
   });
   const leftKeys = new Set<string>();
+  // Fixed for the whole batch, so that a steady stream of records coming due never keeps it going.
+  const handOverUntil = now() + options.holdDueWithinMs;
   try {
     while (pending.length > 0 && work.mayContinue()) {
       const { due, waiting, nextDueAt } = splitDueRecords(pending, {
         keyOf,
         dueAtOf: options.dueAtOf,
-        now: now(),
+        now: handOverUntil,
         blockedKeys: leftKeys,
       });
       if (due.length === 0) {
         // Records left only behind one that was left for later come back at the next fetch.
-        if (nextDueAt !== undefined) options.pauses.waitUntil(topic, partition, nextDueAt, now());
+        if (nextDueAt !== undefined) {
+          options.pauses.waitUntil(topic, partition, nextDueAt - options.holdDueWithinMs, now());
+        }
         return;
       }
       await runPerKey(

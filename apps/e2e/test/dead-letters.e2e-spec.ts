@@ -132,12 +132,10 @@ async function smsTo(phone: string) {
   return (await sandboxes.sns.sentSms()).filter((sms) => sms.phoneNumber === phone);
 }
 
-/** sender-sms consumes each dispatch lane and each retry tier in a group of its own. */
+/** sender-sms consumes its high lane in a group of its own, its other lanes and retry tiers in one. */
 function senderSmsGroupOf(topic: string): string {
-  const retry = /^sb\.retry\.sms\.([a-z0-9]+)\.v1$/.exec(topic);
-  if (retry) return `sender-sms.retry.${retry[1]}`;
-  const lane = /^sb\.dispatch\.sms\.([a-z]+)\.v1$/.exec(topic);
-  if (lane) return `sender-sms.${lane[1]}`;
+  if (topic === 'sb.dispatch.sms.high.v1') return 'sender-sms.high';
+  if (/^sb\.(dispatch|retry)\.sms\.[a-z0-9]+\.v1$/.test(topic)) return 'sender-sms';
   throw new Error(`${topic} is not a topic sender-sms consumes`);
 }
 

@@ -198,7 +198,7 @@ export function channelSenderVariables<const Prefix extends string>(
     CONCURRENCY_BULK: laneConcurrency('bulk'),
     RETRY_CONCURRENCY: {
       schema: env.int({ min: 1, max: 256, default: 16 }),
-      description: 'Retries of each retry topic waited for and sent at once',
+      description: "Due retries of a retry topic's partition sent at once",
       sensitive: false,
     },
   };

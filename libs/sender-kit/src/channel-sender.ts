@@ -5,7 +5,6 @@ import {
   RETRY_TIERS,
   type ChannelName,
   type PriorityName,
-  type RetryTier,
   type TopicName,
 } from '@switchboard/contracts';
 import {
@@ -17,8 +16,10 @@ import {
   type RetryPolicyOptions,
 } from '@switchboard/delivery';
 import {
+  adoptCommittedOffsets,
   ConsumerRunner,
   LOWER_LANE_MAX_BYTES_PER_PARTITION,
+  MessagingError,
   nestMessagingLog,
   type ConsumedEvent,
   type EventPublisher,
@@ -28,6 +29,7 @@ import {
 import { setMaxListeners } from 'node:events';
 import type { Kafka } from 'kafkajs';
 import { abortableSleep } from './abortable-sleep';
+import { channelSenderGroups, formerChannelSenderGroups, type ChannelTopics } from './channel-sender-groups';
 import { DeliveryCounters, type DeliveryCountersSnapshot } from './delivery-counters';
 import type { DeliveryLedger } from './delivery-ledger';
 import { SenderKitError } from './sender-kit-error';
@@ -35,25 +37,21 @@ import type { Dispatch, SendOutcome } from './dispatch-batch';
 import type { ProviderRoute } from './provider-route';
 import { SendDispatchesUsecase, type SenderOutbox } from './send-dispatches.usecase';
 
+export type { ChannelTopics } from './channel-sender-groups';
+
 export const PRIORITY_LANES: readonly PriorityName[] = ['high', 'normal', 'bulk'];
 
 /*
- * A retry topic's batch holds each event until its not-before time, so a group working one
- * partition at a time would bring dispatches put off for the tenants' fair shares back at a
- * fraction of the pace they were scheduled at (the rest wait in other partitions): every
- * partition of the pipeline's six, and a few more, are worked at once.
+ * Partitions of normal, bulk and the retry topics worked on at once. A consumer fetches again only
+ * once every batch of its last fetch is done, so with one at a time a retry coming due (or a
+ * dispatch put off for its tenant's fair share coming back) would wait behind the lane batches
+ * of every other partition: every partition of the pipeline's six, and a few more, go at once.
  */
-const RETRY_PARTITIONS_AT_ONCE = 8;
-
-/** A channel's topics as libs/contracts defines them (e.g. SmsChannelTopics). */
-export interface ChannelTopics {
-  lanes: Record<PriorityName, { topic: string }>;
-  retries: Record<RetryTier, { topic: string }>;
-}
+const PARTITIONS_AT_ONCE = 8;
 
 export interface ChannelSenderOptions<TDispatch extends Dispatch> {
   channel: ChannelName;
-  /** The service name: the events' source and the consumer groups' prefix, e.g. 'sender-sms'. */
+  /** The service name: the events' source and the consumer groups' name, e.g. 'sender-sms'. */
   source: string;
   topics: ChannelTopics;
   /** The channel's providers in order of preference (see providerRoutes). */
@@ -63,7 +61,7 @@ export interface ChannelSenderOptions<TDispatch extends Dispatch> {
   recipientOf(dispatch: TDispatch): string;
   /** Dispatches of each lane sent at once. */
   laneConcurrency: Record<PriorityName, number>;
-  /** Retries of each retry topic worked on at once (each waits for its not-before time). */
+  /** Retries of a retry topic's partition sent at once (those due; the others wait unfetched). */
   retryConcurrency?: number;
   /** Default 60 s. */
   leaseMs?: number;
@@ -111,12 +109,14 @@ interface Subscription {
 }
 
 /**
- * Turns a channel's dispatch topics into provider calls: one consumer group per priority lane
- * (a bulk backlog never delays high priority) and one per retry topic (a retry waiting for its
- * not-before time never blocks fresh dispatches or shorter retries). While a high-priority batch
- * is being sent, the normal and bulk lanes are paused (their batches under way go on, and are kept
- * short), so that a saturated sender gives its provider calls and CPU to high priority first. The
- * rules live in SendDispatchesUsecase; this class only connects them to Kafka.
+ * Turns a channel's dispatch topics into provider calls with two consumer groups (each costs a
+ * fetch and a heartbeat per fetch wait at rest): the high lane in `<source>.high`, so that it is
+ * fetched and sent while a lower lane's batch is still being sent, and normal, bulk and every retry
+ * topic in `<source>`. A retry waiting for its not-before time holds nothing there: the runner
+ * pauses its partition until shortly before then (messaging README, "Not before"). While a
+ * high-priority batch is being sent, the normal and bulk lanes are paused (their batches under way
+ * go on, and are kept short), so that a saturated sender gives its provider calls and CPU to high
+ * priority first. The rules live in SendDispatchesUsecase; this class only connects them to Kafka.
  */
 export class ChannelSender<TDispatch extends Dispatch> {
   private readonly subscriptions: Subscription[] = [];
@@ -131,7 +131,7 @@ export class ChannelSender<TDispatch extends Dispatch> {
   private pausedUntil: Date | undefined;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly publisher: EventPublisher,
     private readonly options: ChannelSenderOptions<TDispatch>,
   ) {
@@ -164,41 +164,64 @@ export class ChannelSender<TDispatch extends Dispatch> {
       random: options.random,
       log: this.log,
     });
-    const runnerOptions = (groupId: string, concurrency: number) => ({
-      groupId,
-      concurrency,
+    const groups = channelSenderGroups(options.source);
+    const shared = {
       maxAttempts: options.processingAttempts ?? 5,
       log: this.log,
       ...options.consumer,
-    });
-    for (const lane of PRIORITY_LANES) {
-      const topic = options.topics.lanes[lane].topic;
-      const concurrency = options.laneConcurrency[lane];
-      const lowerLane = lane !== 'high';
-      const runner = new ConsumerRunner(kafka, publisher, {
-        ...(lowerLane ? { maxBytesPerPartition: LOWER_LANE_MAX_BYTES_PER_PARTITION } : {}),
-        ...runnerOptions(`${options.source}.${lane}`, concurrency),
-      }).onBatch(topic as TopicName, async (events) => {
-        const send = () =>
-          this.sendBatch(events as unknown as Array<ConsumedEvent<TDispatch>>, concurrency, lane);
-        await (lowerLane ? send() : this.holdingLowerLanes(send));
-      });
-      this.runners.push(runner);
-      this.subscriptions.push({ runner, topic, lowerLane });
-    }
+    };
+    const sendLane = (lane: PriorityName) => async (events: Array<ConsumedEvent<unknown>>) => {
+      const send = () =>
+        this.sendBatch(
+          events as unknown as Array<ConsumedEvent<TDispatch>>,
+          options.laneConcurrency[lane],
+          lane,
+        );
+      await (lane === 'high' ? this.holdingLowerLanes(send) : send());
+    };
+    const { lanes, retries } = options.topics;
+    const high = new ConsumerRunner(kafka, publisher, { groupId: groups.high, ...shared }).onBatch(
+      lanes.high.topic as TopicName,
+      sendLane('high'),
+    );
+    const rest = new ConsumerRunner(kafka, publisher, {
+      groupId: groups.rest,
+      maxBytesPerPartition: LOWER_LANE_MAX_BYTES_PER_PARTITION,
+      partitionsConsumedConcurrently: PARTITIONS_AT_ONCE,
+      // Per event: only retries are handled one by one (the lanes are handled in batches).
+      concurrency: options.retryConcurrency ?? 16,
+      ...shared,
+    })
+      .onBatch(lanes.normal.topic as TopicName, sendLane('normal'))
+      .onBatch(lanes.bulk.topic as TopicName, sendLane('bulk'));
+    // Per event, so that a retry is handled once its not-before time has come and not before.
     for (const tier of RETRY_TIERS) {
-      const topic = options.topics.retries[tier].topic;
-      // Per event, because the runner holds each event until its not-before time.
-      const runner = new ConsumerRunner(kafka, publisher, {
-        ...runnerOptions(`${options.source}.retry.${tier}`, options.retryConcurrency ?? 16),
-        partitionsConsumedConcurrently: RETRY_PARTITIONS_AT_ONCE,
-      }).on(topic as TopicName, (event) => this.sendRetry(event as unknown as ConsumedEvent<TDispatch>));
-      this.runners.push(runner);
-      this.subscriptions.push({ runner, topic, lowerLane: false });
+      rest.on(retries[tier].topic as TopicName, (event) =>
+        this.sendRetry(event as unknown as ConsumedEvent<TDispatch>),
+      );
     }
+    this.runners.push(high, rest);
+    this.subscriptions.push(
+      { runner: high, topic: lanes.high.topic, lowerLane: false },
+      { runner: rest, topic: lanes.normal.topic, lowerLane: true },
+      { runner: rest, topic: lanes.bulk.topic, lowerLane: true },
+      ...RETRY_TIERS.map((tier) => ({ runner: rest, topic: retries[tier].topic, lowerLane: false })),
+    );
   }
 
+  /** Joins both groups; the first start after an upgrade continues where the former groups were. */
   async start(): Promise<void> {
+    const { source, topics } = this.options;
+    const adopted = await adoptCommittedOffsets(this.kafka, {
+      to: channelSenderGroups(source).rest,
+      sources: formerChannelSenderGroups(source, topics),
+    });
+    if (adopted > 0) {
+      this.log('info', 'lanes and retry topics continue from their former groups', {
+        groupId: channelSenderGroups(source).rest,
+        partitions: adopted,
+      });
+    }
     await Promise.all(this.runners.map((runner) => runner.start()));
   }
 
@@ -301,11 +324,14 @@ export class ChannelSender<TDispatch extends Dispatch> {
   /** Every topic paused while all circuits are open; normal and bulk also while high is being sent. */
   private applyPauses(): void {
     for (const { runner, topic, lowerLane } of this.subscriptions) {
-      // A runner that is starting or stopping has nothing to pause.
-      if (!runner.isHealthy()) continue;
       const paused = this.holds > 0 || (lowerLane && this.highBatchesInFlight > 0);
-      if (paused) runner.pause(topic);
-      else runner.resume(topic);
+      try {
+        if (paused) runner.pause(topic);
+        else runner.resume(topic);
+      } catch (error) {
+        // Starting or stopping: the runner has noted the pause (or its end) and applies it when it runs.
+        if (!(error instanceof MessagingError && error.code === 'NOT_RUNNING')) throw error;
+      }
     }
   }
 

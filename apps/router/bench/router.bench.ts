@@ -12,6 +12,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import type { MessageAccepted, TopicName, TopicPayloads } from '@switchboard/contracts';
+import type { EventSink } from '@switchboard/messaging';
 import { bulkInsert } from '@switchboard/persistence';
 import { StructuredLogger } from '@switchboard/telemetry';
 import {
@@ -26,7 +27,6 @@ import { loadRouterConfig } from '../src/config';
 import { EncryptPlaintextRecipients } from '../src/recipients/encrypt-plaintext-recipients';
 import { startRouter } from '../src/router';
 import { DecisionStore } from '../src/routing/decision-store';
-import type { EventSink } from '../src/routing/event-sink';
 import { LoadPolicyFacts } from '../src/routing/load-policy-facts';
 import { RouteMessages } from '../src/routing/route-messages.usecase';
 

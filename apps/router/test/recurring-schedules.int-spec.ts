@@ -5,6 +5,7 @@ import { connectPayloadCipher, type StandalonePayloadCipher } from '@switchboard
 import type { RunningService } from '@switchboard/service-kit';
 import { StructuredLogger } from '@switchboard/telemetry';
 import {
+  RecordingEventSink,
   createTestBroker,
   createTestDatabase,
   observeTopics,
@@ -25,7 +26,6 @@ import { occurrenceMessageId } from '../src/recurring-schedules/occurrence-messa
 import { RecurringScheduleRepository } from '../src/recurring-schedules/recurring-schedule.repository';
 import { startRouter } from '../src/router';
 import { RoutingEncryption } from '../src/routing/routing-encryption';
-import { RecordingEventSink } from './support/recording-event-sink';
 
 const message = {
   recipient: { email: 'ada@example.com' },

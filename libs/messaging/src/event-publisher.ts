@@ -19,6 +19,7 @@ import {
 } from 'kafkajs';
 import { contractOf } from './contract-of';
 import { eventHeaders, type PublishOptions } from './event-headers';
+import type { EventSink } from './event-sink';
 import { MessagingError } from './messaging-error';
 import type { PayloadCipher } from './payload-cipher';
 import { traceCauseOf } from './trace-causes';
@@ -48,7 +49,7 @@ const MAX_RECORDS_PER_REQUEST = 1000;
  * against its topic's schema, keyed by the contract, and carries the standard headers and
  * the caller's trace context.
  */
-export class EventPublisher {
+export class EventPublisher implements EventSink {
   private readonly producer: Producer;
   private connecting: Promise<void> | undefined;
   private state: PublisherState = 'disconnected';

@@ -12,6 +12,7 @@ export {
 } from './consumer/priority-lanes';
 export { eventHeaders, readHeaders, type DeadLetterReason, type PublishOptions } from './event-headers';
 export { EventPublisher, type DeadLetter } from './event-publisher';
+export type { EventSink } from './event-sink';
 export {
   createKafka,
   kafkaSettingsFromConfig,

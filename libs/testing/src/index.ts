@@ -4,6 +4,7 @@ export {
   type KafkaPythonCodec,
   type KafkaPythonProduceOptions,
 } from './kafka-python';
+export { RecordingEventSink } from './recording-event-sink';
 export { startKmsEmulator, type KmsCall, type KmsEmulator } from './kms-emulator';
 export { kcatAvailable, kcatProduce, type KcatProduceOptions } from './kcat';
 export { OtlpSpanKind, type CollectedSpan } from './otlp-json';

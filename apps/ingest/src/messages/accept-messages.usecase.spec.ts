@@ -4,9 +4,9 @@ import {
   MessageAcceptedTopic,
   MessageAcceptedTopics,
 } from '@switchboard/contracts';
+import { RecordingEventSink } from '@switchboard/testing';
 import { AcceptMessages } from './accept-messages.usecase';
 import { InMemoryMessageStore } from '../../test/support/in-memory-message-store';
-import { RecordingEventSink } from '../../test/support/recording-event-sink';
 
 function message(overrides: Partial<MessageAccepted> = {}): MessageAccepted {
   return {

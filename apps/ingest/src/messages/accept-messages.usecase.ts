@@ -6,7 +6,8 @@ import {
   type PriorityName,
   requestedLaneOf,
 } from '@switchboard/contracts';
-import { type EventSink, INGEST_SOURCE, type IngestMessage } from './ingest-message';
+import type { EventSink } from '@switchboard/messaging';
+import { INGEST_SOURCE, type IngestMessage } from './ingest-message';
 import { MessageStore } from './message-store';
 
 /**

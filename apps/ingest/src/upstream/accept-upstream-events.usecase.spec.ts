@@ -1,7 +1,7 @@
 import { MessageAcceptedTopic } from '@switchboard/contracts';
+import { RecordingEventSink } from '@switchboard/testing';
 import { AcceptMessages } from '../messages/accept-messages.usecase';
 import { InMemoryMessageStore } from '../../test/support/in-memory-message-store';
-import { RecordingEventSink } from '../../test/support/recording-event-sink';
 import { InMemoryTriggerStore } from '../../test/support/in-memory-trigger-store';
 import { TriggerCache } from '../triggers/trigger-cache';
 import { AcceptUpstreamEvents } from './accept-upstream-events.usecase';

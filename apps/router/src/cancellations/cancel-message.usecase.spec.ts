@@ -1,5 +1,5 @@
 import { DeliveryEventTopic } from '@switchboard/contracts';
-import { RecordingEventSink } from '../../test/support/recording-event-sink';
+import { RecordingEventSink } from '@switchboard/testing';
 import { CancelMessage } from './cancel-message.usecase';
 import { InMemoryCancellationStore } from '../../test/support/in-memory-cancellation-store';
 

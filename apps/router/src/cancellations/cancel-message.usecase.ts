@@ -1,5 +1,6 @@
 import { type CancelMessageResponse, type DeliveryEvent, DeliveryEventTopic } from '@switchboard/contracts';
-import { type EventSink, ROUTER_SOURCE } from '../routing/event-sink';
+import type { EventSink } from '@switchboard/messaging';
+import { ROUTER_SOURCE } from '../routing/router-source';
 import { CancellationError } from './cancellation-error';
 import { CancellationStore, type TenantMessage } from './cancellation-store';
 

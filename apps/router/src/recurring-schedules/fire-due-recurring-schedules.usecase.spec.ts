@@ -1,5 +1,5 @@
 import { MessageRequestedTopics } from '@switchboard/contracts';
-import { RecordingEventSink } from '../../test/support/recording-event-sink';
+import { RecordingEventSink } from '@switchboard/testing';
 import { CreateRecurringSchedule } from './create-recurring-schedule.usecase';
 import { FireDueRecurringSchedules } from './fire-due-recurring-schedules.usecase';
 import { InMemoryRecurringScheduleStore } from '../../test/support/in-memory-recurring-schedule-store';

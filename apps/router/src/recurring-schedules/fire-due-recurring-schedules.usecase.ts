@@ -5,7 +5,7 @@ import {
   type PriorityName,
   requestedLaneOf,
 } from '@switchboard/contracts';
-import type { EventSink } from '../routing/event-sink';
+import type { EventSink } from '@switchboard/messaging';
 import { nextRunAfter } from './next-runs';
 import { occurrenceMessageId } from './occurrence-message-id';
 import { type RecurringSchedule, RecurringScheduleStore, type RunAdvance } from './recurring-schedule';

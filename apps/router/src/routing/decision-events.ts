@@ -1,6 +1,6 @@
 import type { DeliveryEvent } from '@switchboard/contracts';
 import type { DecisionRecord } from './decision-store';
-import { ROUTER_SOURCE } from './event-sink';
+import { ROUTER_SOURCE } from './router-source';
 
 /** The timeline event of a decision: its outcome, the rule that decided it and why. */
 export function decisionEvent(decision: DecisionRecord): DeliveryEvent {

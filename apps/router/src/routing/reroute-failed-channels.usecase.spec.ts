@@ -4,11 +4,11 @@ import {
   type MessageAccepted,
   RenderRequestedTopic,
 } from '@switchboard/contracts';
+import { RecordingEventSink } from '@switchboard/testing';
 import { InMemoryRecipientStore } from '../../test/support/in-memory-recipient-store';
 import { InMemorySuppressionStore } from '../../test/support/in-memory-suppression-store';
 import { InMemoryDecisionStore } from '../../test/support/in-memory-decision-store';
 import { loadFactsWithoutPolicy } from './load-policy-facts';
-import { RecordingEventSink } from '../../test/support/recording-event-sink';
 import { RerouteFailedChannels } from './reroute-failed-channels.usecase';
 import { RouteMessages } from './route-messages.usecase';
 

@@ -4,8 +4,9 @@ import {
   type RenderRequested,
   renderRequestedTopicFor,
 } from '@switchboard/contracts';
+import type { EventSink } from '@switchboard/messaging';
 import { DecisionStore } from './decision-store';
-import { type EventSink, ROUTER_SOURCE } from './event-sink';
+import { ROUTER_SOURCE } from './router-source';
 
 /** Delivery events after which a channel has given up on a message. */
 const CHANNEL_GAVE_UP = new Set<DeliveryEvent['type']>(['failed', 'dead-lettered']);

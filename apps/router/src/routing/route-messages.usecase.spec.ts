@@ -1,9 +1,9 @@
 import { DeliveryEventTopic, type MessageAccepted, RenderRequestedTopics } from '@switchboard/contracts';
+import { RecordingEventSink } from '@switchboard/testing';
 import { InMemoryRecipientStore } from '../../test/support/in-memory-recipient-store';
 import { InMemorySuppressionStore } from '../../test/support/in-memory-suppression-store';
 import { InMemoryDecisionStore } from '../../test/support/in-memory-decision-store';
 import { loadFactsWithoutPolicy } from './load-policy-facts';
-import { RecordingEventSink } from '../../test/support/recording-event-sink';
 import { RouteMessages } from './route-messages.usecase';
 
 const now = new Date('2030-01-01T12:00:00.000Z');

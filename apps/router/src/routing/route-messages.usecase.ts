@@ -5,10 +5,10 @@ import {
   type RenderRequested,
   renderRequestedLanes,
 } from '@switchboard/contracts';
+import type { EventSink } from '@switchboard/messaging';
 import { decideBatch, ledgerQueryFor } from './decide-batch';
 import { decisionEvent, requestsToPublish } from './decision-events';
 import { type DecisionRecord, DecisionStore } from './decision-store';
-import type { EventSink } from './event-sink';
 import type { LoadPolicyFacts } from './load-policy-facts';
 import type { UnsubscribeLinkFactory } from './policy-ports';
 

@@ -1,7 +1,7 @@
 import { DeliveryEventTopic, type MessageAccepted, RenderRequestedTopic } from '@switchboard/contracts';
+import { RecordingEventSink } from '@switchboard/testing';
 import { InMemoryDecisionStore } from '../../test/support/in-memory-decision-store';
 import { loadFactsWithoutPolicy } from '../routing/load-policy-facts';
-import { RecordingEventSink } from '../../test/support/recording-event-sink';
 import { RouteMessages } from '../routing/route-messages.usecase';
 import { InMemoryRecipientStore } from '../../test/support/in-memory-recipient-store';
 import { InMemorySuppressionStore } from '../../test/support/in-memory-suppression-store';

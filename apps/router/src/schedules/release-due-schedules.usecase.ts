@@ -4,10 +4,11 @@ import {
   type RenderRequested,
   renderRequestedLanes,
 } from '@switchboard/contracts';
+import type { EventSink } from '@switchboard/messaging';
 import { decideBatch, ledgerQueryFor } from '../routing/decide-batch';
 import { decisionEvent, requestsToPublish } from '../routing/decision-events';
 import type { DecisionRecord } from '../routing/decision-store';
-import { type EventSink, ROUTER_SOURCE } from '../routing/event-sink';
+import { ROUTER_SOURCE } from '../routing/router-source';
 import type { LoadPolicyFacts } from '../routing/load-policy-facts';
 import type { UnsubscribeLinkFactory } from '../routing/policy-ports';
 import { type DueDeferral, ScheduleStore } from './schedule-store';

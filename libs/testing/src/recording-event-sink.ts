@@ -1,13 +1,12 @@
 import type { TopicContract, TopicName, TopicPayloads } from '@switchboard/contracts';
-import type { EventSink } from '../../src/messages/ingest-message';
 
-/** Keeps what use cases publish, per topic, for specs. */
-export class RecordingEventSink implements EventSink {
+/** An EventSink (of @switchboard/messaging) that keeps what use cases publish, per topic, for specs. */
+export class RecordingEventSink {
   readonly published = new Map<string, unknown[]>();
 
   async publishMany<Topic extends TopicName>(
     topic: Topic,
-    payloads: Array<TopicPayloads[Topic]>,
+    payloads: readonly TopicPayloads[Topic][],
   ): Promise<void> {
     this.published.set(String(topic), [...(this.published.get(String(topic)) ?? []), ...payloads]);
   }

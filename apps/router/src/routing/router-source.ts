@@ -1,0 +1,2 @@
+/** The `source` of the delivery events the router publishes. */
+export const ROUTER_SOURCE = 'router';

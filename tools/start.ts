@@ -199,7 +199,7 @@ async function main(): Promise<void> {
     );
     // Kept like the blind index key: without it every data key, so every encrypted value, is lost.
     const encryptionMasterKeys = config.ENCRYPTION_MASTER_KEYS || developmentEncryptionMasterKeys(dataDir);
-    console.log('Starting the services (the first start compiles them and takes a little longer)...');
+    console.log('Starting the services...');
     const platform = await startPlatform({
       infrastructure: {
         kafkaBrokers,

@@ -4,5 +4,6 @@ module.exports = {
   preset: '../../jest.preset.js',
   rootDir: '.',
   testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+  globalSetup: '<rootDir>/jest.global-setup.js',
   testTimeout: 180_000,
 };

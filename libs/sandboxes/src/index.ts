@@ -3,6 +3,7 @@
 export { freePort } from './free-port';
 export { repoRoot } from './repo-root';
 export { startServiceProcess, type ServiceProcess, type ServiceProcessOptions } from './service-process';
+export { compiledServiceEntry } from './service-build';
 export {
   connectToSesEmulator,
   startSesEmulator,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { assertServicesBuilt, compiledServiceEntry } from './service-build';
 import { startServiceProcess, type ServiceProcess } from './service-process';
 
 /** The services `startPlatform` always starts, in the order a message travels, with their default ports. */
@@ -103,8 +104,9 @@ export interface RunningPlatform {
 const UNTHROTTLED_REQUESTS_PER_SECOND = 1_000_000;
 
 /**
- * Starts every service, and the channel senders `channels` asks for, each as its own process;
- * resolves when each answers /health/ready.
+ * Starts every service, and the channel senders `channels` asks for, each as its own process from
+ * its compiled output (build them first: `BUILD_SERVICES_COMMAND`); resolves when each answers
+ * /health/ready.
  */
 export async function startPlatform(options: StartPlatformOptions): Promise<RunningPlatform> {
   const { infrastructure, channels = {} } = options;
@@ -112,6 +114,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
     ...PLATFORM_SERVICES,
     ...CHANNEL_SENDER_SERVICES.filter(({ name }) => channelSenderRequested(channels, name)),
   ];
+  assertServicesBuilt(selected.map(({ name }) => name));
   const ports = Object.fromEntries(
     selected.map(({ name, port }) => [name, options.ports?.[name] ?? port]),
   ) as Record<AnyPlatformServiceName, number>;
@@ -203,7 +206,7 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
       selected.map(async ({ name }) => {
         const service = await startServiceProcess({
           name,
-          entry: `apps/${name}/src/main.ts`,
+          entry: compiledServiceEntry(name),
           env: { ...common, PORT: String(ports[name]), ...specific[name], ...options.serviceEnv?.[name] },
           readyUrl: `${urls[name]}/health/ready`,
           timeoutMs: options.timeoutMs ?? 120_000,

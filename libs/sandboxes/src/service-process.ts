@@ -7,7 +7,10 @@ import { waitFor } from './wait-for';
 export interface ServiceProcessOptions {
   /** Names the process in log echoes and errors. */
   name: string;
-  /** Repo-relative TypeScript entry, e.g. apps/gateway/src/main.ts. */
+  /**
+   * Repo-relative entry: compiled JavaScript (a service's build output, see `compiledServiceEntry`)
+   * runs as it is; a TypeScript file (a test fixture) runs through swc's register hook.
+   */
   entry: string;
   /** Merged over this process's environment. */
   env: Record<string, string>;
@@ -15,7 +18,7 @@ export interface ServiceProcessOptions {
   readyUrl?: string;
   /** Waited for in the process's output. */
   readyLog?: RegExp;
-  /** For start-up until ready. Default 60 s: compiling a Nest app on a busy machine is slow. */
+  /** For start-up until ready. Default 60 s: a Nest app on a busy machine, or a TypeScript entry, is slow. */
   timeoutMs?: number;
   /** Print every line as `[name] line`. Default: SB_TEST_ECHO=1. */
   echo?: boolean;
@@ -51,8 +54,8 @@ const runningChildren = new Set<ChildProcess>();
 let exitHookInstalled = false;
 
 /**
- * Runs a service as its own Node process, as in production but from TypeScript source
- * (`node -r @swc-node/register <entry>` in the repo root), and resolves once it is ready.
+ * Runs a service as its own Node process in the repo root, as in production (`node <entry>`, or
+ * `node -r @swc-node/register <entry>` for a TypeScript one), and resolves once it is ready.
  */
 export async function startServiceProcess(options: ServiceProcessOptions): Promise<ServiceProcess> {
   const root = repoRoot();
@@ -75,15 +78,11 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
   };
 
   const spawnChild = () => {
-    const child = spawn(
-      process.execPath,
-      ['--enable-source-maps', '-r', '@swc-node/register', options.entry],
-      {
-        cwd: root,
-        env: { ...process.env, ...options.env },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(process.execPath, nodeArguments(options.entry), {
+      cwd: root,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     runningChildren.add(child);
     collectLines(child.stdout, record);
     collectLines(child.stderr, record);
@@ -192,6 +191,12 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
       await waitUntilReady();
     },
   };
+}
+
+// Source maps either way, so that a stack trace names the .ts lines.
+function nodeArguments(entry: string): string[] {
+  const typeScriptHook = entry.endsWith('.ts') ? ['-r', '@swc-node/register'] : [];
+  return ['--enable-source-maps', ...typeScriptHook, entry];
 }
 
 interface Run {

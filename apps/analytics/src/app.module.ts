@@ -3,9 +3,8 @@ import { Module, type Type } from '@nestjs/common';
 import { DeliveryEventTopic } from '@switchboard/contracts';
 import { MessagingHealthIndicator, MessagingModule, kafkaSettingsFromConfig } from '@switchboard/messaging';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
-import { HealthModule, ServiceAccessModule } from '@switchboard/service-kit';
-import { AnalyticsConfigModule } from './analytics-config.module';
-import type { AnalyticsConfig } from './config';
+import { ConfigModule, HealthModule, ServiceAccessModule } from '@switchboard/service-kit';
+import { ANALYTICS_CONFIG, type AnalyticsConfig } from './config';
 import { DeadLetterEntity } from './dead-letters/dead-letter.entity';
 import { DeadLettersConsumerReadiness, DeadLettersModule } from './dead-letters/dead-letters.module';
 import { CreateAnalyticsTimeline1795595431377 } from './migrations/1795595431377-create-analytics-timeline';
@@ -33,7 +32,7 @@ const PIPELINE_TOPIC_PARTITIONS = 6;
 export function createAppModule(config: AnalyticsConfig): Type<unknown> {
   @Module({
     imports: [
-      AnalyticsConfigModule.forRoot(config),
+      ConfigModule.forRoot(ANALYTICS_CONFIG, config),
       PersistenceModule.forRoot({
         url: config.DATABASE_URL,
         schema: ANALYTICS_SCHEMA,

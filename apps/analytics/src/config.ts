@@ -33,6 +33,9 @@ export const analyticsConfigSpec = defineConfig({
 
 export type AnalyticsConfig = ConfigOf<typeof analyticsConfigSpec>;
 
+/** The token the validated config is injected by: `@Inject(ANALYTICS_CONFIG) config: AnalyticsConfig`. */
+export const ANALYTICS_CONFIG = Symbol('ANALYTICS_CONFIG');
+
 export function loadAnalyticsConfig(environment?: Environment): AnalyticsConfig {
   return loadConfig(analyticsConfigSpec, environment);
 }

@@ -3,13 +3,12 @@ import { EmailReceiptTopic, MessageRequestedTopics } from '@switchboard/contract
 import { EncryptionModule } from '@switchboard/encryption';
 import { MessagingHealthIndicator, MessagingModule, kafkaSettingsFromConfig } from '@switchboard/messaging';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
-import { HealthModule } from '@switchboard/service-kit';
+import { ConfigModule, HealthModule } from '@switchboard/service-kit';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
-import type { GatewayConfig } from './config';
+import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { DeadLettersModule } from './dead-letters/dead-letters.module';
-import { GatewayConfigModule } from './gateway-config.module';
 import { gatewayDatabaseOptions } from './gateway-database';
 import { HousekeepingModule } from './housekeeping/housekeeping.module';
 import { InboxTokensModule } from './inbox-tokens/inbox-tokens.module';
@@ -38,7 +37,7 @@ const RECEIPT_TOPIC_PARTITIONS = 6;
 export function createAppModule(config: GatewayConfig): Type<unknown> {
   @Module({
     imports: [
-      GatewayConfigModule.forRoot(config),
+      ConfigModule.forRoot(GATEWAY_CONFIG, config),
       PersistenceModule.forRoot(gatewayDatabaseOptions(config.DATABASE_URL)),
       // One key cache for the idempotency records and the addresses and content of the requests
       // it publishes (MessagingModule's publisher seals them with it).

@@ -260,6 +260,9 @@ export const gatewayConfigSpec = defineConfig({
 
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
 
+/** The token the validated config is injected by: `@Inject(GATEWAY_CONFIG) config: GatewayConfig`. */
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
+
 /** Loads the config and also checks what no single variable shows. */
 export function loadGatewayConfig(environment: Environment = process.env) {
   const config = loadConfig(gatewayConfigSpec, environment);

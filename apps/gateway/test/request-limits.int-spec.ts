@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Controller, Get, Headers, Module, Res, type Type } from '@nestjs/common';
 import { PersistenceModule } from '@switchboard/persistence';
-import { runService, type RunningService } from '@switchboard/service-kit';
+import { ConfigModule, type RunningService, runService } from '@switchboard/service-kit';
 import { StructuredLogger } from '@switchboard/telemetry';
 import {
   createTestBroker,
@@ -12,8 +12,7 @@ import {
 } from '@switchboard/testing';
 import type { FastifyReply } from 'fastify';
 import { RequestLimits } from '../src/auth/request-limits';
-import { loadGatewayConfig } from '../src/config';
-import { GatewayConfigModule } from '../src/gateway-config.module';
+import { GATEWAY_CONFIG, loadGatewayConfig } from '../src/config';
 import { gatewayDatabaseOptions } from '../src/gateway-database';
 import { RequestLimitsModule } from '../src/request-limits/request-limits.module';
 import { createTestGateway, type TestGateway } from './support/test-gateway';
@@ -53,7 +52,7 @@ function limitedGatewayModule(databaseUrl: string): Type<unknown> {
   });
   @Module({
     imports: [
-      GatewayConfigModule.forRoot(config),
+      ConfigModule.forRoot(GATEWAY_CONFIG, config),
       PersistenceModule.forRoot(gatewayDatabaseOptions(config.DATABASE_URL)),
       RequestLimitsModule,
     ],

@@ -3,10 +3,9 @@ import { DeliveryEventTopic, MessageAcceptedTopics, MessageRequestedTopics } fro
 import { EncryptionModule } from '@switchboard/encryption';
 import { MessagingHealthIndicator, MessagingModule, kafkaSettingsFromConfig } from '@switchboard/messaging';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
-import { HealthModule, ServiceAccessModule } from '@switchboard/service-kit';
-import type { IngestConfig } from './config';
+import { ConfigModule, HealthModule, ServiceAccessModule } from '@switchboard/service-kit';
+import { INGEST_CONFIG, type IngestConfig } from './config';
 import { ConsumerReadiness, ConsumersModule } from './consumers/consumers.module';
-import { IngestConfigModule } from './ingest-config.module';
 import { MessageEntity } from './messages/message.entity';
 import { MessagesModule } from './messages/messages.module';
 import { CreateIngestMessagesAndTriggers1795595937123 } from './migrations/1795595937123-create-ingest-messages-and-triggers';
@@ -34,7 +33,7 @@ export function createAppModule(config: IngestConfig): Type<unknown> {
 
   @Module({
     imports: [
-      IngestConfigModule.forRoot(config),
+      ConfigModule.forRoot(INGEST_CONFIG, config),
       PersistenceModule.forRoot({
         url: config.DATABASE_URL,
         schema: INGEST_SCHEMA,

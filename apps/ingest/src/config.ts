@@ -51,6 +51,9 @@ export const ingestConfigSpec = defineConfig({
 
 export type IngestConfig = ReturnType<typeof loadIngestConfig>;
 
+/** The token the validated config is injected by: `@Inject(INGEST_CONFIG) config: IngestConfig`. */
+export const INGEST_CONFIG = Symbol('INGEST_CONFIG');
+
 export function loadIngestConfig(source: Record<string, string | undefined> = process.env) {
   return loadConfig(ingestConfigSpec, source);
 }

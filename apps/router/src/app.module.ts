@@ -8,8 +8,8 @@ import {
 import { EncryptionModule } from '@switchboard/encryption';
 import { MessagingHealthIndicator, MessagingModule, kafkaSettingsFromConfig } from '@switchboard/messaging';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
-import { HealthModule, ServiceAccessModule } from '@switchboard/service-kit';
-import type { RouterConfig } from './config';
+import { ConfigModule, HealthModule, ServiceAccessModule } from '@switchboard/service-kit';
+import { ROUTER_CONFIG, type RouterConfig } from './config';
 import { CancellationEntity } from './cancellations/cancellation.entity';
 import { CancellationsModule } from './cancellations/cancellations.module';
 import { ConsumerReadiness, ConsumersModule } from './consumers/consumers.module';
@@ -38,7 +38,6 @@ import { RecipientExportModule } from './recipient-export/recipient-export.modul
 import { RecipientsModule, type RecipientsOptions } from './recipients/recipients.module';
 import { RecurringScheduleEntity } from './recurring-schedules/recurring-schedule.entity';
 import { RecurringSchedulesModule } from './recurring-schedules/recurring-schedules.module';
-import { RouterConfigModule } from './router-config.module';
 import { DecisionEntity } from './routing/decision.entity';
 import { RoutingModule } from './routing/routing.module';
 import { ScheduleEntity } from './schedules/schedule.entity';
@@ -59,7 +58,7 @@ export type RouterOptions = RecipientsOptions;
 export function createAppModule(config: RouterConfig, options: RouterOptions = {}): Type<unknown> {
   @Module({
     imports: [
-      RouterConfigModule.forRoot(config),
+      ConfigModule.forRoot(ROUTER_CONFIG, config),
       PersistenceModule.forRoot({
         url: config.DATABASE_URL,
         schema: ROUTER_SCHEMA,

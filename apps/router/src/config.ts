@@ -63,6 +63,9 @@ export const routerConfigSpec = defineConfig({
 
 export type RouterConfig = ReturnType<typeof loadRouterConfig>;
 
+/** The token the validated config is injected by: `@Inject(ROUTER_CONFIG) config: RouterConfig`. */
+export const ROUTER_CONFIG = Symbol('ROUTER_CONFIG');
+
 export function loadRouterConfig(source: Record<string, string | undefined> = process.env) {
   return loadConfig(routerConfigSpec, source);
 }

@@ -10,15 +10,14 @@ import {
 import { EncryptionModule } from '@switchboard/encryption';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
 import { ChannelSenderModule, ChannelSenderReadiness } from '@switchboard/sender-kit';
-import { HealthModule, ServiceAccessModule } from '@switchboard/service-kit';
+import { ConfigModule, HealthModule, ServiceAccessModule } from '@switchboard/service-kit';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import type { SenderEmailConfig } from './config';
+import { SENDER_EMAIL_CONFIG, type SenderEmailConfig } from './config';
 import { CreateSenderEmailDeliveries1795595431377 } from './migrations/1795595431377-create-sender-email-deliveries';
 import { IndexSenderEmailProviderMessageId1795700000000 } from './migrations/1795700000000-index-sender-email-provider-message-id';
 import { MoveSenderEmailDeliveriesToSenderKit1795800000000 } from './migrations/1795800000000-move-sender-email-deliveries-to-sender-kit';
 import { ReceiptsModule, ReceiptsReadiness } from './receipts/receipts.module';
-import { SenderEmailConfigModule } from './sender-email-config.module';
 import { SENDER_EMAIL, SENDER_EMAIL_SCHEMA } from './sender-email-names';
 import { createEmailSender } from './sending/email-sender.factory';
 
@@ -36,7 +35,7 @@ export function createAppModule(config: SenderEmailConfig): Type<unknown> {
 
   @Module({
     imports: [
-      SenderEmailConfigModule.forRoot(config),
+      ConfigModule.forRoot(SENDER_EMAIL_CONFIG, config),
       PersistenceModule.forRoot({
         url: config.DATABASE_URL,
         schema: SENDER_EMAIL_SCHEMA,

@@ -76,6 +76,9 @@ export const senderEmailConfigSpec = defineConfig({
 
 export type SenderEmailConfig = ConfigOf<typeof senderEmailConfigSpec>;
 
+/** The token the validated config is injected by: `@Inject(SENDER_EMAIL_CONFIG) config: SenderEmailConfig`. */
+export const SENDER_EMAIL_CONFIG = Symbol('SENDER_EMAIL_CONFIG');
+
 /** Loads the config and also checks what no single variable shows (channelSenderConfigProblems). */
 export function loadSenderEmailConfig(environment?: Environment): SenderEmailConfig {
   const config = loadConfig(senderEmailConfigSpec, environment);

@@ -3,15 +3,14 @@ import { DeliveryEventTopic, InappChannelTopics } from '@switchboard/contracts';
 import { EncryptionModule } from '@switchboard/encryption';
 import { MessagingHealthIndicator, MessagingModule, kafkaSettingsFromConfig } from '@switchboard/messaging';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
-import { HealthModule, ServiceAccessModule } from '@switchboard/service-kit';
-import type { SenderInappConfig } from './config';
+import { ConfigModule, HealthModule, ServiceAccessModule } from '@switchboard/service-kit';
+import { SENDER_INAPP_CONFIG, type SenderInappConfig } from './config';
 import { InboxItemEntity } from './inbox/inbox-item.entity';
 import { ConsumerReadiness, InboxModule } from './inbox/inbox.module';
 import { CreateSenderInappInbox1795620000000 } from './migrations/1795620000000-create-sender-inapp-inbox';
 import { IndexInboxItemsByCreation1796710000000 } from './migrations/1796710000000-index-inbox-items-by-creation';
 import { PrivacyModule } from './privacy/privacy.module';
 import { RecipientExportModule } from './recipient-export/recipient-export.module';
-import { SenderInappConfigModule } from './sender-inapp-config.module';
 
 export const SENDER_INAPP_SCHEMA = 'sender_inapp';
 // As many as the other pipeline topics; only used when this service is first to create a topic.
@@ -28,7 +27,7 @@ export function createAppModule(config: SenderInappConfig): Type<unknown> {
 
   @Module({
     imports: [
-      SenderInappConfigModule.forRoot(config),
+      ConfigModule.forRoot(SENDER_INAPP_CONFIG, config),
       PersistenceModule.forRoot({
         url: config.DATABASE_URL,
         schema: SENDER_INAPP_SCHEMA,

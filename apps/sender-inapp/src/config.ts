@@ -83,6 +83,9 @@ export const senderInappConfigSpec = defineConfig({
 
 export type SenderInappConfig = ConfigOf<typeof senderInappConfigSpec>;
 
+/** The token the validated config is injected by: `@Inject(SENDER_INAPP_CONFIG) config: SenderInappConfig`. */
+export const SENDER_INAPP_CONFIG = Symbol('SENDER_INAPP_CONFIG');
+
 export function loadSenderInappConfig(environment?: Environment): SenderInappConfig {
   return loadConfig(senderInappConfigSpec, environment);
 }

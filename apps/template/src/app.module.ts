@@ -3,13 +3,12 @@ import { DeliveryEventTopic, RenderRequestedTopics } from '@switchboard/contract
 import { MessagingHealthIndicator, MessagingModule, kafkaSettingsFromConfig } from '@switchboard/messaging';
 import { EncryptionModule } from '@switchboard/encryption';
 import { DatabaseHealthIndicator, PersistenceModule } from '@switchboard/persistence';
-import { HealthModule, ServiceAccessModule } from '@switchboard/service-kit';
-import type { TemplateConfig } from './config';
+import { ConfigModule, HealthModule, ServiceAccessModule } from '@switchboard/service-kit';
+import { TEMPLATE_CONFIG, type TemplateConfig } from './config';
 import { CreateTemplates1795595431377 } from './migrations/1795595431377-create-templates';
 import { AddChannelParts1795607366135 } from './migrations/1795607366135-add-channel-parts';
 import { DISPATCH_LANES } from './rendering/dispatch-lane';
 import { ConsumerReadiness, RenderingModule } from './rendering/rendering.module';
-import { TemplateConfigModule } from './template-config.module';
 import { TemplateVersionEntity } from './templates/template-version.entity';
 import { TemplateEntity } from './templates/template.entity';
 import { TemplatesModule } from './templates/templates.module';
@@ -29,7 +28,7 @@ export function createAppModule(config: TemplateConfig): Type<unknown> {
 
   @Module({
     imports: [
-      TemplateConfigModule.forRoot(config),
+      ConfigModule.forRoot(TEMPLATE_CONFIG, config),
       PersistenceModule.forRoot({
         url: config.DATABASE_URL,
         schema: TEMPLATE_SCHEMA,

@@ -36,6 +36,9 @@ export const templateConfigSpec = defineConfig({
 
 export type TemplateConfig = ConfigOf<typeof templateConfigSpec>;
 
+/** The token the validated config is injected by: `@Inject(TEMPLATE_CONFIG) config: TemplateConfig`. */
+export const TEMPLATE_CONFIG = Symbol('TEMPLATE_CONFIG');
+
 export function loadTemplateConfig(environment?: Environment): TemplateConfig {
   return loadConfig(templateConfigSpec, environment);
 }

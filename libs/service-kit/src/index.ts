@@ -1,6 +1,7 @@
 export { PUBLIC_ROUTE, PublicRoute, publicRouteReason } from './access/route-access';
 export { ServiceAccessModule, type ServiceAccessOptions } from './access/service-access.module';
 export { ServiceCredentialGuard, type ServiceCaller } from './access/service-credential.guard';
+export { ConfigModule } from './config/config.module';
 export {
   EVENT_LOOP_DEFAULTS,
   EventLoopWatchdog,

@@ -129,7 +129,7 @@ function closeOnSignals(
 
 /**
  * Wraps every shutdown hook of the app's providers and controllers so that the names of those
- * that have started and not finished (e.g. `KafkaConsumerHost.onApplicationShutdown`) are in
+ * that have started and not finished (e.g. `RouterConsumer.beforeApplicationShutdown`) are in
  * the returned set while the app closes.
  */
 function trackShutdownHooks(app: INestApplication): Set<string> {

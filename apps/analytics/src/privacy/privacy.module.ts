@@ -3,8 +3,7 @@ import { EventPublisher, KAFKA } from '@switchboard/messaging';
 import { RetentionPolicy, RetentionSweeper } from '@switchboard/persistence';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import { ANALYTICS_CONFIG } from '../analytics-config.module';
-import type { AnalyticsConfig } from '../config';
+import { ANALYTICS_CONFIG, type AnalyticsConfig } from '../config';
 import { ErasedHistoryConsumer } from './erased-history.consumer';
 import { ScrubErasedHistory } from './scrub-erased-history.usecase';
 

@@ -1,8 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { consumerReadiness, EventPublisher, KAFKA } from '@switchboard/messaging';
 import type { Kafka } from 'kafkajs';
-import { ANALYTICS_CONFIG } from '../analytics-config.module';
-import type { AnalyticsConfig } from '../config';
+import { ANALYTICS_CONFIG, type AnalyticsConfig } from '../config';
 import { DeliveryEventsConsumer } from './delivery-events.consumer';
 import { GetMessageStatusUsecase } from './get-message-status.usecase';
 import { MessagesController } from './messages.controller';

@@ -8,8 +8,7 @@ import {
 } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import type { GatewayConfig } from '../config';
-import { GATEWAY_CONFIG } from '../gateway-config.module';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { AccessGuard } from './access.guard';
 import { ApiKeyStore } from './api-key-store';
 import { ApiKeyUsage } from './api-key-usage';

@@ -1,6 +1,5 @@
 import { Logger, Module } from '@nestjs/common';
-import type { GatewayConfig } from '../config';
-import { GATEWAY_CONFIG } from '../gateway-config.module';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { AuthModule } from './auth.module';
 import { AuthenticateApiKey } from './authenticate-api-key.usecase';
 import { AuthenticateOperator } from './authenticate-operator.usecase';

@@ -1,8 +1,7 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { verifyRecipientToken } from '@switchboard/security';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { GatewayConfig } from '../config';
-import { GATEWAY_CONFIG } from '../gateway-config.module';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { GatewayError } from '../gateway-error';
 
 /** The end user a recipient token names: the only source of tenant and recipient on /v1/me routes. */

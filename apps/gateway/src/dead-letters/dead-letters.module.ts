@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
 import { OperatorAuthModule } from '../auth/operator-auth.module';
-import type { GatewayConfig } from '../config';
-import { GATEWAY_CONFIG } from '../gateway-config.module';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { internalServiceClient } from '../internal-services/internal-service-client';
 import { AnalyticsDeadLettersClient } from './analytics-dead-letters-client';
 import { DeadLettersController } from './dead-letters.controller';

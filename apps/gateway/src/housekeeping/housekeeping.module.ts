@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import type { GatewayConfig } from '../config';
-import { GATEWAY_CONFIG } from '../gateway-config.module';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { IdempotencyModule } from '../idempotency/idempotency.module';
 import { IdempotencyStore } from '../idempotency/idempotency-record';
 import { MessagesModule } from '../messages/messages.module';

@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ENCRYPTION, type Encryption } from '@switchboard/encryption';
 import { DataSource } from 'typeorm';
-import type { GatewayConfig } from '../config';
-import { GATEWAY_CONFIG } from '../gateway-config.module';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { ExecuteIdempotentRequest } from './execute-idempotent-request.usecase';
 import { IdempotencyEncryption } from './idempotency-encryption';
 import { IdempotencyStore } from './idempotency-record';

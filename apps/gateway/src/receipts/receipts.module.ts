@@ -1,8 +1,7 @@
 import { Logger, Module } from '@nestjs/common';
 import { EventPublisher } from '@switchboard/messaging';
 import { DataSource } from 'typeorm';
-import type { GatewayConfig } from '../config';
-import { GATEWAY_CONFIG } from '../gateway-config.module';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { KafkaEmailReceiptPublisher } from './kafka-email-receipt-publisher';
 import { ReceivedSnsMessageRepository } from './received-sns-message.repository';
 import {

@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuthModule } from '../auth/auth.module';
-import type { GatewayConfig } from '../config';
-import { GATEWAY_CONFIG } from '../gateway-config.module';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { internalServiceClient } from '../internal-services/internal-service-client';
 import { ExportRecipient } from './export-recipient.usecase';
 import { RecipientAuditEntryRepository } from './recipient-audit-entry.repository';

@@ -2,8 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { SharedRateLimiter } from '@switchboard/delivery';
 import { DataSource } from 'typeorm';
 import { RequestLimits } from '../auth/request-limits';
-import type { GatewayConfig } from '../config';
-import { GATEWAY_CONFIG } from '../gateway-config.module';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { GATEWAY_SCHEMA } from '../gateway-database';
 import { SharedRequestLimits } from './shared-request-limits';
 

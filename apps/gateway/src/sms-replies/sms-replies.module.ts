@@ -1,6 +1,5 @@
 import { Logger, Module } from '@nestjs/common';
-import type { GatewayConfig } from '../config';
-import { GATEWAY_CONFIG } from '../gateway-config.module';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { ReceivedSnsMessageRepository } from '../receipts/received-sns-message.repository';
 import { ReceiptsModule } from '../receipts/receipts.module';
 import { HttpsSnsSubscriptionConfirmer } from '../receipts/sns-https';

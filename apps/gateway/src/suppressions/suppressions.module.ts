@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module';
-import type { GatewayConfig } from '../config';
-import { GATEWAY_CONFIG } from '../gateway-config.module';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import { internalServiceClient } from '../internal-services/internal-service-client';
 import { RouterSuppressionClient } from './router-suppression-client';
 import { SuppressionsController } from './suppressions.controller';

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import type { LinkKeyring } from '@switchboard/security';
-import type { GatewayConfig } from '../config';
-import { GATEWAY_CONFIG } from '../gateway-config.module';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../config';
 import {
   type InternalServiceClient,
   internalServiceClient,

@@ -4,8 +4,7 @@ import { EventPublisher, KAFKA, RecipientErasureConsumer } from '@switchboard/me
 import { RetentionPolicy, RetentionSweeper } from '@switchboard/persistence';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import type { IngestConfig } from '../config';
-import { INGEST_CONFIG } from '../ingest-config.module';
+import { INGEST_CONFIG, type IngestConfig } from '../config';
 import { EraseRecipientInIngest } from './erase-recipient.usecase';
 
 /** Erasure of recipients (GDPR/CCPA) and retention of accepted messages, in ingest's tables. */

@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import type { IngestConfig } from '../config';
-import { INGEST_CONFIG } from '../ingest-config.module';
+import { INGEST_CONFIG, type IngestConfig } from '../config';
 import { CreateTrigger } from './create-trigger.usecase';
 import { ListTriggers } from './list-triggers.usecase';
 import { TriggerRepository } from './trigger.repository';

@@ -1,10 +1,9 @@
 import { Global, Module } from '@nestjs/common';
 import { consumerReadiness, EventPublisher, KAFKA } from '@switchboard/messaging';
 import type { Kafka } from 'kafkajs';
-import type { RouterConfig } from '../config';
+import { ROUTER_CONFIG, type RouterConfig } from '../config';
 import { RecipientStore } from '../recipients/recipient';
 import { RemoveGoneSubscriptions } from '../recipients/remove-gone-subscriptions.usecase';
-import { ROUTER_CONFIG } from '../router-config.module';
 import { DecisionStore } from '../routing/decision-store';
 import { RerouteFailedChannels } from '../routing/reroute-failed-channels.usecase';
 import { RouteMessages } from '../routing/route-messages.usecase';

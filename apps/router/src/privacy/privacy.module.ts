@@ -4,10 +4,9 @@ import { EventPublisher, KAFKA, RecipientErasureConsumer } from '@switchboard/me
 import { RetentionPolicy, RetentionSweeper } from '@switchboard/persistence';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import type { RouterConfig } from '../config';
+import { ROUTER_CONFIG, type RouterConfig } from '../config';
 import { RecipientStore } from '../recipients/recipient';
 import { RecipientEncryption } from '../recipients/recipient-encryption';
-import { ROUTER_CONFIG } from '../router-config.module';
 import { EraseRecipientInRouter } from './erase-recipient.usecase';
 
 /** Tables of message history the router purges past each tenant's retention period. */

@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
 import { EventPublisher } from '@switchboard/messaging';
 import { Metrics } from '@switchboard/telemetry';
-import type { RouterConfig } from '../config';
-import { ROUTER_CONFIG } from '../router-config.module';
+import { ROUTER_CONFIG, type RouterConfig } from '../config';
 import { RoutingEncryption } from '../routing/routing-encryption';
 import { CreateRecurringSchedule } from './create-recurring-schedule.usecase';
 import { DeleteRecurringSchedule } from './delete-recurring-schedule.usecase';

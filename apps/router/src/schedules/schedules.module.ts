@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventPublisher } from '@switchboard/messaging';
-import type { RouterConfig } from '../config';
-import { ROUTER_CONFIG } from '../router-config.module';
+import { ROUTER_CONFIG, type RouterConfig } from '../config';
 import { LoadPolicyFacts } from '../routing/load-policy-facts';
 import { UnsubscribeLinks } from '../unsubscribe/unsubscribe-links';
 import { RoutingModule } from '../routing/routing.module';

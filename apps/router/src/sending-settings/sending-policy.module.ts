@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import type { RouterConfig } from '../config';
+import { ROUTER_CONFIG, type RouterConfig } from '../config';
 import { CreateMessageType } from '../message-types/create-message-type.usecase';
 import { GetMessageType } from '../message-types/get-message-type.usecase';
 import { ListMessageTypes } from '../message-types/list-message-types.usecase';
@@ -7,7 +7,6 @@ import { MessageTypeStore } from '../message-types/message-type';
 import { MessageTypesController } from '../message-types/message-types.controller';
 import { MessageTypeRepository } from '../message-types/message-type.repository';
 import { PutMessageType } from '../message-types/put-message-type.usecase';
-import { ROUTER_CONFIG } from '../router-config.module';
 import { GetSendingSettings } from './get-sending-settings.usecase';
 import { SendingSettingsRepository } from './sending-settings.repository';
 import { PutSendingSettings } from './put-sending-settings.usecase';

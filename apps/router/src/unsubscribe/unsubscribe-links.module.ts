@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
-import type { RouterConfig } from '../config';
-import { ROUTER_CONFIG } from '../router-config.module';
+import { ROUTER_CONFIG, type RouterConfig } from '../config';
 import { UnsubscribeLinks } from './unsubscribe-links';
 
 /** Provides UnsubscribeLinks from PUBLIC_BASE_URL and LINK_SIGNING_KEYS, for whoever builds email render requests. */

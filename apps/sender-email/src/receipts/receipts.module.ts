@@ -4,8 +4,7 @@ import { consumerReadiness, EventPublisher, KAFKA } from '@switchboard/messaging
 import { Metrics } from '@switchboard/telemetry';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import type { SenderEmailConfig } from '../config';
-import { SENDER_EMAIL_CONFIG } from '../sender-email-config.module';
+import { SENDER_EMAIL_CONFIG, type SenderEmailConfig } from '../config';
 import { SENDER_EMAIL } from '../sender-email-names';
 import { EmailReceiptsConsumer } from './email-receipts.consumer';
 import { SentEmailRepository } from './sent-email.repository';

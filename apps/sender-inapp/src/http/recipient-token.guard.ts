@@ -1,10 +1,9 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { verifyRecipientToken } from '@switchboard/security';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { SenderInappConfig } from '../config';
+import { SENDER_INAPP_CONFIG, type SenderInappConfig } from '../config';
 import { InboxError } from '../inbox/inbox-error';
 import type { InboxOwner } from '../inbox/inbox-store';
-import { SENDER_INAPP_CONFIG } from '../sender-inapp-config.module';
 
 /** The recipient the request's token names, and until when; set by RecipientTokenGuard. */
 export interface RecipientRequest extends FastifyRequest {

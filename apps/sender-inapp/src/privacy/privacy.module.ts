@@ -3,8 +3,7 @@ import { EventPublisher, KAFKA, RecipientErasureConsumer } from '@switchboard/me
 import { RetentionPolicy, RetentionSweeper } from '@switchboard/persistence';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
-import type { SenderInappConfig } from '../config';
-import { SENDER_INAPP_CONFIG } from '../sender-inapp-config.module';
+import { SENDER_INAPP_CONFIG, type SenderInappConfig } from '../config';
 import { InboxItemEncryption } from '../inbox/inbox-item-encryption';
 import { EraseRecipientInInbox } from './erase-recipient.usecase';
 

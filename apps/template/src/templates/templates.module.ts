@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
-import type { TemplateConfig } from '../config';
+import { TEMPLATE_CONFIG, type TemplateConfig } from '../config';
 import { TemplateVersionCache } from './template-version-cache';
-import { TEMPLATE_CONFIG } from '../template-config.module';
 import { CreateTemplateVersionUsecase } from './create-template-version.usecase';
 import { CreateTemplateUsecase } from './create-template.usecase';
 import { TemplateRepository } from './template.repository';

@@ -1,6 +1,7 @@
 // Every process of a running platform, found by walking the process tree down from the launcher,
-// each labelled by what it runs: `apps/<name>/src/main.ts` is that service, tools/start.ts the
-// launcher (which hosts the embedded broker, PGlite, the SES and SNS emulators and the push service).
+// each labelled by what it runs: `apps/<name>/src/main.js` (its build output) is that service, the
+// process npm start spawned (or tools/start) the launcher (which hosts the embedded broker, PGlite, the
+// SES and SNS emulators and the push service).
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import type { LabelledProcess } from '../pipeline/process-cpu';

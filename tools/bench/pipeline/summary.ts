@@ -32,7 +32,7 @@ export function describeWorkload(inProcess: { schema: string; sendConcurrency: n
     '  latency of a message = when it was sent (right after SES answered) - when the bench started the request that carried it',
     '  every message has its own recipient; after each phase the emulator is checked for every one of them, then emptied',
     '  distributed: gateway, ingest, router, template, sender-email and analytics, each its own process ' +
-      '(node -r @swc-node/register, LOG_LEVEL=warn), the embedded broker and the SES emulator each in a process of ' +
+      '(compiled JavaScript from nx run-many -t build, LOG_LEVEL=warn), the embedded broker and the SES emulator each in a process of ' +
       "their own; a message's steps are the delivery events' occurredAt, read by a kafkajs consumer in the bench",
     '  in-process: the same stages in the bench process, no Kafka and no HTTP between them: validate each request ' +
       '(parseOrThrow SendMessageRequest), store the batch (one bulkInsert), route (one suppression lookup per batch, ' +

@@ -47,6 +47,8 @@ export {
   ChannelSenderReadiness,
   ProviderStatusController,
   type ChannelSenderModuleOptions,
+  type ChannelSenderServiceConfig,
+  type ChannelSenderServiceOptions,
 } from './nest/channel-sender.module';
 export {
   FairShare,

@@ -1,9 +1,9 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { recipientKey, SmsChannelTopics, type SmsDispatch } from '@switchboard/contracts';
+import type { SqlQuery } from '@switchboard/delivery';
 import type { EventPublisher } from '@switchboard/messaging';
 import { awsClientConfig, ChannelSender, configuredChannelSenderOptions } from '@switchboard/sender-kit';
 import type { Kafka } from 'kafkajs';
-import type { DataSource } from 'typeorm';
 import type { SenderSmsConfig } from '../config';
 import { SnsSmsProvider } from './sns-sms-provider';
 
@@ -30,10 +30,9 @@ export function snsProviders(config: SenderSmsConfig): SnsSmsProvider[] {
 export function createSmsSender(
   kafka: Kafka,
   publisher: EventPublisher,
-  dataSource: DataSource,
+  query: SqlQuery,
   config: SenderSmsConfig,
 ): ChannelSender<SmsDispatch> {
-  const query = (sql: string, params: unknown[]) => dataSource.query(sql, params);
   return new ChannelSender<SmsDispatch>(kafka, publisher, {
     source: 'sender-sms',
     topics: SmsChannelTopics,

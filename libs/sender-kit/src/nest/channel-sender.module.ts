@@ -7,9 +7,30 @@ import {
   Injectable,
   Module,
   type OnApplicationBootstrap,
+  type Type,
 } from '@nestjs/common';
-import { PublicRoute, type ReadinessCheck } from '@switchboard/service-kit';
+import { DeliveryEventTopic } from '@switchboard/contracts';
+import type { SqlQuery } from '@switchboard/delivery';
+import { EncryptionModule, type EncryptionConfig } from '@switchboard/encryption';
+import {
+  EventPublisher,
+  KAFKA,
+  kafkaSettingsFromConfig,
+  MessagingHealthIndicator,
+  MessagingModule,
+  type KafkaConnectionConfig,
+} from '@switchboard/messaging';
+import { DatabaseHealthIndicator, PersistenceModule, type DatabaseOptions } from '@switchboard/persistence';
+import {
+  HealthModule,
+  PublicRoute,
+  ServiceAccessModule,
+  type ReadinessCheck,
+} from '@switchboard/service-kit';
+import type { Kafka } from 'kafkajs';
+import { DataSource } from 'typeorm';
 import type { ChannelSender, ChannelSenderStatus } from '../channel-sender';
+import type { ChannelTopics } from '../channel-sender-groups';
 import type { Dispatch } from '../dispatch-batch';
 
 /** The app's ChannelSender, injectable by this token. */
@@ -58,6 +79,33 @@ export class ProviderStatusController {
   }
 }
 
+// As many as the other pipeline topics; only used when a sender is first to create a topic.
+const PIPELINE_TOPIC_PARTITIONS = 6;
+
+/** What the wiring of a sender service reads of its config; every sender's config has it all. */
+export type ChannelSenderServiceConfig = KafkaConnectionConfig &
+  EncryptionConfig & { DATABASE_URL: string; DATABASE_POOL_SIZE: number };
+
+/** What one sender service declares: everything else is the same for every channel. */
+export interface ChannelSenderServiceOptions {
+  /** The Kafka client id, and the audience of service credentials (only public routes are served). */
+  service: string;
+  config: ChannelSenderServiceConfig;
+  /** The service's schema and the migrations of its tables. */
+  database: Pick<DatabaseOptions, 'schema' | 'migrations'>;
+  /** Created on start when missing, with the delivery events and `otherTopics`. */
+  channelTopics: ChannelTopics;
+  otherTopics?: Array<{ topic: string }>;
+  createSender(kafka: Kafka, publisher: EventPublisher, query: SqlQuery): AnySender;
+  /** The service's own modules (e.g. a receipts consumer), after the sender's. */
+  imports?: NonNullable<DynamicModule['imports']>;
+  /** Their readiness checks, after the broker's, the database's and the sender's. */
+  readiness?: Array<Type<ReadinessCheck>>;
+}
+
+@Module({})
+class ChannelSenderServiceModule {}
+
 export interface ChannelSenderModuleOptions {
   /** Builds the sender from the injected dependencies. */
   useFactory(...dependencies: never[]): AnySender | Promise<AnySender>;
@@ -80,6 +128,47 @@ export class ChannelSenderModule {
         ChannelSenderLifecycle,
       ],
       exports: [CHANNEL_SENDER],
+    };
+  }
+
+  /**
+   * A sender service's root imports: its database and migrations, encryption (the payload cipher of
+   * the publisher and consumers), Kafka with its topics, the channel sender, service access (public
+   * routes only) and health.
+   */
+  static forService(options: ChannelSenderServiceOptions): DynamicModule {
+    const { config, channelTopics } = options;
+    const topics = [
+      ...Object.values(channelTopics.lanes),
+      ...Object.values(channelTopics.retries),
+      DeliveryEventTopic,
+      ...(options.otherTopics ?? []),
+    ].map(({ topic }) => ({ topic, partitions: PIPELINE_TOPIC_PARTITIONS }));
+    return {
+      module: ChannelSenderServiceModule,
+      imports: [
+        PersistenceModule.forRoot({
+          url: config.DATABASE_URL,
+          entities: [],
+          ...options.database,
+          poolSize: config.DATABASE_POOL_SIZE,
+        }),
+        EncryptionModule.forRoot(config),
+        MessagingModule.forRoot({ kafka: kafkaSettingsFromConfig(config, options.service), topics }),
+        ChannelSenderModule.register({
+          useFactory: (kafka: Kafka, publisher: EventPublisher, dataSource: DataSource) =>
+            options.createSender(kafka, publisher, (sql, parameters) => dataSource.query(sql, parameters)),
+          inject: [KAFKA, EventPublisher, DataSource],
+        }),
+        ...(options.imports ?? []),
+        ServiceAccessModule.forRoot({ audience: options.service }),
+        HealthModule.register([
+          MessagingHealthIndicator,
+          DatabaseHealthIndicator,
+          ChannelSenderReadiness,
+          ...(options.readiness ?? []),
+        ]),
+      ],
     };
   }
 }

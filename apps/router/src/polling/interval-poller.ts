@@ -1,4 +1,4 @@
-import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 
 /** One pass of a poller's work: true when it took a full batch, so more may be due at once. */
 export type PollPass = () => Promise<boolean>;
@@ -8,7 +8,7 @@ export type PollPass = () => Promise<boolean>;
  * that comes while a pass runs joins it instead of overlapping; a failed pass is logged and tried
  * again at the next tick. Shutdown waits for the pass under way.
  */
-export abstract class IntervalPoller implements OnApplicationBootstrap, OnApplicationShutdown {
+export abstract class IntervalPoller implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
@@ -32,7 +32,9 @@ export abstract class IntervalPoller implements OnApplicationBootstrap, OnApplic
     this.timer.unref();
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  // With the consumers (ConsumerHost), before the HTTP server closes: no new pass while the service
+  // winds down, and the pass under way still has the publisher.
+  async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
     await this.running;

@@ -27,9 +27,10 @@ export interface ConsumerRunnerOptions {
   heartbeatIntervalMs?: number;
   /**
    * Longest a fetch waits for new records, which also bounds how long stop() waits. Default 3000 ms.
-   * It costs no latency (the broker answers as soon as a record arrives) but sets the idle cost:
-   * each consumer sends a fetch and a heartbeat per wait while nothing happens. It must stay well
-   * under the session timeout, since an idle consumer heartbeats only when its fetch returns.
+   * It sets the idle cost: each consumer sends a fetch and a heartbeat per wait while nothing
+   * happens. A record arriving wakes the fetch at once, but a topic resumed after a pause is only
+   * fetched once the fetch under way returns, up to this long later. It must stay well under the
+   * session timeout, since an idle consumer heartbeats only when its fetch returns.
    */
   maxWaitTimeMs?: number;
   /**

@@ -10,7 +10,7 @@ import {
   type SASLOptions,
 } from 'kafkajs';
 import { installKafkaCodecs } from './kafkajs-codecs';
-import { installRequestTimeoutCheck } from './kafkajs-request-timeouts';
+import { installRequestQueueTimers } from './kafkajs-request-queue';
 import { MessagingError } from './messaging-error';
 import {
   nestMessagingLog,
@@ -85,7 +85,7 @@ export function createKafka(settings: KafkaSettings, log: MessagingLog = nestMes
   }
   const security = kafkaSecurityOptions(settings);
   installKafkaCodecs();
-  installRequestTimeoutCheck();
+  installRequestQueueTimers();
   return new Kafka({
     clientId: settings.clientId,
     brokers: settings.brokers,

@@ -1,8 +1,12 @@
-import { installRequestTimeoutCheck } from './kafkajs-request-timeouts';
+import { installRequestQueueTimers } from './kafkajs-request-queue';
 
 interface QueueUnderTest {
   inflight: Map<number, { sentAt: number; requestTimeout: number; timeoutRequest(): void }>;
+  pending: unknown[];
+  throttledUntil: number;
   scheduleRequestTimeoutCheck(): void;
+  scheduleCheckPendingRequests(): void;
+  checkPendingRequests(): void;
   destroy(): void;
 }
 
@@ -18,15 +22,35 @@ function requestQueue(): QueueUnderTest {
   });
 }
 
-describe('kafkajs request timeouts, checked once a second', () => {
-  beforeAll(() => installRequestTimeoutCheck());
-  beforeEach(() => jest.useFakeTimers({ now: 0 }));
+describe("kafkajs's request queue timers", () => {
+  beforeAll(() => installRequestQueueTimers());
+  beforeEach(() => jest.useFakeTimers({ now: 1_000_000 }));
   afterEach(() => jest.useRealTimers());
 
-  it('times out a request past its timeout at the next check, not before', () => {
+  it('arms no timer to check pending requests when none are pending', () => {
+    const queue = requestQueue();
+    queue.scheduleCheckPendingRequests();
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
+  it('checks pending requests once the throttle is over', () => {
+    const queue = requestQueue();
+    const checked = jest.spyOn(queue, 'checkPendingRequests').mockImplementation(() => undefined);
+    queue.pending.push({});
+    queue.throttledUntil = Date.now() + 500;
+    queue.scheduleCheckPendingRequests();
+
+    jest.advanceTimersByTime(499);
+    expect(checked).not.toHaveBeenCalled();
+    jest.advanceTimersByTime(1);
+    expect(checked).toHaveBeenCalledTimes(1);
+    queue.destroy();
+  });
+
+  it('times out a request past its timeout at the next once-a-second check, not before', () => {
     const queue = requestQueue();
     const timeoutRequest = jest.fn();
-    queue.inflight.set(1, { sentAt: 0, requestTimeout: 1500, timeoutRequest });
+    queue.inflight.set(1, { sentAt: Date.now(), requestTimeout: 1500, timeoutRequest });
     queue.scheduleRequestTimeoutCheck();
 
     jest.advanceTimersByTime(1000);
@@ -38,7 +62,7 @@ describe('kafkajs request timeouts, checked once a second', () => {
 
   it('wakes once a second while requests are in flight, not ten times', () => {
     const queue = requestQueue();
-    queue.inflight.set(1, { sentAt: 0, requestTimeout: 1500, timeoutRequest: jest.fn() });
+    queue.inflight.set(1, { sentAt: Date.now(), requestTimeout: 1500, timeoutRequest: jest.fn() });
     queue.scheduleRequestTimeoutCheck();
 
     expect(jest.getTimerCount()).toBe(1);

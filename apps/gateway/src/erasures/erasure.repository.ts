@@ -30,25 +30,11 @@ export class ErasureRepository {
 
   /**
    * Records confirmations in two statements whatever their number; repeated ones change nothing.
-   * One naming an erasure this gateway does not know (another deployment's) is passed over.
+   * One naming an erasure this gateway does not know (another deployment's) is passed over. The
+   * messages go first: a service's completion read without the messages it confirmed with it in
+   * the same batch would make the erasure look complete with nothing erased.
    */
   async recordConfirmations(confirmations: readonly RecipientErasureConfirmed[]): Promise<void> {
-    const complete = confirmations.filter((confirmation) => confirmation.complete);
-    if (complete.length > 0) {
-      await this.dataSource.query(
-        `INSERT INTO gateway.erasure_confirmations (erasure_id, service, confirmed_at)
-         SELECT c.erasure_id, c.service, c.confirmed_at
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[]) AS c(erasure_id, tenant_id, service, confirmed_at)
-         JOIN gateway.erasures e ON e.erasure_id = c.erasure_id AND e.tenant_id = c.tenant_id
-         ON CONFLICT (erasure_id, service) DO NOTHING`,
-        [
-          complete.map((confirmation) => confirmation.erasureId),
-          complete.map((confirmation) => confirmation.tenantId),
-          complete.map((confirmation) => confirmation.service),
-          complete.map((confirmation) => confirmation.confirmedAt),
-        ],
-      );
-    }
     const messages = confirmations.flatMap((confirmation) =>
       confirmation.messageIds.map((messageId) => ({ ...confirmation, messageId })),
     );
@@ -66,6 +52,22 @@ export class ErasureRepository {
           messages.map((message) => message.service),
           messages.map((message) => message.messageId),
           messages.map((message) => message.confirmedAt),
+        ],
+      );
+    }
+    const complete = confirmations.filter((confirmation) => confirmation.complete);
+    if (complete.length > 0) {
+      await this.dataSource.query(
+        `INSERT INTO gateway.erasure_confirmations (erasure_id, service, confirmed_at)
+         SELECT c.erasure_id, c.service, c.confirmed_at
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[]) AS c(erasure_id, tenant_id, service, confirmed_at)
+         JOIN gateway.erasures e ON e.erasure_id = c.erasure_id AND e.tenant_id = c.tenant_id
+         ON CONFLICT (erasure_id, service) DO NOTHING`,
+        [
+          complete.map((confirmation) => confirmation.erasureId),
+          complete.map((confirmation) => confirmation.tenantId),
+          complete.map((confirmation) => confirmation.service),
+          complete.map((confirmation) => confirmation.confirmedAt),
         ],
       );
     }

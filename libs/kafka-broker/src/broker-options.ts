@@ -28,6 +28,12 @@ export interface BrokerOptions {
   autoCreateTopics?: boolean;
   /** Partitions of auto-created topics and of CreateTopics asking for -1. */
   defaultPartitions?: number;
+  /** Kafka's message.max.bytes: a larger produced batch is refused MESSAGE_TOO_LARGE. Default 1048588, as Kafka. */
+  messageMaxBytes?: number;
+  /** Kafka's log.message.timestamp.before.max.ms. Default 2^63-1: no limit, as Kafka. */
+  messageTimestampBeforeMaxMs?: number;
+  /** Kafka's log.message.timestamp.after.max.ms. Default one hour, as Kafka 4. */
+  messageTimestampAfterMaxMs?: number;
   /** A request frame larger than this closes its connection. Default 100 MiB, as Apache Kafka. */
   maxRequestBytes?: number;
   maxConnections?: number;
@@ -72,6 +78,8 @@ export class BrokerConfigError extends Error {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** Kafka's Long.MAX_VALUE, its "no limit" for the timestamp checks. */
+export const NO_TIMESTAMP_LIMIT = 2 ** 63 - 1;
 
 export function resolveBrokerOptions(options: BrokerOptions): ResolvedBrokerOptions {
   const resolved: ResolvedBrokerOptions = {
@@ -87,6 +95,11 @@ export function resolveBrokerOptions(options: BrokerOptions): ResolvedBrokerOpti
     autoCreateTopics: true,
     defaultPartitions: 1,
     maxRequestBytes: 100 * 1024 * 1024,
+    // The defaults of Apache Kafka 4 (ServerLogConfigs): 1 MiB + the 12-byte log overhead; no limit
+    // on past timestamps; at most an hour ahead (KIP-1030; Kafka 3.6-3.9 set no limit there either).
+    messageMaxBytes: 1024 * 1024 + 12,
+    messageTimestampBeforeMaxMs: NO_TIMESTAMP_LIMIT,
+    messageTimestampAfterMaxMs: 60 * 60 * 1000,
     maxConnections: 1000,
     idleTimeoutMs: 10 * 60 * 1000,
     initialRebalanceDelayMs: 0,
@@ -125,6 +138,9 @@ export function resolveBrokerOptions(options: BrokerOptions): ResolvedBrokerOpti
   integer('retentionBytes', -1);
   integer('defaultPartitions', 1, 10_000);
   integer('maxRequestBytes', 1024, 2 ** 31 - 1);
+  integer('messageMaxBytes', 0, 2 ** 31 - 1);
+  integer('messageTimestampBeforeMaxMs', 0, NO_TIMESTAMP_LIMIT);
+  integer('messageTimestampAfterMaxMs', 0, NO_TIMESTAMP_LIMIT);
   integer('maxConnections', 1);
   integer('idleTimeoutMs', 1);
   integer('initialRebalanceDelayMs', 0);

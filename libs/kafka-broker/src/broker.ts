@@ -113,6 +113,11 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     clusterId: clusterIdOf(settings.dataDir),
     autoCreateTopics: settings.autoCreateTopics,
     defaultPartitions: settings.defaultPartitions,
+    produceLimits: {
+      maxMessageBytes: settings.messageMaxBytes,
+      timestampBeforeMaxMs: settings.messageTimestampBeforeMaxMs,
+      timestampAfterMaxMs: settings.messageTimestampAfterMaxMs,
+    },
     logs,
     groups,
     fetchWaiters: new FetchWaiters(),

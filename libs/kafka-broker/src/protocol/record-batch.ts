@@ -52,11 +52,6 @@ export function readBatchHeader(buffer: Buffer, at = 0): BatchHeader {
   };
 }
 
-/** Transactional and control batches are not supported by this single-node broker. */
-export function isTransactionalOrControl(attributes: number): boolean {
-  return (attributes & 0x30) !== 0;
-}
-
 export function compressionOf(attributes: number): number {
   return attributes & 0x07;
 }

@@ -1,7 +1,7 @@
 import { SUPPORTED_VERSIONS } from '../protocol/api-keys';
 import { ErrorCode } from '../protocol/error-codes';
 import { LogError } from '../storage/log-types';
-import { topicNameProblem, type BrokerContext } from './broker-context';
+import { PRODUCE_LIMIT_TOPIC_CONFIGS, topicNameProblem, type BrokerContext } from './broker-context';
 import { startResponse, type KafkaRequest, type KafkaResponse } from './request';
 
 export function handleApiVersions(_broker: BrokerContext, request: KafkaRequest): KafkaResponse {
@@ -123,6 +123,18 @@ function topicConfigProblem(configs: Record<string, string>): string | undefined
   for (const key of ['retention.ms', 'retention.bytes']) {
     const value = configs[key];
     if (value !== undefined && !/^-?\d+$/.test(value)) return `${key} must be an integer, got "${value}"`;
+  }
+  // As Kafka's LogConfig: each at least 0, the size an int, the times a long.
+  const limits: Array<[string, bigint]> = [
+    [PRODUCE_LIMIT_TOPIC_CONFIGS.maxMessageBytes, 2n ** 31n - 1n],
+    [PRODUCE_LIMIT_TOPIC_CONFIGS.timestampBeforeMaxMs, 2n ** 63n - 1n],
+    [PRODUCE_LIMIT_TOPIC_CONFIGS.timestampAfterMaxMs, 2n ** 63n - 1n],
+  ];
+  for (const [key, max] of limits) {
+    const value = configs[key];
+    if (value !== undefined && (!/^\d+$/.test(value) || BigInt(value) > max)) {
+      return `${key} must be an integer from 0 to ${max}, got "${value}"`;
+    }
   }
   return undefined;
 }

@@ -2,11 +2,14 @@
 python3-snappy, python3-lz4 and python3-zstandard for its codecs).
 
   kafka_python_produce.py BROKERS TOPIC CODEC [--partition N] [--craft unknown-codec|corrupt]
+  kafka_python_produce.py --print-batch - - CODEC [--craft unknown-codec|corrupt]
 
 Values are read from stdin, one JSON string per line. Without --craft they go through
 KafkaProducer compressing with CODEC (none, gzip, snappy, lz4, zstd). With --craft they are built
 into one record batch by hand and sent raw, with a correct CRC: 'unknown-codec' names codec id 5,
 which no Kafka release defines; 'corrupt' flips bytes in the compressed records.
+With --print-batch the batch (crafted, or as kafka-python builds it) is written to stdout instead,
+for a test to send it itself and read the broker's answer.
 """
 import argparse
 import json
@@ -35,13 +38,15 @@ def produce(brokers, topic, codec, partition, values):
     producer.close(timeout=10)
 
 
-def crafted_batch(codec, values, craft):
+def crafted_batch(codec, values, craft=None):
     builder = DefaultRecordBatchBuilder(
         magic=2, compression_type=CODECS[codec], is_transactional=False,
         producer_id=-1, producer_epoch=-1, base_sequence=-1, batch_size=1024 * 1024)
     for index, value in enumerate(values):
         builder.append(index, timestamp=None, key=None, value=value.encode('utf-8'), headers=[])
     batch = bytearray(builder.build())
+    if craft is None:
+        return bytes(batch)
     if craft == 'unknown-codec':
         attributes = int.from_bytes(batch[21:23], 'big')
         batch[21:23] = ((attributes & ~0x07) | 5).to_bytes(2, 'big')
@@ -84,9 +89,12 @@ def main():
     parser.add_argument('codec', choices=sorted(CODECS))
     parser.add_argument('--partition', type=int, default=0)
     parser.add_argument('--craft', choices=['unknown-codec', 'corrupt'])
+    parser.add_argument('--print-batch', action='store_true')
     arguments = parser.parse_args()
     values = [json.loads(line) for line in sys.stdin if line.strip()]
-    if arguments.craft:
+    if arguments.print_batch:
+        sys.stdout.buffer.write(crafted_batch(arguments.codec, values, arguments.craft))
+    elif arguments.craft:
         batch = crafted_batch(arguments.codec, values, arguments.craft)
         produce_raw(arguments.brokers, arguments.topic, arguments.partition, batch)
     else:

@@ -8,6 +8,8 @@ const MINIMUM_SERVICE_TOKEN_SECRET_BYTES = 32;
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 /** Kafka's record batch codecs, as KAFKA_COMPRESSION names them. */
 export const KAFKA_COMPRESSION_CODECS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
+/** The codecs that compress, as KAFKA_CODECS lists them. */
+export const KAFKA_CODECS = ['gzip', 'snappy', 'lz4', 'zstd'] as const;
 /** SASL mechanisms, as kafkajs names them; KAFKA_SASL_MECHANISM takes them in any case (PLAIN, SCRAM-SHA-256). */
 export const KAFKA_SASL_MECHANISMS = ['plain', 'scram-sha-256', 'scram-sha-512'] as const;
 
@@ -42,7 +44,20 @@ export const commonVariables = defineConfig({
   KAFKA_COMPRESSION: {
     schema: env.oneOf(KAFKA_COMPRESSION_CODECS, 'none'),
     description:
-      'Codec the service compresses what it produces with: none, gzip, snappy, lz4 or zstd (every codec is read whatever this says)',
+      'Codec the service compresses what it produces with: none, gzip, snappy, lz4 or zstd (every codec of KAFKA_CODECS is read whatever this says)',
+    sensitive: false,
+    crossCheck: (config) => {
+      const codec = config.KAFKA_COMPRESSION as string;
+      const codecs = config.KAFKA_CODECS as readonly string[] | undefined;
+      return codec === 'none' || !codecs || codecs.includes(codec)
+        ? undefined
+        : `${codec} is not in KAFKA_CODECS`;
+    },
+  },
+  KAFKA_CODECS: {
+    schema: env.list(z.enum(KAFKA_CODECS), KAFKA_CODECS.join(',')),
+    description:
+      "Codecs the service reads and writes, comma-separated: gzip, snappy, lz4, zstd (default all). A record batch in a codec left out is parked as undecodable, as by a Kafka client built without it: for a platform where a codec's native part does not load",
     sensitive: false,
   },
   KAFKA_TLS: {

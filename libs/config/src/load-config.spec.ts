@@ -321,6 +321,21 @@ describe('loadConfig: checks across variables', () => {
     expect(loadConfig(spec, { CERT: 'c', KEY: 'k' })).toMatchObject({ CERT: 'c', KEY: 'k' });
   });
 
+  it('refuses a KAFKA_COMPRESSION that KAFKA_CODECS leaves out, and an unknown codec in KAFKA_CODECS', () => {
+    const { KAFKA_COMPRESSION, KAFKA_CODECS } = commonVariables;
+    const kafkaSpec = defineConfig({ KAFKA_COMPRESSION, KAFKA_CODECS });
+    expect(
+      problemsOf(() => loadConfig(kafkaSpec, { KAFKA_COMPRESSION: 'lz4', KAFKA_CODECS: 'gzip,zstd' })),
+    ).toEqual([{ variable: 'KAFKA_COMPRESSION', problem: 'lz4 is not in KAFKA_CODECS' }]);
+    expect(problemsOf(() => loadConfig(kafkaSpec, { KAFKA_CODECS: 'gzip,brotli' }))).toEqual([
+      { variable: 'KAFKA_CODECS', problem: expect.stringContaining('gzip') },
+    ]);
+    expect(loadConfig(kafkaSpec, { KAFKA_COMPRESSION: 'zstd', KAFKA_CODECS: 'zstd' })).toMatchObject({
+      KAFKA_CODECS: ['zstd'],
+    });
+    expect(loadConfig(kafkaSpec, {})).toMatchObject({ KAFKA_CODECS: ['gzip', 'snappy', 'lz4', 'zstd'] });
+  });
+
   it('runs once every variable parsed, so it never judges a value that was refused', () => {
     expect(problemsOf(() => loadConfig(spec, { CERT: 'c', PORT: 'x' }))).toEqual([
       { variable: 'PORT', problem: 'must be a whole number' },
@@ -350,11 +365,16 @@ describe('describeConfig', () => {
       {
         name: 'KAFKA_COMPRESSION',
         description:
-          'Codec the service compresses what it produces with: none, gzip, snappy, lz4 or zstd (every codec is read whatever this says)',
+          'Codec the service compresses what it produces with: none, gzip, snappy, lz4 or zstd (every codec of KAFKA_CODECS is read whatever this says)',
         sensitive: false,
         required: false,
         defaultValue: 'none',
       },
+      expect.objectContaining({
+        name: 'KAFKA_CODECS',
+        required: false,
+        defaultValue: 'gzip,snappy,lz4,zstd',
+      }),
       expect.objectContaining({ name: 'KAFKA_TLS', required: false, defaultValue: 'false' }),
       expect.objectContaining({ name: 'KAFKA_TLS_CA_FILE', required: false, sensitive: false }),
       expect.objectContaining({ name: 'KAFKA_TLS_CERT_FILE', required: false }),

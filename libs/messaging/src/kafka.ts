@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { CodecName } from '@switchboard/kafka-codecs';
+import type { CodecName, CompressingCodecName } from '@switchboard/kafka-codecs';
 import {
   Kafka,
   logLevel as KafkaLogLevel,
@@ -26,8 +26,14 @@ export interface KafkaSettings {
   logLevel?: MessagingLogLevel;
   /** How kafkajs retries connecting and requests; its defaults (5 retries, up to 30 s) otherwise. */
   retry?: RetryOptions;
-  /** The codec EventPublisher compresses with (KAFKA_COMPRESSION); every codec is read whatever this says. Default none. */
+  /** The codec EventPublisher compresses with (KAFKA_COMPRESSION); every codec of `codecs` is read whatever this says. Default none. */
   compression?: CodecName;
+  /**
+   * The codecs this process reads and writes (KAFKA_CODECS); default all. A batch in one left out
+   * is parked as undecodable, as by a Kafka client built without it. kafkajs holds codecs per
+   * process: the last client created decides.
+   */
+  codecs?: readonly CompressingCodecName[];
   /** Connect over TLS (an SSL or SASL_SSL listener); unset: plaintext, as the embedded broker speaks. */
   tls?: KafkaTlsSettings;
   /** Authenticate with SASL; unset: none. */
@@ -58,6 +64,7 @@ export interface KafkaSaslSettings {
 export interface KafkaConnectionConfig {
   KAFKA_BROKERS: string[];
   KAFKA_COMPRESSION: CodecName;
+  KAFKA_CODECS?: readonly CompressingCodecName[];
   KAFKA_TLS: boolean;
   KAFKA_TLS_CA_FILE?: string;
   KAFKA_TLS_CERT_FILE?: string;
@@ -84,7 +91,7 @@ export function createKafka(settings: KafkaSettings, log: MessagingLog = nestMes
     throw new MessagingError('INVALID_OPTION', 'kafka.brokers must name at least one broker');
   }
   const security = kafkaSecurityOptions(settings);
-  installKafkaCodecs();
+  installKafkaCodecs(settings.codecs);
   installRequestQueueTimers();
   return new Kafka({
     clientId: settings.clientId,
@@ -105,6 +112,7 @@ export function kafkaSettingsFromConfig(config: KafkaConnectionConfig, clientId:
     brokers: config.KAFKA_BROKERS,
     clientId,
     compression: config.KAFKA_COMPRESSION,
+    codecs: config.KAFKA_CODECS,
   };
   if (config.KAFKA_TLS) {
     settings.tls = withoutUnset({

@@ -51,7 +51,7 @@ interface BrokerPrototype {
   lookupRequest: LookupRequest;
 }
 
-let installed = false;
+let decodingGuarded = false;
 
 // The stand-ins made here, known by identity: a header alone could be written by any producer.
 const standInRecords = new WeakSet<object>();
@@ -66,17 +66,24 @@ export function isUndecodableBatchStandIn(record: object): boolean {
  * platform's codecs, and turn a record batch it cannot decode (an unknown codec id, corrupt
  * compressed bytes, records that do not parse) into one stand-in record instead of a crash: its
  * value is the batch as it was fetched, its headers say why, and its offset is the batch's last,
- * so that the consumer can park it by position and go on past it. Safe to call more than once.
+ * so that the consumer can park it by position and go on past it. `codecs` (default all) are the
+ * ones read and written; a batch in another is such a batch, as for a Kafka client built without
+ * that codec. kafkajs holds codecs per process: each call replaces the previous set.
  */
-export function installKafkaCodecs(): void {
-  if (installed) return;
-  installed = true;
+export function installKafkaCodecs(codecs?: readonly CompressingCodecName[]): void {
   const codecsById = CompressionCodecs as Record<number, () => unknown>;
   for (const codec of allCodecs()) {
-    codecsById[KAFKAJS_TYPES[codec.name]] = () => ({
-      compress: (encoder: { buffer: Buffer }) => codec.compress(encoder.buffer),
-      decompress: (buffer: Buffer) => codec.decompress(buffer),
-    });
+    codecsById[KAFKAJS_TYPES[codec.name]] =
+      !codecs || codecs.includes(codec.name)
+        ? () => ({
+            compress: (encoder: { buffer: Buffer }) => codec.compress(encoder.buffer),
+            decompress: (buffer: Buffer) => codec.decompress(buffer),
+          })
+        : () => {
+            throw new Error(
+              `the batch is compressed with ${codec.name}, which this client is set up without`,
+            );
+          };
   }
   // Ids 5 to 7 name no codec: kafkajs would read such a batch as if uncompressed, and hand garbage
   // on as records. Failing it sends the batch to the careful decode below, which parks it.
@@ -85,6 +92,8 @@ export function installKafkaCodecs(): void {
       throw new Error(`the batch names compression codec ${id}, which no Kafka release defines`);
     };
   }
+  if (decodingGuarded) return;
+  decodingGuarded = true;
   guardFetchDecoding();
 }
 

@@ -28,7 +28,7 @@ class MessagingLifecycle implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     // A codec that did not load (a native or wasm part missing) fails the start, not every batch later.
-    await checkCodecs();
+    await checkCodecs(this.options.kafka.codecs);
     if (this.options.topics) await provisionTopics(this.kafka, this.options.topics);
     await this.publisher.connect();
   }

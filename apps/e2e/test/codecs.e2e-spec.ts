@@ -6,7 +6,9 @@ import { DEV_TENANT, startE2ePlatform, UPSTREAM_TOPIC, type E2ePlatform } from '
 
 // The platform's own producers compress with KAFKA_COMPRESSION (what a topic's compression.type
 // does on Apache Kafka), and upstream systems publish with whatever codec their client uses.
-// Every consumer must read all of them, and a batch nobody can decode must stop nothing.
+// Every consumer must read all of them, and a batch nobody can decode must stop nothing. The broker,
+// as Apache Kafka, refuses batches that do not decompress or parse, so what a consumer cannot decode
+// is a batch in a codec it was set up without (KAFKA_CODECS): in the lz4 run, ingest lacks snappy.
 
 /** The codecs (0 none ... 4 zstd) of the record batches the broker keeps for a topic. */
 function storedCodecs(e2e: E2ePlatform, topic: string): Set<number> {
@@ -54,7 +56,10 @@ describe.each(['zstd', 'lz4'] as const)('the whole platform producing %s-compres
   const address = (label: string) => `codecs-${codec}-${label}-${runId}@example.com`;
 
   beforeAll(async () => {
-    e2e = await startE2ePlatform({ env: { KAFKA_COMPRESSION: codec } });
+    e2e = await startE2ePlatform({
+      env: { KAFKA_COMPRESSION: codec },
+      serviceEnv: codec === 'lz4' ? { ingest: { KAFKA_CODECS: 'gzip,lz4,zstd' } } : undefined,
+    });
     await e2e.api.post('/v1/templates', {
       key: 'codecs-shipped',
       name: 'Shipped',
@@ -81,50 +86,54 @@ describe.each(['zstd', 'lz4'] as const)('the whole platform producing %s-compres
     }
   });
 
-  if (codec !== 'zstd') return;
-
-  it('turns upstream events that kafka-python wrote in every codec, and kcat with zstd, into emails', async () => {
-    const codecs: KafkaPythonCodec[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
-    const addresses: string[] = [];
-    for (const upstreamCodec of codecs) {
-      const values = Array.from({ length: 4 }, (_, index) => {
-        const to = address(`python-${upstreamCodec}-${index}`);
-        addresses.push(to);
-        return upstreamEvent(to, `${upstreamCodec.toUpperCase()}-${index}`);
-      });
-      await kafkaPythonProduce({
+  if (codec === 'zstd') {
+    it('turns upstream events that kafka-python wrote in every codec, and kcat with zstd, into emails', async () => {
+      const codecs: KafkaPythonCodec[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
+      const addresses: string[] = [];
+      for (const upstreamCodec of codecs) {
+        const values = Array.from({ length: 4 }, (_, index) => {
+          const to = address(`python-${upstreamCodec}-${index}`);
+          addresses.push(to);
+          return upstreamEvent(to, `${upstreamCodec.toUpperCase()}-${index}`);
+        });
+        await kafkaPythonProduce({
+          brokers: e2e.broker.address,
+          topic: UPSTREAM_TOPIC,
+          codec: upstreamCodec,
+          values,
+        });
+      }
+      const viaKcat = address('kcat-zstd');
+      addresses.push(viaKcat);
+      await kcatProduce({
         brokers: e2e.broker.address,
         topic: UPSTREAM_TOPIC,
-        codec: upstreamCodec,
-        values,
+        compression: 'zstd',
+        value: upstreamEvent(viaKcat, 'KCAT-1'),
       });
-    }
-    const viaKcat = address('kcat-zstd');
-    addresses.push(viaKcat);
-    await kcatProduce({
-      brokers: e2e.broker.address,
-      topic: UPSTREAM_TOPIC,
-      compression: 'zstd',
-      value: upstreamEvent(viaKcat, 'KCAT-1'),
+      await sendOverHttp(e2e, address('http-during-upstream'));
+
+      for (const to of [...addresses, address('http-during-upstream')]) await emailArrives(e2e, to);
+      expect(storedCodecs(e2e, UPSTREAM_TOPIC)).toEqual(new Set([0, 1, 2, 3, 4]));
     });
-    await sendOverHttp(e2e, address('http-during-upstream'));
+  }
 
-    for (const to of [...addresses, address('http-during-upstream')]) await emailArrives(e2e, to);
-    expect(storedCodecs(e2e, UPSTREAM_TOPIC)).toEqual(new Set([0, 1, 2, 3, 4]));
-  });
+  if (codec !== 'lz4') return;
 
-  it('parks an upstream batch it cannot decode by position, sends what follows on its partition, never delays HTTP, and a restarted ingest goes on past it', async () => {
-    const broken = Array.from({ length: 3 }, (_, index) =>
-      upstreamEvent(address(`broken-${index}`), `B-${index}`),
+  it('parks an upstream batch in a codec ingest is set up without by position, sends what follows on its partition, never delays HTTP, and a restarted ingest goes on past it', async () => {
+    // Alike events, so that kafka-python really compresses the batch (it sends a batch
+    // uncompressed when that is smaller).
+    const unreadable = Array.from({ length: 8 }, (_, index) =>
+      upstreamEvent(address(`snappy-${index}`), `S-${index}`),
     );
     await kafkaPythonProduce({
       brokers: e2e.broker.address,
       topic: UPSTREAM_TOPIC,
-      codec: 'lz4',
-      values: broken,
+      codec: 'snappy',
+      values: unreadable,
       partition: 0,
-      craft: 'unknown-codec',
     });
+    expect(storedCodecs(e2e, UPSTREAM_TOPIC)).toEqual(new Set([2]));
     const after = address('after-broken');
     await kafkaPythonProduce({
       brokers: e2e.broker.address,
@@ -145,7 +154,7 @@ describe.each(['zstd', 'lz4'] as const)('the whole platform producing %s-compres
       return page.body.items.find((item) => /cannot decode the record batch/.test(item.reason));
     });
     expect(parked).toMatchObject({ originalTopic: UPSTREAM_TOPIC, tenantId: null });
-    expect(parked.reason).toMatch(/codec 5/);
+    expect(parked.reason).toMatch(/compressed with snappy, which this client is set up without/);
     const metrics = await (await fetch(`${e2e.platform.urls.ingest}/metrics/consumers`)).text();
     expect(metrics).toContain(
       `switchboard_batches_skipped_total{service="ingest",group="ingest-upstream",topic="${UPSTREAM_TOPIC}",reason="undecodable"} 1`,

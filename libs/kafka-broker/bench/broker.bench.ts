@@ -5,7 +5,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Kafka, logLevel, type Admin, type logCreator } from 'kafkajs';
+import { CompressionTypes, Kafka, logLevel, type Admin, type logCreator } from 'kafkajs';
+import { installKafkajsCodecs } from '../test/support/kafkajs-codecs';
 import {
   startEmbeddedBroker,
   startMockCluster,
@@ -52,9 +53,17 @@ const WORKLOAD = {
 
 const TARGETS = { produceMessagesPerSecond: 30_000, consumeMessagesPerSecond: 60_000, p99LatencyMs: 10 };
 
+// The broker decompresses and parses every compressed batch on produce, as Kafka does.
+const COMPRESSED_RUNS = [
+  { name: 'lz4', type: CompressionTypes.LZ4 },
+  { name: 'zstd', type: CompressionTypes.ZSTD },
+] as const;
+
 interface BrokerFigures {
   produceMessagesPerSecond: Figure;
   produceMegabytesPerSecond: Figure;
+  produceLz4MessagesPerSecond: Figure;
+  produceZstdMessagesPerSecond: Figure;
   consumeMessagesPerSecond: Figure;
   consumeMegabytesPerSecond: Figure;
   latencyP50Ms: Figure;
@@ -72,6 +81,8 @@ function allNotMeasured(reason: string): BrokerFigures {
   return {
     produceMessagesPerSecond: figure,
     produceMegabytesPerSecond: figure,
+    produceLz4MessagesPerSecond: figure,
+    produceZstdMessagesPerSecond: figure,
     consumeMessagesPerSecond: figure,
     consumeMegabytesPerSecond: figure,
     latencyP50Ms: figure,
@@ -138,7 +149,13 @@ async function measureBroker(broker: BrokerUnderTest, tolerateFailures: boolean)
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const topics = { warmUp: 'bench-warm-up', throughput: 'bench-throughput', latency: 'bench-latency' };
+    const topics = {
+      warmUp: 'bench-warm-up',
+      throughput: 'bench-throughput',
+      latency: 'bench-latency',
+      lz4: 'bench-lz4',
+      zstd: 'bench-zstd',
+    };
     for (const topic of Object.values(topics)) {
       const partitions = await attempt(`creating ${topic}`, () =>
         broker.createTopic(admin, topic, WORKLOAD.partitions),
@@ -243,6 +260,29 @@ async function measureBroker(broker: BrokerUnderTest, tolerateFailures: boolean)
         figures.latencyMaxMs =
           notMeasured('steady-rate produce failed');
     }
+
+    for (const run of COMPRESSED_RUNS) {
+      const compressed = await attempt(`${run.name} produce`, () =>
+        withCpu(`${run.name} produce`, () =>
+          produceAsFastAsPossible(kafka, {
+            ...produceWorkload,
+            topic: topics[run.name],
+            messages: WORKLOAD.messages,
+            compression: run.type,
+          }),
+        ),
+      );
+      const key = run.name === 'lz4' ? 'produceLz4MessagesPerSecond' : 'produceZstdMessagesPerSecond';
+      figures[key] = compressed
+        ? measured(compressed.messages / compressed.seconds)
+        : notMeasured(`${run.name} produce failed`);
+      if (compressed) {
+        say(
+          `${run.name} produce: ${formatInteger(compressed.messages)} messages in ${compressed.seconds.toFixed(2)} s = ` +
+            `${formatInteger(compressed.messages / compressed.seconds)} msgs/s`,
+        );
+      }
+    }
   } finally {
     await admin.disconnect();
   }
@@ -295,6 +335,8 @@ function summaryRows(embedded: BrokerFigures, mock: BrokerFigures): SummaryRow[]
       target: { comparison: '>=', value: TARGETS.produceMessagesPerSecond },
     }),
     row('produce (MB/s)', 'produceMegabytesPerSecond', formatDecimal, { better: 'higher' }),
+    row('produce lz4 (msgs/s)', 'produceLz4MessagesPerSecond', formatInteger, { better: 'higher' }),
+    row('produce zstd (msgs/s)', 'produceZstdMessagesPerSecond', formatInteger, { better: 'higher' }),
     row('consume (msgs/s)', 'consumeMessagesPerSecond', formatInteger, {
       better: 'higher',
       target: { comparison: '>=', value: TARGETS.consumeMessagesPerSecond },
@@ -324,6 +366,8 @@ function describeWorkload(): string {
     `  consume: one group member, eachBatch with offsets auto-resolved and auto-committed after each batch, from the beginning; ` +
       `maxBytesPerPartition ${consumer.maxBytesPerPartition / 1024 / 1024} MiB, maxBytes ${consumer.maxBytes / 1024 / 1024} MiB, ` +
       `minBytes ${consumer.minBytes}, maxWaitTimeInMs ${consumer.maxWaitTimeInMs}; timed from the first fetch to the last message`,
+    `  lz4, zstd produce: as produce, compressed by kafkajs with the platform's codecs (kafka-codecs), after the latency run; ` +
+      `values are ${WORKLOAD.messageBytes}-byte JSON events with varying ids, which compress, not random bytes`,
     `  latency: one message per send(), acks all, every ${1000 / latency.messagesPerSecond} ms on a fixed schedule ` +
       `(sends do not wait for each other), ${latency.warmUpSeconds} s warm-up then ${latency.seconds} s measured; send() call to acknowledgement`,
     `  embedded broker: npm run broker's cli.ts under node --import tsx, BROKER_FSYNC=interval, fresh temp data dir`,
@@ -352,6 +396,7 @@ function parseArguments(args: string[]): BenchArguments {
 
 async function main(): Promise<void> {
   const args = parseArguments(process.argv.slice(2));
+  installKafkajsCodecs();
   console.log(describeWorkload());
 
   const embedded = await startEmbeddedBroker({ cpuProfileDirectory: args.cpuProfileDirectory });

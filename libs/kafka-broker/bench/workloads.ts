@@ -1,6 +1,6 @@
 // The three client workloads, written as an application would use kafkajs.
 import { randomBytes } from 'node:crypto';
-import type { Kafka, Message, Producer } from 'kafkajs';
+import type { CompressionTypes, Kafka, Message, Producer } from 'kafkajs';
 
 export interface Throughput {
   messages: number;
@@ -16,11 +16,14 @@ export interface ProduceWorkload {
   messageBytes: number;
   /** producer.send() calls awaiting their acknowledgement at any time, all on one producer. */
   concurrentSends: number;
+  /** Default none, with random values; compressed runs send event-like text that compresses. */
+  compression?: CompressionTypes;
 }
 
-/** One producer, acks all, no compression: a fixed number of sends kept in flight until the total is sent. */
+/** One producer, acks all: a fixed number of sends kept in flight until the total is sent. */
 export async function produceAsFastAsPossible(kafka: Kafka, workload: ProduceWorkload): Promise<Throughput> {
-  const values = Array.from({ length: workload.messagesPerSend }, () => randomBytes(workload.messageBytes));
+  const value = workload.compression ? eventLikeValue : randomBytes;
+  const values = Array.from({ length: workload.messagesPerSend }, () => value(workload.messageBytes));
   const sends = Math.ceil(workload.messages / workload.messagesPerSend);
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
@@ -38,6 +41,7 @@ export async function produceAsFastAsPossible(kafka: Kafka, workload: ProduceWor
           topic: workload.topic,
           acks: -1,
           messages: values.slice(0, count).map(asMessage),
+          compression: workload.compression,
         });
         sentMessages += count;
       }
@@ -197,4 +201,27 @@ async function send(producer: Producer, topic: string, value: Buffer): Promise<v
 
 function asMessage(value: Buffer): Message {
   return { value };
+}
+
+const WORDS = [
+  'order',
+  'shipped',
+  'recipient',
+  'tenant',
+  'template',
+  'channel',
+  'email',
+  'delivery',
+  'status',
+];
+
+/** A JSON event of about `bytes` bytes: ids vary, field names and words repeat, as real events do. */
+function eventLikeValue(bytes: number): Buffer {
+  const id = randomBytes(8).toString('hex');
+  let text = `{"messageId":"${id}","tenant":"acme","recipient":{"email":"user-${id.slice(0, 6)}@example.com"},"data":{`;
+  for (let field = 0; text.length < bytes - 40; field++) {
+    const word = WORDS[randomBytes(1)[0] % WORDS.length];
+    text += `"${word}${field}":"${word}-${randomBytes(2).toString('hex')}",`;
+  }
+  return Buffer.from(`${text}"end":true}}`.padEnd(bytes, ' ').slice(0, bytes));
 }

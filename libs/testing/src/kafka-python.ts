@@ -16,11 +16,6 @@ export interface KafkaPythonProduceOptions {
   codec: KafkaPythonCodec;
   values: string[];
   partition?: number;
-  /**
-   * Instead of producing normally, build one record batch by hand and send it raw with a correct
-   * CRC: 'unknown-codec' names codec id 5, 'corrupt' flips bytes of the compressed records.
-   */
-  craft?: 'unknown-codec' | 'corrupt';
 }
 
 /** Whether Debian's python3 with kafka-python and its codecs runs here (or KAFKA_PYTHON_BIN). */
@@ -49,7 +44,6 @@ export async function kafkaPythonProduce(options: KafkaPythonProduceOptions): Pr
     options.codec,
     '--partition',
     String(options.partition ?? 0),
-    ...(options.craft ? ['--craft', options.craft] : []),
   ];
   const child = spawn(PYTHON, args, { stdio: ['pipe', 'ignore', 'pipe'] });
   let stderr = '';

@@ -28,7 +28,7 @@ describe('analytics service', () => {
   beforeAll(async () => {
     [broker, database] = await Promise.all([createTestBroker(), createTestDatabase('analytics_int')]);
     const config = loadAnalyticsConfig({
-      KAFKA_BROKERS: broker.address,
+      ...broker.serviceVariables,
       ...TEST_ENCRYPTION_VARIABLES,
       DATABASE_URL: database.url,
       PORT: '0',

@@ -56,7 +56,7 @@ describe('analytics dead letters', () => {
     await admin.disconnect();
     service = await startAnalyticsService(
       loadAnalyticsConfig({
-        KAFKA_BROKERS: broker.address,
+        ...broker.serviceVariables,
         ...TEST_ENCRYPTION_VARIABLES,
         DATABASE_URL: database.url,
         PORT: '0',

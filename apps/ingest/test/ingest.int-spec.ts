@@ -51,7 +51,7 @@ describe('ingest', () => {
     [broker, database] = await Promise.all([createTestBroker(), createTestDatabase('ingest_int')]);
     ingest = await startIngest(
       loadIngestConfig({
-        KAFKA_BROKERS: broker.address,
+        ...broker.serviceVariables,
         DATABASE_URL: database.url,
         PORT: '0',
         SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,

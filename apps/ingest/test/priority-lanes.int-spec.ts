@@ -38,7 +38,7 @@ describe('ingest priority lanes', () => {
     [broker, database] = await Promise.all([createTestBroker(), createTestDatabase('ingest_lanes')]);
     ingest = await startIngest(
       loadIngestConfig({
-        KAFKA_BROKERS: broker.address,
+        ...broker.serviceVariables,
         DATABASE_URL: database.url,
         PORT: '0',
         SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,

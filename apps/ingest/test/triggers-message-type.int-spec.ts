@@ -35,7 +35,7 @@ describe('ingest triggers with a message type', () => {
     [broker, database] = await Promise.all([createTestBroker(), createTestDatabase('ingest_trigger_types')]);
     ingest = await startIngest(
       loadIngestConfig({
-        KAFKA_BROKERS: broker.address,
+        ...broker.serviceVariables,
         DATABASE_URL: database.url,
         PORT: '0',
         SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,

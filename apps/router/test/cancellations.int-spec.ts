@@ -44,7 +44,7 @@ describe('cancelling a message', () => {
     [broker, database] = await Promise.all([createTestBroker(), createTestDatabase('router_cancel')]);
     router = await startRouter(
       loadRouterConfig({
-        KAFKA_BROKERS: broker.address,
+        ...broker.serviceVariables,
         DATABASE_URL: database.url,
         PORT: '0',
         SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,

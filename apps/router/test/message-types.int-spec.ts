@@ -25,7 +25,7 @@ describe('router message types and sending settings', () => {
     [broker, database] = await Promise.all([createTestBroker(), createTestDatabase('router_message_types')]);
     router = await startRouter(
       loadRouterConfig({
-        KAFKA_BROKERS: broker.address,
+        ...broker.serviceVariables,
         DATABASE_URL: database.url,
         PORT: '0',
         SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,
@@ -322,7 +322,7 @@ describe('router message types and sending settings', () => {
     beforeAll(async () => {
       otherReplica = await startRouter(
         loadRouterConfig({
-          KAFKA_BROKERS: broker.address,
+          ...broker.serviceVariables,
           DATABASE_URL: database.url,
           PORT: '0',
           SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,

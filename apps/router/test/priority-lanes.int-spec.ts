@@ -95,7 +95,7 @@ describe('router priority lanes', () => {
     await produceAccepted(bulk);
     router = await startRouter(
       loadRouterConfig({
-        KAFKA_BROKERS: broker.address,
+        ...broker.serviceVariables,
         DATABASE_URL: database.url,
         PORT: '0',
         SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,

@@ -24,7 +24,7 @@ describe('router recipient profiles', () => {
     [broker, database] = await Promise.all([createTestBroker(), createTestDatabase('router_profiles')]);
     router = await startRouter(
       loadRouterConfig({
-        KAFKA_BROKERS: broker.address,
+        ...broker.serviceVariables,
         DATABASE_URL: database.url,
         PORT: '0',
         SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,

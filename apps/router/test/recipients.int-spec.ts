@@ -48,7 +48,7 @@ describe('router recipients API', () => {
     [broker, database] = await Promise.all([createTestBroker(), createTestDatabase('router_recipients')]);
     router = await startRouter(
       loadRouterConfig({
-        KAFKA_BROKERS: broker.address,
+        ...broker.serviceVariables,
         DATABASE_URL: database.url,
         PORT: '0',
         SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,

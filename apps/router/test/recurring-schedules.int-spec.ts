@@ -43,7 +43,7 @@ describe('recurring schedules', () => {
   function startReplica(): Promise<RunningService> {
     return startRouter(
       loadRouterConfig({
-        KAFKA_BROKERS: broker.address,
+        ...broker.serviceVariables,
         DATABASE_URL: database.url,
         PORT: '0',
         SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,

@@ -52,7 +52,7 @@ describe('router: suppressions, routing decisions, schedules and the policy ledg
     ]);
     router = await startRouter(
       loadRouterConfig({
-        KAFKA_BROKERS: broker.address,
+        ...broker.serviceVariables,
         DATABASE_URL: database.url,
         PORT: '0',
         SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,

@@ -24,7 +24,7 @@ describe('router suppressions API', () => {
     [broker, database] = await Promise.all([createTestBroker(), createTestDatabase('router_suppressions')]);
     router = await startRouter(
       loadRouterConfig({
-        KAFKA_BROKERS: broker.address,
+        ...broker.serviceVariables,
         DATABASE_URL: database.url,
         PORT: '0',
         SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,

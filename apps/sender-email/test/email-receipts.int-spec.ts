@@ -44,7 +44,7 @@ describe('sender-email receipts', () => {
       startSesEmulator(),
     ]);
     const config = loadSenderEmailConfig({
-      KAFKA_BROKERS: broker.address,
+      ...broker.serviceVariables,
       DATABASE_URL: database.url,
       PORT: '0',
       EMAIL_FROM: 'Switchboard <noreply@switchboard.test>',

@@ -61,7 +61,7 @@ describe('sender-email service', () => {
       startSesFaultProxy({ target: ses.endpoint }),
     ]);
     const config = loadSenderEmailConfig({
-      KAFKA_BROKERS: broker.address,
+      ...broker.serviceVariables,
       DATABASE_URL: database.url,
       PORT: '0',
       EMAIL_FROM: 'Switchboard <noreply@switchboard.test>',

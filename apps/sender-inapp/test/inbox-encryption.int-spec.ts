@@ -66,7 +66,7 @@ describe('sender-inapp: inbox items encrypted at rest', () => {
     ]);
     service = await startSenderInappService(
       loadSenderInappConfig({
-        KAFKA_BROKERS: broker.address,
+        ...broker.serviceVariables,
         DATABASE_URL: database.url,
         PORT: '0',
         INBOX_TOKEN_SECRETS: SECRET,

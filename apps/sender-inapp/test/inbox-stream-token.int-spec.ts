@@ -42,7 +42,7 @@ describe('the inbox stream token', () => {
       entry: 'apps/sender-inapp/src/main.ts',
       env: {
         PORT: String(port),
-        KAFKA_BROKERS: broker.address,
+        ...broker.serviceVariables,
         DATABASE_URL: database.url,
         INBOX_TOKEN_SECRETS: SECRET,
         ...TEST_ENCRYPTION_VARIABLES,

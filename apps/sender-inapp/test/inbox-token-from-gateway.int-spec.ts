@@ -40,7 +40,7 @@ describe('inbox tokens issued by the gateway', () => {
       entry: 'apps/gateway/src/main.ts',
       env: {
         PORT: String(port),
-        KAFKA_BROKERS: broker.address,
+        ...broker.serviceVariables,
         DATABASE_URL: database.url,
         LOG_LEVEL: 'warn',
         SWITCHBOARD_DEV_API_KEY: apiKey,
@@ -54,7 +54,7 @@ describe('inbox tokens issued by the gateway', () => {
     });
     inbox = await startSenderInappService(
       loadSenderInappConfig({
-        KAFKA_BROKERS: broker.address,
+        ...broker.serviceVariables,
         DATABASE_URL: database.url,
         PORT: '0',
         INBOX_TOKEN_SECRETS: SECRET,

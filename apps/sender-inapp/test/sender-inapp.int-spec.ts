@@ -53,7 +53,7 @@ describe('sender-inapp service', () => {
   beforeAll(async () => {
     [broker, database] = await Promise.all([createTestBroker(), createTestDatabase('sender_inapp_int')]);
     config = loadSenderInappConfig({
-      KAFKA_BROKERS: broker.address,
+      ...broker.serviceVariables,
       DATABASE_URL: database.url,
       PORT: '0',
       INBOX_TOKEN_SECRETS: SECRET,

@@ -52,7 +52,7 @@ describe('sender-push service', () => {
     ]);
     const keys = generateVAPIDKeys();
     const config = loadSenderPushConfig({
-      KAFKA_BROKERS: broker.address,
+      ...broker.serviceVariables,
       DATABASE_URL: database.url,
       PORT: '0',
       VAPID_PUBLIC_KEY: keys.publicKey,

@@ -49,7 +49,7 @@ describe("sender-sms: each tenant gets a fair share of a provider's rate limit",
       startSnsEmulator(),
     ]);
     const config = loadSenderSmsConfig({
-      KAFKA_BROKERS: broker.address,
+      ...broker.serviceVariables,
       DATABASE_URL: database.url,
       PORT: '0',
       SMS_PROVIDERS: `sns-primary:us-east-1:${sns.endpoint}`,

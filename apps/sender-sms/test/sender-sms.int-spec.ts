@@ -54,7 +54,7 @@ describe('sender-sms service', () => {
       startSnsEmulator(),
     ]);
     const config = loadSenderSmsConfig({
-      KAFKA_BROKERS: broker.address,
+      ...broker.serviceVariables,
       DATABASE_URL: database.url,
       PORT: '0',
       SMS_PROVIDERS: `sns-primary:us-east-1:${primary.endpoint},sns-backup:eu-west-1:${backup.endpoint}`,

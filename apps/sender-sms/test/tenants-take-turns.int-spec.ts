@@ -39,7 +39,7 @@ describe('sender-sms: the tenants of a batch take turns at the rate limit', () =
     await admin.createTopics({ topics: [{ topic: SmsChannelTopics.lanes.normal.topic, numPartitions: 1 }] });
     await admin.disconnect();
     const config = loadSenderSmsConfig({
-      KAFKA_BROKERS: broker.address,
+      ...broker.serviceVariables,
       DATABASE_URL: database.url,
       PORT: '0',
       SMS_PROVIDERS: `sns-primary:us-east-1:${sns.endpoint}`,

@@ -35,7 +35,7 @@ describe('template priority lanes', () => {
     [broker, database] = await Promise.all([createTestBroker(), createTestDatabase('template_lanes')]);
     service = await startTemplateService(
       loadTemplateConfig({
-        KAFKA_BROKERS: broker.address,
+        ...broker.serviceVariables,
         DATABASE_URL: database.url,
         PORT: '0',
         SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,

@@ -52,7 +52,7 @@ describe('template service', () => {
   beforeAll(async () => {
     [broker, database] = await Promise.all([createTestBroker(), createTestDatabase('template_int')]);
     const config = loadTemplateConfig({
-      KAFKA_BROKERS: broker.address,
+      ...broker.serviceVariables,
       DATABASE_URL: database.url,
       PORT: '0',
       SERVICE_TOKEN_SECRETS: TEST_SERVICE_TOKEN_SECRETS,

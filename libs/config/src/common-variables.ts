@@ -60,6 +60,18 @@ export const commonVariables = defineConfig({
       "Codecs the service reads and writes, comma-separated: gzip, snappy, lz4, zstd (default all). A record batch in a codec left out is parked as undecodable, as by a Kafka client built without it: for a platform where a codec's native part does not load",
     sensitive: false,
   },
+  KAFKA_FETCH_MAX_WAIT_MS: {
+    schema: env.int({ min: 10, max: 5000, default: 3000 }),
+    description:
+      "Longest a consumer's fetch waits for new records (Kafka's fetch.max.wait.ms). It sets what an idle service costs (a fetch and a heartbeat per wait per consumer group) and how long a consumer takes to stop, or to fetch a topic resumed after a pause; a record arriving ends the wait at once whatever it is",
+    sensitive: false,
+  },
+  KAFKA_HEARTBEAT_INTERVAL_MS: {
+    schema: env.int({ min: 100, max: 2000, default: 2000 }),
+    description:
+      "How often a consumer tells its group it is alive while it works (Kafka's heartbeat.interval.ms), at most a third of the 6 s session timeout; lower, a rebalance (a service started or stopped beside others) settles sooner",
+    sensitive: false,
+  },
   KAFKA_TLS: {
     schema: env.boolean(false),
     description:

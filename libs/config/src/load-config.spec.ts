@@ -321,6 +321,23 @@ describe('loadConfig: checks across variables', () => {
     expect(loadConfig(spec, { CERT: 'c', KEY: 'k' })).toMatchObject({ CERT: 'c', KEY: 'k' });
   });
 
+  it('takes consumer timings within what Kafka allows, naming the variable of one outside', () => {
+    const { KAFKA_FETCH_MAX_WAIT_MS, KAFKA_HEARTBEAT_INTERVAL_MS } = commonVariables;
+    const timingSpec = defineConfig({ KAFKA_FETCH_MAX_WAIT_MS, KAFKA_HEARTBEAT_INTERVAL_MS });
+    expect(loadConfig(timingSpec, {})).toEqual({
+      KAFKA_FETCH_MAX_WAIT_MS: 3000,
+      KAFKA_HEARTBEAT_INTERVAL_MS: 2000,
+    });
+    expect(
+      problemsOf(() =>
+        loadConfig(timingSpec, { KAFKA_FETCH_MAX_WAIT_MS: '0', KAFKA_HEARTBEAT_INTERVAL_MS: '3000' }),
+      ),
+    ).toEqual([
+      { variable: 'KAFKA_FETCH_MAX_WAIT_MS', problem: expect.stringContaining('10') },
+      { variable: 'KAFKA_HEARTBEAT_INTERVAL_MS', problem: expect.stringContaining('2000') },
+    ]);
+  });
+
   it('refuses a KAFKA_COMPRESSION that KAFKA_CODECS leaves out, and an unknown codec in KAFKA_CODECS', () => {
     const { KAFKA_COMPRESSION, KAFKA_CODECS } = commonVariables;
     const kafkaSpec = defineConfig({ KAFKA_COMPRESSION, KAFKA_CODECS });
@@ -375,6 +392,8 @@ describe('describeConfig', () => {
         required: false,
         defaultValue: 'gzip,snappy,lz4,zstd',
       }),
+      expect.objectContaining({ name: 'KAFKA_FETCH_MAX_WAIT_MS', required: false, defaultValue: '3000' }),
+      expect.objectContaining({ name: 'KAFKA_HEARTBEAT_INTERVAL_MS', required: false, defaultValue: '2000' }),
       expect.objectContaining({ name: 'KAFKA_TLS', required: false, defaultValue: 'false' }),
       expect.objectContaining({ name: 'KAFKA_TLS_CA_FILE', required: false, sensitive: false }),
       expect.objectContaining({ name: 'KAFKA_TLS_CERT_FILE', required: false }),

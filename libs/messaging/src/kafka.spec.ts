@@ -2,7 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { logLevel } from 'kafkajs';
+import { resolveConsumerOptions } from './consumer/consumer-options';
 import {
+  consumerTimingsOf,
   createKafka,
   kafkaSecurityOptions,
   kafkaSettingsFromConfig,
@@ -168,6 +170,27 @@ describe('kafkaSettingsFromConfig', () => {
       brokers: ['kafka-1:9093'],
       clientId: 'router',
       compression: 'zstd',
+    });
+  });
+
+  it('gives every consumer on the client the configured fetch wait and heartbeat unless it sets its own', () => {
+    const settings = kafkaSettingsFromConfig(
+      { ...plaintext, KAFKA_FETCH_MAX_WAIT_MS: 250, KAFKA_HEARTBEAT_INTERVAL_MS: 500 },
+      'router',
+    );
+    const kafka = createKafka(settings);
+    expect(resolveConsumerOptions({ groupId: 'router' }, consumerTimingsOf(kafka))).toMatchObject({
+      maxWaitTimeMs: 250,
+      heartbeatIntervalMs: 500,
+      holdDueWithinMs: 250,
+    });
+    expect(
+      resolveConsumerOptions({ groupId: 'timeline', maxWaitTimeMs: 1000 }, consumerTimingsOf(kafka)),
+    ).toMatchObject({ maxWaitTimeMs: 1000, heartbeatIntervalMs: 500 });
+    const unconfigured = createKafka(kafkaSettingsFromConfig(plaintext, 'router'));
+    expect(resolveConsumerOptions({ groupId: 'router' }, consumerTimingsOf(unconfigured))).toMatchObject({
+      maxWaitTimeMs: 3000,
+      heartbeatIntervalMs: 2000,
     });
   });
 

@@ -38,6 +38,14 @@ export interface KafkaSettings {
   tls?: KafkaTlsSettings;
   /** Authenticate with SASL; unset: none. */
   sasl?: KafkaSaslSettings;
+  /** The defaults of every ConsumerRunner on this client; each runner may still set its own. */
+  consumerTimings?: ConsumerTimings;
+}
+
+/** KAFKA_FETCH_MAX_WAIT_MS and KAFKA_HEARTBEAT_INTERVAL_MS. */
+export interface ConsumerTimings {
+  maxWaitTimeMs?: number;
+  heartbeatIntervalMs?: number;
 }
 
 export interface KafkaTlsSettings {
@@ -73,6 +81,8 @@ export interface KafkaConnectionConfig {
   KAFKA_SASL_MECHANISM?: KafkaSaslMechanism;
   KAFKA_SASL_USERNAME?: string;
   KAFKA_SASL_PASSWORD?: string;
+  KAFKA_FETCH_MAX_WAIT_MS?: number;
+  KAFKA_HEARTBEAT_INTERVAL_MS?: number;
 }
 
 const KAFKA_LOG_LEVELS: Record<MessagingLogLevel, KafkaLogLevel> = {
@@ -85,6 +95,14 @@ const KAFKA_LOG_LEVELS: Record<MessagingLogLevel, KafkaLogLevel> = {
 // kafkajs adds these to every entry; they are noise in our log lines.
 const DROPPED_ENTRY_FIELDS = new Set(['message', 'timestamp', 'logger', 'stack']);
 
+// The consumer timings a client was created with, for the ConsumerRunners built on it.
+const consumerTimingsByClient = new WeakMap<Kafka, ConsumerTimings>();
+
+/** The consumer timings `kafka` was created with; none for a client createKafka did not make. */
+export function consumerTimingsOf(kafka: Kafka): ConsumerTimings {
+  return consumerTimingsByClient.get(kafka) ?? {};
+}
+
 /** A kafkajs client whose own log lines go to `log` (by default a Nest logger named "Kafka"). */
 export function createKafka(settings: KafkaSettings, log: MessagingLog = nestMessagingLog('Kafka')): Kafka {
   if (settings.brokers.length === 0) {
@@ -93,7 +111,7 @@ export function createKafka(settings: KafkaSettings, log: MessagingLog = nestMes
   const security = kafkaSecurityOptions(settings);
   installKafkaCodecs(settings.codecs);
   installRequestQueueTimers();
-  return new Kafka({
+  const kafka = new Kafka({
     clientId: settings.clientId,
     brokers: settings.brokers,
     logLevel: KAFKA_LOG_LEVELS[settings.logLevel ?? 'warn'],
@@ -101,6 +119,8 @@ export function createKafka(settings: KafkaSettings, log: MessagingLog = nestMes
     retry: settings.retry,
     ...security,
   });
+  if (settings.consumerTimings) consumerTimingsByClient.set(kafka, settings.consumerTimings);
+  return kafka;
 }
 
 /**
@@ -114,6 +134,11 @@ export function kafkaSettingsFromConfig(config: KafkaConnectionConfig, clientId:
     compression: config.KAFKA_COMPRESSION,
     codecs: config.KAFKA_CODECS,
   };
+  const consumerTimings = withoutUnset({
+    maxWaitTimeMs: config.KAFKA_FETCH_MAX_WAIT_MS,
+    heartbeatIntervalMs: config.KAFKA_HEARTBEAT_INTERVAL_MS,
+  });
+  if (Object.keys(consumerTimings).length > 0) settings.consumerTimings = consumerTimings;
   if (config.KAFKA_TLS) {
     settings.tls = withoutUnset({
       ca: readPem('KAFKA_TLS_CA_FILE', config.KAFKA_TLS_CA_FILE),

@@ -15,7 +15,12 @@ export {
   type InvalidServiceCredential,
 } from './service-credentials';
 export { TEST_ENCRYPTION_VARIABLES } from './encryption-keys';
-export { createTestBroker, type TestBroker, type TestBrokerOptions } from './test-broker';
+export {
+  createTestBroker,
+  TEST_CONSUMER_TIMINGS,
+  type TestBroker,
+  type TestBrokerOptions,
+} from './test-broker';
 export { createTestCertificates, type TestCertificate, type TestCertificates } from './test-certificates';
 export {
   startTcpFaultProxy,

@@ -23,6 +23,12 @@ export interface TestBroker {
   readonly address: string;
   /** The same address as a client's broker list. */
   readonly brokers: string[];
+  /**
+   * What a service under test reaches this broker with: KAFKA_BROKERS, and consumer timings short
+   * enough that stopping the service (or fetching a topic resumed after a pause) waits a quarter of
+   * a second rather than the production default's three.
+   */
+  readonly serviceVariables: Readonly<Record<string, string>>;
   readonly dataDir: string;
   /** With `faultProxy: true`: the proxy in front of the broker; give its `address` to the clients to cut. */
   readonly faultProxy: TcpFaultProxy | undefined;
@@ -35,6 +41,16 @@ export interface TestBroker {
 }
 
 const FAULT_PROXY_LISTENER = 'fault-proxy';
+
+/**
+ * Consumer timings for services under test. The production defaults (3 s fetch wait, 2 s heartbeat)
+ * keep an idle platform cheap, but every stop waits out the fetch under way, and a suite starts
+ * and stops services hundreds of times.
+ */
+export const TEST_CONSUMER_TIMINGS = {
+  KAFKA_FETCH_MAX_WAIT_MS: '250',
+  KAFKA_HEARTBEAT_INTERVAL_MS: '500',
+} as const;
 
 /** Starts the embedded broker in-process on a free port with a fresh temporary data directory. */
 export async function createTestBroker(options: TestBrokerOptions = {}): Promise<TestBroker> {
@@ -91,6 +107,9 @@ export async function createTestBroker(options: TestBrokerOptions = {}): Promise
     },
     get brokers() {
       return [broker.address];
+    },
+    get serviceVariables() {
+      return { KAFKA_BROKERS: broker.address, ...TEST_CONSUMER_TIMINGS };
     },
     dataDir,
     faultProxy,

@@ -14,6 +14,7 @@ import {
   startSnsEmulator,
   startTcpFaultProxy,
   startTraceCollector,
+  TEST_CONSUMER_TIMINGS,
   type PushService,
   type SesFaultProxy,
   type SnsEmulator,
@@ -116,7 +117,7 @@ export async function startE2ePlatform(options: E2ePlatformOptions = {}): Promis
     devApiKey: DEV_API_KEY,
     devTenant: DEV_TENANT,
     ports: { ...ports, ...channelPorts },
-    env: { LOG_LEVEL: 'info', ...options.env },
+    env: { LOG_LEVEL: 'info', ...TEST_CONSUMER_TIMINGS, ...options.env },
     serviceEnv: {
       ...options.serviceEnv,
       ingest: { INGEST_UPSTREAM_TOPICS: `${UPSTREAM_TOPIC}:*`, ...options.serviceEnv?.ingest },

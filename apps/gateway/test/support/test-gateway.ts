@@ -79,7 +79,7 @@ export async function createTestGateway(options: TestGatewayOptions = {}): Promi
   const apiKey = `sk_test_${randomBytes(24).toString('hex')}`;
   const config = loadGatewayConfig({
     PORT: '0',
-    KAFKA_BROKERS: broker.address,
+    ...broker.serviceVariables,
     DATABASE_URL: database.url,
     LOG_LEVEL: 'warn',
     SWITCHBOARD_DEV_API_KEY: apiKey,

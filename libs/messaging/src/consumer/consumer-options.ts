@@ -1,3 +1,4 @@
+import type { ConsumerTimings } from '../kafka';
 import { MessagingError } from '../messaging-error';
 import { nestMessagingLog, type MessagingLog } from '../messaging-log';
 
@@ -21,12 +22,14 @@ export interface ConsumerRunnerOptions {
    */
   sessionTimeoutMs?: number;
   /**
-   * Default 2000 ms (Kafka wants at most a third of the session timeout); a long batch heartbeats at
-   * this pace too. An idle consumer heartbeats only between fetches, so once per maxWaitTimeMs.
+   * Default the client's KAFKA_HEARTBEAT_INTERVAL_MS, else 2000 ms (Kafka wants at most a third of
+   * the session timeout); a long batch heartbeats at this pace too. An idle consumer heartbeats
+   * only between fetches, so once per maxWaitTimeMs.
    */
   heartbeatIntervalMs?: number;
   /**
-   * Longest a fetch waits for new records, which also bounds how long stop() waits. Default 3000 ms.
+   * Longest a fetch waits for new records, which also bounds how long stop() waits. Default the
+   * client's KAFKA_FETCH_MAX_WAIT_MS, else 3000 ms.
    * It sets the idle cost: each consumer sends a fetch and a heartbeat per wait while nothing
    * happens. A record arriving wakes the fetch at once, but a topic resumed after a pause is only
    * fetched once the fetch under way returns, up to this long later. It must stay well under the
@@ -73,9 +76,19 @@ export const COLLECTING_FETCH = { minBytes: 64 * 1024, maxWaitTimeMs: 1000 } as 
 
 export type ResolvedConsumerOptions = Required<ConsumerRunnerOptions>;
 
-export function resolveConsumerOptions(options: ConsumerRunnerOptions): ResolvedConsumerOptions {
+/**
+ * `options` with every default filled in; `clientTimings` (the client's KAFKA_FETCH_MAX_WAIT_MS and
+ * KAFKA_HEARTBEAT_INTERVAL_MS) replace the built-in defaults of the two timings `options` leaves unset.
+ */
+export function resolveConsumerOptions(
+  options: ConsumerRunnerOptions,
+  clientTimings: ConsumerTimings = {},
+): ResolvedConsumerOptions {
   if (options.groupId.trim() === '') throw new MessagingError('INVALID_OPTION', 'groupId must not be empty');
-  const maxWaitTimeMs = positiveInteger('maxWaitTimeMs', options.maxWaitTimeMs ?? 3000);
+  const maxWaitTimeMs = positiveInteger(
+    'maxWaitTimeMs',
+    options.maxWaitTimeMs ?? clientTimings.maxWaitTimeMs ?? 3000,
+  );
   return {
     groupId: options.groupId,
     concurrency: positiveInteger('concurrency', options.concurrency ?? 10),
@@ -88,7 +101,10 @@ export function resolveConsumerOptions(options: ConsumerRunnerOptions): Resolved
       options.partitionsConsumedConcurrently ?? 1,
     ),
     sessionTimeoutMs: positiveInteger('sessionTimeoutMs', options.sessionTimeoutMs ?? 6000),
-    heartbeatIntervalMs: positiveInteger('heartbeatIntervalMs', options.heartbeatIntervalMs ?? 2000),
+    heartbeatIntervalMs: positiveInteger(
+      'heartbeatIntervalMs',
+      options.heartbeatIntervalMs ?? clientTimings.heartbeatIntervalMs ?? 2000,
+    ),
     maxWaitTimeMs,
     minBytes: positiveInteger('minBytes', options.minBytes ?? 1),
     maxBytesPerPartition: positiveInteger(

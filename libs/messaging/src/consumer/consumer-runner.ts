@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { contractOf } from '../contract-of';
 import type { EventPublisher } from '../event-publisher';
 import { consumerMetrics } from '../consumer-metrics';
+import { consumerTimingsOf } from '../kafka';
 import { MessagingError } from '../messaging-error';
 import { BatchProgress } from './batch-progress';
 import { BatchWorker, type BatchWork, type RawRecord, type Registration } from './batch-worker';
@@ -49,7 +50,7 @@ export class ConsumerRunner {
     private readonly publisher: EventPublisher,
     options: ConsumerRunnerOptions,
   ) {
-    this.options = resolveConsumerOptions(options);
+    this.options = resolveConsumerOptions(options, consumerTimingsOf(kafka));
     this.lostDeliveries = new LostDeliveries(this.options.poisonAfterLostDeliveries);
     this.worker = new BatchWorker({
       options: this.options,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { join } from 'node:path';
+import { checkCodecs } from '@switchboard/kafka-codecs';
 import { resolveBrokerOptions, type BrokerOptions, type ResolvedListener } from './broker-options';
 import { GroupCoordinator } from './groups/group-coordinator';
 import { ApiKey } from './protocol/api-keys';
@@ -69,6 +70,8 @@ const HANDLERS = new Map<number, ContextHandler>([
 /** Starts a single-node Kafka-wire-compatible broker and resolves once it is listening. */
 export async function startBroker(options: BrokerOptions): Promise<RunningBroker> {
   const settings = resolveBrokerOptions(options);
+  // Produce decompresses with every codec: one that does not load fails the start, not each batch.
+  await checkCodecs();
   mkdirSync(settings.dataDir, { recursive: true });
   const logs = LogStore.open(
     {

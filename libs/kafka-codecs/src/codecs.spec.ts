@@ -22,9 +22,24 @@ describe('Kafka codecs', () => {
     ['lz4', 'kafka-python-lz4.bin'],
     ['zstd', 'kafka-python-zstd.bin'],
     ['zstd', 'zstd-streaming-no-content-size.bin'],
-  ] as const)('%s reads what kafka-python wrote (%s)', async (codec, file) => {
-    expect(await codecByName(codec).decompress(fixture(file))).toEqual(plaintext);
-  });
+  ] as const)(
+    '%s reads what kafka-python wrote (%s), on the thread pool and on the caller',
+    async (codec, file) => {
+      expect(await codecByName(codec).decompress(fixture(file))).toEqual(plaintext);
+      await checkCodecs([codec]); // loads zstd's wasm module, which the synchronous path needs
+      expect(codecByName(codec).decompressSync(fixture(file))).toEqual(plaintext);
+    },
+  );
+
+  it.each(['gzip', 'snappy', 'lz4', 'zstd'] as const)(
+    '%s refuses bytes that are not its format with a CodecError, on the caller too',
+    async (codec) => {
+      await checkCodecs([codec]);
+      expect(() => codecByName(codec).decompressSync(Buffer.from('not compressed at all'))).toThrow(
+        CodecError,
+      );
+    },
+  );
 
   it('zstd reads the records of a batch librdkafka (kcat) compressed', async () => {
     const records = await codecByName('zstd').decompress(fixture('librdkafka-zstd.bin'));

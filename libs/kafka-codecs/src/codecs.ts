@@ -1,7 +1,7 @@
 import { promisify } from 'node:util';
-import { gunzip as gunzipCallback, gzip as gzipCallback } from 'node:zlib';
+import { gunzip as gunzipCallback, gunzipSync, gzip as gzipCallback } from 'node:zlib';
 import * as zstd from '@bokuweb/zstd-wasm';
-import { compressFrame, decompressFrame } from 'lz4-napi';
+import { compressFrame, decompressFrame, decompressFrameSync } from 'lz4-napi';
 import * as snappyjs from 'snappyjs';
 import { compressSnappy, decompressSnappy } from './snappy-framing';
 import './snappyjs-types';
@@ -25,6 +25,12 @@ export interface Codec {
   compress(data: Buffer): Promise<Buffer>;
   /** Rejects with a CodecError when the data is not valid for this codec. */
   decompress(data: Buffer): Promise<Buffer>;
+  /**
+   * The same on the calling thread, throwing a CodecError: for a caller that decompresses many
+   * small batches (the broker checking produce), where a hop to the thread pool and back costs
+   * more than the work. zstd needs its wasm module loaded first: after checkCodecs().
+   */
+  decompressSync(data: Buffer): Buffer;
 }
 
 export class CodecError extends Error {
@@ -44,8 +50,11 @@ const ZSTD_FIRST_GUESS_BYTES = 1024 * 1024;
 const ZSTD_LEVEL = 3;
 
 let zstdReady: Promise<void> | undefined;
+let zstdLoaded = false;
 function zstdModule(): Promise<void> {
-  zstdReady ??= zstd.init();
+  zstdReady ??= zstd.init().then(() => {
+    zstdLoaded = true;
+  });
   return zstdReady;
 }
 
@@ -60,12 +69,14 @@ const RAW_CODECS: Record<CompressingCodecName, Codec> = {
     id: CODEC_IDS.gzip,
     compress: (data) => gzip(data),
     decompress: (data) => gunzip(data, { maxOutputLength: MAX_DECOMPRESSED_BYTES }),
+    decompressSync: (data) => gunzipSync(data, { maxOutputLength: MAX_DECOMPRESSED_BYTES }),
   },
   snappy: {
     name: 'snappy',
     id: CODEC_IDS.snappy,
     compress: async (data) => compressSnappy(data, snappyBlocks),
     decompress: async (data) => decompressSnappy(data, snappyBlocks),
+    decompressSync: (data) => decompressSnappy(data, snappyBlocks),
   },
   lz4: {
     name: 'lz4',
@@ -74,6 +85,11 @@ const RAW_CODECS: Record<CompressingCodecName, Codec> = {
     compress: (data) => compressFrame(data),
     decompress: async (data) => {
       const decompressed = await decompressFrame(data);
+      if (decompressed.length > MAX_DECOMPRESSED_BYTES) throw tooLarge('lz4');
+      return decompressed;
+    },
+    decompressSync: (data) => {
+      const decompressed = decompressFrameSync(data);
       if (decompressed.length > MAX_DECOMPRESSED_BYTES) throw tooLarge('lz4');
       return decompressed;
     },
@@ -89,25 +105,42 @@ const RAW_CODECS: Record<CompressingCodecName, Codec> = {
       await zstdModule();
       return decompressZstd(data);
     },
+    decompressSync: (data) => {
+      if (!zstdLoaded)
+        throw new CodecError('zstd', 'the wasm module is not loaded yet: call checkCodecs() first');
+      return decompressZstd(data);
+    },
   },
 };
 
 // Whatever a codec's library throws on bad input, callers get a CodecError naming the codec.
 const CODECS = Object.fromEntries(
-  Object.entries(RAW_CODECS).map(([name, codec]) => [
-    name,
-    {
-      ...codec,
-      decompress: async (data: Buffer) => {
-        try {
-          return await codec.decompress(data);
-        } catch (error) {
-          if (error instanceof CodecError) throw error;
-          throw new CodecError(codec.name, `cannot decompress: ${describe(error)}`, { cause: error });
-        }
+  Object.entries(RAW_CODECS).map(([name, codec]) => {
+    const asCodecError = (error: unknown) =>
+      error instanceof CodecError
+        ? error
+        : new CodecError(codec.name, `cannot decompress: ${describe(error)}`, { cause: error });
+    return [
+      name,
+      {
+        ...codec,
+        decompress: async (data: Buffer) => {
+          try {
+            return await codec.decompress(data);
+          } catch (error) {
+            throw asCodecError(error);
+          }
+        },
+        decompressSync: (data: Buffer) => {
+          try {
+            return codec.decompressSync(data);
+          } catch (error) {
+            throw asCodecError(error);
+          }
+        },
       },
-    },
-  ]),
+    ];
+  }),
 ) as Record<CompressingCodecName, Codec>;
 
 /** The codec a batch's attributes name; undefined for 'none' and for ids no Kafka release defines. */
@@ -133,8 +166,9 @@ export async function checkCodecs(
 ): Promise<void> {
   const sample = Buffer.from('Switchboard checks its Kafka codecs '.repeat(64));
   for (const codec of names.map(codecByName)) {
-    const roundTripped = await codec.decompress(await codec.compress(sample));
-    if (!roundTripped.equals(sample)) {
+    const compressed = await codec.compress(sample);
+    const roundTripped = await codec.decompress(compressed);
+    if (!roundTripped.equals(sample) || !codec.decompressSync(compressed).equals(sample)) {
       throw new CodecError(codec.name, 'did not give back what it compressed');
     }
   }

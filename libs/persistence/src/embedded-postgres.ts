@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -27,6 +28,7 @@ const WORKER_FILE = join(__dirname, 'embedded-postgres.worker.js');
 
 type WorkerMessage =
   | { type: 'listening'; port: number }
+  | { type: 'initialised' }
   | { type: 'start-failed'; message: string }
   | { type: 'log'; line: string }
   | { type: 'stopped' };
@@ -51,11 +53,12 @@ export async function startEmbeddedPostgres(
     });
   }
 
-  // execArgv: [] keeps the host's loader flags (such as a TypeScript register hook) out of the plain-JS thread.
-  const worker = new Worker(WORKER_FILE, {
-    workerData: { dataDir, port, host, maxConnections },
-    execArgv: [],
-  });
+  if (dataDir !== undefined && !existsSync(join(dataDir, 'PG_VERSION'))) {
+    await initialiseDataDir(dataDir);
+    log(`embedded PostgreSQL (PGlite) created its data in ${dataDir}`);
+  }
+
+  const worker = startWorker({ dataDir, port, host, maxConnections });
   let started = false;
   let stopRequested = false;
   const stopped = new Promise<void>((resolveStopped) => {
@@ -101,6 +104,37 @@ export async function startEmbeddedPostgres(
       return stopping;
     },
   };
+}
+
+// execArgv: [] keeps the host's loader flags (such as a TypeScript register hook) out of the plain-JS thread.
+function startWorker(workerData: object): Worker {
+  return new Worker(WORKER_FILE, { workerData, execArgv: [] });
+}
+
+/**
+ * Creating a database (initdb) grows PGlite's WebAssembly memory to about 770 MB, and WebAssembly
+ * memory never shrinks. A fresh data directory is therefore created by a thread of its own that
+ * then exits, and the thread that serves starts at the size it has on every later start (about
+ * 200 MB), at the cost of opening the database twice (about a second) on the very first start.
+ */
+async function initialiseDataDir(dataDir: string): Promise<void> {
+  const worker = startWorker({ dataDir, initialiseOnly: true });
+  try {
+    await new Promise<void>((resolveInitialised, rejectInitialised) => {
+      worker.on('message', (message: WorkerMessage) => {
+        if (message.type === 'initialised') resolveInitialised();
+        if (message.type === 'start-failed') rejectInitialised(startFailed(message.message));
+      });
+      worker.once('error', (error) => rejectInitialised(startFailed(error.message, error)));
+      worker.once('exit', (code) =>
+        rejectInitialised(
+          startFailed(`the PGlite thread exited with code ${code} while creating ${dataDir}`),
+        ),
+      );
+    });
+  } finally {
+    await worker.terminate();
+  }
 }
 
 function assertEmbeddedOptions(port: number, maxConnections: number): void {

@@ -37,12 +37,19 @@ type PublisherState = 'disconnected' | 'connected' | 'disconnecting';
 interface QueuedSend {
   topic: string;
   messages: Message[];
+  /** Bytes of the messages' keys, values and headers. */
+  bytes: number;
   resolve(): void;
   reject(error: unknown): void;
 }
 
 // Sends that queued up behind the one in flight go out together, up to about this many records.
 const MAX_RECORDS_PER_REQUEST = 1000;
+// Kafka refuses a record batch over message.max.bytes (1 MiB by default), and kafkajs puts all of a
+// request's records for one partition into one batch. A request is kept under this many bytes of
+// keys, values and headers, so none of its batches can reach the limit, whatever partitions its
+// records go to; a send bigger than that goes out in several requests, in order.
+const MAX_BYTES_PER_REQUEST = 768 * 1024;
 
 /**
  * Publishes contract-checked events with an idempotent producer: a payload is validated
@@ -222,9 +229,14 @@ export class EventPublisher implements EventSink {
         `cannot publish to ${topic}: the publisher is ${this.state} (call connect() first)`,
       );
     }
-    const sent = new Promise<void>((resolve, reject) => {
-      this.queued.push({ topic, messages, resolve, reject });
-    });
+    const sent = Promise.all(
+      requestSizedChunks(messages).map(
+        (chunk) =>
+          new Promise<void>((resolve, reject) => {
+            this.queued.push({ topic, ...chunk, resolve, reject });
+          }),
+      ),
+    );
     this.sending.add(sent);
     // Once this turn's promise work is done, not after the current task alone: publishes started
     // together (Promise.all) share a request even when one first sealed its personal fields, which
@@ -247,13 +259,17 @@ export class EventPublisher implements EventSink {
     if (this.requestInFlight || this.queued.length === 0) return;
     const batch: QueuedSend[] = [];
     let records = 0;
+    let bytes = 0;
     while (
       this.queued.length > 0 &&
-      (batch.length === 0 || records + this.queued[0].messages.length <= MAX_RECORDS_PER_REQUEST)
+      (batch.length === 0 ||
+        (records + this.queued[0].messages.length <= MAX_RECORDS_PER_REQUEST &&
+          bytes + this.queued[0].bytes <= MAX_BYTES_PER_REQUEST))
     ) {
       const next = this.queued.shift() as QueuedSend;
       batch.push(next);
       records += next.messages.length;
+      bytes += next.bytes;
     }
     // Per topic in queue order, so that the records of one key keep the order they were sent in.
     const byTopic = new Map<string, Message[]>();
@@ -278,4 +294,37 @@ export class EventPublisher implements EventSink {
         this.sendQueued();
       });
   }
+}
+
+/** `messages` cut, in order, into runs that each fit in one request. */
+function requestSizedChunks(messages: Message[]): Array<{ messages: Message[]; bytes: number }> {
+  const chunks: Array<{ messages: Message[]; bytes: number }> = [];
+  let current: { messages: Message[]; bytes: number } = { messages: [], bytes: 0 };
+  for (const message of messages) {
+    const bytes = messageBytes(message);
+    const full =
+      current.messages.length === MAX_RECORDS_PER_REQUEST || current.bytes + bytes > MAX_BYTES_PER_REQUEST;
+    if (current.messages.length > 0 && full) {
+      chunks.push(current);
+      current = { messages: [], bytes: 0 };
+    }
+    current.messages.push(message);
+    current.bytes += bytes;
+  }
+  chunks.push(current);
+  return chunks;
+}
+
+function messageBytes(message: Message): number {
+  let bytes = byteLength(message.key) + byteLength(message.value);
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    bytes += Buffer.byteLength(name);
+    for (const part of Array.isArray(value) ? value : [value]) bytes += byteLength(part);
+  }
+  return bytes;
+}
+
+function byteLength(value: Buffer | string | null | undefined): number {
+  if (value === null || value === undefined) return 0;
+  return typeof value === 'string' ? Buffer.byteLength(value) : value.length;
 }

@@ -1,4 +1,4 @@
-import { DeliveryEventTopic, MessageRequestedTopic } from '@switchboard/contracts';
+import { DEAD_LETTER_TOPIC, DeliveryEventTopic, MessageRequestedTopic } from '@switchboard/contracts';
 import type { Kafka, ProducerConfig } from 'kafkajs';
 import { EventPublisher, type PayloadCipher } from '../src';
 import {
@@ -39,6 +39,7 @@ describe('publish requests', () => {
     await harness.provision([
       { topic: DeliveryEventTopic.topic, partitions: 1 },
       { topic: MessageRequestedTopic.topic, partitions: 1 },
+      { topic: DEAD_LETTER_TOPIC, partitions: 1 },
     ]);
   });
   afterEach(() => harness.close());
@@ -57,6 +58,26 @@ describe('publish requests', () => {
       const [sealed] = await harness.readRecords(MessageRequestedTopic.topic, 2);
       expect(JSON.parse(sealed.value ?? '{}')).toMatchObject({ sealedInTest: true });
       expect(await harness.endOffset(DeliveryEventTopic.topic)).toBe(2);
+    } finally {
+      await publisher.disconnect();
+    }
+  });
+
+  it("keeps every request under Kafka's 1 MiB batch limit: 3 MiB for one partition arrive in order, over several requests", async () => {
+    const requests = countProduceRequests(harness.kafka);
+    const publisher = new EventPublisher(harness.kafka);
+    await publisher.connect();
+    try {
+      const letters = Array.from({ length: 6 }, (_, index) => ({
+        key: Buffer.from('one-partition'),
+        value: Buffer.alloc(512 * 1024, String(index)),
+        headers: {},
+      }));
+      // One batch of all six would be refused by the broker, as by Kafka, with MESSAGE_TOO_LARGE.
+      await publisher.publishDeadLetters(letters);
+      const read = await harness.readRecords(DEAD_LETTER_TOPIC, 6);
+      expect(read.map((record) => record.value?.[0])).toEqual(['0', '1', '2', '3', '4', '5']);
+      expect(requests.count).toBeGreaterThan(1);
     } finally {
       await publisher.disconnect();
     }

@@ -134,22 +134,34 @@ export class TimelineRepository {
     );
   }
 
-  /** The message's status and timeline, or undefined when the tenant has no such message. */
+  /**
+   * The message's status and timeline, or undefined when the tenant has no such message. One
+   * statement, so one snapshot: read apart, a batch stored between the two reads could show a
+   * timeline whose last step the status does not yet reflect.
+   */
   async findMessage(tenantId: string, messageId: string): Promise<StoredMessage | undefined> {
-    const statuses: Array<{ status: DeliveryEventTypeName }> = await this.dataSource.query(
-      `SELECT status FROM analytics.message_status WHERE message_id = $1 AND tenant_id = $2`,
-      [messageId, tenantId],
+    const rows: Array<{ status: DeliveryEventTypeName } & (TimelineRow | NoTimelineRow)> =
+      await this.dataSource.query(
+        `SELECT status.status, event.type, event.occurred_at, event.source, event.channel, event.provider,
+                event.reason, event.rule, event.detail
+         FROM analytics.message_status AS status
+         LEFT JOIN analytics.delivery_events AS event
+           ON event.message_id = status.message_id AND event.tenant_id = status.tenant_id
+         WHERE status.message_id = $1 AND status.tenant_id = $2
+         ORDER BY event.occurred_at, event.id`,
+        [messageId, tenantId],
+      );
+    if (rows.length === 0) return undefined;
+    const timeline = rows.filter(
+      (row): row is { status: DeliveryEventTypeName } & TimelineRow => row.type !== null,
     );
-    if (statuses.length === 0) return undefined;
-    const rows: TimelineRow[] = await this.dataSource.query(
-      `SELECT type, occurred_at, source, channel, provider, reason, rule, detail
-       FROM analytics.delivery_events
-       WHERE message_id = $1 AND tenant_id = $2
-       ORDER BY occurred_at, id`,
-      [messageId, tenantId],
-    );
-    return { status: statuses[0].status, timeline: rows.map(toTimelineEntry) };
+    return { status: rows[0].status, timeline: timeline.map(toTimelineEntry) };
   }
+}
+
+/** The columns of a message with no stored event, as the LEFT JOIN gives them. */
+interface NoTimelineRow {
+  type: null;
 }
 
 export function toTimelineEntry(row: TimelineRow): MessageTimelineEntry {

@@ -57,7 +57,12 @@ const MAX_BYTES_PER_REQUEST = 768 * 1024;
  * the caller's trace context.
  */
 export class EventPublisher implements EventSink {
-  private readonly producer: Producer;
+  private producer: Producer;
+  /**
+   * A send failed after kafkajs may have delivered it: the producer's sequence numbers can no
+   * longer be trusted (see `sendBatch`), and the next send goes through a new producer.
+   */
+  private producerSequencesSuspect = false;
   private connecting: Promise<void> | undefined;
   private state: PublisherState = 'disconnected';
   private readonly sending = new Set<Promise<unknown>>();
@@ -73,13 +78,20 @@ export class EventPublisher implements EventSink {
    * `cipher`: seals the personal fields of the topics whose contract names some; without it they
    * are written as they are (tests and tools only: every service has one).
    */
-  constructor(kafka: Kafka, options: { compression?: CodecName; cipher?: PayloadCipher } = {}) {
+  constructor(
+    private readonly kafka: Kafka,
+    options: { compression?: CodecName; cipher?: PayloadCipher } = {},
+  ) {
     // kafkajs numbers its CompressionTypes as Kafka does.
     this.compression = CODEC_IDS[options.compression ?? 'none'] as CompressionTypes;
     this.cipher = options.cipher;
+    this.producer = this.createProducer();
+  }
+
+  private createProducer(): Producer {
     // kafkajs requires one request in flight for idempotence; the Java-compatible
     // partitioner puts a key on the same partition as any other Kafka client would.
-    this.producer = kafka.producer({
+    return this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       createPartitioner: Partitioners.DefaultPartitioner,
@@ -255,6 +267,36 @@ export class EventPublisher implements EventSink {
     }
   }
 
+  /**
+   * kafkajs numbers each partition's batches for the broker to recognise a retry, and when a send
+   * fails it takes the numbers back, even when the broker had stored the batch and only the answer
+   * was lost. The next batch then carries the numbers of the stored one: the broker takes it for a
+   * retry and drops it while answering success (a message lost), or refuses everything after it as
+   * out of order. After a failed send, a new producer (a new producer id, numbering from zero)
+   * sends the next batch, as Kafka's Java client does when its sequence numbers may be off.
+   */
+  private async sendBatch(topicMessages: Array<{ topic: string; messages: Message[] }>): Promise<void> {
+    if (this.producerSequencesSuspect) {
+      const fresh = this.createProducer();
+      try {
+        await fresh.connect();
+      } catch (error) {
+        void fresh.disconnect().catch(() => undefined);
+        throw error;
+      }
+      const suspect = this.producer;
+      this.producer = fresh;
+      this.producerSequencesSuspect = false;
+      void suspect.disconnect().catch(() => undefined);
+    }
+    try {
+      await this.producer.sendBatch({ acks: -1, compression: this.compression, topicMessages });
+    } catch (error) {
+      this.producerSequencesSuspect = true;
+      throw error;
+    }
+  }
+
   private sendQueued(): void {
     if (this.requestInFlight || this.queued.length === 0) return;
     const batch: QueuedSend[] = [];
@@ -279,12 +321,7 @@ export class EventPublisher implements EventSink {
       else byTopic.set(topic, [...messages]);
     }
     this.requestInFlight = true;
-    this.producer
-      .sendBatch({
-        acks: -1,
-        compression: this.compression,
-        topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-      })
+    this.sendBatch([...byTopic].map(([topic, messages]) => ({ topic, messages })))
       .then(
         () => batch.forEach((queued) => queued.resolve()),
         (error: unknown) => batch.forEach((queued) => queued.reject(error)),

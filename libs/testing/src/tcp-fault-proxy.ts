@@ -7,8 +7,10 @@ import { reachableHost } from '@switchboard/sandboxes';
  * - `blackhole`: as a network partition: connections stay open and new ones are accepted, but no
  *   byte goes either way. Bytes are held, not dropped (TCP would retransmit them), and go on at
  *   `restore()`; a connection opened during the cut reaches the target then.
+ * - `one-way`: as a partition of the way back: what clients send reaches the target, but its
+ *   answers are held (a request carried out whose answer is lost when the connection then breaks).
  */
-export type TcpCutMode = 'refuse' | 'blackhole';
+export type TcpCutMode = 'refuse' | 'blackhole' | 'one-way';
 
 export type TcpProxyState = 'forwarding' | TcpCutMode;
 
@@ -67,6 +69,7 @@ export async function startTcpFaultProxy(options: TcpFaultProxyOptions): Promise
     const connection = new ProxiedConnection(client, resolveTarget, () => connections.delete(connection));
     connections.add(connection);
     if (state === 'forwarding') connection.forward();
+    if (state === 'one-way') connection.forwardOneWay();
   });
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -91,7 +94,8 @@ export async function startTcpFaultProxy(options: TcpFaultProxyOptions): Promise
         if (mode === 'refuse') {
           counts.reset += 1;
           connection.reset();
-        } else connection.hold();
+        } else if (mode === 'one-way') connection.forwardOneWay();
+        else connection.hold();
       }
     },
     restore: () => {
@@ -140,6 +144,12 @@ class ProxiedConnection {
     if (!this.upstream || !this.toClient) return;
     this.toTarget.flowTo(this.upstream);
     this.toClient.flowTo(this.client);
+  }
+
+  /** Forwards what the client sends and holds what the target answers. */
+  forwardOneWay(): void {
+    this.forward();
+    this.toClient?.hold();
   }
 
   hold(): void {

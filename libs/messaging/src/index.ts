@@ -30,7 +30,7 @@ export {
   type MessagingLogFields,
   type MessagingLogLevel,
 } from './messaging-log';
-export { ConsumerHost, type HostedConsumer } from './nest/consumer-host';
+export { ConsumerHost, hostedConsumerLifecycle, type HostedConsumer } from './nest/consumer-host';
 export { consumerReadiness } from './nest/consumer-readiness';
 export { MessagingHealthIndicator } from './nest/messaging-health.indicator';
 export { MessagingModule } from './nest/messaging.module';

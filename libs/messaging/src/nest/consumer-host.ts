@@ -1,4 +1,11 @@
-import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  type InjectionToken,
+  type OnApplicationBootstrap,
+  type Type,
+} from '@nestjs/common';
 
 /** What a host starts, stops and asks for health: a ConsumerRunner, a PriorityLaneConsumer, a host. */
 export interface HostedConsumer {
@@ -49,4 +56,27 @@ export abstract class ConsumerHost
   beforeApplicationShutdown(): Promise<void> {
     return this.stop();
   }
+}
+
+/**
+ * A provider that starts and stops, as a ConsumerHost does its own, the HostedConsumer a factory
+ * provides under `token` (a channel sender): on bootstrap, and before the shutdown hooks, while the
+ * publisher is still open for the batches in flight.
+ */
+export function hostedConsumerLifecycle(
+  token: InjectionToken<HostedConsumer>,
+): Type<OnApplicationBootstrap & BeforeApplicationShutdown> {
+  @Injectable()
+  class HostedConsumerLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+    constructor(@Inject(token) private readonly consumer: HostedConsumer) {}
+
+    onApplicationBootstrap(): Promise<void> {
+      return this.consumer.start();
+    }
+
+    beforeApplicationShutdown(): Promise<void> {
+      return this.consumer.stop();
+    }
+  }
+  return HostedConsumerLifecycle;
 }

@@ -1,13 +1,17 @@
-import { Inject, Injectable, type Type } from '@nestjs/common';
+import { Inject, Injectable, type InjectionToken, type Type } from '@nestjs/common';
 import type { ReadinessCheck } from '@switchboard/service-kit';
 import type { HostedConsumer } from './consumer-host';
 
 /**
  * A readiness check for HealthModule.register, named `name`: ready while every given host's
  * consumers are in their groups, so a consumer kafkajs gave up on takes the replica out. The hosts
- * are injected, not provided again: their module must be visible to the health module (global).
+ * (ConsumerHost classes, or the tokens of HostedConsumers a factory makes) are injected, not
+ * provided again: their module must be visible to the health module (global).
  */
-export function consumerReadiness(name: string, ...hosts: Array<Type<HostedConsumer>>): Type<ReadinessCheck> {
+export function consumerReadiness(
+  name: string,
+  ...hosts: Array<InjectionToken<HostedConsumer>>
+): Type<ReadinessCheck> {
   @Injectable()
   class ConsumerReadiness implements ReadinessCheck {
     readonly name = name;

@@ -1,19 +1,11 @@
-import {
-  type BeforeApplicationShutdown,
-  Controller,
-  type DynamicModule,
-  Get,
-  Inject,
-  Injectable,
-  Module,
-  type OnApplicationBootstrap,
-  type Type,
-} from '@nestjs/common';
+import { Controller, type DynamicModule, Get, Inject, Module, type Type } from '@nestjs/common';
 import { DeliveryEventTopic } from '@switchboard/contracts';
 import type { SqlQuery } from '@switchboard/delivery';
 import { EncryptionModule, type EncryptionConfig } from '@switchboard/encryption';
 import {
+  consumerReadiness,
   EventPublisher,
+  hostedConsumerLifecycle,
   KAFKA,
   kafkaSettingsFromConfig,
   MessagingHealthIndicator,
@@ -39,31 +31,8 @@ export const CHANNEL_SENDER = Symbol('CHANNEL_SENDER');
 /** What the Nest wiring uses of a sender, whatever its dispatch type. */
 type AnySender = Pick<ChannelSender<Dispatch>, 'start' | 'stop' | 'isHealthy' | 'status'>;
 
-/** Starts consuming once the app is up; stops before the publisher closes, so in-flight sends report. */
-@Injectable()
-class ChannelSenderLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  constructor(@Inject(CHANNEL_SENDER) private readonly sender: AnySender) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.sender.start();
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.sender.stop();
-  }
-}
-
 /** Ready while every lane and retry consumer is in its group; for HealthModule.register. */
-@Injectable()
-export class ChannelSenderReadiness implements ReadinessCheck {
-  readonly name = 'consumer';
-
-  constructor(@Inject(CHANNEL_SENDER) private readonly sender: AnySender) {}
-
-  async isReady(): Promise<boolean> {
-    return this.sender.isHealthy();
-  }
-}
+export const ChannelSenderReadiness = consumerReadiness('consumer', CHANNEL_SENDER);
 
 /** GET /status/providers: each provider's circuit, rate limit and counters. */
 @PublicRoute(
@@ -125,7 +94,8 @@ export class ChannelSenderModule {
       controllers: [ProviderStatusController],
       providers: [
         { provide: CHANNEL_SENDER, useFactory: options.useFactory, inject: options.inject ?? [] },
-        ChannelSenderLifecycle,
+        // Starts consuming once the app is up; stops before the publisher closes, so in-flight sends report.
+        hostedConsumerLifecycle(CHANNEL_SENDER),
       ],
       exports: [CHANNEL_SENDER],
     };

@@ -2,7 +2,8 @@
 // embedded: our Kafka-wire broker (unless KAFKA_BROKERS), PGlite behind a PostgreSQL socket
 // (unless DATABASE_URL), the SES emulator with its mail viewer (unless SES_ENDPOINT or
 // USE_AMAZON_SES), the SNS emulator with its SMS outbox (unless SNS_ENDPOINT or USE_AMAZON_SNS)
-// and a local web push service. Then every service runs as its own process, as in production.
+// and a local web push service. Then the services start, all in one process (SWITCHBOARD_PROCESSES),
+// each its own Nest app talking only over Kafka and HTTP.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -14,6 +15,7 @@ import {
   startPushService,
   startSesEmulator,
   startSnsEmulator,
+  SERVICES_HOST,
   type AnyPlatformServiceName,
   type SnsEmulator,
 } from '@switchboard/sandboxes';
@@ -101,6 +103,11 @@ const launcherConfig = defineConfig({
   OTEL_EXPORTER_OTLP_ENDPOINT: {
     schema: env.string({ default: '' }),
     description: 'OpenTelemetry collector for the services’ traces (e.g. http://127.0.0.1:4318)',
+  },
+  SWITCHBOARD_PROCESSES: {
+    schema: env.oneOf(['one', 'per-service'] as const, 'one'),
+    description:
+      'one: every service in one Node process (about a third of the memory; one crash stops them all); per-service: a process each, as in production. With OTEL_EXPORTER_OTLP_ENDPOINT set, always per-service, so that traces name each service',
   },
   LOG_FORMAT: {
     schema: env.oneOf(['pretty', 'json'] as const, 'pretty'),
@@ -227,6 +234,8 @@ async function main(): Promise<void> {
       },
       ...(smsReplies ? { serviceEnv: { gateway: smsReplies } } : {}),
       onLine: config.LOG_FORMAT === 'json' ? (name, line) => console.log(`[${name}] ${line}`) : printPretty,
+      // One process reports every span under one service name, so tracing keeps a process each.
+      oneProcess: config.SWITCHBOARD_PROCESSES === 'one' && !config.OTEL_EXPORTER_OTLP_ENDPOINT,
     });
     running.push({ name: 'services', stop: () => platform.stop() });
     await snsEmulator?.subscribe(DEV_SMS_REPLY_TOPIC, `${platform.gatewayUrl}/v1/sms-replies`);
@@ -321,7 +330,7 @@ function keptSecret(file: string, make: () => string): string {
 }
 
 // The services log JSON lines; a terminal reads better as `time service level message`.
-function printPretty(service: AnyPlatformServiceName, line: string): void {
+function printPretty(service: AnyPlatformServiceName | typeof SERVICES_HOST, line: string): void {
   try {
     const entry = JSON.parse(line) as {
       time?: string;

@@ -1,8 +1,7 @@
 import './instrumentation';
-import { loadGatewayConfig } from './config';
-import { startGateway } from './gateway';
+import { startFromEnvironment } from './start-from-environment';
 
-startGateway(loadGatewayConfig()).catch((error: unknown) => {
+startFromEnvironment(process.env).catch((error: unknown) => {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });

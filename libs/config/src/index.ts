@@ -10,3 +10,4 @@ export {
   type ConfigVariableDescription,
   type Environment,
 } from './load-config';
+export { HOSTED_SERVICES_VARIABLE, parseHostedServices, type HostedService } from './hosted-services';

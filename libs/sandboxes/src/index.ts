@@ -3,7 +3,7 @@
 export { freePort } from './free-port';
 export { repoRoot } from './repo-root';
 export { startServiceProcess, type ServiceProcess, type ServiceProcessOptions } from './service-process';
-export { compiledServiceEntry } from './service-build';
+export { compiledServiceEntry, SERVICES_HOST_ENTRY } from './service-build';
 export {
   connectToSesEmulator,
   startSesEmulator,
@@ -15,6 +15,7 @@ export { waitFor } from './wait-for';
 export {
   CHANNEL_SENDER_SERVICES,
   PLATFORM_SERVICES,
+  SERVICES_HOST,
   startPlatform,
   type AnyPlatformServiceName,
   type ChannelSenderServiceName,

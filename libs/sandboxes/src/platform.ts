@@ -1,5 +1,11 @@
+import { HOSTED_SERVICES_VARIABLE } from '@switchboard/config';
 import { randomBytes } from 'node:crypto';
-import { assertServicesBuilt, compiledServiceEntry } from './service-build';
+import {
+  assertServicesBuilt,
+  assertServicesHostBuilt,
+  compiledServiceEntry,
+  SERVICES_HOST_ENTRY,
+} from './service-build';
 import { startServiceProcess, type ServiceProcess } from './service-process';
 
 /** The services `startPlatform` always starts, in the order a message travels, with their default ports. */
@@ -82,9 +88,19 @@ export interface StartPlatformOptions {
   /** Extra environment for every service, then per service. */
   env?: Record<string, string>;
   serviceEnv?: Partial<Record<AnyPlatformServiceName, Record<string, string>>>;
-  onLine?: (service: AnyPlatformServiceName, line: string) => void;
+  /** Each output line, with the service that wrote it ('services' for a host's own lines). */
+  onLine?: (service: AnyPlatformServiceName | typeof SERVICES_HOST, line: string) => void;
   timeoutMs?: number;
+  /**
+   * Every service in one Node process (`SERVICES_HOST_ENTRY`, built by `nx run tools:build`), each
+   * still its own Nest app: a third of the memory, for `npm start`. Every entry of `services` is
+   * then that one process. Unset: a process per service, as in production.
+   */
+  oneProcess?: boolean;
 }
+
+/** The name a services host's own lines (and its process) go by. */
+export const SERVICES_HOST = 'services';
 
 export interface RunningPlatform {
   /** Every always-started service, and the channel senders that `channels` asked for. */
@@ -114,7 +130,8 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
     ...PLATFORM_SERVICES,
     ...CHANNEL_SENDER_SERVICES.filter(({ name }) => channelSenderRequested(channels, name)),
   ];
-  assertServicesBuilt(selected.map(({ name }) => name));
+  if (options.oneProcess) assertServicesHostBuilt();
+  else assertServicesBuilt(selected.map(({ name }) => name));
   const ports = Object.fromEntries(
     selected.map(({ name, port }) => [name, options.ports?.[name] ?? port]),
   ) as Record<AnyPlatformServiceName, number>;
@@ -200,6 +217,37 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
     'sender-inapp': inboxTokenSecrets,
   };
 
+  const environmentOf = (name: AnyPlatformServiceName) => ({
+    ...common,
+    PORT: String(ports[name]),
+    ...specific[name],
+    ...options.serviceEnv?.[name],
+  });
+  const readyUrlOf = (name: AnyPlatformServiceName) => `${urls[name]}/health/ready`;
+  if (options.oneProcess) {
+    const host = await startServiceProcess({
+      name: SERVICES_HOST,
+      entry: SERVICES_HOST_ENTRY,
+      env: {
+        [HOSTED_SERVICES_VARIABLE]: JSON.stringify(
+          selected.map(({ name }) => ({ name, env: environmentOf(name) })),
+        ),
+      },
+      readyUrl: selected.map(({ name }) => readyUrlOf(name)),
+      timeoutMs: options.timeoutMs ?? 120_000,
+      onLine: options.onLine && ((line) => options.onLine?.(serviceOfLine(line, selected), line)),
+    });
+    return {
+      services: Object.fromEntries(selected.map(({ name }) => [name, host])) as RunningPlatform['services'],
+      urls,
+      gatewayUrl: urls.gateway,
+      operatorApiKey,
+      serviceTokenSecrets,
+      // The host closes the gateway first, then the others.
+      stop: () => host.stop(20_000),
+    };
+  }
+
   const started: ServiceProcess[] = [];
   try {
     const processes = await Promise.all(
@@ -207,8 +255,8 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
         const service = await startServiceProcess({
           name,
           entry: compiledServiceEntry(name),
-          env: { ...common, PORT: String(ports[name]), ...specific[name], ...options.serviceEnv?.[name] },
-          readyUrl: `${urls[name]}/health/ready`,
+          env: environmentOf(name),
+          readyUrl: readyUrlOf(name),
           timeoutMs: options.timeoutMs ?? 120_000,
           onLine: options.onLine && ((line) => options.onLine?.(name, line)),
         });
@@ -235,6 +283,23 @@ export async function startPlatform(options: StartPlatformOptions): Promise<Runn
     await Promise.allSettled(started.map((service) => service.kill()));
     throw error;
   }
+}
+
+/** The service a host's output line is from: the `service` of a structured log line. */
+function serviceOfLine(
+  line: string,
+  selected: ReadonlyArray<{ name: AnyPlatformServiceName }>,
+): AnyPlatformServiceName | typeof SERVICES_HOST {
+  if (line.startsWith('{')) {
+    try {
+      const { service } = JSON.parse(line) as { service?: unknown };
+      const match = selected.find(({ name }) => name === service);
+      if (match) return match.name;
+    } catch {
+      // Not a log line of ours: the host's own.
+    }
+  }
+  return SERVICES_HOST;
 }
 
 function channelSenderRequested(channels: ChannelSenderSettings, name: ChannelSenderServiceName): boolean {

@@ -2,6 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './repo-root';
 
+/** The compiled services host (tools/services-host/main.ts), as the tools build writes it. */
+export const SERVICES_HOST_ENTRY = 'dist/tools/tools/services-host/main.js';
+
 /** What builds every service (and the launcher), from Nx's cache when nothing changed. */
 export const BUILD_SERVICES_COMMAND = 'npx nx run-many -t build';
 
@@ -20,6 +23,15 @@ export function assertServicesBuilt(services: readonly string[]): void {
     throw new Error(
       `not built: ${missing.join(', ')} (no ${compiledServiceEntry(missing[0] ?? '')}); ` +
         `run \`${BUILD_SERVICES_COMMAND}\` first`,
+    );
+  }
+}
+
+/** Fails with what to run when the services host (tools/services-host) has not been built. */
+export function assertServicesHostBuilt(): void {
+  if (!existsSync(join(repoRoot(), SERVICES_HOST_ENTRY))) {
+    throw new Error(
+      `not built: the services host (no ${SERVICES_HOST_ENTRY}); run \`${BUILD_SERVICES_COMMAND}\` first`,
     );
   }
 }

@@ -14,8 +14,8 @@ export interface ServiceProcessOptions {
   entry: string;
   /** Merged over this process's environment. */
   env: Record<string, string>;
-  /** Polled until it answers 200. */
-  readyUrl?: string;
+  /** Polled until it answers 200 (each of them, for a process that serves several). */
+  readyUrl?: string | readonly string[];
   /** Waited for in the process's output. */
   readyLog?: RegExp;
   /** For start-up until ready. Default 60 s: a Nest app on a busy machine, or a TypeScript entry, is slow. */
@@ -105,8 +105,9 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
 
   const waitUntilReady = async () => {
     const { readyUrl, readyLog, timeoutMs = DEFAULT_READY_TIMEOUT_MS } = options;
+    const readyUrls = readyUrl === undefined ? [] : [readyUrl].flat();
     const waitingFor = [
-      readyUrl && `${readyUrl} to answer 200`,
+      readyUrls.length > 0 && `${readyUrls.join(', ')} to answer 200`,
       readyLog && `a log line matching ${readyLog}`,
     ].filter(Boolean);
     const description = `${options.name} to be ready (${waitingFor.join(' and ') || 'start'})`;
@@ -117,7 +118,7 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
         async () => {
           if (hasExited()) return 'exited' as const;
           if (readyLog && !currentRunLogs().some((line) => matches(readyLog, line))) return false;
-          if (readyUrl && !(await answersOk(readyUrl))) return false;
+          for (const url of readyUrls) if (!(await answersOk(url))) return false;
           return 'ready' as const;
         },
         timeoutMs,

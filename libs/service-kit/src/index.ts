@@ -25,8 +25,10 @@ export {
 } from './problem-details';
 export {
   DEFAULT_SHUTDOWN_GRACE_MS,
+  leaveSignalsToHost,
   runService,
   type RunningService,
+  type StartFromEnvironment,
   type ServiceOptions,
   type ServiceTlsOptions,
 } from './run-service';

@@ -47,6 +47,20 @@ export const DEFAULT_SHUTDOWN_GRACE_MS = 15_000;
 
 const SHUTDOWN_HOOKS = ['onModuleDestroy', 'beforeApplicationShutdown', 'onApplicationShutdown'] as const;
 
+/** What starts a service from its environment variables (an app's `start-from-environment.ts`). */
+export type StartFromEnvironment = (
+  environment: Record<string, string | undefined>,
+) => Promise<RunningService>;
+
+// Set in a process that hosts several services (`npm start`): each service exiting the process once
+// it alone has closed would cut the others' shutdown short, so the host closes them all itself.
+let signalsLeftToHost = false;
+
+/** Services started after this call leave SIGTERM and SIGINT to the caller, which closes them. */
+export function leaveSignalsToHost(): void {
+  signalsLeftToHost = true;
+}
+
 /**
  * Starts a Switchboard service: Fastify with the one JSON body parser, problem+json errors, an
  * event-loop watchdog behind /health/live, and shutdown on SIGTERM and SIGINT that finishes
@@ -67,7 +81,9 @@ export async function runService(options: ServiceOptions): Promise<RunningServic
   installProblemDetails(app);
   installJsonBodyParser(app, bodyLimit);
   const inFlight = trackRequestsInFlight(app);
-  closeOnSignals(app, logger, options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS, inFlight);
+  if (!signalsLeftToHost) {
+    closeOnSignals(app, logger, options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS, inFlight);
+  }
   const watchdog: { leave?: () => void } = {};
   app
     .getHttpAdapter()

@@ -3,6 +3,7 @@ import { context, propagation, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { LOG_LINE_LIMIT, LOG_STRING_LIMIT } from './redact';
+import { startAsHostedService } from './hosted-service';
 import { StructuredLogger, type LogLevelName } from './structured-logger';
 import { getTracer } from './tracing';
 
@@ -25,6 +26,25 @@ describe('StructuredLogger', () => {
     trace.disable();
     context.disable();
     propagation.disable();
+  });
+
+  it('names the hosted service whose work logs, in a process that hosts several', async () => {
+    // Nest's one global logger is the last app's (sender-email here); the router's timer logs through it.
+    const { logger, entries } = createLogger();
+    await startAsHostedService('router', async () => {
+      await new Promise<void>((resolve) =>
+        setTimeout(() => {
+          logger.log('schedule released');
+          resolve();
+        }, 1),
+      );
+    });
+    logger.log('outside any hosted service');
+
+    expect(entries().map(({ service, message }) => [service, message])).toEqual([
+      ['router', 'schedule released'],
+      ['sender-email', 'outside any hosted service'],
+    ]);
   });
 
   it('writes one JSON line per entry with time, level, service, context, message and fields', () => {

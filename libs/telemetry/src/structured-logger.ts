@@ -1,6 +1,7 @@
 import type { LoggerService, LogLevel as NestLogLevel } from '@nestjs/common';
 import { LineBudget, LOG_LINE_LIMIT, redact, redactText } from './redact';
 import { currentSpanContext } from './tracing';
+import { hostedServiceName } from './hosted-service';
 
 export type LogLevelName = 'debug' | 'info' | 'warn' | 'error';
 type EntryLevel = LogLevelName | 'fatal';
@@ -118,7 +119,7 @@ export class StructuredLogger implements LoggerService {
     const head = {
       time: new Date().toISOString(),
       level,
-      service: this.serviceName,
+      service: hostedServiceName() ?? this.serviceName,
       ...(context ? { context: redactText(context, CONTEXT_LIMIT) } : {}),
     };
     const trace = spanContext ? { traceId: spanContext.traceId, spanId: spanContext.spanId } : {};

@@ -32,7 +32,7 @@ export const UPSTREAM_TOPIC = 'e2e.upstream.orders';
 export const DEV_API_KEY = 'sb_e2e_development_key_0123456789';
 export const DEV_TENANT = 'e2e-tenant';
 
-/** The whole platform as a user runs it: every service its own process, real PostgreSQL, our broker. */
+/** The whole platform as a user runs it: every service its own process (or all in one), real PostgreSQL, our broker. */
 export interface E2ePlatform {
   broker: TestBroker;
   database: TestDatabase;
@@ -73,6 +73,8 @@ export interface E2ePlatformOptions {
   faultProxies?: { database?: boolean; broker?: boolean };
   /** Extra environment for every service (e.g. KAFKA_COMPRESSION). */
   env?: Record<string, string>;
+  /** Every service in one process, as `npm start` runs them (startPlatform's `oneProcess`). */
+  oneProcess?: boolean;
 }
 
 export async function startE2ePlatform(options: E2ePlatformOptions = {}): Promise<E2ePlatform> {
@@ -96,6 +98,7 @@ export async function startE2ePlatform(options: E2ePlatformOptions = {}): Promis
     : {};
   const vapidKeys = generateVAPIDKeys();
   const platform = await startPlatform({
+    oneProcess: options.oneProcess ?? false,
     infrastructure: {
       kafkaBrokers: broker.faultProxy?.address ?? broker.address,
       databaseUrl: databaseProxy ? withHostAndPort(database.url, databaseProxy.address) : database.url,

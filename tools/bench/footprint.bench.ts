@@ -9,7 +9,8 @@
 // N emails through POST /v1/messages/batch and waits until the SES emulator has them, then measures
 // memory again; --cpu-prof[=directory] profiles the launcher and every service over a second idle
 // window (--profile-seconds=N, default 30) right after the measured one, so the profiler's own cost
-// stays out of the idle figures, and prints each one's top functions by self time. PGlite's worker
+// stays out of the idle figures, and prints each one's top functions by self time;
+// --processes=one|per-service (default one, npm start's own default) sets SWITCHBOARD_PROCESSES. PGlite's worker
 // thread is not profiled (the profiler sees the launcher's main thread); its CPU shows per thread.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,7 @@ import { profilingEnvironment, signalProfiler } from './pipeline/profiler';
 import { launchPlatform, type LaunchedPlatform } from './footprint/launched-platform';
 import {
   LAUNCHER_LABEL,
+  SERVICES_HOST_LABEL,
   platformProcesses,
   proportionalBytes,
   residentBytes,
@@ -51,10 +53,17 @@ interface Arguments {
   saturation: number;
   profileSeconds: number;
   cpuProfileDirectory?: string;
+  processes: 'one' | 'per-service';
 }
 
 function parseArguments(args: string[]): Arguments {
-  const parsed: Arguments = { idleSeconds: 60, settleSeconds: 10, saturation: 0, profileSeconds: 30 };
+  const parsed: Arguments = {
+    idleSeconds: 60,
+    settleSeconds: 10,
+    saturation: 0,
+    profileSeconds: 30,
+    processes: 'one',
+  };
   const count = (arg: string, name: string, minimum: number): number => {
     const value = Number(arg.slice(`--${name}=`.length));
     if (!Number.isInteger(value) || value < minimum) {
@@ -71,10 +80,12 @@ function parseArguments(args: string[]): Arguments {
     else if (arg.startsWith('--settle-seconds=')) parsed.settleSeconds = count(arg, 'settle-seconds', 0);
     else if (arg.startsWith('--saturation=')) parsed.saturation = count(arg, 'saturation', 0);
     else if (arg.startsWith('--profile-seconds=')) parsed.profileSeconds = count(arg, 'profile-seconds', 5);
+    else if (arg === '--processes=one' || arg === '--processes=per-service')
+      parsed.processes = arg.slice('--processes='.length) as Arguments['processes'];
     else {
       throw new Error(
         `unknown argument ${arg}; expected --idle-seconds=N, --settle-seconds=N, --saturation=N, ` +
-          '--cpu-prof[=directory] or --profile-seconds=N',
+          '--cpu-prof[=directory], --profile-seconds=N or --processes=one|per-service',
       );
     }
   }
@@ -84,7 +95,7 @@ function parseArguments(args: string[]): Arguments {
 async function main(): Promise<void> {
   const args = parseArguments(process.argv.slice(2));
   console.log(
-    `Footprint bench: npm start, ready, ${args.settleSeconds} s to settle, then CPU over ${args.idleSeconds} s idle` +
+    `Footprint bench: npm start (SWITCHBOARD_PROCESSES=${args.processes}), ready, ${args.settleSeconds} s to settle, then CPU over ${args.idleSeconds} s idle` +
       (args.cpuProfileDirectory
         ? `; then ${args.profileSeconds} s idle under the CPU profiler (profiles in ${args.cpuProfileDirectory})`
         : '') +
@@ -93,7 +104,10 @@ async function main(): Promise<void> {
 
   console.log('\nstarting npm start...');
   const platform = await launchPlatform({
-    env: args.cpuProfileDirectory ? profilingEnvironment(args.cpuProfileDirectory) : {},
+    env: {
+      SWITCHBOARD_PROCESSES: args.processes,
+      ...(args.cpuProfileDirectory ? profilingEnvironment(args.cpuProfileDirectory) : {}),
+    },
     readyTimeoutMs: READY_TIMEOUT_MS,
   });
   const stopPlatform = cleanup.add('stopping npm start', async () => {
@@ -151,7 +165,7 @@ async function main(): Promise<void> {
   );
   console.log(renderLauncherThreads(figures.launcherThreads, figures.idle.wallSeconds));
   console.log('\nSummary against issue 11:');
-  console.log(renderSummary(figures, (label) => SERVICE_NAMES.has(label)));
+  console.log(renderSummary(figures, (label) => SERVICE_NAMES.has(label), SERVICE_NAMES.size));
 
   if (profiled && args.cpuProfileDirectory) {
     const wall = Math.max(profiled.usage.wallSeconds, 0.001);
@@ -195,7 +209,7 @@ async function profileIdle(
   seconds: number,
 ): Promise<{ usage: CpuUsage; processes: LabelledProcess[] }> {
   const profiledProcesses = processes().filter(
-    ({ label }) => label === LAUNCHER_LABEL || SERVICE_NAMES.has(label),
+    ({ label }) => label === LAUNCHER_LABEL || label === SERVICES_HOST_LABEL || SERVICE_NAMES.has(label),
   );
   const profiler = signalProfiler(directory, () => profiledProcesses.map(({ pid }) => pid));
   const meter = new CpuMeter(async () => profiledProcesses);

@@ -1,5 +1,6 @@
 // Every process of a running platform, found by walking the process tree down from the launcher,
-// each labelled by what it runs: `apps/<name>/src/main.js` (its build output) is that service, the
+// each labelled by what it runs: `apps/<name>/src/main.js` (its build output) is that service,
+// `tools/services-host/main.js` every service in one process (npm start's default), the
 // process npm start spawned (or tools/start) the launcher (which hosts the embedded broker, PGlite, the
 // SES and SNS emulators and the push service).
 import { execFileSync } from 'node:child_process';
@@ -9,6 +10,7 @@ import type { LabelledProcess } from '../pipeline/process-cpu';
 const CLOCK_TICKS_PER_SECOND = clockTicksPerSecond();
 
 export const LAUNCHER_LABEL = 'launcher (broker, PGlite, emulators)';
+export const SERVICES_HOST_LABEL = 'services (all, one process)';
 
 /** The launcher and every descendant still running, labelled; a label seen twice gets its pid. */
 export function platformProcesses(rootPid: number): LabelledProcess[] {
@@ -85,6 +87,7 @@ function labelOf(pid: number, rootPid: number, command: string[]): string {
   const joined = command.join(' ');
   const service = /apps\/([^/\s]+)\/src\/main\.[jt]s/.exec(joined);
   if (service) return service[1];
+  if (/tools\/services-host\/main\.[jt]s/.test(joined)) return SERVICES_HOST_LABEL;
   if (pid === rootPid || /tools\/start\.[jt]s/.test(joined)) return LAUNCHER_LABEL;
   const executable = command[0]?.split('/').pop() ?? 'process';
   return `${executable} ${command.slice(1).join(' ')}`.trim().slice(0, 60);

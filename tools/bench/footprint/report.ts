@@ -1,6 +1,7 @@
 // The footprint bench's tables: CPU and memory per process, and the summary against issue 11's targets.
 import type { CpuUsage, LabelledProcess } from '../pipeline/process-cpu';
 import { renderTable } from '../pipeline/report';
+import { SERVICES_HOST_LABEL } from './process-tree';
 
 export const TARGETS = {
   idleCores: 0.05,
@@ -128,13 +129,26 @@ export function describeProportionalMemory(figures: FootprintFigures): string {
   );
 }
 
-export function renderSummary(figures: FootprintFigures, isService: (label: string) => boolean): string {
+/**
+ * `isService` tells a service's own process; `serviceCount` services share the services host's
+ * process when there is one (SERVICES_HOST_LABEL), whose RSS is then held to that many services' target.
+ */
+export function renderSummary(
+  figures: FootprintFigures,
+  isService: (label: string) => boolean,
+  serviceCount: number,
+): string {
   const idleCores = totalCpuSeconds(figures.idle) / Math.max(figures.idle.wallSeconds, 0.001);
   const largestService = (memory: MemorySnapshot) => {
     const services = [...memory].filter(([label]) => isService(label));
     if (services.length === 0) return undefined;
     return services.reduce((largest, entry) => (entry[1] > largest[1] ? entry : largest));
   };
+  const hostAtRest = figures.atRest.get(SERVICES_HOST_LABEL);
+  const hostAfter = figures.afterSaturation?.memory.get(SERVICES_HOST_LABEL);
+  const hostTarget = serviceCount * TARGETS.serviceResidentBytes;
+  const hostFigure = (bytes: number) =>
+    `${megabytes(bytes)} (${serviceCount} services, ${megabytes(bytes / serviceCount)} each)`;
   const largestAtRest = largestService(figures.atRest);
   const largestAfter = figures.afterSaturation && largestService(figures.afterSaturation.memory);
   const row = (label: string, value: string, target: string, met: boolean | undefined) => [
@@ -150,6 +164,22 @@ export function renderSummary(figures: FootprintFigures, isService: (label: stri
       `<= ${share(TARGETS.idleCores)}`,
       idleCores <= TARGETS.idleCores,
     ),
+    ...(hostAtRest === undefined
+      ? []
+      : [
+          row(
+            'services host RSS after a saturation run',
+            hostAfter === undefined ? 'not run (--saturation=N)' : hostFigure(hostAfter),
+            `<= ${megabytes(hostTarget)}`,
+            hostAfter === undefined ? undefined : hostAfter <= hostTarget,
+          ),
+          row(
+            'services host RSS at rest',
+            hostFigure(hostAtRest),
+            `<= ${megabytes(hostTarget)}`,
+            hostAtRest <= hostTarget,
+          ),
+        ]),
     row(
       'largest service RSS after a saturation run',
       largestAfter ? `${megabytes(largestAfter[1])} (${largestAfter[0]})` : 'not run (--saturation=N)',

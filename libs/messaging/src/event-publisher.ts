@@ -1,3 +1,4 @@
+import { withDeadline } from '@switchboard/faults';
 import { context, propagation, SpanKind, trace, type Span } from '@opentelemetry/api';
 import {
   DEAD_LETTER_TOPIC,
@@ -45,6 +46,11 @@ interface QueuedSend {
 
 // Sends that queued up behind the one in flight go out together, up to about this many records.
 const MAX_RECORDS_PER_REQUEST = 1000;
+// kafkajs retries a connection that fails for several seconds, with growing pauses, and every publish
+// queued meanwhile waits for it: a new producer that cannot connect at once (the broker is still
+// down) fails its send instead, and the next send tries with another, so sending resumes as soon as
+// the broker is back.
+const FRESH_PRODUCER_CONNECT_MS = 2000;
 // Kafka refuses a record batch over message.max.bytes (1 MiB by default), and kafkajs puts all of a
 // request's records for one partition into one batch. A request is kept under this many bytes of
 // keys, values and headers, so none of its batches can reach the limit, whatever partitions its
@@ -279,7 +285,7 @@ export class EventPublisher implements EventSink {
     if (this.producerSequencesSuspect) {
       const fresh = this.createProducer();
       try {
-        await fresh.connect();
+        await withDeadline(fresh.connect(), FRESH_PRODUCER_CONNECT_MS, 'the broker');
       } catch (error) {
         void fresh.disconnect().catch(() => undefined);
         throw error;

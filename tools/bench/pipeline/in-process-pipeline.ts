@@ -115,7 +115,7 @@ export class InProcessPipeline implements PipelineUnderTest {
         tenant_id: WORKLOAD.tenantId,
         recipient: JSON.stringify(request.recipient),
         content: JSON.stringify(request.content),
-        priority: request.priority,
+        priority: request.priority ?? 'normal',
         accepted_at: acceptedAt,
       })),
       { onConflictDoNothing: true },

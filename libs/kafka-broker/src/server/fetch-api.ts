@@ -26,9 +26,12 @@ interface FetchPartitionResult {
   batches: Buffer[];
 }
 
-interface FetchResult {
+interface Available {
   bytes: number;
   hasError: boolean;
+}
+
+interface FetchResult extends Available {
   topics: { topic: string; partitions: FetchPartitionResult[] }[];
 }
 
@@ -37,9 +40,13 @@ export function handleFetch(
   request: KafkaRequest,
 ): KafkaResponse | Promise<KafkaResponse> {
   const fetch = decodeFetch(request);
-  const first = collect(broker, fetch);
-  if (first.bytes >= fetch.minBytes || first.hasError || fetch.maxWaitMs <= 0)
-    return encodeFetch(request, first);
+  // Whether there is enough to answer is worked out from the logs' in-memory indexes; the stored
+  // batches are read only for the answer. A fetch that collects (a large minBytes) is checked
+  // again on every append to its partitions, and reading what it has so far each time cost the
+  // broker more than everything else it did at a steady trickle.
+  const ready = (available: Available) => available.bytes >= fetch.minBytes || available.hasError;
+  if (fetch.maxWaitMs <= 0 || ready(collect(broker, fetch, 'sizes')))
+    return encodeFetch(request, collect(broker, fetch, 'batches'));
 
   return new Promise((resolve, reject) => {
     let recheckScheduled = false;
@@ -59,7 +66,7 @@ export function handleFetch(
       }
     };
     const timer = setTimeout(
-      guarded(() => finish(collect(broker, fetch))),
+      guarded(() => finish(collect(broker, fetch, 'batches'))),
       Math.min(fetch.maxWaitMs, MAX_WAIT_CAP_MS),
     );
     const unregister = broker.fetchWaiters.add(
@@ -71,12 +78,11 @@ export function handleFetch(
           setImmediate(
             guarded(() => {
               recheckScheduled = false;
-              const result = collect(broker, fetch);
-              if (result.bytes >= fetch.minBytes || result.hasError) finish(result);
+              if (ready(collect(broker, fetch, 'sizes'))) finish(collect(broker, fetch, 'batches'));
             }),
           );
         },
-        onShutdown: guarded(() => finish(collect(broker, fetch))),
+        onShutdown: guarded(() => finish(collect(broker, fetch, 'batches'))),
       },
       fetch.topics.flatMap(({ topic, partitions }) =>
         partitions.map(({ partition }) => ({ topic, partition })),
@@ -110,7 +116,11 @@ function decodeFetch({ body, apiVersion: version }: KafkaRequest): FetchRequest 
   return { maxWaitMs, minBytes, maxBytes, topics };
 }
 
-function collect(broker: BrokerContext, fetch: FetchRequest): FetchResult {
+/**
+ * What the fetch would get now. With 'sizes' no stored batch is read: the result carries the byte
+ * counts and errors only, for deciding whether to answer yet.
+ */
+function collect(broker: BrokerContext, fetch: FetchRequest, what: 'sizes' | 'batches'): FetchResult {
   let bytes = 0;
   let hasError = false;
   const topics = fetch.topics.map(({ topic, partitions }) => ({
@@ -141,12 +151,12 @@ function collect(broker: BrokerContext, fetch: FetchRequest): FetchResult {
       }
       const limit = Math.min(wanted.maxBytes, fetch.maxBytes - bytes);
       if (wanted.fetchOffset === log.highWatermark || (bytes > 0 && limit <= 0)) return result;
-      const batches = log.read(wanted.fetchOffset, Math.max(limit, 0));
+      const readable = log.readableBytes(wanted.fetchOffset, Math.max(limit, 0));
       // The first batch of the response is always sent whole, even over the limits, so a consumer
       // can never be stuck behind a batch larger than it asked for; later ones must fit.
-      if (bytes > 0 && batches.length > 0 && batches[0].length > limit) return result;
-      result.batches = batches;
-      for (const batch of batches) bytes += batch.length;
+      if (bytes > 0 && readable.bytes > 0 && readable.firstBatchBytes > limit) return result;
+      if (what === 'batches') result.batches = log.read(wanted.fetchOffset, Math.max(limit, 0));
+      bytes += readable.bytes;
       return result;
     }),
   }));

@@ -106,7 +106,26 @@ export class PartitionLog {
   }
 
   read(fetchOffset: number, maxBytes: number): Buffer[] {
-    const batches: Buffer[] = [];
+    return this.plan(fetchOffset, maxBytes).flatMap(({ segment, first, last }) => segment.read(first, last));
+  }
+
+  /** How many bytes `read` would return, from the in-memory index alone: no file is read. */
+  readableBytes(fetchOffset: number, maxBytes: number): { bytes: number; firstBatchBytes: number } {
+    let bytes = 0;
+    let firstBatchBytes = 0;
+    for (const { segment, first, bytes: spanBytes } of this.plan(fetchOffset, maxBytes)) {
+      if (bytes === 0) firstBatchBytes = segment.entries[first].size;
+      bytes += spanBytes;
+    }
+    return { bytes, firstBatchBytes };
+  }
+
+  /** The batches a read from `fetchOffset` returns: runs of entries, one per segment. */
+  private plan(
+    fetchOffset: number,
+    maxBytes: number,
+  ): Array<{ segment: Segment; first: number; last: number; bytes: number }> {
+    const spans: Array<{ segment: Segment; first: number; last: number; bytes: number }> = [];
     let total = 0;
     let segmentIndex = this.segmentFor(fetchOffset);
     let offset = fetchOffset;
@@ -117,7 +136,7 @@ export class PartitionLog {
         let last = first;
         let bytes = segment.entries[first].size;
         // The first batch of a read is always returned whole, whatever maxBytes says.
-        if (batches.length > 0 && total + bytes > maxBytes) break;
+        if (spans.length > 0 && total + bytes > maxBytes) break;
         while (
           last + 1 < segment.entries.length &&
           total + bytes + segment.entries[last + 1].size <= maxBytes
@@ -125,14 +144,14 @@ export class PartitionLog {
           last++;
           bytes += segment.entries[last].size;
         }
-        batches.push(...segment.read(first, last));
+        spans.push({ segment, first, last, bytes });
         total += bytes;
         if (last + 1 < segment.entries.length) break;
       }
       offset = segment.nextOffset;
       segmentIndex++;
     }
-    return batches;
+    return spans;
   }
 
   private segmentFor(offset: number): number {

@@ -359,6 +359,46 @@ describe('SendDispatchesUsecase', () => {
     });
   });
 
+  it('sends a whole batch whose provider calls are slow, since only waits for tokens count towards putting it off', async () => {
+    // Tokens are there at once; each call takes 400 ms, so the batch's 4 chunks of 2 take 1.6 s,
+    // beyond the 1 s a dispatch may wait. Putting the last chunks off would not send them sooner.
+    const test = setUp({ fairShareMaxWaitMs: 1000, tokenWaitMs: 0 });
+    test.primary.behaviour = async (dispatch) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      test.advance(400);
+      return { providerMessageId: `primary-${dispatch.messageId}` };
+    };
+    const batch = Array.from({ length: 8 }, () => consumed({ tenantId: 'lone' }));
+
+    const outcomes = await test.send(batch, 2);
+
+    expect(outcomes.map((outcome) => outcome.result)).toEqual(Array(8).fill('sent'));
+    expect(test.retries).toEqual([]);
+    expect(test.counters.snapshot('primary')).toMatchObject({ sent: 8, putOffForFairShare: 0 });
+  });
+
+  it('puts the rest of a batch off once its chunks together have waited too long for tokens', async () => {
+    // Each token comes 600 ms after it is asked for (other replicas took the rest), though the
+    // limiter expected none: the first two chunks wait 600 ms each, and the third would start
+    // beyond the 1 s a batch may wait.
+    const test = setUp({ fairShareMaxWaitMs: 1000, tokenWaitMs: 0 });
+    test.routes[0].rateLimiter.acquire = async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      test.advance(600);
+    };
+    const batch = Array.from({ length: 4 }, () => consumed({ tenantId: 'lone' }));
+
+    const outcomes = await test.send(batch, 1);
+
+    expect(outcomes.map((outcome) => outcome.result)).toEqual([
+      'sent',
+      'sent',
+      'retry-scheduled',
+      'retry-scheduled',
+    ]);
+    expect(test.primary.calls).toHaveLength(2);
+  });
+
   it('sends a put-off dispatch that comes back from its retry topic at its time', async () => {
     const test = setUp({ fairShareMaxWaitMs: 50 });
     const busy = Array.from({ length: 8 }, () => consumed({ tenantId: 'busy' }));

@@ -71,6 +71,16 @@ export interface SendDispatchesDependencies<TDispatch extends Dispatch> {
 }
 
 /**
+ * How long a batch's dispatches have waited for their providers' tokens, chunk after chunk. Only
+ * that wait counts towards putting the rest off (FAIR_SHARE_REASON): the time spent sending holds
+ * the partition too, but putting dispatches off would not shorten it, only send them one by one
+ * from a retry topic later.
+ */
+interface BatchWait {
+  tokensMs: number;
+}
+
+/**
  * Sends a batch of one channel's dispatches, each at most once and by at most one provider (see
  * the README's "Send" rules): claim in the ledger, pick a provider whose circuit lets a call
  * through (ProviderChooser), take a turn at its rate limit or be put off to keep to the tenants'
@@ -125,13 +135,13 @@ export class SendDispatchesUsecase<TDispatch extends Dispatch> {
       firstIndexOf.set(messageId, index);
       items.push({ index, event, firstAttemptAt: this.firstAttemptAt(event), priority });
     });
-    const startedAt = this.clock.now();
+    const waited: BatchWait = { tokensMs: 0 };
     const tenantsInTurn = interleaveByTenant(items, (item) => item.event.payload.tenantId);
     const { due, published } = this.putOffBeyondFairShare(tenantsInTurn, results, signal);
     // The put-off dispatches are published while the due ones are sent: neither waits for the other.
     const sent = (async () => {
       for (let start = 0; start < due.length; start += concurrency) {
-        await this.sendChunk(due.slice(start, start + concurrency), results, signal, startedAt);
+        await this.sendChunk(due.slice(start, start + concurrency), results, signal, waited);
       }
     })();
     await Promise.all([published, sent]);
@@ -159,12 +169,12 @@ export class SendDispatchesUsecase<TDispatch extends Dispatch> {
     return { due, published };
   }
 
-  /** `startedAt`: when the batch began, which bounds how long its dispatches may hold the partition. */
+  /** `waited`: how long the batch has waited for tokens so far, which bounds how long it may hold the partition. */
   private async sendChunk(
     items: Array<BatchItem<TDispatch>>,
     results: SendOutcome[],
     signal: AbortSignal,
-    startedAt: number,
+    waited: BatchWait,
   ): Promise<void> {
     const { ledger, leaseMs } = this.dependencies;
     const lease = { owner: `${this.dependencies.source}:${randomUUID()}`, leaseMs };
@@ -173,7 +183,15 @@ export class SendDispatchesUsecase<TDispatch extends Dispatch> {
     while (pending.length > 0) {
       signal.throwIfAborted();
       const { chosen, waiting, holdUntil } = this.chooseProviders(pending, chunk, results);
-      const admitted = this.admitFairly(chosen, chunk, results, signal, startedAt);
+      const admitted = this.admitFairly(chosen, chunk, results, signal, waited.tokensMs);
+      // The chunk's share of the batch's wait: until its last token came, from when all queued.
+      const admittedAt = this.clock.now();
+      const tokenWaits = admitted.map(({ turn }) =>
+        turn.granted.then(
+          () => this.clock.now() - admittedAt,
+          () => 0,
+        ),
+      );
       if (admitted.length > 0) {
         const leased = await ledger
           .recordAttempts(
@@ -201,6 +219,7 @@ export class SendDispatchesUsecase<TDispatch extends Dispatch> {
           }
         }
         await this.sendAll(sendable, chunk, results, signal);
+        waited.tokensMs += Math.max(0, ...(await Promise.all(tokenWaits)));
       }
       if (waiting.length === 0) break;
       // Every provider's circuit is open: hold consuming rather than spinning, then go on.
@@ -323,17 +342,17 @@ export class SendDispatchesUsecase<TDispatch extends Dispatch> {
 
   /**
    * Each chosen dispatch takes its place in the queue for its provider's tokens, or, when its turn
-   * is too far off counting from its batch's start, is put off to a retry topic without a provider
-   * call or using up an attempt, so that its partition moves on to other tenants' dispatches.
+   * is too far off counting what its batch has waited for tokens already (`heldMs`), is put off to a
+   * retry topic without a provider call or using up an attempt, so that its partition moves on to
+   * other tenants' dispatches.
    */
   private admitFairly(
     chosen: ReadonlyArray<ChosenItem<TDispatch>>,
     chunk: ChunkResults<TDispatch>,
     results: SendOutcome[],
     signal: AbortSignal,
-    startedAt: number,
+    heldMs: number,
   ): Array<AdmittedItem<TDispatch>> {
-    const heldMs = Math.max(0, this.clock.now() - startedAt);
     const { admitted, putOff } = this.fairShares.admit(chosen, heldMs, signal);
     for (const { item, until } of putOff) {
       const provider = item.route.provider.name;

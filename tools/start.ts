@@ -16,6 +16,7 @@ import {
   startSesEmulator,
   startSnsEmulator,
   SERVICES_HOST,
+  SERVICES_HOST_HEAP_MB,
   type AnyPlatformServiceName,
   type SnsEmulator,
 } from '@switchboard/sandboxes';
@@ -108,6 +109,11 @@ const launcherConfig = defineConfig({
     schema: env.oneOf(['one', 'per-service'] as const, 'one'),
     description:
       'one: every service in one Node process (about a third of the memory; one crash stops them all); per-service: a process each, as in production. With OTEL_EXPORTER_OTLP_ENDPOINT set, always per-service, so that traces name each service',
+  },
+  SWITCHBOARD_HOST_HEAP_MB: {
+    schema: env.int({ min: 64, max: 65_536, default: SERVICES_HOST_HEAP_MB }),
+    description:
+      'With SWITCHBOARD_PROCESSES=one: the V8 heap (old space, MiB) of the process hosting the services. Without a limit V8 keeps what a burst grew the heap to; raise it if the host stops with "JavaScript heap out of memory"',
   },
   LOG_FORMAT: {
     schema: env.oneOf(['pretty', 'json'] as const, 'pretty'),
@@ -236,6 +242,7 @@ async function main(): Promise<void> {
       onLine: config.LOG_FORMAT === 'json' ? (name, line) => console.log(`[${name}] ${line}`) : printPretty,
       // One process reports every span under one service name, so tracing keeps a process each.
       oneProcess: config.SWITCHBOARD_PROCESSES === 'one' && !config.OTEL_EXPORTER_OTLP_ENDPOINT,
+      servicesHostHeapMb: config.SWITCHBOARD_HOST_HEAP_MB,
     });
     running.push({ name: 'services', stop: () => platform.stop() });
     await snsEmulator?.subscribe(DEV_SMS_REPLY_TOPIC, `${platform.gatewayUrl}/v1/sms-replies`);

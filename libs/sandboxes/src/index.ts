@@ -16,6 +16,7 @@ export {
   CHANNEL_SENDER_SERVICES,
   PLATFORM_SERVICES,
   SERVICES_HOST,
+  SERVICES_HOST_HEAP_MB,
   startPlatform,
   type AnyPlatformServiceName,
   type ChannelSenderServiceName,

@@ -24,6 +24,8 @@ export interface ServiceProcessOptions {
   echo?: boolean;
   /** Called with every output line instead of the plain echo (the start tool formats them). */
   onLine?: (line: string) => void;
+  /** Node's own options, before the entry (a heap limit, say). */
+  nodeOptions?: readonly string[];
 }
 
 export interface ServiceProcess {
@@ -78,7 +80,7 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
   };
 
   const spawnChild = () => {
-    const child = spawn(process.execPath, nodeArguments(options.entry), {
+    const child = spawn(process.execPath, nodeArguments(options.entry, options.nodeOptions ?? []), {
       cwd: root,
       env: { ...process.env, ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -195,9 +197,9 @@ export async function startServiceProcess(options: ServiceProcessOptions): Promi
 }
 
 // Source maps either way, so that a stack trace names the .ts lines.
-function nodeArguments(entry: string): string[] {
+function nodeArguments(entry: string, nodeOptions: readonly string[]): string[] {
   const typeScriptHook = entry.endsWith('.ts') ? ['-r', '@swc-node/register'] : [];
-  return ['--enable-source-maps', ...typeScriptHook, entry];
+  return ['--enable-source-maps', ...nodeOptions, ...typeScriptHook, entry];
 }
 
 interface Run {

@@ -12,8 +12,20 @@ export interface AwsClientConfig {
   maxAttempts: number;
   endpoint?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string };
-  requestHandler: { connectionTimeout: number; requestTimeout: number };
+  requestHandler: {
+    connectionTimeout: number;
+    requestTimeout: number;
+    httpAgent: { timeout: number };
+    httpsAgent: { timeout: number };
+  };
 }
+
+// Node's agent closes a kept-alive connection that has been idle this long, or a second before the
+// server said it would (a `Keep-Alive: timeout=N` answer), whichever is sooner; without a value of its
+// own it ignores the server's word and keeps the connection for ever. A call on a connection the
+// server has just closed fails with ECONNRESET, and with the SDK's retries off that counts as a
+// provider failure: a few at once (a burst after an idle spell) opened the circuit for 30 s.
+const IDLE_CONNECTION_MS = 15_000;
 
 // A local emulator checks no signature, but the SDK refuses to sign without some credentials.
 const EMULATOR_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -35,6 +47,11 @@ export function awsClientConfig(settings: AwsClientSettings): AwsClientConfig {
     maxAttempts: 1,
     ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
     ...(credentials ? { credentials } : {}),
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
+    requestHandler: {
+      connectionTimeout: 5_000,
+      requestTimeout: 15_000,
+      httpAgent: { timeout: IDLE_CONNECTION_MS },
+      httpsAgent: { timeout: IDLE_CONNECTION_MS },
+    },
   };
 }

@@ -13,6 +13,14 @@ export interface PartitionSettings {
   fsync: LogStoreOptions['fsync'];
 }
 
+/** Entries `first` to `last` of one segment, `bytes` long: one contiguous read. */
+interface ReadSpan {
+  segment: Segment;
+  first: number;
+  last: number;
+  bytes: number;
+}
+
 // One partition's log: an ordered list of segments, the last one being appended to.
 export class PartitionLog {
   private readonly segments: Segment[] = [];
@@ -121,11 +129,8 @@ export class PartitionLog {
   }
 
   /** The batches a read from `fetchOffset` returns: runs of entries, one per segment. */
-  private plan(
-    fetchOffset: number,
-    maxBytes: number,
-  ): Array<{ segment: Segment; first: number; last: number; bytes: number }> {
-    const spans: Array<{ segment: Segment; first: number; last: number; bytes: number }> = [];
+  private plan(fetchOffset: number, maxBytes: number): ReadSpan[] {
+    const spans: ReadSpan[] = [];
     let total = 0;
     let segmentIndex = this.segmentFor(fetchOffset);
     let offset = fetchOffset;

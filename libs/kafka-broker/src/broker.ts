@@ -17,6 +17,7 @@ import { handleInitProducerId } from './server/init-producer-id-api';
 import { handleListOffsets } from './server/list-offsets-api';
 import { handleProduce } from './server/produce-api';
 import { ProducerIdAllocator } from './server/producer-ids';
+import { RequestCounts, type RequestCount } from './server/request-counts';
 import type { ApiHandler, KafkaRequest, KafkaResponse } from './server/request';
 import * as topicAdminApis from './server/topic-admin-apis';
 
@@ -28,6 +29,8 @@ export interface RunningBroker {
   readonly dataDir: string;
   /** The `listeners` of the options, in their order, with the ports they got. */
   readonly listeners: readonly BrokerListener[];
+  /** Requests by client id and API since the broker started: what each client costs it in round trips. */
+  requestCounts(): RequestCount[];
   /** Stops accepting, answers parked requests, closes connections and flushes the log. */
   close(): Promise<void>;
 }
@@ -90,6 +93,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     log: settings.log,
   });
   const connections = new Set<KafkaConnection>();
+  const requestCounts = new RequestCounts();
   const mainListener: ResolvedListener = {
     name: 'main',
     host: settings.host,
@@ -148,6 +152,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
         maxRequestBytes: settings.maxRequestBytes,
         idleTimeoutMs: settings.idleTimeoutMs,
         handlerFor: (apiKey) => handlers.get(apiKey),
+        onRequest: (clientId, apiKey) => requestCounts.count(clientId, apiKey),
         log: settings.log,
       });
       connections.add(connection);
@@ -173,6 +178,7 @@ export async function startBroker(options: BrokerOptions): Promise<RunningBroker
     address: main.address,
     dataDir: settings.dataDir,
     listeners: extra.map(({ name, host, port, address }) => ({ name, host, port, address })),
+    requestCounts: () => requestCounts.snapshot(),
     close: () =>
       (closing ??= (async () => {
         const stopped = Promise.all(

@@ -134,6 +134,22 @@ describe('kafkajs producing and consuming through the embedded broker', () => {
     await waitFor('offset advanced', async () => (await admin.fetchTopicOffsets(topic))[0].high === '1');
     await Promise.all([producer.disconnect(), admin.disconnect()]);
   });
+
+  it('counts the requests each client id makes of each API', async () => {
+    const topic = await createTopic(1);
+    const clientId = uniqueName('counted');
+    const producer = harness.kafka({ clientId }).producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    for (let index = 0; index < 3; index++) {
+      await producer.send({ topic, acks: -1, messages: [{ value: `counted-${index}` }] });
+    }
+    await producer.disconnect();
+
+    const counts = harness.broker.requestCounts().filter((count) => count.clientId === clientId);
+    expect(counts).toContainEqual({ clientId, api: 'Produce', requests: 3 });
+    expect(counts).toContainEqual({ clientId, api: 'InitProducerId', requests: 1 });
+    expect(counts.find((count) => count.api === 'Metadata')?.requests).toBeGreaterThanOrEqual(1);
+  });
 });
 
 function header(headers: IHeaders | undefined, name: string): string | undefined {

@@ -5,6 +5,7 @@ import {
   startBroker,
   type BrokerListenerOptions,
   type BrokerOptions,
+  type RequestCount,
   type RunningBroker,
 } from '@switchboard/kafka-broker';
 import { startTcpFaultProxy, type TcpFaultProxy } from './tcp-fault-proxy';
@@ -34,6 +35,8 @@ export interface TestBroker {
   readonly faultProxy: TcpFaultProxy | undefined;
   /** Every line the broker logged, across restarts. Set BROKER_LOG=1 to also print them. */
   readonly logLines: string[];
+  /** Requests by client id and API since the broker (re)started. */
+  requestCounts(): RequestCount[];
   /** Closes the broker and starts it again on the same ports and data directory. */
   restart(): Promise<void>;
   /** Closes the broker (and its proxy) and deletes its data directory. */
@@ -114,6 +117,7 @@ export async function createTestBroker(options: TestBrokerOptions = {}): Promise
     dataDir,
     faultProxy,
     logLines,
+    requestCounts: () => broker.requestCounts(),
     restart: async () => {
       const previous = broker;
       await previous.close();

@@ -11,6 +11,8 @@ export interface ConnectionOptions {
   /** Connections idle this long are closed, like Kafka's connections.max.idle.ms. */
   idleTimeoutMs: number;
   handlerFor(apiKey: number): ApiHandler | undefined;
+  /** Called for every request whose header could be read, answered or not. */
+  onRequest(clientId: string | null, apiKey: number): void;
   log(line: string): void;
 }
 
@@ -112,6 +114,7 @@ export class KafkaConnection {
       this.close(`malformed request header: ${(error as Error).message}`);
       return;
     }
+    this.options.onRequest(request.clientId, request.apiKey);
     const handler = this.options.handlerFor(request.apiKey);
     const range = SUPPORTED_VERSIONS.get(request.apiKey);
     if (!handler || !range) {

@@ -4,6 +4,8 @@
 // every channel sender: messages spread over email, SMS, push and in-app (mixed), and SMS while
 // the SNS emulator fails 30% of calls (failing). A summary of throughput and latency against the
 // targets, with the CPU each process used, follows the email runs; the channel runs print their own.
+// The distributed email run also prints, per phase, the Kafka requests per message each service
+// made, by API, from the broker's own counts.
 // Options (after `--`): --runs=email,inprocess,mixed,failing picks runs (default: all);
 // --cpu-prof[=directory] profiles the services and the broker during the email run's phases and
 // prints where each one's CPU went (profiling slows them down); --saturation=N sends N messages in

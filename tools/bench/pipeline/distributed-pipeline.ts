@@ -1,3 +1,4 @@
+import type { RequestCount } from '@switchboard/kafka-broker';
 // The platform as it runs in production: every service its own process, our broker between them,
 // the public batch API in front. A message counts as sent when the sender's 'sent' delivery event
 // says so: its occurredAt is taken right after the provider answered (SES, SNS, the push service),
@@ -47,6 +48,8 @@ export interface InfrastructureProcess {
   name: string;
   pid: number;
   address: string;
+  /** The broker's: where its request counts are read. */
+  requestCountsUrl?: string;
   exited: Promise<number | null>;
   stop(): Promise<void>;
 }
@@ -63,10 +66,12 @@ export async function startInfrastructureProcess(
     timeoutMs: 60_000,
   });
   const line = await child.waitForLog(/^ready /);
+  const counts = kind === 'broker' ? await child.waitForLog(/^requests /) : undefined;
   return {
     name: kind,
     pid: child.pid,
     address: line.slice('ready '.length).trim(),
+    ...(counts ? { requestCountsUrl: counts.slice('requests '.length).trim() } : {}),
     get exited() {
       return child.exited;
     },
@@ -252,6 +257,13 @@ export class DistributedPipeline implements PipelineUnderTest<BenchMessage | Cha
       for (const stop of started.reverse()) await stop().catch(() => undefined);
       throw error;
     }
+  }
+
+  async requestCounts(): Promise<RequestCount[]> {
+    if (!this.broker.requestCountsUrl) return [];
+    const response = await fetch(this.broker.requestCountsUrl);
+    if (!response.ok) throw new Error(`the broker's request counts answered ${response.status}`);
+    return (await response.json()) as RequestCount[];
   }
 
   get brokerAddress(): string {

@@ -1,8 +1,12 @@
 // The embedded broker or a provider sandbox (SES emulator, SNS emulator, local push service) in a
 // process of its own, so the pipeline bench can count its CPU apart from the services' and from
-// the bench's own load generator. Prints `ready <address>` once listening; stops on SIGTERM, or
-// when the bench that started it is gone.
+// the bench's own load generator. Prints `ready <address>` once listening (the broker first prints
+// `requests <url>`, where GET answers its request counts as JSON); stops on SIGTERM, or when the
+// bench that started it is gone.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { defineConfig, env, loadConfig } from '@switchboard/config';
+import type { RequestCount } from '@switchboard/kafka-broker';
 import { createTestBroker, startPushService, startSesEmulator, startSnsEmulator } from '@switchboard/testing';
 
 const INFRASTRUCTURE_KINDS = ['broker', 'ses-emulator', 'sns-emulator', 'push-service'] as const;
@@ -27,7 +31,15 @@ async function start(
   switch (kind) {
     case 'broker': {
       const broker = await createTestBroker({ dataDir: brokerDataDir });
-      return { address: broker.address, stop: () => broker.stop() };
+      const counts = await serveRequestCounts(() => broker.requestCounts());
+      console.log(`requests ${counts.url}`);
+      return {
+        address: broker.address,
+        stop: async () => {
+          counts.close();
+          await broker.stop();
+        },
+      };
     }
     case 'ses-emulator': {
       const emulator = await startSesEmulator({ port: 0 });
@@ -42,6 +54,17 @@ async function start(
       return { address: service.origin, stop: () => service.stop() };
     }
   }
+}
+
+/** The broker's request counts over HTTP on loopback, for the bench to read before and after a phase. */
+async function serveRequestCounts(counts: () => RequestCount[]): Promise<{ url: string; close(): void }> {
+  const server = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify(counts()));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/`, close: () => server.close() };
 }
 
 async function main(): Promise<void> {

@@ -1,3 +1,4 @@
+import type { RequestCount } from '@switchboard/kafka-broker';
 // What the pipeline bench sends, and the one interface both pipelines (services over Kafka, and
 // the same stages in one process) offer the phases that measure them.
 import type { ChannelName } from '@switchboard/contracts';
@@ -142,6 +143,8 @@ export interface PipelineUnderTest<Message = BenchMessage> {
   assertRunning(): void;
   /** Resolves once the work behind the last phase (e.g. analytics catching up) is done. */
   settle(): Promise<{ seconds: number }>;
+  /** The broker's request counts so far, by client id and API; a pipeline without Kafka has none. */
+  requestCounts?(): Promise<RequestCount[]>;
   stop(): Promise<void>;
 }
 

@@ -11,6 +11,7 @@ import { defineConfig, env, loadConfig } from '@switchboard/config';
 import { startBroker } from '@switchboard/kafka-broker';
 import { startEmbeddedPostgres } from '@switchboard/persistence';
 import {
+  repoRoot,
   startPlatform,
   startPushService,
   startSesEmulator,
@@ -164,6 +165,8 @@ async function main(): Promise<void> {
       const postgres = await startEmbeddedPostgres({
         dataDir: join(dataDir, 'postgres'),
         port: config.EMBEDDED_POSTGRES_PORT,
+        // Next to Nx's and other tools' caches: kept across fresh data directories, gone with node_modules.
+        templatesDir: join(repoRoot(), 'node_modules', '.cache', 'switchboard'),
       });
       running.push({ name: 'embedded PostgreSQL', stop: () => postgres.stop() });
       databaseUrl = postgres.url;

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +58,65 @@ describe('embedded PostgreSQL server', () => {
     } finally {
       await stopAll();
       await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('copies each new dataDir from a template it makes once per PGlite version', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'persistence-pglite-template-'));
+    const templatesDir = join(root, 'templates');
+    try {
+      const firstLog: string[] = [];
+      const first = await start({
+        dataDir: join(root, 'first'),
+        templatesDir,
+        log: (line) => firstLog.push(line),
+      });
+      const writer = await connect(first.url);
+      await writer.query('CREATE TABLE only_in_first (id integer PRIMARY KEY)');
+      await writer.end();
+      await first.stop();
+
+      const secondLog: string[] = [];
+      const second = await start({
+        dataDir: join(root, 'second'),
+        templatesDir,
+        log: (line) => secondLog.push(line),
+      });
+      const reader = await connect(second.url);
+      const { rows } = await reader.query("SELECT to_regclass('only_in_first') AS found");
+
+      expect(rows).toEqual([{ found: null }]);
+      expect(await readdir(templatesDir)).toEqual([expect.stringMatching(/^pglite-\d+\.\d+\.\d+/)]);
+      expect(firstLog.filter((line) => line.includes('keeps an empty database'))).toHaveLength(1);
+      expect(secondLog.filter((line) => line.includes('keeps an empty database'))).toHaveLength(0);
+      expect(secondLog).toContain(`embedded PostgreSQL (PGlite) created its data in ${join(root, 'second')}`);
+    } finally {
+      await stopAll();
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+
+  it('copies the template again over a copy that was cut short', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'persistence-pglite-template-'));
+    const templatesDir = join(root, 'templates');
+    const dataDir = join(root, 'data');
+    try {
+      await (await start({ dataDir: join(root, 'made'), templatesDir })).stop();
+      const [template] = await readdir(templatesDir);
+      // Everything but PG_VERSION, which a copy writes last, and a file cut off half way.
+      await cp(join(templatesDir, template), dataDir, {
+        recursive: true,
+        filter: (source) => !source.endsWith('PG_VERSION'),
+      });
+      await writeFile(join(dataDir, 'global', 'pg_control'), 'cut short');
+
+      const server = await start({ dataDir, templatesDir });
+      const client = await connect(server.url);
+
+      expect((await client.query('SELECT 41 + 1 AS answer')).rows).toEqual([{ answer: 42 }]);
+    } finally {
+      await stopAll();
+      await rm(root, { recursive: true, force: true });
     }
   });
 

@@ -12,7 +12,7 @@
 // stays out of the idle figures, and prints each one's top functions by self time;
 // --processes=one|per-service (default one, npm start's own default) sets SWITCHBOARD_PROCESSES. PGlite's worker
 // thread is not profiled (the profiler sees the launcher's main thread); its CPU shows per thread.
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CHANNEL_SENDER_SERVICES, PLATFORM_SERVICES, repoRoot } from '@switchboard/testing';
@@ -74,9 +74,11 @@ function parseArguments(args: string[]): Arguments {
   for (const arg of args) {
     if (arg === '--cpu-prof')
       parsed.cpuProfileDirectory = mkdtempSync(join(tmpdir(), 'footprint-bench-profile-'));
-    else if (arg.startsWith('--cpu-prof='))
+    else if (arg.startsWith('--cpu-prof=')) {
       parsed.cpuProfileDirectory = resolve(arg.slice('--cpu-prof='.length));
-    else if (arg.startsWith('--idle-seconds=')) parsed.idleSeconds = count(arg, 'idle-seconds', 5);
+      // The profiled processes write into it and do not create it.
+      mkdirSync(parsed.cpuProfileDirectory, { recursive: true });
+    } else if (arg.startsWith('--idle-seconds=')) parsed.idleSeconds = count(arg, 'idle-seconds', 5);
     else if (arg.startsWith('--settle-seconds=')) parsed.settleSeconds = count(arg, 'settle-seconds', 0);
     else if (arg.startsWith('--saturation=')) parsed.saturation = count(arg, 'saturation', 0);
     else if (arg.startsWith('--profile-seconds=')) parsed.profileSeconds = count(arg, 'profile-seconds', 5);

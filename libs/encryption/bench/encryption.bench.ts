@@ -9,7 +9,7 @@ import { Pool } from 'pg';
 import {
   BlindIndex,
   DataKeyStore,
-  encryptionKeyTablesSql,
+  ensureEncryptionKeyTables,
   FieldEncryptor,
   LocalKeyProvider,
   type EncryptionScope,
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const database = await createTestDatabase('sb_encryption_bench');
   const pool = new Pool({ connectionString: database.url, max: 2 });
   try {
-    for (const sql of encryptionKeyTablesSql()) await pool.query(sql);
+    await ensureEncryptionKeyTables(async (sql, params) => (await pool.query(sql, params)).rows);
     const blindIndex = new BlindIndex(randomBytes(32));
     const keys = new DataKeyStore({
       query: async (sql, params) => (await pool.query(sql, params)).rows,

@@ -8,7 +8,7 @@ import './instrumentation';
 import { join } from 'node:path';
 import { HOSTED_SERVICES_VARIABLE, parseHostedServices, type HostedService } from '@switchboard/config';
 import { leaveSignalsToHost, type RunningService, type StartFromEnvironment } from '@switchboard/service-kit';
-import { shutdownTelemetry, startAsHostedService } from '@switchboard/telemetry';
+import { shutdownTelemetry, runAsHostedService } from '@switchboard/telemetry';
 
 // Within the 20 s the launcher gives a service to stop.
 const SHUTDOWN_GRACE_MS = 18_000;
@@ -38,9 +38,10 @@ function startService({ name, env }: HostedService): Promise<StartedService> {
   // The compiled output mirrors the repo, so this path holds from the sources and from dist/ alike.
   const entry = join(__dirname, '..', '..', 'apps', name, 'src', 'start-from-environment');
   const { startFromEnvironment } = require(entry) as { startFromEnvironment: StartFromEnvironment };
-  return startAsHostedService(name, () => startFromEnvironment({ ...process.env, ...env })).then(
-    (running) => ({ name, running }),
-  );
+  return runAsHostedService(name, () => startFromEnvironment({ ...process.env, ...env })).then((running) => ({
+    name,
+    running,
+  }));
 }
 
 /** The gateway first, so that no new request arrives while the others finish their work. */
@@ -48,7 +49,9 @@ async function closeAll(services: StartedService[]): Promise<void> {
   const gateway = services.filter(({ name }) => name === 'gateway');
   const others = services.filter(({ name }) => name !== 'gateway');
   for (const group of [gateway, others]) {
-    const closed = await Promise.allSettled(group.map(({ running }) => running.close()));
+    const closed = await Promise.allSettled(
+      group.map(({ name, running }) => runAsHostedService(name, () => running.close())),
+    );
     closed.forEach((result, index) => {
       if (result.status === 'rejected') {
         console.error(`${group[index]?.name} did not close cleanly: ${describe(result.reason)}`);

@@ -51,22 +51,43 @@ it('takes an email from the API to the SES emulator, and each service logs under
 
   // Nest keeps one global logger per process; each line still names the service whose work it is.
   const loggingServices = new Set(
-    e2e.platform.services.gateway.logs.flatMap((line) => {
-      try {
-        return [(JSON.parse(line) as { service?: string }).service];
-      } catch {
-        return [];
-      }
-    }),
+    logEntries(e2e.platform.services.gateway.logs).map(({ service }) => service),
   );
   expect([...loggingServices].sort()).toEqual(ALL_SERVICES);
 });
 
-it('closes every service on SIGTERM and exits with code 0', async () => {
+it('closes every service on SIGTERM and exits with code 0, each logging its own shutdown', async () => {
   const host = e2e.platform.services.gateway;
   await e2e.platform.stop();
   expect(await host.exited).toBe(0);
   for (const url of Object.values(e2e.platform.urls)) {
     await expect(fetch(`${url}/health/live`)).rejects.toThrow();
   }
+
+  // Every consumer group is named after its service (router, router.high, router-delivery-feedback).
+  const stoppedConsumers = logEntries(host.logs).flatMap(({ service, message }) => {
+    const groupId = /^consumer stopped \(groupId=([^)]+)\)/.exec(message ?? '')?.[1];
+    return groupId === undefined ? [] : [{ service, groupId }];
+  });
+  expect([...new Set(stoppedConsumers.map(({ service }) => service))].sort()).toEqual(ALL_SERVICES);
+  const underAnotherName = stoppedConsumers.filter(
+    ({ service, groupId }) => service === undefined || !groupId.startsWith(service),
+  );
+  expect(underAnotherName).toEqual([]);
 });
+
+interface LogEntry {
+  service?: string;
+  message?: string;
+}
+
+/** The services' JSON log lines; the host's own lines (Node's warnings, say) are not JSON. */
+function logEntries(lines: string[]): LogEntry[] {
+  return lines.flatMap((line) => {
+    try {
+      return [JSON.parse(line) as LogEntry];
+    } catch {
+      return [];
+    }
+  });
+}

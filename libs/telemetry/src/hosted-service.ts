@@ -6,9 +6,12 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 // log lines say that name.
 const hostedService = new AsyncLocalStorage<string>();
 
-/** Runs `start` (a service's start-up) so that all it sets going logs as `name`. */
-export function startAsHostedService<T>(name: string, start: () => T): T {
-  return hostedService.run(name, start);
+/**
+ * Runs `work` (a service's start-up, or its shutdown) so that all it sets going logs as `name`.
+ * Shutdown needs it too: a signal handler runs outside every service's start-up.
+ */
+export function runAsHostedService<T>(name: string, work: () => T): T {
+  return hostedService.run(name, work);
 }
 
 /** The name of the hosted service whose work is running; none outside a services host. */

@@ -37,4 +37,4 @@ export {
   type SpanOptions,
 } from './tracing';
 export { SpanKind, SpanStatusCode, type Attributes, type Span } from '@opentelemetry/api';
-export { hostedServiceName, startAsHostedService } from './hosted-service';
+export { hostedServiceName, runAsHostedService } from './hosted-service';

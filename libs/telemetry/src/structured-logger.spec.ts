@@ -3,7 +3,7 @@ import { context, propagation, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { LOG_LINE_LIMIT, LOG_STRING_LIMIT } from './redact';
-import { startAsHostedService } from './hosted-service';
+import { runAsHostedService } from './hosted-service';
 import { StructuredLogger, type LogLevelName } from './structured-logger';
 import { getTracer } from './tracing';
 
@@ -31,7 +31,7 @@ describe('StructuredLogger', () => {
   it('names the hosted service whose work logs, in a process that hosts several', async () => {
     // Nest's one global logger is the last app's (sender-email here); the router's timer logs through it.
     const { logger, entries } = createLogger();
-    await startAsHostedService('router', async () => {
+    await runAsHostedService('router', async () => {
       await new Promise<void>((resolve) =>
         setTimeout(() => {
           logger.log('schedule released');
